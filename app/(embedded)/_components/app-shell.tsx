@@ -1,0 +1,82 @@
+'use client';
+
+import { Box, Flex, H1, ProgressCircle, StatusMessage, Tabs, Text } from '@bigcommerce/big-design';
+import { usePathname, useRouter } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { SessionProvider, useApi, useSession } from './session';
+
+export const NAV = [
+  { id: '/', title: 'Overview' },
+  { id: '/connections', title: 'Connections' },
+  { id: '/order-rules', title: 'Order rules' },
+  { id: '/mappings', title: 'Mappings' },
+  { id: '/activity', title: 'Activity' },
+] as const;
+
+interface Me {
+  store: { hash: string; name: string | null; plan: string | null; currency: string | null } | null;
+  user: { id: number };
+}
+
+function Header() {
+  const me = useApi<Me>('/api/me');
+  const pathname = usePathname();
+  const router = useRouter();
+  const active = NAV.find((item) => item.id !== '/' && pathname.startsWith(item.id))?.id ?? '/';
+  const storeLabel = me.data?.store ? (me.data.store.name ?? me.data.store.hash) : '';
+  return (
+    <Box backgroundColor="white" paddingHorizontal="xLarge" paddingTop="large" shadow="raised">
+      <Flex justifyContent="space-between" alignItems="center">
+        <H1 marginBottom="none">Ledgerbridge</H1>
+        <Text color="secondary60" marginBottom="none" data-testid="store-label">
+          {storeLabel}
+        </Text>
+      </Flex>
+      <nav aria-label="Ledgerbridge sections">
+        <Tabs
+          activeTab={active}
+          items={NAV.map((item) => ({ id: item.id, title: item.title }))}
+          onTabClick={(id) => router.push(id)}
+        />
+      </nav>
+    </Box>
+  );
+}
+
+function Gate({ children }: { children: ReactNode }) {
+  const session = useSession();
+  if (session.status === 'loading') {
+    return (
+      <Flex justifyContent="center" padding="xxLarge">
+        <ProgressCircle size="large" />
+      </Flex>
+    );
+  }
+  if (session.status === 'none') {
+    return (
+      <Box padding="xxLarge">
+        <StatusMessage
+          variant="unauthorized"
+          heading="Open Ledgerbridge from your control panel"
+          message="This page only works inside your BigCommerce control panel. Go to Apps › My Apps and open Ledgerbridge."
+        />
+      </Box>
+    );
+  }
+  return (
+    <>
+      <Header />
+      <Box as="main" id="main" padding="xLarge">
+        {children}
+      </Box>
+    </>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  return (
+    <SessionProvider>
+      <Gate>{children}</Gate>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,83 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { err, ok, type EdgeFailure, type Result } from '@/lib/errors';
+import { StoreContext, type StoreHash } from '@/lib/ids';
+
+/**
+ * `signed_payload_jwt` sent to the load, uninstall and remove_user callbacks.
+ * https://developer.bigcommerce.com/docs/integrations/apps/guide/callbacks#signed-payload-jwt
+ * HS256 with the app's client secret; we pin the algorithm (so `none` and RS/HS confusion are refused), and check
+ * audience (our client id: the sample app forgets this), issuer "bc", expiry and not-before with 60 s of skew.
+ */
+const claimsSchema = z.object({
+  sub: StoreContext,
+  user: z.object({ id: z.number().int().positive(), email: z.string(), locale: z.string().optional() }),
+  owner: z.object({ id: z.number().int().positive(), email: z.string() }),
+  url: z.string().default('/'),
+  channel_id: z.number().int().nullable().optional(),
+  jti: z.string().optional(),
+});
+
+export interface SignedPayload {
+  storeHash: StoreHash;
+  user: { id: number; email: string; locale?: string };
+  owner: { id: number; email: string };
+  /** Deep link inside the app, always a path starting with "/". */
+  url: string;
+  channelId: number | null;
+}
+
+const CLOCK_SKEW_SECONDS = 60;
+
+export function verifySignedPayload(
+  token: string | null | undefined,
+  config: { clientId: string; clientSecret: string },
+): Result<SignedPayload, EdgeFailure> {
+  if (!token) return err({ kind: 'BadRequest', message: 'The request has no signed_payload_jwt parameter.' });
+  if (token.split('.').length !== 3) {
+    return err({ kind: 'BadRequest', message: 'signed_payload_jwt is not a JSON Web Token.' });
+  }
+  let decoded: unknown;
+  try {
+    decoded = jwt.verify(token, config.clientSecret, {
+      algorithms: ['HS256'],
+      audience: config.clientId,
+      issuer: 'bc',
+      clockTolerance: CLOCK_SKEW_SECONDS,
+    });
+  } catch (error) {
+    return err({ kind: 'Unauthorized', message: describeJwtError(error) });
+  }
+  const claims = claimsSchema.safeParse(decoded);
+  if (!claims.success) {
+    const fields = claims.error.issues.map((i) => i.path.join('.')).join(', ');
+    return err({ kind: 'BadRequest', message: `The signed payload is missing or has malformed claims: ${fields}.` });
+  }
+  const { sub, user, owner, url, channel_id } = claims.data;
+  return ok({
+    storeHash: sub,
+    user,
+    owner,
+    url: safeDeepLink(url),
+    channelId: channel_id ?? null,
+  });
+}
+
+function describeJwtError(error: unknown): string {
+  if (error instanceof jwt.TokenExpiredError) return 'The signed payload has expired. Open the app again from the control panel.';
+  if (error instanceof jwt.NotBeforeError) return 'The signed payload is not valid yet (check the server clock).';
+  if (error instanceof jwt.JsonWebTokenError) {
+    if (/audience/.test(error.message)) return 'The signed payload was issued for another app (wrong audience).';
+    if (/issuer/.test(error.message)) return 'The signed payload was not issued by BigCommerce (wrong issuer).';
+    if (/algorithm|signature is required/.test(error.message)) return 'The signed payload uses an algorithm this app does not accept.';
+    if (/signature/.test(error.message)) return 'The signed payload signature is invalid.';
+    return `The signed payload was rejected: ${error.message}.`;
+  }
+  return 'The signed payload could not be verified.';
+}
+
+/** Only same-origin paths: an absolute URL in the claim must not turn the app into an open redirect. */
+export function safeDeepLink(url: string): string {
+  if (!url.startsWith('/') || url.startsWith('//') || url.includes('\\')) return '/';
+  return url;
+}

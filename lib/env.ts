@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once, lazily, so that a module importing this file for its types
+ * does not fail at import time; the first call to `env()` fails with every missing or malformed variable
+ * named in one message.
+ */
+
+const REAL_LOGIN_URL = 'https://login.bigcommerce.com';
+const REAL_API_URL = 'https://api.bigcommerce.com';
+
+const hexKey = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes), e.g. `openssl rand -hex 32`');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  APP_URL: z.url().default('http://localhost:3000'),
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Folder for the embedded PGlite database when DATABASE_URL is unset. */
+  PGLITE_DIR: z.string().min(1).default('.data/pglite'),
+  BIGCOMMERCE_CLIENT_ID: z.string().min(1),
+  BIGCOMMERCE_CLIENT_SECRET: z.string().min(1),
+  BIGCOMMERCE_LOGIN_URL: z.url().default(REAL_LOGIN_URL),
+  BIGCOMMERCE_API_URL: z.url().default(REAL_API_URL),
+  /** Space-separated OAuth scopes the app must be granted on install. */
+  BIGCOMMERCE_REQUIRED_SCOPES: z
+    .string()
+    .default(
+      'store_v2_orders store_v2_information_read_only store_v2_products store_v2_customers_read_only store_inventory',
+    ),
+  TOKEN_ENCRYPTION_KEY: hexKey,
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema> & {
+  /** The origin of the BigCommerce control panel when it is not the real one (the local sandbox). */
+  sandboxOrigin: string | null;
+  requiredScopes: string[];
+};
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Parses an environment object; exported for tests. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(root)';
+      const missing = issue.code === 'invalid_type' && cleaned[name] === undefined;
+      return `  ${name}: ${missing ? 'is required but not set' : issue.message}`;
+    });
+    throw new EnvError(
+      `Invalid environment configuration (see .env.example):\n${lines.join('\n')}`,
+    );
+  }
+  const value = result.data;
+  const loginOrigin = new URL(value.BIGCOMMERCE_LOGIN_URL).origin;
+  return {
+    ...value,
+    sandboxOrigin: loginOrigin === REAL_LOGIN_URL ? null : loginOrigin,
+    requiredScopes: value.BIGCOMMERCE_REQUIRED_SCOPES.split(/\s+/).filter(Boolean),
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests that change process.env call this to re-read it. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

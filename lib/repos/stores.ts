@@ -1,0 +1,222 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '@/db';
+import { auditLog, storeUsers, stores, users } from '@/db/schema';
+import { decryptSecret, encryptSecret } from '@/lib/crypto';
+import type { StoreHash } from '@/lib/ids';
+
+export interface StoreRepoDeps {
+  db: Db;
+  encryptionKey: string;
+}
+
+export interface InstalledStore {
+  storeHash: StoreHash;
+  scope: string;
+  ownerBcUserId: number | null;
+  planLevel: string | null;
+  currency: string | null;
+  storeName: string | null;
+  installedAt: Date;
+}
+
+export interface BcUser {
+  id: number;
+  email: string;
+  username?: string | null;
+  locale?: string | null;
+}
+
+/** Associated data for a store's access token: the ciphertext only decrypts on its own store's row. */
+const tokenAad = (storeHash: string) => `stores/${storeHash}/access_token`;
+
+export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
+  async function upsertUser(tx: Db, user: BcUser) {
+    await tx
+      .insert(users)
+      .values({ id: user.id, email: user.email, username: user.username ?? null, locale: user.locale ?? null })
+      .onConflictDoUpdate({
+        target: users.id,
+        set: {
+          email: user.email,
+          // Keep what we knew when a later payload leaves a field out.
+          username: sql`coalesce(excluded.username, ${users.username})`,
+          locale: sql`coalesce(excluded.locale, ${users.locale})`,
+          updatedAt: new Date(),
+        },
+      });
+  }
+
+  return {
+    /** Install or re-install: the new token replaces the old one; the owner is (re)linked as owner. */
+    async recordInstall(input: {
+      storeHash: StoreHash;
+      accessToken: string;
+      scope: string;
+      accountUuid: string | null;
+      owner: BcUser;
+      installer: BcUser;
+    }): Promise<{ reinstall: boolean }> {
+      const sealed = encryptSecret(input.accessToken, encryptionKey, tokenAad(input.storeHash));
+      return db.transaction(async (tx) => {
+        const existing = await tx
+          .select({ id: stores.id, uninstalledAt: stores.uninstalledAt })
+          .from(stores)
+          .where(eq(stores.storeHash, input.storeHash));
+        const now = new Date();
+        await tx
+          .insert(stores)
+          .values({
+            storeHash: input.storeHash,
+            accessTokenEnc: sealed,
+            scope: input.scope,
+            accountUuid: input.accountUuid,
+            ownerBcUserId: input.owner.id,
+            installedAt: now,
+          })
+          .onConflictDoUpdate({
+            target: stores.storeHash,
+            set: {
+              accessTokenEnc: sealed,
+              scope: input.scope,
+              accountUuid: input.accountUuid,
+              ownerBcUserId: input.owner.id,
+              installedAt: now,
+              uninstalledAt: null,
+              updatedAt: now,
+            },
+          });
+        for (const user of dedupeUsers([input.owner, input.installer])) {
+          await upsertUser(tx as unknown as Db, user);
+          await tx
+            .insert(storeUsers)
+            .values({ storeHash: input.storeHash, userId: user.id, isOwner: user.id === input.owner.id })
+            .onConflictDoUpdate({
+              target: [storeUsers.storeHash, storeUsers.userId],
+              set: { isOwner: user.id === input.owner.id },
+            });
+        }
+        const reinstall = existing.length > 0;
+        await tx.insert(auditLog).values({
+          storeHash: input.storeHash,
+          actorUserId: input.installer.id,
+          action: reinstall ? 'store.reinstalled' : 'store.installed',
+          detail: { scope: input.scope },
+        });
+        return { reinstall };
+      });
+    },
+
+    async updateStoreInfo(
+      storeHash: StoreHash,
+      info: { planLevel: string | null; currency: string | null; decimalPlaces: number | null; storeName: string | null },
+    ): Promise<void> {
+      await db
+        .update(stores)
+        .set({ ...info, updatedAt: new Date() })
+        .where(eq(stores.storeHash, storeHash));
+    },
+
+    /** The store if it is currently installed; null when unknown or uninstalled. */
+    async findInstalled(storeHash: string): Promise<InstalledStore | null> {
+      const rows = await db
+        .select()
+        .from(stores)
+        .where(and(eq(stores.storeHash, storeHash), isNull(stores.uninstalledAt)));
+      const row = rows[0];
+      if (!row || !row.accessTokenEnc) return null;
+      return {
+        storeHash: row.storeHash as StoreHash,
+        scope: row.scope,
+        ownerBcUserId: row.ownerBcUserId,
+        planLevel: row.planLevel,
+        currency: row.currency,
+        storeName: row.storeName,
+        installedAt: row.installedAt,
+      };
+    },
+
+    /** Decrypted access token of an installed store, for the BigCommerce client only. */
+    async accessToken(storeHash: StoreHash): Promise<string | null> {
+      const rows = await db
+        .select({ sealed: stores.accessTokenEnc })
+        .from(stores)
+        .where(and(eq(stores.storeHash, storeHash), isNull(stores.uninstalledAt)));
+      const sealed = rows[0]?.sealed;
+      return sealed ? decryptSecret(sealed, encryptionKey, tokenAad(storeHash)) : null;
+    },
+
+    /** Adds a user to an installed store (load callback). Returns true when the user was new to the store. */
+    async addUser(storeHash: StoreHash, user: BcUser): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        await upsertUser(tx as unknown as Db, user);
+        const inserted = await tx
+          .insert(storeUsers)
+          .values({ storeHash, userId: user.id, isOwner: false })
+          .onConflictDoNothing()
+          .returning({ userId: storeUsers.userId });
+        if (inserted.length > 0) {
+          await tx.insert(auditLog).values({ storeHash, actorUserId: user.id, action: 'user.added', detail: {} });
+        }
+        return inserted.length > 0;
+      });
+    },
+
+    async isUserOfStore(storeHash: string, userId: number): Promise<boolean> {
+      const rows = await db
+        .select({ userId: storeUsers.userId })
+        .from(storeUsers)
+        .where(and(eq(storeUsers.storeHash, storeHash), eq(storeUsers.userId, userId)));
+      return rows.length > 0;
+    },
+
+    async removeUser(storeHash: StoreHash, userId: number, actorUserId: number | null): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const removed = await tx
+          .delete(storeUsers)
+          .where(and(eq(storeUsers.storeHash, storeHash), eq(storeUsers.userId, userId)))
+          .returning({ userId: storeUsers.userId });
+        if (removed.length > 0) {
+          await tx
+            .insert(auditLog)
+            .values({ storeHash, actorUserId, action: 'user.removed', detail: { userId } });
+        }
+        return removed.length > 0;
+      });
+    },
+
+    /**
+     * Uninstall: the token and every secret are deleted (not just flagged), users lose access, the row and the
+     * audit trail stay. Idempotent: a second call changes nothing and reports `alreadyUninstalled`.
+     */
+    async recordUninstall(
+      storeHash: StoreHash,
+      actorUserId: number | null,
+    ): Promise<{ known: boolean; alreadyUninstalled: boolean }> {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .select({ uninstalledAt: stores.uninstalledAt })
+          .from(stores)
+          .where(eq(stores.storeHash, storeHash));
+        const row = rows[0];
+        if (!row) return { known: false, alreadyUninstalled: false };
+        if (row.uninstalledAt) return { known: true, alreadyUninstalled: true };
+        const now = new Date();
+        await tx
+          .update(stores)
+          .set({ accessTokenEnc: null, uninstalledAt: now, updatedAt: now })
+          .where(eq(stores.storeHash, storeHash));
+        await tx.delete(storeUsers).where(eq(storeUsers.storeHash, storeHash));
+        await tx.insert(auditLog).values({ storeHash, actorUserId, action: 'store.uninstalled', detail: {} });
+        return { known: true, alreadyUninstalled: false };
+      });
+    },
+  };
+}
+
+export type StoreRepo = ReturnType<typeof createStoreRepo>;
+
+function dedupeUsers(list: BcUser[]): BcUser[] {
+  const seen = new Map<number, BcUser>();
+  for (const user of list) if (!seen.has(user.id)) seen.set(user.id, user);
+  return [...seen.values()];
+}
