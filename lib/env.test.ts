@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+
+const valid = {
+  BIGCOMMERCE_CLIENT_ID: 'id',
+  BIGCOMMERCE_CLIENT_SECRET: 'secret',
+  TOKEN_ENCRYPTION_KEY: '0'.repeat(64),
+  SESSION_SECRET: 's'.repeat(32),
+};
+
+describe('environment', () => {
+  it('applies defaults that point at the real BigCommerce', () => {
+    const env = parseEnv(valid);
+    expect(env.BIGCOMMERCE_LOGIN_URL).toBe('https://login.bigcommerce.com');
+    expect(env.BIGCOMMERCE_API_URL).toBe('https://api.bigcommerce.com');
+    expect(env.sandboxOrigin).toBeNull();
+    expect(env.requiredScopes).toContain('store_v2_orders');
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names every missing or malformed variable in one message', () => {
+    let message = '';
+    try {
+      parseEnv({ TOKEN_ENCRYPTION_KEY: 'short', SESSION_SECRET: 's'.repeat(32) });
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/BIGCOMMERCE_CLIENT_ID: is required but not set/);
+    expect(message).toMatch(/BIGCOMMERCE_CLIENT_SECRET: is required but not set/);
+    expect(message).toMatch(/TOKEN_ENCRYPTION_KEY: must be 64 hex characters/);
+    expect(message).not.toMatch(/SESSION_SECRET/);
+  });
+
+  it('treats an empty string as unset', () => {
+    expect(() => parseEnv({ ...valid, BIGCOMMERCE_CLIENT_ID: '' })).toThrow(/BIGCOMMERCE_CLIENT_ID/);
+  });
+
+  it('recognises a sandbox control panel', () => {
+    const env = parseEnv({ ...valid, BIGCOMMERCE_LOGIN_URL: 'http://localhost:4100' });
+    expect(env.sandboxOrigin).toBe('http://localhost:4100');
+  });
+});

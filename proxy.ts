@@ -1,0 +1,12 @@
+import { NextResponse } from 'next/server';
+import { env } from '@/lib/env';
+import { securityHeaders } from '@/lib/http/security-headers';
+
+/** Next.js request proxy: adds the security headers (CSP frame-ancestors) to every response. */
+export function proxy(): NextResponse {
+  const response = NextResponse.next();
+  for (const [name, value] of Object.entries(securityHeaders(env()))) response.headers.set(name, value);
+  return response;
+}
+
+export const config = { matcher: '/:path*' };

@@ -1,0 +1,146 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
+import { freshDatabase, type TestDatabase } from '@/tests/integration/support/db';
+
+/**
+ * Browser tests run the real thing: a production build of the app (`next build` + `next start`), the BigCommerce
+ * sandbox, and Debian's Chromium driven by playwright-core (never a downloaded browser).
+ */
+export const root = path.resolve(import.meta.dirname, '../../..');
+export const artifacts = path.join(root, 'test-results', 'e2e');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-features=LocalNetworkAccessChecks',
+];
+
+export const CLIENT_ID = 'lb-e2e-client';
+export const CLIENT_SECRET = 'lb-e2e-client-secret';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+let built = false;
+/** One production build per test run (skipped when E2E_REUSE_BUILD=1 and a build exists). */
+export function buildApp(): void {
+  if (built) return;
+  if (process.env.E2E_REUSE_BUILD === '1' && spawnSync('test', ['-f', path.join(root, '.next', 'BUILD_ID')]).status === 0) {
+    built = true;
+    return;
+  }
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
+  built = true;
+}
+
+export interface E2eWorld {
+  appUrl: string;
+  sandbox: BigCommerceSandbox;
+  sandboxUrl: string;
+  browser: Browser;
+  database: TestDatabase | null;
+  admin<T = Record<string, unknown>>(pathname: string, body?: unknown): Promise<{ status: number; body: T }>;
+  screenshotPath(name: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startE2eWorld(): Promise<E2eWorld> {
+  buildApp();
+  const appPort = await freePort();
+  const appUrl = `http://localhost:${appPort}`;
+  const sandbox = await startBigCommerceSandbox({
+    port: 0,
+    apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl, name: 'Ledgerbridge' }],
+  });
+  const sandboxUrl = `http://localhost:${sandbox.port}`;
+  // Real Postgres when DATABASE_URL is set (a fresh database), else PGlite in a temporary folder.
+  const database = process.env.DATABASE_URL ? await freshDatabase('e2e') : null;
+  const pgliteDir = database ? null : mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-pglite-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: String(appPort),
+    APP_URL: appUrl,
+    BIGCOMMERCE_CLIENT_ID: CLIENT_ID,
+    BIGCOMMERCE_CLIENT_SECRET: CLIENT_SECRET,
+    BIGCOMMERCE_LOGIN_URL: sandboxUrl,
+    BIGCOMMERCE_API_URL: sandboxUrl,
+    TOKEN_ENCRYPTION_KEY: 'cd'.repeat(32),
+    SESSION_SECRET: 'e2e-session-secret-0123456789abcdefghij',
+    LOG_LEVEL: 'warn',
+  };
+  if (database) env.DATABASE_URL = database.url!;
+  else {
+    delete env.DATABASE_URL;
+    env.PGLITE_DIR = pgliteDir!;
+  }
+  const app: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '--port', String(appPort)],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  app.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  app.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const response = await fetch(`${appUrl}/api/health`);
+      if (response.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline || app.exitCode !== null) throw new Error(`the app did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  mkdirSync(artifacts, { recursive: true });
+
+  return {
+    appUrl,
+    sandbox,
+    sandboxUrl,
+    browser,
+    database,
+    async admin<T>(pathname: string, body?: unknown) {
+      const response = await fetch(`${sandbox.url}${pathname}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
+    screenshotPath: (name) => path.join(artifacts, `${name}.png`),
+    async stop() {
+      await browser.close().catch(() => {});
+      app.kill('SIGTERM');
+      await new Promise((r) => (app.exitCode !== null ? r(undefined) : app.once('exit', r)));
+      await sandbox.close();
+      await database?.dispose();
+      if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
+    },
+  };
+}

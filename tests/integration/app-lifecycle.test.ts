@@ -1,0 +1,258 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, storeUsers, stores } from '@/db/schema';
+import { decryptSecret } from '@/lib/crypto';
+import { ENCRYPTION_KEY, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { usingRealPostgres } from './support/db';
+
+let world: LifecycleWorld;
+
+beforeAll(async () => {
+  world = await startLifecycleWorld();
+  console.info(`app lifecycle suite on ${usingRealPostgres ? 'real Postgres (DATABASE_URL)' : 'PGlite (DATABASE_URL unset)'}`);
+});
+afterAll(async () => world?.stop());
+
+async function storeRow(hash: string) {
+  const rows = await world.database.db.select().from(stores).where(eq(stores.storeHash, hash));
+  return rows[0];
+}
+
+/** The auth-callback URL the control panel would open, with a fresh code (read from the sandbox redirect). */
+async function freshAuthUrl(hash: string, scope?: string): Promise<string> {
+  const url = new URL(`${world.sandbox.url}/manage/${hash}/apps/lb-test-client/launch/install`);
+  if (scope) url.searchParams.set('scope', scope);
+  const response = await fetch(url, { redirect: 'manual' });
+  expect(response.status).toBe(302);
+  return response.headers.get('location')!;
+}
+
+describe('install (auth callback)', () => {
+  it('exchanges the code, stores the token encrypted, links the owner and renders the installed page', async () => {
+    const created = await world.admin<{ hash: string }>('/__sandbox/stores', { plan: 'pro', currency: 'EUR' });
+    const hash = created.body.hash;
+    const authUrl = await freshAuthUrl(hash);
+    const page = await fetch(authUrl);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Ledgerbridge is installed');
+    expect(html).toMatch(/\/installed#session=/);
+
+    const row = await storeRow(hash);
+    expect(row?.uninstalledAt).toBeNull();
+    expect(row?.planLevel).toBeTruthy();
+    expect(row?.currency).toBe('EUR');
+    const state = await world.admin<{ installed: boolean; access_token?: string }>(`/__sandbox/stores/${hash}`);
+    expect(state.body.installed).toBe(true);
+    const token = decryptSecret(row!.accessTokenEnc!, ENCRYPTION_KEY, `stores/${hash}/access_token`);
+    // The token the app holds is the one the sandbox accepts for this store.
+    const info = await fetch(`${world.sandbox.url}/stores/${hash}/v2/store`, { headers: { 'x-auth-token': token } });
+    expect(info.status).toBe(200);
+
+    const members = await world.database.db.select().from(storeUsers).where(eq(storeUsers.storeHash, hash));
+    expect(members).toHaveLength(1);
+    expect(members[0]?.isOwner).toBe(true);
+    const audit = await world.database.db.select().from(auditLog).where(eq(auditLog.storeHash, hash));
+    expect(audit.map((a) => a.action)).toEqual(['store.installed']);
+  });
+
+  it('refuses a code that was already used, with a 401 page and no change', async () => {
+    const { hash } = await world.installedStore();
+    const before = await storeRow(hash);
+    const authUrl = await freshAuthUrl(hash);
+    expect((await fetch(authUrl)).status).toBe(200);
+    const afterFirst = await storeRow(hash);
+    expect(afterFirst?.accessTokenEnc).not.toBe(before?.accessTokenEnc);
+    const replay = await fetch(authUrl);
+    expect(replay.status).toBe(401);
+    const html = await replay.text();
+    expect(html).toContain('BigCommerce refused the installation request');
+    expect(html).not.toMatch(/at \w+ \(|node_modules|Error:/);
+    expect((await storeRow(hash))?.accessTokenEnc).toBe(afterFirst?.accessTokenEnc);
+  });
+
+  it('refuses the install when the app presents the wrong client secret', async () => {
+    const created = await world.admin<{ hash: string }>('/__sandbox/stores', {});
+    const authUrl = await freshAuthUrl(created.body.hash);
+    process.env.BIGCOMMERCE_CLIENT_SECRET = 'not-the-secret';
+    const { resetEnvForTests } = await import('@/lib/env');
+    resetEnvForTests();
+    try {
+      const response = await fetch(authUrl);
+      expect(response.status).toBe(401);
+      expect(await storeRow(created.body.hash)).toBeUndefined();
+    } finally {
+      process.env.BIGCOMMERCE_CLIENT_SECRET = 'lb-test-client-secret';
+      resetEnvForTests();
+    }
+  });
+
+  it('refuses an install that does not grant every scope the app needs, naming them', async () => {
+    const created = await world.admin<{ hash: string }>('/__sandbox/stores', {});
+    const result = await world.admin<{ status: number }>(`/__sandbox/stores/${created.body.hash}/install`, {
+      scope: 'store_v2_orders_read_only store_v2_information_read_only',
+    });
+    expect(result.body.status).toBe(403);
+    const page = await fetch(await freshAuthUrl(created.body.hash, 'store_v2_orders_read_only'));
+    expect(page.status).toBe(403);
+    expect(await page.text()).toMatch(/store_v2_orders.*store_inventory|store_inventory/);
+    expect(await storeRow(created.body.hash)).toBeUndefined();
+  });
+
+  it('replaces the token on re-install and records it', async () => {
+    const { hash, accessToken: first } = await world.installedStore();
+    const again = await world.admin<{ access_token: string; status: number }>(`/__sandbox/stores/${hash}/install`, {});
+    expect(again.body.status).toBe(200);
+    expect(again.body.access_token).not.toBe(first);
+    const row = await storeRow(hash);
+    expect(decryptSecret(row!.accessTokenEnc!, ENCRYPTION_KEY, `stores/${hash}/access_token`)).toBe(again.body.access_token);
+    const audit = await world.database.db.select().from(auditLog).where(eq(auditLog.storeHash, hash));
+    expect(audit.map((a) => a.action)).toEqual(['store.installed', 'store.reinstalled']);
+  });
+
+  it('answers 502 with a message page when BigCommerce cannot be reached', async () => {
+    const created = await world.admin<{ hash: string }>('/__sandbox/stores', {});
+    const authUrl = await freshAuthUrl(created.body.hash);
+    const { resetEnvForTests } = await import('@/lib/env');
+    process.env.BIGCOMMERCE_LOGIN_URL = 'http://127.0.0.1:9'; // discard port: connection refused
+    resetEnvForTests();
+    try {
+      const response = await fetch(authUrl);
+      expect(response.status).toBe(502);
+      expect(response.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await response.text()).toContain('BigCommerce could not be reached');
+    } finally {
+      process.env.BIGCOMMERCE_LOGIN_URL = world.sandbox.url;
+      resetEnvForTests();
+    }
+  });
+
+  it('answers 400 for a malformed request', async () => {
+    const response = await fetch(`${world.app.url}/api/bigcommerce/auth?code=x&scope=y&context=not-a-store`);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('context');
+  });
+});
+
+describe('load callback', () => {
+  it('opens the app: redirects to the deep link with a session, and the session reads this store', async () => {
+    const { hash } = await world.installedStore();
+    const load = await world.admin<{ url: string }>(`/__sandbox/stores/${hash}/load`, { url: '/activity' });
+    const response = await fetch(load.body.url, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    expect(location).toMatch(/^\/activity#session=/);
+    const token = decodeURIComponent(location.split('#session=')[1]!);
+    const me = await fetch(`${world.app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { store: { hash: string } }).store.hash).toBe(hash);
+  });
+
+  it.each([
+    ['forged signature', { sign_with_secret: 'forged' }, 401],
+    ['expired', { exp: 1_600_000_000, iat: 1_599_900_000, nbf: 1_599_900_000 }, 401],
+    ['wrong audience', { aud: 'someone-else' }, 401],
+    ['wrong issuer', { iss: 'not-bc' }, 401],
+    ['none algorithm', { alg: 'none' }, 401],
+  ])('refuses a %s JWT', async (_name, overrides, status) => {
+    const { hash } = await world.installedStore();
+    const jwt = await world.admin<{ signed_payload_jwt: string }>('/__sandbox/jwt', { store_hash: hash, ...overrides });
+    const response = await fetch(
+      `${world.app.url}/api/bigcommerce/load?signed_payload_jwt=${encodeURIComponent(jwt.body.signed_payload_jwt)}`,
+      { redirect: 'manual' },
+    );
+    expect(response.status).toBe(status);
+    expect(response.headers.get('location')).toBeNull();
+  });
+
+  it('answers 403 for a store that has not installed the app', async () => {
+    const created = await world.admin<{ hash: string }>('/__sandbox/stores', {});
+    const jwt = await world.admin<{ signed_payload_jwt: string }>('/__sandbox/jwt', { store_hash: created.body.hash });
+    const response = await fetch(
+      `${world.app.url}/api/bigcommerce/load?signed_payload_jwt=${jwt.body.signed_payload_jwt}`,
+      { redirect: 'manual' },
+    );
+    expect(response.status).toBe(403);
+  });
+
+  it('adds a second user to store_users on their first load, once', async () => {
+    const { hash } = await world.installedStore();
+    const user = await world.admin<{ id: number }>(`/__sandbox/stores/${hash}/users`, { email: 'clerk@example.com' });
+    for (let i = 0; i < 2; i++) {
+      const load = await world.admin<{ url: string }>(`/__sandbox/stores/${hash}/load`, { user_id: user.body.id });
+      expect((await fetch(load.body.url, { redirect: 'manual' })).status).toBe(303);
+    }
+    const members = await world.database.db.select().from(storeUsers).where(eq(storeUsers.storeHash, hash));
+    expect(members.map((m) => [m.userId, m.isOwner]).sort()).toEqual(
+      [[user.body.id, false], [members.find((m) => m.isOwner)!.userId, true]].sort(),
+    );
+    const added = await world.database.db.select().from(auditLog).where(eq(auditLog.storeHash, hash));
+    expect(added.filter((a) => a.action === 'user.added')).toHaveLength(1);
+  });
+});
+
+describe('remove_user callback', () => {
+  it('takes the user out of the store: their session stops working at once', async () => {
+    const { hash } = await world.installedStore();
+    const user = await world.admin<{ id: number }>(`/__sandbox/stores/${hash}/users`, { email: 'temp@example.com' });
+    const load = await world.admin<{ url: string }>(`/__sandbox/stores/${hash}/load`, { user_id: user.body.id });
+    const location = (await fetch(load.body.url, { redirect: 'manual' })).headers.get('location')!;
+    const token = decodeURIComponent(location.split('#session=')[1]!);
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    expect((await fetch(`${world.app.url}/api/me`, auth)).status).toBe(200);
+    const removed = await world.admin<{ status: number }>(`/__sandbox/stores/${hash}/users/${user.body.id}/remove`, {});
+    expect(removed.body.status).toBe(200);
+    expect((await fetch(`${world.app.url}/api/me`, auth)).status).toBe(401);
+  });
+});
+
+describe('uninstall callback', () => {
+  it('deletes the token ciphertext, keeps the audit trail, and is harmless when replayed', async () => {
+    const { hash, accessToken } = await world.installedStore();
+    const jwt = await world.admin<{ signed_payload_jwt: string }>('/__sandbox/jwt', { store_hash: hash });
+    const url = `${world.app.url}/api/bigcommerce/uninstall?signed_payload_jwt=${jwt.body.signed_payload_jwt}`;
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ store_hash: hash, already_uninstalled: false });
+
+    const raw = await world.database.db.execute(
+      sql`select access_token_enc, uninstalled_at from stores where store_hash = ${hash}`,
+    );
+    const rows = (Array.isArray(raw) ? raw : (raw as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+    expect(rows[0]?.access_token_enc).toBeNull();
+    expect(rows[0]?.uninstalled_at).not.toBeNull();
+    expect(JSON.stringify(rows)).not.toContain(accessToken);
+
+    const replay = await fetch(url);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject({ already_uninstalled: true });
+    const audit = await world.database.db.select().from(auditLog).where(eq(auditLog.storeHash, hash));
+    expect(audit.map((a) => a.action)).toEqual(['store.installed', 'store.uninstalled']);
+
+    // A load for the uninstalled store is refused.
+    const load = await world.admin<{ signed_payload_jwt: string }>('/__sandbox/jwt', { store_hash: hash });
+    const response = await fetch(`${world.app.url}/api/bigcommerce/load?signed_payload_jwt=${load.body.signed_payload_jwt}`, {
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses an unsigned uninstall', async () => {
+    const { hash } = await world.installedStore();
+    const jwt = await world.admin<{ signed_payload_jwt: string }>('/__sandbox/jwt', { store_hash: hash, sign_with_secret: 'x' });
+    const response = await fetch(`${world.app.url}/api/bigcommerce/uninstall?signed_payload_jwt=${jwt.body.signed_payload_jwt}`);
+    expect(response.status).toBe(401);
+    expect((await storeRow(hash))?.accessTokenEnc).not.toBeNull();
+  });
+});
+
+describe('tokens at rest', () => {
+  it('a raw SELECT of the stores table contains no plaintext token', async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < 3; i++) tokens.push((await world.installedStore()).accessToken);
+    const raw = await world.database.db.execute(sql`select * from stores`);
+    const dump = JSON.stringify(raw);
+    for (const token of tokens) expect(dump).not.toContain(token);
+    expect(dump).toMatch(/v1\.[A-Za-z0-9_-]+\./);
+  });
+});

@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Serves the app's route handlers over real HTTP without Next.js, so integration tests can let the sandbox call
+ * the callbacks exactly as BigCommerce would. The handlers are the same modules Next serves; only the router is
+ * a table here. (Browser tests run the real Next server.)
+ */
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', Handler>>;
+
+export type RouteTable = Record<string, () => Promise<RouteModule>>;
+
+export const appRoutes: RouteTable = {
+  '/api/bigcommerce/auth': () => import('@/app/api/bigcommerce/auth/route'),
+  '/api/bigcommerce/load': () => import('@/app/api/bigcommerce/load/route'),
+  '/api/bigcommerce/uninstall': () => import('@/app/api/bigcommerce/uninstall/route'),
+  '/api/bigcommerce/remove-user': () => import('@/app/api/bigcommerce/remove-user/route'),
+  '/api/health': () => import('@/app/api/health/route'),
+  '/api/me': () => import('@/app/api/me/route'),
+  '/api/audit': () => import('@/app/api/audit/route'),
+};
+
+export interface TestAppServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Binds a port first (so APP_URL can name it before the env is read), then serves the route table. */
+export async function startAppServer(routes: RouteTable = appRoutes): Promise<TestAppServer> {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      const load = routes[url.pathname];
+      const module = load ? await load() : undefined;
+      const handler = module?.[(req.method ?? 'GET') as keyof RouteModule];
+      if (!handler) {
+        res.writeHead(load ? 405 : 404).end();
+        return;
+      }
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string') headers.set(name, value);
+      }
+      const body = await readBody(req);
+      const request = new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
+      const response = await handler(request, { params: Promise.resolve({}) });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`test app server: ${String(error)}`);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,76 @@
+import { setDatabaseForTests } from '@/db';
+import { resetEnvForTests } from '@/lib/env';
+import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
+import { startAppServer, type TestAppServer } from './app-server';
+import { freshDatabase, type TestDatabase } from './db';
+
+export const CLIENT_ID = 'lb-test-client';
+export const CLIENT_SECRET = 'lb-test-client-secret';
+export const ENCRYPTION_KEY = 'ab'.repeat(32);
+
+export interface LifecycleWorld {
+  app: TestAppServer;
+  sandbox: BigCommerceSandbox;
+  database: TestDatabase;
+  /** JSON call to the sandbox admin API. */
+  admin<T = Record<string, unknown>>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A new sandbox store (random hash) with the app installed; returns its hash and token. */
+  installedStore(options?: { plan?: string; currency?: string }): Promise<{ hash: string; accessToken: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The app's route handlers on a real port, the BigCommerce sandbox with the app registered under that port, and a
+ * fresh database the handlers use. Environment variables are set the way `npm run demo` sets them.
+ */
+export async function startLifecycleWorld(): Promise<LifecycleWorld> {
+  const app = await startAppServer();
+  const sandbox = await startBigCommerceSandbox({
+    port: 0,
+    apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl: app.url, name: 'Ledgerbridge' }],
+  });
+  Object.assign(process.env, {
+    APP_URL: app.url,
+    BIGCOMMERCE_CLIENT_ID: CLIENT_ID,
+    BIGCOMMERCE_CLIENT_SECRET: CLIENT_SECRET,
+    BIGCOMMERCE_LOGIN_URL: sandbox.url,
+    BIGCOMMERCE_API_URL: sandbox.url,
+    TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    SESSION_SECRET: 'integration-session-secret-0123456789abcdef',
+    LOG_LEVEL: 'silent',
+  });
+  resetEnvForTests();
+  const database = await freshDatabase('lifecycle');
+  setDatabaseForTests(database);
+
+  async function admin<T>(path: string, body?: unknown) {
+    const response = await fetch(`${sandbox.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  return {
+    app,
+    sandbox,
+    database,
+    admin,
+    async installedStore(options = {}) {
+      const created = await admin<{ hash: string }>('/__sandbox/stores', options);
+      const installed = await admin<{ access_token: string; status: number }>(
+        `/__sandbox/stores/${created.body.hash}/install`,
+        {},
+      );
+      if (installed.body.status !== 200) throw new Error(`install answered ${installed.body.status}`);
+      return { hash: created.body.hash, accessToken: installed.body.access_token };
+    },
+    async stop() {
+      setDatabaseForTests(undefined);
+      await sandbox.close();
+      await app.close();
+      await database.dispose();
+    },
+  };
+}
