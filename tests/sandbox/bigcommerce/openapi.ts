@@ -1,0 +1,147 @@
+// Validates sandbox responses (and request bodies) against the official BigCommerce OpenAPI 3.0 documents in
+// ../shared/specs/bigcommerce with ajv. OpenAPI 3.0 schemas are not quite JSON Schema: `nullable` is turned into
+// a null-admitting type, and the OpenAPI-only numeric formats are accepted as annotations.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { parse } from 'yaml';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+export const SPECS_DIR = path.resolve(repoRoot, '../shared/specs/bigcommerce');
+export const specsAvailable = existsSync(SPECS_DIR);
+
+const DROPPED_KEYWORDS = new Set(['example', 'examples', 'discriminator', 'xml', 'externalDocs']);
+/** Keywords whose object keys are names (properties, paths...), not keywords. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', 'paths', 'schemas', 'responses', 'parameters', 'requestBodies', 'headers', 'content', 'definitions', 'securitySchemes', 'callbacks', 'links']);
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Rewrites OpenAPI 3.0 schema dialect into JSON Schema draft-07 that ajv understands. */
+export function openApiToJsonSchema(node: Json, mapOfNames = false): Json {
+  if (Array.isArray(node)) return node.map((n) => openApiToJsonSchema(n));
+  if (node === null || typeof node !== 'object') return node;
+  const out: { [k: string]: Json } = {};
+  for (const [k, v] of Object.entries(node)) {
+    // Examples are data, not schema: drop them (except where the key is a property or path name).
+    if (!mapOfNames && DROPPED_KEYWORDS.has(k)) continue;
+    out[k] = openApiToJsonSchema(v, NAME_MAPS.has(k) && !mapOfNames);
+  }
+  if (mapOfNames) return out;
+  if (out.nullable === true) {
+    delete out.nullable;
+    if (typeof out.type === 'string') {
+      out.type = [out.type, 'null'];
+      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+    } else {
+      return { anyOf: [out, { type: 'null' }] };
+    }
+  } else if (out.nullable === false) {
+    delete out.nullable;
+  }
+  return out;
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export class SpecValidator {
+  private readonly ajv: Ajv;
+  private readonly docs = new Map<string, { [k: string]: Json }>();
+  private readonly cache = new Map<string, ValidateFunction>();
+
+  constructor() {
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+    addFormats(this.ajv);
+    for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'decimal', 'url', 'ISO-8601', 'date-time-rfc2822']) {
+      this.ajv.addFormat(f, true);
+    }
+  }
+
+  private doc(file: string): { [k: string]: Json } {
+    let doc = this.docs.get(file);
+    if (!doc) {
+      const raw = parse(readFileSync(path.join(SPECS_DIR, file), 'utf8')) as Json;
+      doc = openApiToJsonSchema(raw) as { [k: string]: Json };
+      // ajv resolves `#/components/...` inside this document once it is registered under an $id.
+      this.ajv.addSchema({ ...doc, $id: `spec:${file}` } as object, `spec:${file}`);
+      this.docs.set(file, doc);
+    }
+    return doc;
+  }
+
+  /** JSON pointer of the response schema for an operation, e.g. ('orders.v2.oas2.yml', '/orders/{order_id}', 'get', 200). */
+  responsePointer(file: string, specPath: string, method: string, status: number): string {
+    const doc = this.doc(file);
+    const op = ((doc.paths as any)?.[specPath] as any)?.[method.toLowerCase()];
+    if (!op) throw new Error(`${file}: no operation ${method.toUpperCase()} ${specPath}`);
+    const responses = op.responses as Record<string, any>;
+    const key = responses[String(status)] ? String(status) : responses.default ? 'default' : null;
+    if (!key) throw new Error(`${file}: ${method.toUpperCase()} ${specPath} documents no ${status} response`);
+    let response = responses[key];
+    let base = `/paths/${escape(specPath)}/${method.toLowerCase()}/responses/${key}`;
+    if (response.$ref) {
+      base = (response.$ref as string).slice(1);
+      response = pointerGet(doc, base);
+    }
+    const content = response.content as Record<string, unknown> | undefined;
+    const mediaType = content && (content['application/json'] ? 'application/json' : Object.keys(content)[0]);
+    if (!mediaType) throw new Error(`${file}: ${method.toUpperCase()} ${specPath} ${status} has no body schema`);
+    return `${base}/content/${escape(mediaType)}/schema`;
+  }
+
+  requestPointer(file: string, specPath: string, method: string): string {
+    const doc = this.doc(file);
+    const op = ((doc.paths as any)?.[specPath] as any)?.[method.toLowerCase()];
+    if (!op) throw new Error(`${file}: no operation ${method.toUpperCase()} ${specPath}`);
+    let body = op.requestBody;
+    let base = `/paths/${escape(specPath)}/${method.toLowerCase()}/requestBody`;
+    if (body?.$ref) {
+      base = (body.$ref as string).slice(1);
+      body = pointerGet(doc, base);
+    }
+    if (!body?.content?.['application/json']) throw new Error(`${file}: ${method} ${specPath} has no JSON request body`);
+    return `${base}/content/application~1json/schema`;
+  }
+
+  private validator(file: string, pointer: string): ValidateFunction {
+    const key = `${file}#${pointer}`;
+    let fn = this.cache.get(key);
+    if (!fn) {
+      this.doc(file);
+      fn = this.ajv.compile({ $ref: `spec:${file}#${pointer}` });
+      this.cache.set(key, fn);
+    }
+    return fn;
+  }
+
+  /** Validates a response body; returns readable error strings (empty when valid). */
+  validateResponse(file: string, specPath: string, method: string, status: number, body: unknown): string[] {
+    return this.run(this.validator(file, this.responsePointer(file, specPath, method, status)), body);
+  }
+
+  validateRequest(file: string, specPath: string, method: string, body: unknown): string[] {
+    return this.run(this.validator(file, this.requestPointer(file, specPath, method)), body);
+  }
+
+  /** Validates against a named component schema (e.g. webhook payloads). */
+  validateComponent(file: string, name: string, body: unknown): string[] {
+    return this.run(this.validator(file, `/components/schemas/${escape(name)}`), body);
+  }
+
+  private run(fn: ValidateFunction, body: unknown): string[] {
+    if (fn(body)) return [];
+    return (fn.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  }
+}
+
+function escape(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function pointerGet(doc: Json, pointer: string): any {
+  let node: any = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    node = node?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}

@@ -1,0 +1,56 @@
+// `npm run sandbox`: the local BigCommerce sandbox on SANDBOX_PORT (default 4100), with the app registered
+// under BIGCOMMERCE_CLIENT_ID / BIGCOMMERCE_CLIENT_SECRET and callbacks under APP_URL.
+// Sandboxes are test tooling, so they read their few settings here directly rather than through lib/env.ts.
+import { z } from 'zod';
+import { startBigCommerceSandbox } from './bigcommerce/server';
+
+const settings = z
+  .object({
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+    SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    APP_URL: z.url().optional(),
+    BIGCOMMERCE_CLIENT_ID: z.string().min(1).default('ledgerbridge-demo-client'),
+    BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).default('ledgerbridge-demo-secret-change-me-in-production'),
+    SANDBOX_STATE_FILE: z.string().min(1).optional(),
+    SANDBOX_TIME_SCALE: z.coerce.number().positive().default(1),
+  })
+  .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== '')));
+
+if (!settings.success) {
+  console.error(
+    `Invalid sandbox settings:\n${settings.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+  );
+  process.exit(1);
+}
+const cfg = settings.data;
+const appUrl = cfg.APP_URL ?? `http://localhost:${cfg.PORT}`;
+
+const sandbox = await startBigCommerceSandbox({
+  port: cfg.SANDBOX_PORT,
+  host: cfg.SANDBOX_HOST,
+  apps: [
+    {
+      clientId: cfg.BIGCOMMERCE_CLIENT_ID,
+      clientSecret: cfg.BIGCOMMERCE_CLIENT_SECRET,
+      appUrl,
+      name: 'Ledgerbridge',
+    },
+  ],
+  timeScale: cfg.SANDBOX_TIME_SCALE,
+  stateFile: cfg.SANDBOX_STATE_FILE,
+});
+
+const publicUrl = sandbox.url.replace('127.0.0.1', 'localhost');
+console.log(`BigCommerce sandbox: ${publicUrl} (app callbacks under ${appUrl}/api/bigcommerce/)`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the sandbox`);
+  await sandbox.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
