@@ -1,0 +1,571 @@
+/**
+ * The stand-in against the real `inngest` 4.x SDK: functions served with `inngest/node` on a loopback
+ * port, a client in dev mode pointed at the stand-in, everything over real HTTP.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Inngest, NonRetriableError, RetryAfterError, type FailureEventArgs, type InngestFunction } from 'inngest';
+import { serve as serveNext } from 'inngest/next';
+import { serve } from 'inngest/node';
+import { NextRequest } from 'next/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startInngestStandIn, type InngestStandIn, type RunSummary } from './server';
+
+const APP_ID = 'standin-test';
+/** The SDK logs every step error; the assertions below are what matters. */
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function listen(server: http.Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Serves `functions` with the real SDK; returns the serve URL. */
+async function serveApp(client: Inngest, functions: InngestFunction.Any[], port = 0): Promise<string> {
+  const appPort = await listen(http.createServer(serve({ client, functions })), port);
+  return `http://127.0.0.1:${appPort}/api/inngest`;
+}
+
+async function setup(define: (client: Inngest) => InngestFunction.Any[], timeScale = 0.001) {
+  const logs: string[] = [];
+  const standIn = await startInngestStandIn({ port: 0, timeScale, log: (line) => logs.push(line) });
+  cleanups.push(() => standIn.close());
+  const client = new Inngest({ id: APP_ID, isDev: true, baseUrl: standIn.url, logger: silent });
+  const appUrl = await serveApp(client, define(client));
+  await standIn.sync(appUrl);
+  return { standIn, client, appUrl, logs };
+}
+
+const runsOf = (standIn: InngestStandIn, fnId: string): RunSummary[] =>
+  standIn.runs().filter((r) => r.functionId === `${APP_ID}-${fnId}`);
+const onlyRun = (standIn: InngestStandIn, fnId: string): RunSummary => {
+  const runs = runsOf(standIn, fnId);
+  expect(runs).toHaveLength(1);
+  return runs[0]!;
+};
+
+describe('registration and events', () => {
+  it('syncs an app by PUT, as `inngest dev -u` does, and lists its functions under <app-id>-<fn-id>', async () => {
+    const client = new Inngest({ id: APP_ID, isDev: true, logger: silent });
+    const fns = [
+      client.createFunction({ id: 'hello', triggers: [{ event: 'demo/hello' }], onFailure: async () => {} }, async () => 'hi'),
+      client.createFunction({ id: 'nightly', triggers: [{ cron: '0 3 * * *' }], retries: 0 }, async () => null),
+    ];
+    // The app must know the stand-in's URL before either starts: reserve a port first.
+    const probe = http.createServer();
+    const port = await listen(probe);
+    await new Promise((resolve) => probe.close(resolve));
+    client.setEnvVars({ INNGEST_DEV: `http://127.0.0.1:${port}` });
+    const appUrl = await serveApp(client, fns);
+
+    const standIn = await startInngestStandIn({ port, appUrls: [appUrl] });
+    cleanups.push(() => standIn.close());
+
+    const [app] = standIn.apps();
+    expect(app?.id).toBe(APP_ID);
+    expect(app?.url).toBe(appUrl);
+    expect(app?.functions.map((f) => [f.id, f.retries]).sort()).toEqual([
+      ['standin-test-hello', 3],
+      ['standin-test-hello-failure', 1],
+      ['standin-test-nightly', 0],
+    ]);
+    const res = await fetch(`${standIn.url}/__standin/apps`);
+    expect(res.headers.get('x-inngest-server-kind')).toBe('dev');
+  });
+
+  it('answers POST /fn/register with modified true on change and false on an identical re-sync', async () => {
+    const { standIn, appUrl } = await setup((client) => [
+      client.createFunction({ id: 'a', triggers: [{ event: 'x/a' }] }, async () => 1),
+    ]);
+    const body = {
+      url: appUrl,
+      deployType: 'ping',
+      appName: 'other-app',
+      sdk: 'js:v4.24.0',
+      v: '0.1',
+      functions: [
+        {
+          id: 'other-app-b',
+          name: 'b',
+          triggers: [{ event: 'x/b' }],
+          steps: { step: { id: 'step', name: 'step', runtime: { type: 'http', url: `${appUrl}?fnId=other-app-b&stepId=step` } } },
+        },
+      ],
+    };
+    const post = (b: unknown) =>
+      fetch(`${standIn.url}/fn/register`, { method: 'POST', body: JSON.stringify(b) }).then(async (r) => [r.status, await r.json()]);
+    expect(await post(body)).toEqual([200, { ok: true, modified: true }]);
+    expect(await post(body)).toEqual([200, { ok: true, modified: false }]);
+    expect((await post({ ...body, functions: [{ id: '' }] }))[0]).toBe(400);
+  });
+
+  it('ingests single and batched events at /e/{key} and returns one ULID per event', async () => {
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'echo', triggers: [{ event: 'demo/echo' }] }, async ({ event }) => event.data),
+    ]);
+    const single = await fetch(`${standIn.url}/e/any-key`, { method: 'POST', body: JSON.stringify({ name: 'demo/echo', data: { n: 1 } }) });
+    expect(single.status).toBe(200);
+    const singleBody = (await single.json()) as { ids: string[]; status: number };
+    expect(singleBody.status).toBe(200);
+    expect(singleBody.ids).toHaveLength(1);
+    expect(singleBody.ids[0]).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+
+    const { ids } = await client.send([
+      { name: 'demo/echo', data: { n: 2 } },
+      { name: 'demo/echo', data: { n: 3 } },
+    ]);
+    expect(ids).toHaveLength(2);
+    expect(new Set([...ids, ...singleBody.ids]).size).toBe(3);
+
+    const bad = await fetch(`${standIn.url}/e/k`, { method: 'POST', body: JSON.stringify([{ name: 'ok' }, { data: {} }]) });
+    expect(bad.status).toBe(400);
+
+    await standIn.waitForIdle(5000);
+    const outputs = runsOf(standIn, 'echo').map((r) => (r.output as { n: number }).n).sort();
+    expect(outputs).toEqual([1, 2, 3]);
+  });
+
+  it('triggers only when the `if` expression matches, and dedupes events by their id and by idempotency key', async () => {
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'big', triggers: [{ event: 'order/placed', if: 'event.data.total >= 100' }] }, async () => 'big'),
+      c.createFunction(
+        { id: 'once', triggers: [{ event: 'order/placed' }], idempotency: 'event.data.store + "-" + event.data.order' },
+        async () => 'once',
+      ),
+    ]);
+    await client.send([
+      { name: 'order/placed', data: { total: 150, store: 's1', order: 1 } },
+      { name: 'order/placed', data: { total: 20, store: 's1', order: 1 } },
+      { name: 'order/placed', data: { total: 20, store: 's1', order: 2 } },
+    ]);
+    await client.send({ id: 'evt-1', name: 'order/placed', data: { total: 500, store: 's2', order: 9 } });
+    await client.send({ id: 'evt-1', name: 'order/placed', data: { total: 500, store: 's2', order: 10 } });
+    await standIn.waitForIdle(5000);
+    expect(runsOf(standIn, 'big').map((r) => r.event.data.total).sort()).toEqual([150, 500]);
+    expect(runsOf(standIn, 'once').map((r) => `${r.event.data.store}-${r.event.data.order}`).sort()).toEqual([
+      's1-1',
+      's1-2',
+      's2-9',
+    ]);
+  });
+});
+
+describe('steps', () => {
+  it('memoises steps under hashed ids: each step body runs once and the function sees earlier results', async () => {
+    const calls: string[] = [];
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'pipeline', triggers: [{ event: 'order/changed' }] }, async ({ event, step }) => {
+        const order = await step.run('load-order', () => (calls.push('load'), { id: event.data.orderId, total: '12.50' }));
+        const plan = await step.run('plan', () => (calls.push('plan'), order.total === '12.50' ? 'create' : 'skip'));
+        const posted = await step.run('post-document', () => (calls.push('post'), `DOC-${order.id}`));
+        return { plan, posted };
+      }),
+    ]);
+    await client.send({ name: 'order/changed', data: { orderId: 42 } });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'pipeline');
+    expect(run.status).toBe('Completed');
+    expect(run.output).toEqual({ plan: 'create', posted: 'DOC-42' });
+    expect(calls).toEqual(['load', 'plan', 'post']);
+    expect(run.steps.map((s) => s.name)).toEqual(['load-order', 'plan', 'post-document']);
+    expect(run.steps.every((s) => /^[0-9a-f]{40}$/.test(s.id))).toBe(true);
+    expect(run.attempts).toBe(1);
+  });
+
+  it('runs parallel steps (StepPlanned) each once, then resumes with all their results', async () => {
+    const calls: string[] = [];
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'fan', triggers: [{ event: 'x/fan' }] }, async ({ step }) => {
+        const parts = await Promise.all(
+          ['a', 'b', 'c'].map((id) => step.run(`part-${id}`, async () => (calls.push(id), id.toUpperCase()))),
+        );
+        const joined = await step.run('join', () => parts.join(''));
+        return joined;
+      }),
+    ]);
+    await client.send({ name: 'x/fan', data: {} });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'fan');
+    expect(run.status).toBe('Completed');
+    expect(run.output).toBe('ABC');
+    expect(calls.sort()).toEqual(['a', 'b', 'c']);
+    expect(run.steps.map((s) => s.name).sort()).toEqual(['join', 'part-a', 'part-b', 'part-c']);
+  });
+
+  it('sleeps for step.sleep and step.sleepUntil on the scaled clock', async () => {
+    const { standIn, client } = await setup(
+      (c) => [
+        c.createFunction({ id: 'sleepy', triggers: [{ event: 'x/sleep' }] }, async ({ step }) => {
+          await step.sleep('cool-off', '10m');
+          await step.sleepUntil('until', new Date(Date.now() + 60_000));
+          return 'awake';
+        }),
+      ],
+      0.001,
+    );
+    const started = Date.now();
+    await client.send({ name: 'x/sleep', data: {} });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'sleepy');
+    expect(run.output).toBe('awake');
+    const [sleep, until] = run.steps;
+    expect(sleep).toMatchObject({ name: 'cool-off', op: 'Sleep', delayMs: 600_000 });
+    expect(until?.op).toBe('Sleep');
+    expect(until?.delayMs).toBeGreaterThan(50_000);
+    expect(until?.delayMs).toBeLessThanOrEqual(60_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+  });
+
+  it('fans out with step.sendEvent: each sent event starts its own run', async () => {
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'sweep', triggers: [{ event: 'store/sweep' }] }, async ({ step }) => {
+        const { ids } = await step.sendEvent(
+          'enqueue-orders',
+          [1, 2, 3].map((orderId) => ({ name: 'order/changed', data: { storeHash: 'abc', orderId } })),
+        );
+        return ids.length;
+      }),
+      c.createFunction({ id: 'order', triggers: [{ event: 'order/changed' }] }, async ({ event }) => event.data.orderId),
+    ]);
+    await client.send({ name: 'store/sweep', data: {} });
+    await standIn.waitForIdle(5000);
+    expect(onlyRun(standIn, 'sweep').output).toBe(3);
+    const children = runsOf(standIn, 'order');
+    expect(children.map((r) => r.output).sort()).toEqual([1, 2, 3]);
+    expect(children.every((r) => r.status === 'Completed')).toBe(true);
+  });
+
+  it('invokes another function with step.invoke and returns its output or its error', async () => {
+    const { standIn, client } = await setup((c) => {
+      const double = c.createFunction({ id: 'double', triggers: [{ event: 'x/double' }] }, async ({ event }) => Number(event.data.n) * 2);
+      const broken = c.createFunction({ id: 'broken', triggers: [{ event: 'x/broken' }], retries: 0 }, async () => {
+        throw new NonRetriableError('no such SKU');
+      });
+      const parent = c.createFunction({ id: 'parent', triggers: [{ event: 'x/parent' }] }, async ({ step }) => {
+        const doubled = await step.invoke('call-double', { function: double, data: { n: 21 } });
+        const failure = await step.invoke('call-broken', { function: broken, data: {} }).then(
+          () => 'no error',
+          (err: Error) => err.message,
+        );
+        return { doubled, failure };
+      });
+      return [double, broken, parent];
+    });
+    await client.send({ name: 'x/parent', data: {} });
+    await standIn.waitForIdle(5000);
+    expect(onlyRun(standIn, 'parent').output).toEqual({ doubled: 42, failure: 'no such SKU' });
+    expect(onlyRun(standIn, 'double').event.name).toBe('inngest/function.invoked');
+  });
+
+  it('resumes step.waitForEvent with the matching event, or null after the timeout', async () => {
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'await-payment', triggers: [{ event: 'order/placed' }] }, async ({ step }) => {
+        const paid = await step.waitForEvent('wait-paid', { event: 'order/paid', match: 'data.orderId', timeout: '20m' });
+        return paid ? `paid:${String(paid.data.amount)}` : 'timed out';
+      }),
+    ]);
+    await client.send([
+      { name: 'order/placed', data: { orderId: 1 } },
+      { name: 'order/placed', data: { orderId: 2 } },
+    ]);
+    // Both runs must be waiting before order 1 (and an unrelated order 3) is paid.
+    const waiting = () => runsOf(standIn, 'await-payment').filter((r) => r.waiting === 'WaitForEvent order/paid');
+    await expect.poll(() => waiting().length).toBe(2);
+    await client.send({ name: 'order/paid', data: { orderId: 3, amount: '1.00' } });
+    await client.send({ name: 'order/paid', data: { orderId: 1, amount: '9.99' } });
+    await standIn.waitForIdle(10_000); // 20 min at a time scale of 0.001 is 1.2 s
+    const outputs = Object.fromEntries(runsOf(standIn, 'await-payment').map((r) => [r.event.data.orderId, r.output]));
+    expect(outputs).toEqual({ 1: 'paid:9.99', 2: 'timed out' });
+  });
+});
+
+describe('retries and failures', () => {
+  it('retries a failing step with exponential backoff and completes once it succeeds', async () => {
+    let tries = 0;
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'flaky', triggers: [{ event: 'x/flaky' }] }, async ({ step }) => {
+        return step.run('call-provider', () => {
+          tries++;
+          if (tries < 3) throw new Error(`503 number ${tries}`);
+          return 'posted';
+        });
+      }),
+    ]);
+    await client.send({ name: 'x/flaky', data: {} });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'flaky');
+    expect(run.status).toBe('Completed');
+    expect(run.output).toBe('posted');
+    expect(run.attempts).toBe(3);
+    expect(run.retries.map((r) => [r.step, r.attempt, r.delayMs, r.error.message])).toEqual([
+      ['call-provider', 1, 10_000, '503 number 1'],
+      ['call-provider', 2, 20_000, '503 number 2'],
+    ]);
+  });
+
+  it('gives up after the default 3 retries (4 attempts), and after 1 attempt with retries: 0', async () => {
+    const tries = { default: 0, none: 0 };
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'always-default', triggers: [{ event: 'x/fail' }] }, async ({ step }) => {
+        await step.run('boom', () => {
+          tries.default++;
+          throw new Error('always');
+        });
+      }),
+      c.createFunction({ id: 'always-none', triggers: [{ event: 'x/fail' }], retries: 0 }, async () => {
+        tries.none++;
+        throw new Error('once');
+      }),
+    ]);
+    await client.send({ name: 'x/fail', data: {} });
+    await standIn.waitForIdle(5000);
+    const withDefault = onlyRun(standIn, 'always-default');
+    expect(withDefault.status).toBe('Failed');
+    expect(withDefault.attempts).toBe(4);
+    expect(withDefault.error?.message).toContain('always');
+    expect(tries.default).toBe(4);
+    const none = onlyRun(standIn, 'always-none');
+    expect(none).toMatchObject({ status: 'Failed', attempts: 1, error: { message: 'once' } });
+    expect(tries.none).toBe(1);
+  });
+
+  it('waits as long as RetryAfterError asks (milliseconds or a date) instead of the backoff', async () => {
+    let tries = 0;
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'rate-limited', triggers: [{ event: 'x/rl' }] }, async ({ step }) => {
+        return step.run('post-invoice', () => {
+          tries++;
+          if (tries === 1) throw new RetryAfterError('429 from Xero', 7000);
+          if (tries === 2) throw new RetryAfterError('429 again', new Date(Date.now() + 120_000));
+          return 'ok';
+        });
+      }),
+    ]);
+    await client.send({ name: 'x/rl', data: {} });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'rate-limited');
+    expect(run.status).toBe('Completed');
+    expect(run.retries[0]).toMatchObject({ delayMs: 7000, error: { message: '429 from Xero' } });
+    expect(run.retries[1]?.delayMs).toBeGreaterThan(110_000);
+    expect(run.retries[1]?.delayMs).toBeLessThanOrEqual(120_000);
+  });
+
+  it('does not retry NonRetriableError and runs the onFailure handler with the error and the event', async () => {
+    let tries = 0;
+    const seen: string[] = [];
+    const { standIn, client } = await setup((c) => [
+      c.createFunction(
+        {
+          id: 'post-order',
+          triggers: [{ event: 'order/changed' }],
+          onFailure: async ({ error, event }: FailureEventArgs) => {
+            seen.push(`${error.message} for order ${String(event.data.event.data.orderId)}`);
+          },
+        },
+        async ({ step }) => {
+          await step.run('build-document', () => {
+            tries++;
+            throw new NonRetriableError('SKU ABC-1 has no accounting item');
+          });
+        },
+      ),
+    ]);
+    await client.send({ name: 'order/changed', data: { orderId: 7 } });
+    await standIn.waitForIdle(5000);
+    expect(tries).toBe(1);
+    expect(onlyRun(standIn, 'post-order')).toMatchObject({ status: 'Failed', attempts: 1 });
+    expect(onlyRun(standIn, 'post-order-failure').status).toBe('Completed');
+    expect(seen).toEqual(['SKU ABC-1 has no accounting item for order 7']);
+  });
+
+  it('lets the function catch a step error once the step has exhausted its retries', async () => {
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'catcher', triggers: [{ event: 'x/catch' }], retries: 1 }, async ({ step }) => {
+        try {
+          await step.run('doomed', () => {
+            throw new Error('provider down');
+          });
+          return 'unreachable';
+        } catch (err) {
+          return `caught: ${(err as Error).message}`;
+        }
+      }),
+    ]);
+    await client.send({ name: 'x/catch', data: {} });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'catcher');
+    expect(run).toMatchObject({ status: 'Completed', output: 'caught: provider down', attempts: 2 });
+    expect(run.steps[0]?.result).toBe('error');
+  });
+});
+
+describe('the Next.js handler the app uses', () => {
+  it('drives functions served by inngest/next route handlers (GET, POST, PUT)', async () => {
+    const standIn = await startInngestStandIn({ port: 0, timeScale: 0.001 });
+    cleanups.push(() => standIn.close());
+    const client = new Inngest({ id: APP_ID, isDev: true, baseUrl: standIn.url, logger: silent });
+    const route = serveNext({
+      client,
+      functions: [
+        client.createFunction({ id: 'next-fn', triggers: [{ event: 'x/next' }] }, async ({ event, step }) => {
+          const doubled = await step.run('double', () => Number(event.data.n) * 2);
+          return { doubled };
+        }),
+      ],
+    });
+    // A minimal adapter from node:http to the Web Request/Response API that Next route handlers receive.
+    const server = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const method = req.method as 'GET' | 'POST' | 'PUT';
+      const request = new Request(`http://${req.headers.host}${req.url}`, {
+        method,
+        headers: req.headers as Record<string, string>,
+        body: method === 'GET' ? undefined : Buffer.concat(chunks).toString('utf8'),
+      });
+      const response = await route[method](new NextRequest(request), undefined);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(await response.text());
+    });
+    const port = await listen(server);
+    await standIn.sync(`http://127.0.0.1:${port}/api/inngest`);
+
+    await client.send({ name: 'x/next', data: { n: 21 } });
+    await standIn.waitForIdle(5000);
+    expect(onlyRun(standIn, 'next-fn')).toMatchObject({ status: 'Completed', output: { doubled: 42 } });
+  });
+});
+
+describe('app restarts', () => {
+  it('retries calls while the app is down and finishes the run once it is back on the same URL', async () => {
+    const logs: string[] = [];
+    const standIn = await startInngestStandIn({ port: 0, timeScale: 0.01, log: (line) => logs.push(line) });
+    cleanups.push(() => standIn.close());
+    const client = new Inngest({ id: APP_ID, isDev: true, baseUrl: standIn.url, logger: silent });
+    const fns = [client.createFunction({ id: 'survivor', triggers: [{ event: 'x/s' }] }, async () => 'survived')];
+    const first = http.createServer(serve({ client, functions: fns }));
+    const port = await listen(first);
+    await standIn.sync(`http://127.0.0.1:${port}/api/inngest`);
+    await new Promise((resolve) => (first.closeAllConnections(), first.close(resolve)));
+
+    await client.send({ name: 'x/s', data: {} });
+    await expect.poll(() => onlyRun(standIn, 'survivor').retries.length).toBeGreaterThan(0);
+    await serveApp(client, fns, port);
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'survivor');
+    expect(run).toMatchObject({ status: 'Completed', output: 'survived' });
+    expect(run.retries[0]?.error.name).toBe('FetchError');
+  });
+});
+
+describe('flow control and scheduling', () => {
+  it('cancels a run when a matching cancelOn event arrives, and only then', async () => {
+    const { standIn, client } = await setup((c) => [
+      c.createFunction(
+        { id: 'backfill', triggers: [{ event: 'store/backfill' }], cancelOn: [{ event: 'store/uninstalled', match: 'data.storeHash' }] },
+        async ({ step }) => {
+          await step.sleep('between-pages', '20m');
+          return 'finished';
+        },
+      ),
+    ]);
+    await client.send([
+      { name: 'store/backfill', data: { storeHash: 'a' } },
+      { name: 'store/backfill', data: { storeHash: 'b' } },
+    ]);
+    await expect.poll(() => runsOf(standIn, 'backfill').filter((r) => r.waiting?.startsWith('Sleep')).length).toBe(2);
+    await client.send({ name: 'store/uninstalled', data: { storeHash: 'a' } });
+    await standIn.waitForIdle(10_000);
+    const byStore = Object.fromEntries(runsOf(standIn, 'backfill').map((r) => [r.event.data.storeHash, r.status]));
+    expect(byStore).toEqual({ a: 'Cancelled', b: 'Completed' });
+  });
+
+  it('limits concurrent steps per concurrency key while other keys run in parallel', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const peakByStore = new Map<string, number>();
+    const inFlightByStore = new Map<string, number>();
+    const { standIn, client } = await setup((c) => [
+      c.createFunction(
+        { id: 'per-store', triggers: [{ event: 'order/changed' }], concurrency: { limit: 1, key: 'event.data.storeHash' } },
+        async ({ event, step }) => {
+          const store = String(event.data.storeHash);
+          await step.run('post', async () => {
+            inFlight++;
+            inFlightByStore.set(store, (inFlightByStore.get(store) ?? 0) + 1);
+            peak = Math.max(peak, inFlight);
+            peakByStore.set(store, Math.max(peakByStore.get(store) ?? 0, inFlightByStore.get(store)!));
+            await new Promise((r) => setTimeout(r, 40));
+            inFlight--;
+            inFlightByStore.set(store, inFlightByStore.get(store)! - 1);
+          });
+        },
+      ),
+    ]);
+    await client.send(['a', 'a', 'a', 'b', 'b', 'b'].map((storeHash, i) => ({ name: 'order/changed', data: { storeHash, i } })));
+    await standIn.waitForIdle(5000);
+    expect(runsOf(standIn, 'per-store').every((r) => r.status === 'Completed')).toBe(true);
+    expect(Object.fromEntries(peakByStore)).toEqual({ a: 1, b: 1 });
+    expect(peak).toBe(2);
+  });
+
+  it('fires cron functions on the scaled clock and on demand with tick()', async () => {
+    const { standIn } = await setup(
+      (c) => [c.createFunction({ id: 'sweep', triggers: [{ cron: '* * * * *' }] }, async ({ event }) => event.name)],
+      0.002, // a minute is 120 ms
+    );
+    const runId = standIn.tick(`${APP_ID}-sweep`);
+    await expect.poll(() => runsOf(standIn, 'sweep').length, { timeout: 3000 }).toBeGreaterThanOrEqual(3);
+    const ticked = standIn.runs().find((r) => r.runId === runId);
+    expect(ticked?.event).toMatchObject({ name: 'inngest/scheduled.timer', data: { cron: '* * * * *' } });
+    await standIn.waitForIdle(5000);
+    expect(runsOf(standIn, 'sweep').every((r) => r.output === 'inngest/scheduled.timer')).toBe(true);
+  });
+
+  it('warns about flow control it ignores, and the SDK never needs a checkpoint endpoint', async () => {
+    const { standIn, client, logs } = await setup((c) => [
+      c.createFunction(
+        { id: 'throttled', triggers: [{ event: 'x/t' }], throttle: { limit: 1, period: '1s' } },
+        async ({ step }) => {
+          const a = await step.run('one', () => 1);
+          const b = await step.run('two', () => 2);
+          return a + b;
+        },
+      ),
+    ]);
+    await client.send({ name: 'x/t', data: {} });
+    await standIn.waitForIdle(5000);
+    expect(onlyRun(standIn, 'throttled').output).toBe(3);
+    expect(logs.some((l) => l.includes('standin-test-throttled sets throttle'))).toBe(true);
+    expect(logs.filter((l) => l.startsWith('not implemented'))).toEqual([]);
+  });
+});
+
+describe('inspection API', () => {
+  it('serves runs, waits for idle over HTTP and ticks crons by id', async () => {
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'slow', triggers: [{ event: 'x/slow' }] }, async ({ step }) => {
+        await step.sleep('nap', '5s');
+        return 'done';
+      }),
+      c.createFunction({ id: 'tick', triggers: [{ cron: '0 0 1 1 *' }] }, async () => 'ticked'),
+    ]);
+    await client.send({ name: 'x/slow', data: {} });
+    const running = (await (await fetch(`${standIn.url}/__standin/runs?status=Running`)).json()) as { runs: RunSummary[] };
+    expect(running.runs.map((r) => r.functionId)).toEqual(['standin-test-slow']);
+    const tooShort = await fetch(`${standIn.url}/__standin/idle?timeoutMs=1`, { method: 'POST' });
+    expect(tooShort.status).toBe(408);
+    const cron = (await (await fetch(`${standIn.url}/__standin/cron/standin-test-tick`, { method: 'POST' })).json()) as { runId: string };
+    const idle = await fetch(`${standIn.url}/__standin/idle?timeoutMs=5000`, { method: 'POST' });
+    expect(idle.status).toBe(200);
+    const one = (await (await fetch(`${standIn.url}/__standin/runs/${cron.runId}`)).json()) as RunSummary;
+    expect(one).toMatchObject({ functionId: 'standin-test-tick', status: 'Completed', output: 'ticked' });
+    const all = (await (await fetch(`${standIn.url}/__standin/runs?functionId=standin-test-slow`)).json()) as { runs: RunSummary[] };
+    expect(all.runs.map((r) => [r.status, r.output])).toEqual([['Completed', 'done']]);
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * A local stand-in for the Inngest dev server (`npx inngest-cli dev`), for the demo, tests and CI where
+ * the real server cannot be installed. It speaks the part of the dev server's API that the `inngest` SDK
+ * uses and drives apps through the published SDK protocol. Never for production: see README.md.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z, ZodError } from 'zod';
+import { createEngine, type RunSummary } from './engine';
+
+export type { RunStatus, RunSummary } from './engine';
+
+export interface InngestStandInOptions {
+  /** Default 8288 like the dev server; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Apps to sync, like `inngest dev -u <url>`: each is PUT until it registers, then re-synced. */
+  appUrls?: string[];
+  /** Multiplies sleeps, retry backoff, timeouts and cron intervals (0.001 turns a minute into 60 ms). */
+  timeScale?: number;
+  /** How often synced apps are PUT again, in milliseconds (default 5000, like the dev server's poll). */
+  pollIntervalMs?: number;
+  /** Maximum simultaneous calls to apps, like `--queue-workers` (default 100). */
+  workers?: number;
+  log?: (line: string) => void;
+}
+
+export interface InngestStandIn {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Resolves once no run is Running (sleeping and waiting runs count as running). */
+  waitForIdle(timeoutMs?: number): Promise<void>;
+  runs(): RunSummary[];
+  sendEvent(event: EventPayload | EventPayload[]): Promise<{ ids: string[] }>;
+  /** Runs a cron-triggered function now; returns the run id. */
+  tick(functionId: string): string;
+  /** PUTs an app URL (or every configured one) now and resolves once it has registered. */
+  sync(appUrl?: string): Promise<void>;
+  apps(): ReturnType<ReturnType<typeof createEngine>['apps']>;
+}
+
+export type EventPayload = { name: string; data?: Record<string, unknown>; id?: string; ts?: number };
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export async function startInngestStandIn(options: InngestStandInOptions = {}): Promise<InngestStandIn> {
+  const log = options.log ?? (() => {});
+  const engine = createEngine({ timeScale: options.timeScale ?? 1, workers: options.workers ?? 100, log });
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const status = err instanceof ZodError || err instanceof SyntaxError ? 400 : 500;
+      const message = err instanceof ZodError ? z.prettifyError(err) : (err as Error).message;
+      if (status === 500) log(`error: ${req.method} ${req.url}: ${message}`);
+      send(res, status, { error: message, status });
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'POST /fn/register') {
+      // The SDK forwards our x-inngest-server-kind as the kind it expects (SDK_SPEC 4.3.2).
+      if (req.headers['x-inngest-expected-server-kind'] === 'cloud') {
+        return send(res, 400, { error: 'This app expects Inngest Cloud, but this is a dev server' });
+      }
+      const { modified } = engine.register(await readJson(req));
+      return send(res, 200, { ok: true, modified });
+    }
+    if (req.method === 'POST' && /^\/e\/[^/]*$/.test(url.pathname)) {
+      // Any event key is accepted, as the dev server does; the answer has the shape the SDK parses.
+      return send(res, 200, { ids: engine.ingest(await readJson(req)), status: 200 });
+    }
+    if (route === 'GET /__standin/runs') {
+      const functionId = url.searchParams.get('functionId');
+      const status = url.searchParams.get('status');
+      const runs = engine
+        .runs()
+        .filter((r) => (!functionId || r.functionId === functionId) && (!status || r.status === status));
+      return send(res, 200, { runs });
+    }
+    const runMatch = /^\/__standin\/runs\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && runMatch?.[1]) {
+      const run = engine.run(runMatch[1]);
+      return run ? send(res, 200, run) : send(res, 404, { error: 'No such run' });
+    }
+    if (route === 'GET /__standin/apps') return send(res, 200, { apps: engine.apps() });
+    if (route === 'GET /__standin/events') return send(res, 200, { events: engine.events() });
+    if (route === 'POST /__standin/idle') {
+      const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 30_000);
+      try {
+        await engine.waitForIdle(timeoutMs);
+        return send(res, 200, { idle: true });
+      } catch (err) {
+        return send(res, 408, { idle: false, error: (err as Error).message });
+      }
+    }
+    const cronMatch = /^\/__standin\/cron\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'POST' && cronMatch?.[1]) return send(res, 200, { runId: engine.tick(cronMatch[1]) });
+    if (route === 'POST /__standin/sync') {
+      await Promise.all(syncTargets.map((t) => syncApp(t)));
+      return send(res, 200, { apps: syncTargets.map(({ url: appUrl, synced }) => ({ url: appUrl, synced })) });
+    }
+    if (route === 'GET /' || route === 'GET /health') {
+      return send(res, 200, { name: 'inngest-standin', apps: engine.apps().length, runs: engine.runs().length });
+    }
+    // Checkpointing (/v1/checkpoint...) and the REST API are deliberately absent: see README.md.
+    log(`not implemented: ${route}`);
+    return send(res, 404, { error: `The local Inngest stand-in does not implement ${route}` });
+  }
+
+  // ---- app sync (like `inngest dev -u`) ---------------------------------------------------------
+  type SyncTarget = { url: string; synced: boolean; lastSync: number; inFlight?: Promise<void> };
+  const syncTargets: SyncTarget[] = (options.appUrls ?? []).map((url) => ({ url, synced: false, lastSync: 0 }));
+  const pollIntervalMs = options.pollIntervalMs ?? 5000;
+
+  /** A PUT makes the SDK POST its functions to /fn/register (SDK_SPEC 4.3). */
+  function syncApp(target: SyncTarget, timeoutMs = 60_000): Promise<void> {
+    target.inFlight ??= (async () => {
+      try {
+        const res = await fetch(target.url, {
+          method: 'PUT',
+          headers: { 'x-inngest-server-kind': 'dev' },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await res.text();
+        if (!res.ok) throw new Error(`sync of ${target.url} failed: HTTP ${res.status} ${text.slice(0, 200)}`);
+        if (!target.synced) log(`synced ${target.url}`);
+        target.synced = true;
+      } catch (err) {
+        if (target.synced) log(`re-sync of ${target.url} failed: ${(err as Error).message}`);
+        target.synced = false;
+        throw err;
+      } finally {
+        target.lastSync = Date.now();
+        target.inFlight = undefined;
+      }
+    })();
+    return target.inFlight;
+  }
+  const poller = setInterval(() => {
+    for (const target of syncTargets) {
+      const due = !target.synced || Date.now() - target.lastSync >= pollIntervalMs;
+      if (due && !target.inFlight) syncApp(target).catch(() => {});
+    }
+  }, 1000);
+  poller.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8288, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log(`Inngest stand-in listening on ${baseUrl}`);
+  // A first attempt now, so apps that are already up are registered when this resolves.
+  await Promise.all(syncTargets.map((t) => syncApp(t, 10_000).catch(() => {})));
+
+  return {
+    url: baseUrl,
+    port,
+    async close() {
+      clearInterval(poller);
+      engine.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    waitForIdle: (timeoutMs) => engine.waitForIdle(timeoutMs),
+    runs: () => engine.runs(),
+    sendEvent: async (event) => ({ ids: engine.ingest(event) }),
+    tick: (functionId) => engine.tick(functionId),
+    async sync(appUrl) {
+      if (appUrl && !syncTargets.some((t) => t.url === appUrl)) {
+        syncTargets.push({ url: appUrl, synced: false, lastSync: 0 });
+      }
+      await Promise.all(syncTargets.filter((t) => !appUrl || t.url === appUrl).map((t) => syncApp(t)));
+    },
+    apps: () => engine.apps(),
+  };
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('Request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json', 'x-inngest-server-kind': 'dev' });
+  res.end(JSON.stringify(body));
+}
