@@ -1,2 +1,4 @@
 // One module per aggregate; drizzle-kit reads this folder (drizzle.config.ts).
 export * from './core';
+export * from './ledger';
+export * from './settings';

@@ -1,0 +1,383 @@
+/**
+ * The built-in ledger: a double-entry book per store in Postgres, behind the AccountingProvider interface.
+ * One database transaction per posting; the unique (store_hash, posting_key) index makes a second post with
+ * the same key return the first entry, also under concurrency.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { ledgerAccounts, ledgerCustomers, ledgerEntries, ledgerItems, ledgerLines, ledgerStock } from '@/db/schema/ledger';
+import { formatUnits } from '@/lib/money';
+import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
+import {
+  fail,
+  ok,
+  type AccountingProvider,
+  type ChartDescription,
+  type CreditNoteInput,
+  type CustomerQuery,
+  type Outcome,
+  type PostedDocument,
+  type PostedDocumentRef,
+  type ProviderLimits,
+  type RemoteCustomer,
+  type RemoteItem,
+  type StockLevel,
+} from '../provider';
+import { DEFAULT_CHART } from './chart';
+import { assertBalanced, creditNoteJournal, documentJournal, paymentJournal, type JournalLine } from './journal';
+
+export interface LedgerDeps {
+  db: Db;
+  storeHash: string;
+}
+
+export const LEDGER_LIMITS: ProviderLimits = {
+  batchSize: 1,
+  callsPerMinute: null,
+  concurrency: 8,
+  callsPerDay: null,
+  documentNumberMaxLength: 64,
+  customerNameMaxLength: 200,
+  idempotencyKeyMaxLength: 200,
+  documentKinds: ['invoice', 'sales_receipt', 'sales_order'],
+};
+
+const DEFAULT_LOCATION = 1;
+
+export interface LedgerProvider extends AccountingProvider {
+  /** Creates the default chart of accounts if the store has none (idempotent). */
+  ensureChart(): Promise<void>;
+  /** Adds an account to the chart (idempotent by code). */
+  addAccount(account: { code: string; name: string; type: 'asset' | 'liability' | 'equity' | 'income' | 'expense' }): Promise<void>;
+  /** Creates or renames an item by SKU; returns its id. */
+  upsertItem(item: { sku: string; name: string; unitCost?: string | null }): Promise<RemoteItem>;
+  /** Stock receipt or count: sets the absolute quantity on hand at a location. */
+  setStock(sku: string, quantity: string, locationId?: number): Promise<Outcome<StockLevel>>;
+}
+
+type EntryInsert = typeof ledgerEntries.$inferInsert;
+
+export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvider {
+  let chart: Map<string, { name: string; type: string }> | null = null;
+
+  async function loadChart() {
+    if (chart) return chart;
+    await db
+      .insert(ledgerAccounts)
+      .values(DEFAULT_CHART.map((a) => ({ storeHash, code: a.code, name: a.name, type: a.type, isSystem: true })))
+      .onConflictDoNothing();
+    const rows = await db.select().from(ledgerAccounts).where(eq(ledgerAccounts.storeHash, storeHash));
+    chart = new Map(rows.map((r) => [r.code, { name: r.name, type: r.type }]));
+    return chart;
+  }
+
+  async function unknownAccounts(lines: readonly JournalLine[]): Promise<string[]> {
+    const accounts = await loadChart();
+    return [...new Set(lines.map((l) => l.accountCode).filter((c) => !accounts.has(c)))];
+  }
+
+  /**
+   * Inserts an entry, its lines, its stock moves and (for a void) the original's new status in ONE statement
+   * (data-modifying CTEs, so one round trip and one implicit transaction), or returns the entry already
+   * posted under the key. The deferred balance trigger runs at the end of that statement's transaction.
+   */
+  async function postEntry(
+    entry: Omit<EntryInsert, 'storeHash' | 'postingKey'>,
+    lines: readonly JournalLine[],
+    key: string,
+    scale: number,
+    effects: { stock?: Map<number, number>; markOriginal?: { id: number; status: 'voided' | 'unposted' } } = {},
+  ): Promise<Outcome<{ id: number; number: string; created: boolean }>> {
+    if (key.length === 0 || key.length > LEDGER_LIMITS.idempotencyKeyMaxLength) {
+      return fail({ kind: 'validation', message: `Posting key must be 1–${LEDGER_LIMITS.idempotencyKeyMaxLength} characters.` });
+    }
+    assertBalanced(lines, key);
+    const missing = await unknownAccounts(lines);
+    if (missing.length) {
+      return fail({ kind: 'validation', message: `Account ${missing.join(', ')} does not exist in the built-in ledger. Add it or change the mapping in Settings.`, fields: missing.map((m) => ({ field: 'account', message: m })) });
+    }
+    const lineJson = JSON.stringify(lines.map((l, i) => ({
+      line_no: i + 1, account_code: l.accountCode, amount: formatUnits(l.amount, scale), description: l.description,
+      item_id: l.itemId, quantity: l.quantity, tax_code: l.taxCode, source_id: l.sourceId,
+    })));
+    const stockJson = JSON.stringify([...(effects.stock ?? new Map()).entries()].map(([item_id, delta]) => ({ item_id, delta: String(delta) })));
+    const mark = effects.markOriginal;
+    const result = await db.execute(sql`
+      with e as (
+        insert into ledger_entries (store_hash, posting_key, kind, status, order_id, number, date, currency, exchange_rate, description, customer_id, reverses_entry_id, document)
+        values (${storeHash}, ${key}, ${entry.kind}, ${entry.status ?? 'posted'}, ${entry.orderId ?? null}, ${entry.number}, ${entry.date}, ${entry.currency},
+                ${entry.exchangeRate ?? '1'}, ${entry.description ?? ''}, ${entry.customerId ?? null}, ${entry.reversesEntryId ?? null},
+                ${entry.document === undefined || entry.document === null ? null : JSON.stringify(entry.document)}::jsonb)
+        on conflict (store_hash, posting_key) do nothing
+        returning id, number
+      ), l as (
+        insert into ledger_lines (entry_id, store_hash, line_no, account_code, amount, description, item_id, quantity, tax_code, source_id)
+        select e.id, ${storeHash}, x.line_no, x.account_code, x.amount, x.description, x.item_id, x.quantity, x.tax_code, x.source_id
+        from e, jsonb_to_recordset(${lineJson}::jsonb) as x(line_no int, account_code text, amount numeric, description text, item_id int, quantity numeric, tax_code text, source_id text)
+        returning 1
+      ), s as (
+        insert into ledger_stock (item_id, location_id, store_hash, quantity)
+        select m.item_id, ${DEFAULT_LOCATION}, ${storeHash}, m.delta
+        from e, jsonb_to_recordset(${stockJson}::jsonb) as m(item_id int, delta numeric)
+        join ledger_items i on i.id = m.item_id and i.store_hash = ${storeHash} and i.track_stock
+        on conflict (item_id, location_id) do update set quantity = ledger_stock.quantity + excluded.quantity, updated_at = now()
+        returning 1
+      ), v as (
+        update ledger_entries set status = ${mark?.status ?? 'posted'}
+        where ${mark ? sql`id = ${mark.id} and store_hash = ${storeHash} and exists (select 1 from e)` : sql`false`}
+        returning 1
+      )
+      select e.id::text as id, e.number, (select count(*) from l)::int as lines, (select count(*) from s)::int as moves, (select count(*) from v)::int as marked from e`);
+    const row = rowsOf(result)[0];
+    if (row) return ok({ id: Number(row.id), number: String(row.number), created: true });
+    const [existing] = await db
+      .select({ id: ledgerEntries.id, number: ledgerEntries.number })
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.storeHash, storeHash), eq(ledgerEntries.postingKey, key)));
+    if (!existing) throw new Error(`posting key ${key} conflicted but no entry was found`);
+    return ok({ ...existing, created: false });
+  }
+
+  /** Stock deltas of a document's item lines: sign -1 for a sale, +1 for a reversal. */
+  function stockMoves(doc: SalesDocument, sign: 1 | -1): Map<number, number> {
+    const moves = new Map<number, number>();
+    for (const line of doc.lines) {
+      if (line.kind !== 'product' || line.itemId === null || !/^\d+$/.test(line.itemId)) continue;
+      moves.set(Number(line.itemId), (moves.get(Number(line.itemId)) ?? 0) + sign * Number(line.quantity));
+    }
+    return moves;
+  }
+
+  // Customers resolved by this provider instance (one per store and job): ledger customers are never deleted.
+  const customerIds = new Map<string, number>();
+  async function resolveCustomer(c: DocumentCustomer): Promise<number> {
+    if (c.remoteId !== null && /^\d+$/.test(c.remoteId)) return Number(c.remoteId);
+    const cacheKey = `${c.bcCustomerId ?? ''}|${c.displayName}`;
+    const cached = customerIds.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const upserted = await upsertCustomerRow(c);
+    customerIds.set(cacheKey, Number(upserted.remoteId));
+    return Number(upserted.remoteId);
+  }
+
+  async function upsertCustomerRow(c: DocumentCustomer): Promise<RemoteCustomer> {
+    const email = c.email?.toLowerCase() ?? null;
+    const values = {
+      storeHash, bcCustomerId: c.bcCustomerId, email, displayName: c.displayName, company: c.company, phone: c.phone,
+      address: { ...c.billingAddress } as Record<string, string>,
+    };
+    const toRemote = (r: { id: number; displayName: string; email: string | null; bcCustomerId: number | null }): RemoteCustomer => ({
+      remoteId: String(r.id), displayName: r.displayName, email: r.email, bcCustomerId: r.bcCustomerId,
+    });
+    const returning = { id: ledgerCustomers.id, displayName: ledgerCustomers.displayName, email: ledgerCustomers.email, bcCustomerId: ledgerCustomers.bcCustomerId };
+    if (c.remoteId !== null) {
+      const [row] = await db.update(ledgerCustomers).set({ email, company: c.company, phone: c.phone, address: values.address })
+        .where(and(eq(ledgerCustomers.storeHash, storeHash), eq(ledgerCustomers.id, Number(c.remoteId)))).returning(returning);
+      if (row) return toRemote(row);
+    }
+    // Display names are unique per book (as in QuickBooks and Xero); a clash with another customer gets a suffix.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const name = attempt === 0 ? c.displayName : `${c.displayName} (${c.bcCustomerId ?? email ?? attempt}${attempt > 1 ? `-${attempt}` : ''})`;
+      const target = c.bcCustomerId !== null ? [ledgerCustomers.storeHash, ledgerCustomers.bcCustomerId] : [ledgerCustomers.storeHash, ledgerCustomers.displayName];
+      try {
+        const [row] = await db.insert(ledgerCustomers).values({ ...values, displayName: name })
+          .onConflictDoUpdate({ target, set: { email, company: c.company, phone: c.phone } })
+          .returning(returning);
+        if (row) return toRemote(row);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    throw new Error(`could not create a customer named ${c.displayName}`);
+  }
+
+  const provider: LedgerProvider = {
+    id: 'ledger',
+    displayName: 'the built-in ledger',
+    limits: LEDGER_LIMITS,
+
+    async ensureChart() {
+      chart = null;
+      await loadChart();
+    },
+
+    async addAccount(account) {
+      await db.insert(ledgerAccounts).values({ storeHash, ...account }).onConflictDoNothing();
+      chart = null;
+    },
+
+    async testConnection() {
+      await loadChart();
+      return ok({ organisationName: `Built-in ledger (${storeHash})`, baseCurrency: '' });
+    },
+
+    async describe(): Promise<Outcome<ChartDescription>> {
+      const accounts = await loadChart();
+      const items = await db.select().from(ledgerItems).where(eq(ledgerItems.storeHash, storeHash));
+      const paymentCodes = new Set(DEFAULT_CHART.filter((a) => a.payment).map((a) => a.code));
+      const list = [...accounts].map(([code, a]) => ({ code, name: a.name, type: a.type as 'asset', isPaymentAccount: paymentCodes.has(code) }));
+      return ok({
+        accounts: list,
+        taxCodes: [],
+        paymentAccounts: list.filter((a) => a.isPaymentAccount),
+        items: items.map((i) => ({ id: String(i.id), sku: i.sku, name: i.name })),
+      });
+    },
+
+    async findCustomer(query: CustomerQuery) {
+      const conditions = [];
+      if (query.remoteId) conditions.push(eq(ledgerCustomers.id, Number(query.remoteId)));
+      if (query.bcCustomerId != null) conditions.push(eq(ledgerCustomers.bcCustomerId, query.bcCustomerId));
+      if (query.email) conditions.push(eq(ledgerCustomers.email, query.email.toLowerCase()));
+      if (conditions.length === 0) return ok([]);
+      const rows = await db.select().from(ledgerCustomers)
+        .where(and(eq(ledgerCustomers.storeHash, storeHash), sql.join(conditions.map((c) => sql`(${c})`), sql` or `)));
+      return ok(rows.map((r) => ({ remoteId: String(r.id), displayName: r.displayName, email: r.email, bcCustomerId: r.bcCustomerId })));
+    },
+
+    async upsertCustomer(customer) {
+      return ok(await upsertCustomerRow(customer));
+    },
+
+    async findItemsBySku(skus) {
+      if (skus.length === 0) return ok([]);
+      const rows = await db.select().from(ledgerItems).where(and(eq(ledgerItems.storeHash, storeHash), inArray(ledgerItems.sku, [...skus])));
+      return ok(rows.map((r) => ({ id: String(r.id), sku: r.sku, name: r.name })));
+    },
+
+    async upsertItem(item) {
+      const [row] = await db.insert(ledgerItems).values({ storeHash, sku: item.sku, name: item.name, unitCost: item.unitCost ?? null })
+        .onConflictDoUpdate({ target: [ledgerItems.storeHash, ledgerItems.sku], set: { name: item.name, unitCost: item.unitCost ?? null } })
+        .returning();
+      if (!row) throw new Error('upsert returned no row');
+      return { id: String(row.id), sku: row.sku, name: row.name };
+    },
+
+    async setStock(sku, quantity, locationId = DEFAULT_LOCATION) {
+      const [item] = await db.select().from(ledgerItems).where(and(eq(ledgerItems.storeHash, storeHash), eq(ledgerItems.sku, sku)));
+      if (!item) return fail({ kind: 'not_found', message: `No item with SKU ${sku} in the built-in ledger.` });
+      await db.insert(ledgerStock).values({ itemId: item.id, locationId, storeHash, quantity })
+        .onConflictDoUpdate({ target: [ledgerStock.itemId, ledgerStock.locationId], set: { quantity, updatedAt: sql`now()` } });
+      return ok({ sku, locationId, quantity });
+    },
+
+    async postDocument(doc, idempotencyKey): Promise<Outcome<PostedDocument>> {
+      if (doc.number.length > LEDGER_LIMITS.documentNumberMaxLength) {
+        return fail({ kind: 'validation', message: `Document number ${doc.number} is longer than ${LEDGER_LIMITS.documentNumberMaxLength} characters.` });
+      }
+      const customerId = await resolveCustomer(doc.customer);
+      const posted = doc.kind !== 'sales_order';
+      const result = await postEntry(
+        {
+          kind: doc.kind, status: posted ? 'posted' : 'unposted', orderId: doc.source.orderId, number: doc.number, date: doc.date,
+          currency: doc.currency.code, exchangeRate: doc.currency.exchangeRate, description: `${doc.reference} ${doc.customer.displayName}`,
+          customerId, document: doc,
+        },
+        documentJournal(doc),
+        idempotencyKey,
+        doc.currency.scale,
+        posted ? { stock: stockMoves(doc, -1) } : {},
+      );
+      if (!result.ok) return result;
+      return ok({ remoteId: String(result.value.id), number: result.value.number, created: result.value.created });
+    },
+
+    async recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey) {
+      const original = await loadEntry(document.remoteId);
+      if (!original) return fail({ kind: 'not_found', message: `Document ${document.number} is not in the built-in ledger.` });
+      const scale = (original.document as SalesDocument | null)?.currency.scale ?? 2;
+      const result = await postEntry(
+        { kind: 'payment', orderId: original.orderId, number: `${original.number}-PAY`, date: payment.date, currency: original.currency,
+          exchangeRate: original.exchangeRate, description: `Payment ${payment.method} for ${original.number}`, customerId: original.customerId, reversesEntryId: null },
+        paymentJournal(payment, scale, original.number),
+        idempotencyKey,
+        scale,
+      );
+      return result.ok ? ok({ remoteId: String(result.value.id), created: result.value.created }) : result;
+    },
+
+    async voidDocument(document, idempotencyKey) {
+      const original = await loadEntry(document.remoteId);
+      if (!original) return fail({ kind: 'not_found', message: `Document ${document.number} is not in the built-in ledger.` });
+      const lines = await db.select().from(ledgerLines).where(eq(ledgerLines.entryId, original.id));
+      const doc = original.document as SalesDocument | null;
+      const scale = doc?.currency.scale ?? 2;
+      const factor = 10n ** BigInt(scale);
+      // Reverse every line of the original; the original stays in the book, marked voided.
+      const reversal: JournalLine[] = lines.map((l) => ({
+        accountCode: l.accountCode, amount: -toUnits(l.amount, scale, factor), description: `Void: ${l.description}`,
+        itemId: l.itemId, quantity: l.quantity, taxCode: l.taxCode, sourceId: l.sourceId,
+      }));
+      const result = await postEntry(
+        { kind: 'void', orderId: original.orderId, number: `${original.number}-VOID`, date: new Date().toISOString().slice(0, 10),
+          currency: original.currency, exchangeRate: original.exchangeRate, description: `Void ${original.number}`, customerId: original.customerId,
+          reversesEntryId: original.id, status: original.status === 'unposted' ? 'unposted' : 'posted' },
+        reversal,
+        idempotencyKey,
+        scale,
+        {
+          markOriginal: { id: original.id, status: original.status === 'unposted' ? 'unposted' : 'voided' },
+          stock: doc && original.status === 'posted' ? stockMoves(doc, 1) : undefined,
+        },
+      );
+      return result.ok ? ok({ remoteId: String(result.value.id), created: result.value.created }) : result;
+    },
+
+    async postCreditNote(input: CreditNoteInput, idempotencyKey) {
+      const original = await loadEntry(input.document.remoteId);
+      if (!original) return fail({ kind: 'not_found', message: `Document ${input.document.number} is not in the built-in ledger.` });
+      const doc = original.document as SalesDocument | null;
+      const scale = doc?.currency.scale ?? 2;
+      const number = `${original.number}-CR`;
+      const result = await postEntry(
+        { kind: 'credit_note', orderId: original.orderId, number, date: input.date, currency: original.currency, exchangeRate: original.exchangeRate,
+          description: `Credit note for ${original.number}: ${input.reason}`, customerId: original.customerId, reversesEntryId: original.id },
+        creditNoteJournal(input.lines, scale, number),
+        idempotencyKey,
+        scale,
+        doc ? { stock: stockMoves({ ...doc, lines: input.lines }, 1) } : {},
+      );
+      return result.ok ? ok({ remoteId: String(result.value.id), number: result.value.number, created: result.value.created }) : result;
+    },
+
+    async stockLevels(skus, locationIds) {
+      if (skus.length === 0) return ok([]);
+      const rows = await db
+        .select({ sku: ledgerItems.sku, locationId: ledgerStock.locationId, quantity: ledgerStock.quantity })
+        .from(ledgerItems)
+        .innerJoin(ledgerStock, eq(ledgerStock.itemId, ledgerItems.id))
+        .where(and(
+          eq(ledgerItems.storeHash, storeHash),
+          inArray(ledgerItems.sku, [...skus]),
+          locationIds?.length ? inArray(ledgerStock.locationId, [...locationIds]) : undefined,
+        ));
+      return ok(rows.map((r) => ({ sku: r.sku, locationId: r.locationId, quantity: r.quantity })));
+    },
+  };
+
+  async function loadEntry(remoteId: string) {
+    if (!/^\d+$/.test(remoteId)) return undefined;
+    const [row] = await db.select().from(ledgerEntries).where(and(eq(ledgerEntries.storeHash, storeHash), eq(ledgerEntries.id, Number(remoteId))));
+    return row;
+  }
+
+  return provider;
+}
+
+/** numeric(19,4) string → minor units at `scale` (exact: amounts were written at that scale). */
+function toUnits(value: string, scale: number, factor: bigint): bigint {
+  const negative = value.startsWith('-');
+  const [whole = '0', fraction = ''] = value.replace('-', '').split('.');
+  const units = BigInt(whole) * factor + BigInt((fraction + '0'.repeat(scale)).slice(0, scale) || '0');
+  return negative ? -units : units;
+}
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  const r = result as { rows?: Record<string, unknown>[] } | Record<string, unknown>[];
+  return Array.isArray(r) ? r : (r.rows ?? []);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}

@@ -1,0 +1,141 @@
+/**
+ * The one interface every accounting system sits behind: the built-in ledger, Xero, QuickBooks Online.
+ * Expected failures are data (`ProviderFailure`); bugs throw. Every write takes an idempotency key so a retry
+ * finds the first result instead of writing twice (ledger: unique posting key; Xero: Idempotency-Key header;
+ * QuickBooks: ?requestid=).
+ */
+import type { DocumentCustomer, DocumentPayment, DocumentLine, SalesDocument } from '@/lib/sync/sales-document';
+
+export const PROVIDER_IDS = ['ledger', 'xero', 'quickbooks'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+// ---- outcomes ----
+export type ProviderFailure =
+  /** Slow down: the job layer turns this into RetryAfterError(retryAfterMs). */
+  | { kind: 'rate_limited'; message: string; retryAfterMs: number }
+  /** The system refused the data; the merchant must fix something (mapping, item, closed period). */
+  | { kind: 'validation'; message: string; fields?: { field: string; message: string }[] }
+  /** A document with this number or key already exists and could not be returned as ours. */
+  | { kind: 'duplicate'; message: string; existingRemoteId?: string }
+  /** The connection was revoked or the refresh token expired: reconnect. */
+  | { kind: 'auth_revoked'; message: string }
+  | { kind: 'not_found'; message: string }
+  /** Outage or timeout: retry later. */
+  | { kind: 'unavailable'; message: string; retryAfterMs?: number };
+
+export type FailureKind = ProviderFailure['kind'];
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ProviderFailure };
+
+export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const fail = <K extends FailureKind>(error: Extract<ProviderFailure, { kind: K }>): Outcome<never> => ({ ok: false, error });
+
+// ---- what providers return ----
+export interface ProviderLimits {
+  /** Documents per create request (Xero ~50 with summarizeErrors=false, QuickBooks batch ≤ 30, ledger 1). */
+  batchSize: number;
+  /** Calls per minute per tenant (Xero 60, QuickBooks 500); null = no limit. */
+  callsPerMinute: number | null;
+  /** Concurrent calls per tenant (Xero 5, QuickBooks 10). */
+  concurrency: number;
+  /** Calls per day per tenant (Xero 5,000); null = none. */
+  callsPerDay: number | null;
+  documentNumberMaxLength: number;
+  customerNameMaxLength: number;
+  idempotencyKeyMaxLength: number;
+  /** Document kinds the system has; others are mapped by the provider (QuickBooks has no sales order). */
+  documentKinds: readonly SalesDocument['kind'][];
+}
+
+export interface ConnectionInfo {
+  organisationName: string;
+  baseCurrency: string;
+}
+
+export interface RemoteAccount {
+  code: string;
+  name: string;
+  type: 'asset' | 'liability' | 'equity' | 'income' | 'expense';
+  /** Can receive payments (bank / clearing accounts). */
+  isPaymentAccount: boolean;
+}
+export interface RemoteTaxCode {
+  code: string;
+  name: string;
+  /** Percent as a decimal string. */
+  rate: string;
+}
+export interface RemoteItem {
+  id: string;
+  sku: string;
+  name: string;
+}
+export interface RemoteCustomer {
+  remoteId: string;
+  displayName: string;
+  email: string | null;
+  bcCustomerId: number | null;
+}
+export interface ChartDescription {
+  accounts: RemoteAccount[];
+  taxCodes: RemoteTaxCode[];
+  paymentAccounts: RemoteAccount[];
+  items: RemoteItem[];
+}
+
+export interface PostedDocument {
+  remoteId: string;
+  number: string;
+  /** False when the idempotency key had been used: this is the document the first call created. */
+  created: boolean;
+}
+
+export interface PostedDocumentRef {
+  remoteId: string;
+  number: string;
+}
+
+export interface CreditNoteInput {
+  /** The document being credited. */
+  document: PostedDocumentRef;
+  /** Lines to credit, in the original document's terms (positive amounts); all of them for a full refund. */
+  lines: DocumentLine[];
+  date: string;
+  reason: string;
+}
+
+export interface StockLevel {
+  sku: string;
+  locationId: number;
+  /** Decimal string; may be fractional in some systems. */
+  quantity: string;
+}
+
+export interface CustomerQuery {
+  bcCustomerId?: number | null;
+  email?: string | null;
+  remoteId?: string;
+}
+
+export interface AccountingProvider {
+  readonly id: ProviderId;
+  readonly displayName: string;
+  readonly limits: ProviderLimits;
+
+  testConnection(): Promise<Outcome<ConnectionInfo>>;
+  /** Accounts, tax codes, payment accounts and items for the mapping pages. */
+  describe(): Promise<Outcome<ChartDescription>>;
+  findCustomer(query: CustomerQuery): Promise<Outcome<RemoteCustomer[]>>;
+  /** Creates the document's customer when `remoteId` is null, else updates it; returns the remote customer. */
+  upsertCustomer(customer: DocumentCustomer): Promise<Outcome<RemoteCustomer>>;
+  /** Exact SKU matches only. */
+  findItemsBySku(skus: readonly string[]): Promise<Outcome<RemoteItem[]>>;
+  /** Posts (or, for a key already used, returns) the document. */
+  postDocument(document: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
+  recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>>;
+  voidDocument(document: PostedDocumentRef, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>>;
+  postCreditNote(input: CreditNoteInput, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
+  stockLevels(skus: readonly string[], locationIds?: readonly number[]): Promise<Outcome<StockLevel[]>>;
+}
+
+/** How the registry builds a provider for one store: dependencies in one object. */
+export type ProviderFactory<Deps> = (deps: Deps) => AccountingProvider;

@@ -1,0 +1,182 @@
+/**
+ * Per-store sync settings: versioned, zod-validated, and complete by default so that a new store posts to
+ * the built-in ledger with zero configuration. Account codes default to the ledger's chart of accounts
+ * (lib/accounting/ledger/chart.ts); a merchant connecting Xero or QuickBooks maps them on the mappings page.
+ */
+import { z } from 'zod';
+
+export const SETTINGS_SCHEMA_VERSION = 1 as const;
+
+/** BigCommerce order status ids (GET /v2/order_statuses). */
+export const ORDER_STATUS = {
+  incomplete: 0,
+  pending: 1,
+  shipped: 2,
+  partiallyShipped: 3,
+  refunded: 4,
+  cancelled: 5,
+  declined: 6,
+  awaitingPayment: 7,
+  awaitingPickup: 8,
+  awaitingShipment: 9,
+  completed: 10,
+  awaitingFulfillment: 11,
+  manualVerificationRequired: 12,
+  disputed: 13,
+  partiallyRefunded: 14,
+} as const;
+
+const statusId = z.number().int().min(0).max(100);
+const accountCode = z.string().trim().min(1).max(64);
+const decimalRate = z.string().regex(/^\d+(\.\d+)?$/, 'a rate such as "7.25"');
+
+export const taxMappingSchema = z.object({
+  /** BigCommerce tax rate name (case-insensitive), e.g. "CA State Tax". */
+  name: z.string().trim().min(1).optional(),
+  /** Rate in percent, e.g. "7.25". */
+  rate: decimalRate.optional(),
+  taxCode: z.string().trim().min(1),
+}).refine((m) => m.name !== undefined || m.rate !== undefined, 'a tax mapping needs a name or a rate');
+
+export const paymentMappingSchema = z.object({
+  /** BigCommerce payment_method, matched case-insensitively ("Credit Card", "PayPal", "Cash"). */
+  method: z.string().trim().min(1),
+  account: accountCode,
+});
+
+export const syncSettingsSchema = z.object({
+  schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION).default(SETTINGS_SCHEMA_VERSION),
+  orders: z
+    .object({
+      /** Orders in these statuses are posted. */
+      importStatusIds: z.array(statusId).min(1).default([ORDER_STATUS.awaitingFulfillment]),
+      /** Orders in these statuses are never posted (and never counted as missing by the sweep). */
+      ignoredStatusIds: z
+        .array(statusId)
+        .default([ORDER_STATUS.incomplete, ORDER_STATUS.pending, ORDER_STATUS.declined, ORDER_STATUS.awaitingPayment]),
+      /** A posted document is voided (or credited when locked) when its order moves to one of these. */
+      voidStatusIds: z.array(statusId).default([ORDER_STATUS.cancelled]),
+      /** A posted document gets a full credit note when its order moves to one of these. */
+      refundStatusIds: z.array(statusId).default([ORDER_STATUS.refunded]),
+      /** Status written back to BigCommerce after a successful post; null leaves the status alone. */
+      statusAfterImport: statusId.nullable().default(null),
+      /** Status written back when an order cannot be posted; null leaves the status alone. */
+      statusOnError: statusId.nullable().default(null),
+      /** Orders created before this date (YYYY-MM-DD) are ignored; null = all. */
+      ordersFromDate: z.iso.date().nullable().default(null),
+      autoSync: z.boolean().default(true),
+      sweepIntervalMinutes: z.number().int().min(5).max(1440).default(15),
+    })
+    .prefault({}),
+  document: z
+    .object({
+      kind: z.enum(['invoice', 'sales_receipt', 'sales_order', 'auto']).default('invoice'),
+      numberPrefix: z.string().max(20).regex(/^[A-Za-z0-9#/_.-]*$/, 'letters, digits and # / _ . - only').default('BC-'),
+      /** Days from the order date to the invoice due date. */
+      dueDays: z.number().int().min(0).max(365).default(0),
+      /** IANA time zone that decides the document date; defaults to UTC. */
+      timeZone: z.string().default('UTC'),
+    })
+    .prefault({}),
+  customers: z
+    .object({
+      matchByEmail: z.boolean().default(true),
+      /** Guest orders (customer_id 0): one shared customer, or one customer per email. */
+      guests: z.enum(['shared', 'per_email']).default('shared'),
+      sharedGuestName: z.string().trim().min(1).max(100).default('Web Sales'),
+    })
+    .prefault({}),
+  items: z
+    .object({
+      /** SKU without a matching item: hold the order, or post the line to the sales account without an item. */
+      missingSku: z.enum(['fail', 'post_without_item']).default('post_without_item'),
+    })
+    .prefault({}),
+  lines: z
+    .object({
+      discounts: z.enum(['allocate', 'single_line']).default('allocate'),
+      /** Put handling and gift wrapping into the shipping line instead of lines of their own. */
+      combineShippingHandlingWrapping: z.boolean().default(false),
+    })
+    .prefault({}),
+  accounts: z
+    .object({
+      sales: accountCode.default('4000'),
+      shipping: accountCode.default('4100'),
+      handling: accountCode.default('4100'),
+      wrapping: accountCode.default('4100'),
+      fees: accountCode.default('4200'),
+      discounts: accountCode.default('4900'),
+      rounding: accountCode.default('4950'),
+      /** Selling a gift certificate is a liability, not revenue. */
+      giftCertificatesSold: accountCode.default('2300'),
+    })
+    .prefault({}),
+  tax: z
+    .object({
+      /** Map BigCommerce tax rates to the accounting system's tax codes; first match wins. */
+      mappings: z.array(taxMappingSchema).default([]),
+      /** When true, a taxed line whose rate is not mapped holds the order (Xero, QuickBooks). */
+      requireMapping: z.boolean().default(false),
+      /** Tax code for taxed lines without a mapping when requireMapping is false; null = none. */
+      defaultTaxCode: z.string().trim().min(1).nullable().default(null),
+      /** Tax code for lines that carry no tax (zero-rated or exempt); null = none. */
+      zeroTaxCode: z.string().trim().min(1).nullable().default(null),
+    })
+    .prefault({}),
+  payments: z
+    .object({
+      mappings: z.array(paymentMappingSchema).default([]),
+      /** Clearing account for methods not mapped: Undeposited Funds in the ledger. */
+      defaultAccount: accountCode.default('1100'),
+      storeCreditAccount: accountCode.default('2310'),
+      giftCertificateAccount: accountCode.default('2300'),
+      /** BigCommerce payment_status values that mean the money was taken. */
+      paidStatuses: z.array(z.string()).default(['captured', 'paid', 'partially refunded']),
+      /** Treat "authorized" (not yet captured) orders as paid. Off: they stay unpaid until captured. */
+      authorizedIsPaid: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+export type SyncSettings = z.infer<typeof syncSettingsSchema>;
+export type SyncSettingsInput = z.input<typeof syncSettingsSchema>;
+
+/** The zero-configuration settings. */
+export function defaultSettings(): SyncSettings {
+  return syncSettingsSchema.parse({});
+}
+
+export type SettingsParseResult =
+  | { ok: true; settings: SyncSettings }
+  | { ok: false; problems: { path: string; message: string }[] };
+
+/**
+ * Validates stored or submitted settings, upgrading older schema versions first. Unknown keys are dropped;
+ * missing keys take their defaults.
+ */
+export function parseSettings(input: unknown): SettingsParseResult {
+  const upgraded = upgradeSettings(input);
+  const result = syncSettingsSchema.safeParse(upgraded);
+  if (result.success) return { ok: true, settings: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  };
+}
+
+/** Version upgrades live here, one step per version, so stored settings never need a data migration. */
+function upgradeSettings(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  const value = input as { schemaVersion?: unknown };
+  if (value.schemaVersion === undefined) return { ...value, schemaVersion: SETTINGS_SCHEMA_VERSION };
+  return value;
+}
+
+/** Which optional sub-resources the job layer must load for these settings. */
+export function requiredOrderData(settings: SyncSettings): { taxes: boolean; coupons: boolean } {
+  return {
+    taxes: settings.tax.mappings.length > 0 || settings.tax.requireMapping,
+    coupons: false,
+  };
+}
