@@ -25,9 +25,28 @@ export function openApiToJsonSchema(node: Json, mapOfNames = false): Json {
   for (const [k, v] of Object.entries(node)) {
     // Examples are data, not schema: drop them (except where the key is a property or path name).
     if (!mapOfNames && DROPPED_KEYWORDS.has(k)) continue;
-    out[k] = openApiToJsonSchema(v, NAME_MAPS.has(k) && !mapOfNames);
+    // The BigCommerce documents use oneOf where the branches overlap (e.g. an order's `consignments` is a
+    // resource link or the embedded object, and neither branch forbids the other's fields), which no value can
+    // satisfy exactly once; read oneOf as anyOf, as most OpenAPI tooling does.
+    out[!mapOfNames && k === 'oneOf' ? 'anyOf' : k] = openApiToJsonSchema(v, NAME_MAPS.has(k) && !mapOfNames);
   }
   if (mapOfNames) return out;
+  // OpenAPI 3.0 (draft-04 style) exclusive bounds are booleans next to minimum/maximum.
+  for (const [flag, bound] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']] as const) {
+    if (typeof out[flag] === 'boolean') {
+      if (out[flag] === true && typeof out[bound] === 'number') {
+        out[flag] = out[bound];
+        delete out[bound];
+      } else {
+        delete out[flag];
+      }
+    }
+  }
+  // Some documents still carry Swagger 2's `x-nullable`; it means the same as `nullable`.
+  if (out['x-nullable'] === true) {
+    delete out['x-nullable'];
+    out.nullable = true;
+  }
   if (out.nullable === true) {
     delete out.nullable;
     if (typeof out.type === 'string') {

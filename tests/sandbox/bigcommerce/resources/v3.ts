@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ApiContext, ApiGateway } from '../api';
 import { ok } from '../api';
 import { HttpError, parseJsonBody } from '../http';
-import { fmt4, toNumber, toUnits } from '../money';
+import { toNumber, toUnits } from '../money';
 import type { StoreState } from '../state';
 import { type Customer, type OrderRecord, type Product, type Variant, iso, nextId, resources } from './model';
 import type { OrdersModule } from './orders';
@@ -66,7 +66,7 @@ export function serializeCustomer(c: Customer) {
     date_modified: iso(c.date_modified),
     accepts_product_review_abandoned_cart_emails: c.accepts_product_review_abandoned_cart_emails,
     origin_channel_id: c.origin_channel_id,
-    channel_ids: c.channel_ids,
+    channel_ids: c.channel_ids ?? [1],
   };
 }
 
@@ -133,7 +133,6 @@ export function serializeProduct(p: Product, includeVariants: boolean) {
     calculated_price: toNumber(p.price),
     categories: p.categories,
     brand_id: p.brand_id,
-    option_set_id: null,
     option_set_display: 'right',
     inventory_level: level,
     inventory_warning_level: p.inventory_warning_level,
@@ -152,7 +151,6 @@ export function serializeProduct(p: Product, includeVariants: boolean) {
     upc: '',
     mpn: '',
     gtin: '',
-    date_last_imported: null,
     search_keywords: '',
     availability: 'available',
     availability_description: '',
@@ -407,9 +405,6 @@ export function registerV3(api: ApiGateway, orders: OrdersModule): V3Module {
             test: true,
             status: 'ok',
             fraud_review: false,
-            reference_transaction_id: null,
-            offline: null,
-            custom: null,
             payment_method_id: 'braintree.card',
             credit_card: { card_type: 'visa', card_iin: '411111', card_last4: '1111', card_expiry_month: 12, card_expiry_year: 2030 },
           },
@@ -528,8 +523,8 @@ function serializeRefund(refund: ReturnType<typeof resources>['refunds'][number]
     items: refund.items.map((i) => ({
       item_type: i.item_type,
       item_id: i.item_id,
-      quantity: i.quantity,
-      requested_amount: i.requested_amount === null ? null : fmt4(i.requested_amount),
+      ...(i.quantity === null ? {} : { quantity: i.quantity }),
+      ...(i.requested_amount === null ? {} : { requested_amount: toNumber(i.requested_amount) }),
       reason: i.reason,
     })),
     payments: refund.payments.map((p) => ({
