@@ -9,4 +9,6 @@ export function proxy(): NextResponse {
   return response;
 }
 
-export const config = { matcher: '/:path*' };
+// Machine-to-machine endpoints (webhooks, Inngest) and static assets skip the proxy: they are never framed, and the
+// webhook receiver's latency budget is a few milliseconds.
+export const config = { matcher: '/((?!api/webhooks|api/inngest|_next/static|_next/image|favicon.ico).*)' };

@@ -1,9 +1,13 @@
 import { getDb } from '@/db';
 import type { LifecycleDeps } from '@/lib/bigcommerce/install';
+import { registerStoreWebhooks } from '@/lib/bigcommerce/store-webhooks';
+import type { StoreWebhookSecret, WebhookDeps } from '@/lib/bigcommerce/webhooks';
+import type { StoreHash } from '@/lib/ids';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { createAuditRepo } from '@/lib/repos/audit';
 import { createStoreRepo } from '@/lib/repos/stores';
+import { createWebhookRepo } from '@/lib/repos/webhooks';
 import type { SessionDeps } from '@/lib/session';
 
 /**
@@ -20,8 +24,20 @@ export async function auditRepo() {
 
 export async function lifecycleDeps(): Promise<LifecycleDeps> {
   const e = env();
+  const stores = await storeRepo();
+  const log = logger();
+  const registerHooks = async (storeHash: StoreHash) => {
+    const outcome = await registerStoreWebhooks(
+      { stores, fetch: globalThis.fetch, apiUrl: e.BIGCOMMERCE_API_URL, appUrl: e.APP_URL },
+      storeHash,
+    );
+    if (outcome.ok) log.info({ storeHash, ...outcome.value }, 'webhooks ensured');
+    else log.warn({ storeHash, kind: outcome.error.kind, message: outcome.error.message }, 'webhooks could not be ensured');
+  };
   return {
-    stores: await storeRepo(),
+    stores,
+    afterInstall: registerHooks,
+    afterLoad: registerHooks,
     fetch: globalThis.fetch,
     config: {
       clientId: e.BIGCOMMERCE_CLIENT_ID,
@@ -32,7 +48,7 @@ export async function lifecycleDeps(): Promise<LifecycleDeps> {
       requiredScopes: e.requiredScopes,
       sessionSecret: e.SESSION_SECRET,
     },
-    log: logger(),
+    log,
   };
 }
 
@@ -43,5 +59,27 @@ export async function sessionDeps(): Promise<SessionDeps> {
     async isActiveUserOfStore(storeHash, userId) {
       return (await stores.findInstalled(storeHash)) !== null && (await stores.isUserOfStore(storeHash, userId));
     },
+  };
+}
+
+/**
+ * Webhook secrets are cached per process (on globalThis: Next may load this module once per route bundle). The
+ * cache is only a hint: recordDelivery re-checks in the same statement that the store is installed with that
+ * secret, so an uninstall takes effect at once.
+ */
+const secretCache = ((globalThis as unknown as { __lbWebhookSecrets?: Map<string, StoreWebhookSecret | null> }).__lbWebhookSecrets ??=
+  new Map());
+
+export async function webhookDeps(): Promise<WebhookDeps> {
+  const [stores, webhooks] = [await storeRepo(), createWebhookRepo({ db: await getDb() })];
+  return {
+    async webhookSecret(storeHash, options) {
+      if (!options?.fresh && secretCache.has(storeHash)) return secretCache.get(storeHash) ?? null;
+      const value = await stores.webhookSecretSealed(storeHash);
+      if (secretCache.size > 10_000) secretCache.clear();
+      secretCache.set(storeHash, value);
+      return value;
+    },
+    recordDelivery: (delivery, sealed) => webhooks.recordDelivery(delivery, sealed),
   };
 }

@@ -21,6 +21,8 @@ export const stores = pgTable(
     storeHash: text('store_hash').notNull(),
     /** AES-256-GCM ciphertext (see lib/crypto.ts); null once uninstalled. */
     accessTokenEnc: text('access_token_enc'),
+    /** Per-store secret BigCommerce sends back as a header on every webhook delivery (encrypted; null once uninstalled). */
+    webhookSecretEnc: text('webhook_secret_enc'),
     scope: text('scope').notNull().default(''),
     ownerBcUserId: bigint('owner_bc_user_id', { mode: 'number' }),
     accountUuid: text('account_uuid'),

@@ -2,3 +2,4 @@
 export * from './core';
 export * from './ledger';
 export * from './settings';
+export * from './webhooks';

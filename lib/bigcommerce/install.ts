@@ -26,6 +26,8 @@ export interface LifecycleDeps {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Side effects after a successful install (webhook registration, first sweep). Failures are logged only. */
   afterInstall?: (storeHash: StoreHash) => Promise<void>;
+  /** Side effects on each load (repairing deactivated webhooks). Failures are logged only. */
+  afterLoad?: (storeHash: StoreHash) => Promise<void>;
 }
 
 export const authQuery = z.object({
@@ -136,6 +138,11 @@ export async function loadApp(deps: LifecycleDeps, signedPayload: string | null)
   }
   // BigCommerce only lets users the merchant has granted the app open it, so an unseen user is added.
   const newUser = await deps.stores.addUser(storeHash, { id: user.id, email: user.email, locale: user.locale ?? null });
+  if (deps.afterLoad) {
+    await deps.afterLoad(storeHash).catch((error: unknown) =>
+      deps.log.warn({ storeHash, error: String(error) }, 'load: post-load step failed'),
+    );
+  }
   return ok({
     storeHash,
     userId: user.id,

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { auditLog, storeUsers, stores, users } from '@/db/schema';
-import { decryptSecret, encryptSecret } from '@/lib/crypto';
+import { decryptSecret, encryptSecret, randomSecret } from '@/lib/crypto';
 import type { StoreHash } from '@/lib/ids';
 
 export interface StoreRepoDeps {
@@ -28,6 +28,7 @@ export interface BcUser {
 
 /** Associated data for a store's access token: the ciphertext only decrypts on its own store's row. */
 const tokenAad = (storeHash: string) => `stores/${storeHash}/access_token`;
+const webhookSecretAad = (storeHash: string) => `stores/${storeHash}/webhook_secret`;
 
 export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
   async function upsertUser(tx: Db, user: BcUser) {
@@ -59,15 +60,20 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
       const sealed = encryptSecret(input.accessToken, encryptionKey, tokenAad(input.storeHash));
       return db.transaction(async (tx) => {
         const existing = await tx
-          .select({ id: stores.id, uninstalledAt: stores.uninstalledAt })
+          .select({ id: stores.id, uninstalledAt: stores.uninstalledAt, webhookSecretEnc: stores.webhookSecretEnc })
           .from(stores)
           .where(eq(stores.storeHash, input.storeHash));
+        // A re-install keeps the webhook secret its registered hooks already send; a new install gets a new one.
+        const webhookSecretEnc =
+          existing[0]?.webhookSecretEnc ??
+          encryptSecret(randomSecret(), encryptionKey, webhookSecretAad(input.storeHash));
         const now = new Date();
         await tx
           .insert(stores)
           .values({
             storeHash: input.storeHash,
             accessTokenEnc: sealed,
+            webhookSecretEnc,
             scope: input.scope,
             accountUuid: input.accountUuid,
             ownerBcUserId: input.owner.id,
@@ -77,6 +83,7 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
             target: stores.storeHash,
             set: {
               accessTokenEnc: sealed,
+              webhookSecretEnc,
               scope: input.scope,
               accountUuid: input.accountUuid,
               ownerBcUserId: input.owner.id,
@@ -145,6 +152,21 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
       return sealed ? decryptSecret(sealed, encryptionKey, tokenAad(storeHash)) : null;
     },
 
+    /** The secret header value this store's webhooks carry; null when the store is unknown or uninstalled. */
+    async webhookSecret(storeHash: string): Promise<string | null> {
+      return (await this.webhookSecretSealed(storeHash))?.secret ?? null;
+    },
+
+    /** The webhook secret with its ciphertext (which identifies the secret's version for the receiver). */
+    async webhookSecretSealed(storeHash: string): Promise<{ secret: string; sealed: string } | null> {
+      const rows = await db
+        .select({ sealed: stores.webhookSecretEnc })
+        .from(stores)
+        .where(and(eq(stores.storeHash, storeHash), isNull(stores.uninstalledAt)));
+      const sealed = rows[0]?.sealed;
+      return sealed ? { secret: decryptSecret(sealed, encryptionKey, webhookSecretAad(storeHash)), sealed } : null;
+    },
+
     /** Adds a user to an installed store (load callback). Returns true when the user was new to the store. */
     async addUser(storeHash: StoreHash, user: BcUser): Promise<boolean> {
       return db.transaction(async (tx) => {
@@ -203,7 +225,7 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
         const now = new Date();
         await tx
           .update(stores)
-          .set({ accessTokenEnc: null, uninstalledAt: now, updatedAt: now })
+          .set({ accessTokenEnc: null, webhookSecretEnc: null, uninstalledAt: now, updatedAt: now })
           .where(eq(stores.storeHash, storeHash));
         await tx.delete(storeUsers).where(eq(storeUsers.storeHash, storeHash));
         await tx.insert(auditLog).values({ storeHash, actorUserId, action: 'store.uninstalled', detail: {} });

@@ -16,6 +16,7 @@ export const appRoutes: RouteTable = {
   '/api/bigcommerce/load': () => import('@/app/api/bigcommerce/load/route'),
   '/api/bigcommerce/uninstall': () => import('@/app/api/bigcommerce/uninstall/route'),
   '/api/bigcommerce/remove-user': () => import('@/app/api/bigcommerce/remove-user/route'),
+  '/api/webhooks/bigcommerce': () => import('@/app/api/webhooks/bigcommerce/route'),
   '/api/health': () => import('@/app/api/health/route'),
   '/api/me': () => import('@/app/api/me/route'),
   '/api/audit': () => import('@/app/api/audit/route'),

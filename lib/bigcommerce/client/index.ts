@@ -1,0 +1,10 @@
+export { createBigCommerceClient, formatDateFilter, ORDER_INCLUDE, IN_FILTER_CHUNK, ABSOLUTE_ADJUSTMENT_BATCH } from './client';
+export type { BigCommerceClient, BigCommerceClientDeps, ListOrdersFilter, AdjustmentBatchOutcome } from './client';
+export { ensureWebhooks } from './ensure-webhooks';
+export type { EnsureWebhooksInput, EnsureWebhooksOutcome } from './ensure-webhooks';
+export { BigCommerceContractError, failureFromResponse } from './failures';
+export type { BcFailure, BcFailureKind } from './failures';
+export type * from './model';
+export { RateLimiter, sharedRateLimiter, systemClock, readRateLimitHeaders } from './rate-limiter';
+export type { Clock, RateLimitHeaders, RateLimiterOptions } from './rate-limiter';
+export type { ClientLog, RetryPolicy } from './transport';

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { secretsEqual } from '@/lib/crypto';
+import { err, ok, type EdgeFailure, type Result } from '@/lib/errors';
+import { StoreContext, type StoreHash } from '@/lib/ids';
+
+/**
+ * Webhook deliveries from BigCommerce.
+ * https://developer.bigcommerce.com/docs/integrations/webhooks (payload: scope, store_id, data, hash, created_at,
+ * producer). Delivery is at least once; a redelivery has the same `hash`. Only a 2xx counts as delivered, so we
+ * answer as soon as the delivery is recorded and do the work later.
+ */
+
+/** The scopes the app registers (PLATFORM-FACTS: orders and inventory). */
+export const WEBHOOK_SCOPES = [
+  'store/order/created',
+  'store/order/updated',
+  'store/order/statusUpdated',
+  'store/order/refund/created',
+  'store/product/inventory/updated',
+  'store/sku/inventory/updated',
+] as const;
+export type WebhookScope = (typeof WEBHOOK_SCOPES)[number];
+
+/**
+ * Registered as a custom header on every hook; BigCommerce sends it back on each delivery. It is the only proof a
+ * delivery came from BigCommerce for that store (BigCommerce does not sign payloads).
+ */
+export const WEBHOOK_SECRET_HEADER = 'x-ledgerbridge-webhook-secret';
+
+/** Largest body we accept; real payloads are a few hundred bytes. */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+
+export const webhookPayload = z.object({
+  scope: z.string().regex(/^store\/[a-z_/A-Z]+$/, 'must be a store/... scope'),
+  store_id: z.union([z.string(), z.number()]).transform(String),
+  producer: StoreContext,
+  hash: z.string().min(1).max(200),
+  created_at: z.number().int().nonnegative(),
+  data: z
+    .object({
+      type: z.string(),
+      id: z.number().int(),
+      status: z.object({ previous_status_id: z.number().int(), new_status_id: z.number().int() }).optional(),
+      refund: z.object({ refund_id: z.number().int() }).optional(),
+      inventory: z
+        .object({
+          product_id: z.number().int(),
+          method: z.string(),
+          value: z.number(),
+          variant_id: z.number().int().optional(),
+        })
+        .optional(),
+    })
+    .loose(),
+});
+export type WebhookPayload = z.infer<typeof webhookPayload>;
+
+export interface RecordedDelivery {
+  storeHash: StoreHash;
+  scope: string;
+  resourceId: number;
+  hash: string;
+  /** BigCommerce's `created_at`: when the change happened. */
+  eventCreatedAt: Date;
+  /** Parsed and validated. */
+  event: WebhookPayload;
+  /** The body exactly as BigCommerce sent it (kept for the activity log and replays). */
+  raw: Record<string, unknown>;
+}
+
+/** A store's webhook secret: the plaintext to compare, and the stored ciphertext that identifies its version. */
+export interface StoreWebhookSecret {
+  secret: string;
+  sealed: string;
+}
+
+export interface WebhookDeps {
+  /**
+   * The store's webhook secret, or null when the store is unknown or uninstalled. May answer from a cache;
+   * `fresh` forces a database read.
+   */
+  webhookSecret(storeHash: StoreHash, options?: { fresh?: boolean }): Promise<StoreWebhookSecret | null>;
+  /**
+   * Records the delivery only if the store is still installed with this secret version (one round trip, so a
+   * cached secret can never admit a delivery for an uninstalled store). `duplicate`: this (store, hash) was
+   * already recorded; `stale`: the store was uninstalled or its secret changed since it was cached.
+   */
+  recordDelivery(delivery: RecordedDelivery, sealedSecret: string): Promise<'recorded' | 'duplicate' | 'stale'>;
+  /** Hands a newly recorded delivery on to the job layer. */
+  handOff?(delivery: RecordedDelivery): Promise<void>;
+}
+
+export interface Received {
+  storeHash: StoreHash;
+  duplicate: boolean;
+}
+
+export async function receiveWebhook(
+  deps: WebhookDeps,
+  input: { secretHeader: string | null; rawBody: string },
+): Promise<Result<Received, EdgeFailure>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(input.rawBody);
+  } catch {
+    return err({ kind: 'BadRequest', message: 'The body is not valid JSON.' });
+  }
+  const parsed = webhookPayload.safeParse(json);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
+    return err({ kind: 'BadRequest', message: `The webhook payload is malformed: ${fields}.` });
+  }
+  const payload = parsed.data;
+  const storeHash = payload.producer;
+  const unauthorized = err({ kind: 'Unauthorized', message: 'Unknown store or bad webhook secret.' } as const);
+  if (!input.secretHeader) return unauthorized;
+  const matches = (known: StoreWebhookSecret | null) => known !== null && secretsEqual(input.secretHeader!, known.secret);
+  let known = await deps.webhookSecret(storeHash);
+  // A cached secret that does not match may be out of date: read it again before refusing.
+  if (!matches(known)) known = await deps.webhookSecret(storeHash, { fresh: true });
+  // Unknown store, uninstalled store and wrong secret look the same to the caller.
+  if (!known || !matches(known)) return unauthorized;
+  const delivery: RecordedDelivery = {
+    storeHash,
+    scope: payload.scope,
+    resourceId: payload.data.id,
+    hash: payload.hash,
+    eventCreatedAt: new Date(payload.created_at * 1000),
+    event: payload,
+    raw: json as Record<string, unknown>,
+  };
+  let outcome = await deps.recordDelivery(delivery, known.sealed);
+  if (outcome === 'stale') {
+    // Uninstalled (or re-keyed) since the secret was cached: decide on what the database says now.
+    const current = await deps.webhookSecret(storeHash, { fresh: true });
+    if (!current || !matches(current)) return unauthorized;
+    outcome = await deps.recordDelivery(delivery, current.sealed);
+    if (outcome === 'stale') return unauthorized;
+  }
+  if (outcome === 'recorded' && deps.handOff) await deps.handOff(delivery);
+  return ok({ storeHash, duplicate: outcome === 'duplicate' });
+}
