@@ -8,6 +8,7 @@ import { logger } from '@/lib/logger';
 import { createAuditRepo } from '@/lib/repos/audit';
 import { createStoreRepo } from '@/lib/repos/stores';
 import { createWebhookRepo } from '@/lib/repos/webhooks';
+import { dispatchInstalled, dispatchUninstalled } from '@/lib/jobs/dispatch';
 import type { SessionDeps } from '@/lib/session';
 
 /**
@@ -36,7 +37,13 @@ export async function lifecycleDeps(): Promise<LifecycleDeps> {
   };
   return {
     stores,
-    afterInstall: registerHooks,
+    afterInstall: async (storeHash) => {
+      await registerHooks(storeHash);
+      await dispatchInstalled(storeHash);
+    },
+    afterUninstall: async (storeHash) => {
+      await dispatchUninstalled(storeHash);
+    },
     afterLoad: registerHooks,
     fetch: globalThis.fetch,
     config: {

@@ -41,3 +41,12 @@ describe('environment', () => {
     expect(env.sandboxOrigin).toBe('http://localhost:4100');
   });
 });
+
+describe('Inngest settings', () => {
+  it('require signing and event keys in production unless a dev server is named', () => {
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'production' })).toThrow(/INNGEST_SIGNING_KEY: is required in production[\s\S]*INNGEST_EVENT_KEY/);
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_DEV: 'http://127.0.0.1:8288' })).not.toThrow();
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_SIGNING_KEY: 'signkey-prod-1', INNGEST_EVENT_KEY: 'k' })).not.toThrow();
+    expect(() => parseEnv(valid)).not.toThrow();
+  });
+});

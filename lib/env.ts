@@ -32,6 +32,13 @@ const schema = z.object({
   TOKEN_ENCRYPTION_KEY: hexKey,
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Inngest's own settings, read by the Inngest SDK itself (validated here so a bad deployment fails at start):
+   * INNGEST_DEV=<url of a dev server or the local stand-in> in development; signing and event keys in production.
+   */
+  INNGEST_DEV: z.string().min(1).optional(),
+  INNGEST_EVENT_KEY: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -59,6 +66,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
   }
   const value = result.data;
+  if (value.NODE_ENV === 'production' && !value.INNGEST_DEV) {
+    const missing = (['INNGEST_SIGNING_KEY', 'INNGEST_EVENT_KEY'] as const).filter((name) => !value[name]);
+    if (missing.length > 0) {
+      throw new EnvError(
+        `Invalid environment configuration (see .env.example):\n${missing
+          .map((name) => `  ${name}: is required in production (Inngest Cloud or self-hosted), or set INNGEST_DEV for a dev server`)
+          .join('\n')}`,
+      );
+    }
+  }
   const loginOrigin = new URL(value.BIGCOMMERCE_LOGIN_URL).origin;
   return {
     ...value,

@@ -31,3 +31,22 @@ export function httpStatusOf(failure: EdgeFailure): number {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A failure worth retrying later (rate limit, outage, timeout). The job layer turns it into Inngest's
+ * RetryAfterError when `retryAfterMs` is known, else a plain retry with backoff.
+ */
+export class TransientFailure extends Error {
+  override name = 'TransientFailure';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A failure no retry can fix (the store revoked our access): the job layer stops retrying. */
+export class PermanentFailure extends Error {
+  override name = 'PermanentFailure';
+}

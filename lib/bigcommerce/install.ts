@@ -26,6 +26,8 @@ export interface LifecycleDeps {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Side effects after a successful install (webhook registration, first sweep). Failures are logged only. */
   afterInstall?: (storeHash: StoreHash) => Promise<void>;
+  /** Side effects after an uninstall (stopping the store's jobs). Failures are logged only. */
+  afterUninstall?: (storeHash: StoreHash) => Promise<void>;
   /** Side effects on each load (repairing deactivated webhooks). Failures are logged only. */
   afterLoad?: (storeHash: StoreHash) => Promise<void>;
 }
@@ -161,6 +163,11 @@ export async function uninstallApp(
   const { storeHash, user } = verified.value;
   const outcome = await deps.stores.recordUninstall(storeHash, user.id);
   deps.log.info({ storeHash, ...outcome }, 'uninstall');
+  if (deps.afterUninstall && outcome.known && !outcome.alreadyUninstalled) {
+    await deps.afterUninstall(storeHash).catch((error: unknown) =>
+      deps.log.warn({ storeHash, error: String(error) }, 'uninstall: post-uninstall step failed'),
+    );
+  }
   return ok({ storeHash, ...outcome });
 }
 

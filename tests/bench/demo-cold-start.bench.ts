@@ -10,11 +10,11 @@ import { freePort, root } from '../e2e/support/harness';
 const noCache = process.argv.includes('--no-cache') || process.env.BENCH_NO_CACHE === '1';
 if (noCache) rmSync(path.join(root, '.next', 'dev'), { recursive: true, force: true });
 const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'lb-demo-bench-'));
-const [port, sandboxPort] = [await freePort(), await freePort()];
+const [port, sandboxPort, inngestPort] = [await freePort(), await freePort(), await freePort()];
 const started = Date.now();
 const demo = spawn('npm', ['run', 'demo'], {
   cwd: root,
-  env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), PGLITE_DIR: pgliteDir, DATABASE_URL: '' },
+  env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), INNGEST_STANDIN_PORT: String(inngestPort), PGLITE_DIR: pgliteDir, DATABASE_URL: '' },
   stdio: ['ignore', 'pipe', 'pipe'],
   detached: true,
 });

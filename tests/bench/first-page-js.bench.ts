@@ -20,6 +20,8 @@ const app = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin
     TOKEN_ENCRYPTION_KEY: '00'.repeat(32),
     SESSION_SECRET: 'bench-session-secret-0123456789abcdefgh',
     PGLITE_DIR: 'memory://',
+    // Page loads send no events; a dev-server URL only satisfies the production configuration check.
+    INNGEST_DEV: 'http://127.0.0.1:9',
     LOG_LEVEL: 'warn',
   },
   stdio: 'ignore',

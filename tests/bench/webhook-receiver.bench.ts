@@ -11,6 +11,7 @@ import { WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import type { StoreHash } from '@/lib/ids';
 import { createStoreRepo } from '@/lib/repos/stores';
 import { buildApp, freePort, root } from '../e2e/support/harness';
+import { startInngestStandIn } from '../sandbox/inngest/server';
 
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,6 +39,9 @@ const secret = (await stores.webhookSecret(storeHash))!;
 
 buildApp();
 const port = await freePort();
+// Accepted deliveries become order/changed events sent after the response; the stand-in takes them (no app
+// functions run here: the app is not synced, so this measures the receiver alone).
+const inngest = await startInngestStandIn({ port: 0 });
 const app = spawn(process.execPath, [...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : []), path.join(root, 'node_modules/next/dist/bin/next'), 'start', '--port', String(port)], {
   cwd: root,
   env: {
@@ -50,6 +54,7 @@ const app = spawn(process.execPath, [...(process.env.BENCH_PROFILE_DIR ? ['--cpu
     TOKEN_ENCRYPTION_KEY: key,
     SESSION_SECRET: 'bench-session-secret-0123456789abcdefgh',
     LOG_LEVEL: 'warn',
+    INNGEST_DEV: inngest.url,
   },
   stdio: 'ignore',
 });
@@ -146,6 +151,7 @@ try {
 } finally {
   app.kill('SIGTERM');
   agent.destroy();
+  await inngest.close();
   await database.close();
   await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
   await admin.end();

@@ -23,10 +23,17 @@ async function refused(url: string): Promise<boolean> {
 
 describe('npm run demo', () => {
   it('starts the sandbox and the app on the given ports, installs the app, prints the control panel, stops on SIGINT', async () => {
-    const [port, sandboxPort] = [await freePort(), await freePort()];
+    const [port, sandboxPort, inngestPort] = [await freePort(), await freePort(), await freePort()];
     const demo = spawn(process.execPath, ['--import', 'tsx', 'tests/sandbox/demo.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), PGLITE_DIR: pgliteDir, DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        SANDBOX_PORT: String(sandboxPort),
+        INNGEST_STANDIN_PORT: String(inngestPort),
+        PGLITE_DIR: pgliteDir,
+        DATABASE_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

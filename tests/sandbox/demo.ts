@@ -1,5 +1,6 @@
 // `npm run demo`: the whole product on one machine with zero setup: the BigCommerce sandbox (with a seeded
-// demo store), the app (Next.js), and the embedded database unless DATABASE_URL is set. Prints the URL of the
+// demo store), the Inngest stand-in that runs the app's background functions, the app (Next.js), and the
+// embedded database unless DATABASE_URL is set. Prints the URL of the
 // sandbox control panel where the app is installed. Ctrl-C stops everything.
 //
 // Contract (other tools rely on it): reads PORT (3000), SANDBOX_PORT (4100), APP_URL (http://localhost:$PORT),
@@ -8,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startBigCommerceSandbox } from './bigcommerce/server';
+import { startInngestStandIn } from './inngest/server';
 
 const started = Date.now();
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -21,6 +23,7 @@ const defaults: Record<string, string> = {
   TOKEN_ENCRYPTION_KEY: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
   SESSION_SECRET: 'demo-session-secret-change-me-0123456789abcdef',
   DEMO_STORE_HASH: 'demostore',
+  INNGEST_STANDIN_PORT: '8288',
 };
 const setting = (name: string): string => process.env[name] || defaults[name] || '';
 
@@ -41,6 +44,7 @@ for (const [name, value] of [['PORT', port], ['SANDBOX_PORT', sandboxPort]] as c
 const log = (line: string) => console.log(`[demo] ${line}`);
 const running: { app?: ChildProcess } = {};
 let sandbox: Awaited<ReturnType<typeof startBigCommerceSandbox>> | undefined;
+let inngest: Awaited<ReturnType<typeof startInngestStandIn>> | undefined;
 let stopping = false;
 
 async function stop(code: number): Promise<never> {
@@ -61,6 +65,7 @@ async function stop(code: number): Promise<never> {
         });
       });
     }
+    await inngest?.close();
     await sandbox?.close();
   }
   process.exit(code);
@@ -81,6 +86,19 @@ try {
 const sandboxUrl = `http://localhost:${sandbox.port}`;
 log(`BigCommerce sandbox on ${sandboxUrl}`);
 
+const inngestPort = Number(setting('INNGEST_STANDIN_PORT'));
+try {
+  inngest = await startInngestStandIn({
+    port: inngestPort,
+    appUrls: [`http://127.0.0.1:${port}/api/inngest`],
+    log: process.env.DEMO_VERBOSE ? (line) => log(`inngest: ${line}`) : undefined,
+  });
+} catch (error) {
+  console.error(`demo: the Inngest stand-in could not listen on port ${inngestPort}: ${String(error)} (set INNGEST_STANDIN_PORT)`);
+  await stop(1);
+}
+log(`Inngest stand-in on ${inngest!.url} (runs: ${inngest!.url}/__standin/runs)`);
+
 const appEnv = {
   ...process.env,
   PORT: String(port),
@@ -91,6 +109,7 @@ const appEnv = {
   BIGCOMMERCE_API_URL: sandboxUrl,
   TOKEN_ENCRYPTION_KEY: setting('TOKEN_ENCRYPTION_KEY'),
   SESSION_SECRET: setting('SESSION_SECRET'),
+  INNGEST_DEV: inngest!.url,
   NEXT_TELEMETRY_DISABLED: '1',
 };
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -144,6 +163,7 @@ async function admin(pathname: string, body: unknown): Promise<{ status: number;
 
 try {
   await waitFor(`${appUrl}/api/health`, 180_000);
+  await inngest!.sync(`http://127.0.0.1:${port}/api/inngest`);
   log(`app up on ${appUrl} (database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite in .data/'})`);
   const created = await admin('/__sandbox/stores', { hash: storeHash, plan: 'plus', currency: 'USD', name: 'Demo Store' });
   if (created.status !== 201) throw new Error(`creating the demo store answered ${created.status}`);

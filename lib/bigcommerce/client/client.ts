@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '@/lib/errors';
-import { orderSchema, orderListSchema, type BcOrder } from '@/lib/bigcommerce/schemas/orders';
+import { orderSchema, orderListSchema, orderTaxesSchema, type BcOrder, type BcOrderTax } from '@/lib/bigcommerce/schemas/orders';
 import { BigCommerceContractError, type BcFailure } from './failures';
 import {
   toCustomer,
@@ -81,6 +81,7 @@ export const IN_FILTER_CHUNK = 50;
 export const ABSOLUTE_ADJUSTMENT_BATCH = 2_000;
 
 export interface ListOrdersFilter {
+  minDateCreated?: Date | string;
   minDateModified?: Date | string;
   maxDateModified?: Date | string;
   /** V2 filters one status per request: each status is listed in turn. */
@@ -233,6 +234,7 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
       const base = {
         ...ORDER_INCLUDE,
         sort: filter.sort ?? 'date_modified:asc',
+        min_date_created: filter.minDateCreated === undefined ? undefined : formatDateFilter(filter.minDateCreated, 'min'),
         min_date_modified: filter.minDateModified === undefined ? undefined : formatDateFilter(filter.minDateModified, 'min'),
         max_date_modified: filter.maxDateModified === undefined ? undefined : formatDateFilter(filter.maxDateModified, 'max'),
         min_id: filter.minId,
@@ -256,6 +258,55 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
           }
         }
       })();
+    },
+
+    /**
+     * One page of orders (line items, consignments and fees embedded), for callers that checkpoint page by page
+     * (backfills): `more` is false on the last page. One status at most (V2 filters one status per request).
+     */
+    async ordersPage(
+      filter: Omit<ListOrdersFilter, 'statusIds'> & { statusId?: number },
+      page: number,
+    ): Promise<Result<{ orders: BcOrder[]; more: boolean }, BcFailure>> {
+      const limit = Math.min(PAGE_LIMIT, Math.max(1, filter.limit ?? PAGE_LIMIT));
+      const query = {
+        ...ORDER_INCLUDE,
+        sort: filter.sort ?? 'id:asc',
+        min_date_created: filter.minDateCreated === undefined ? undefined : formatDateFilter(filter.minDateCreated, 'min'),
+        min_date_modified: filter.minDateModified === undefined ? undefined : formatDateFilter(filter.minDateModified, 'min'),
+        max_date_modified: filter.maxDateModified === undefined ? undefined : formatDateFilter(filter.maxDateModified, 'max'),
+        min_id: filter.minId,
+        max_id: filter.maxId,
+        status_id: filter.statusId,
+        page,
+        limit,
+      };
+      const r = await call({ method: 'GET', path: '/v2/orders', query, operation: 'GET /v2/orders', scope: SCOPES.ordersRead }, rawList, []);
+      if (!r.ok) return r;
+      return ok({ orders: parse(orderListSchema, r.value, 'GET /v2/orders'), more: r.value.length >= limit });
+    },
+
+    /** `GET /v2/orders/count` with the same filters: the size of a backfill, for its progress bar. */
+    async ordersCount(filter: Omit<ListOrdersFilter, 'statusIds' | 'sort' | 'limit'> & { statusId?: number }): Promise<Result<number, BcFailure>> {
+      const query = {
+        min_date_created: filter.minDateCreated === undefined ? undefined : formatDateFilter(filter.minDateCreated, 'min'),
+        min_date_modified: filter.minDateModified === undefined ? undefined : formatDateFilter(filter.minDateModified, 'min'),
+        status_id: filter.statusId,
+      };
+      const r = await call(
+        { method: 'GET', path: '/v2/orders/count', query, operation: 'GET /v2/orders/count', scope: SCOPES.ordersRead },
+        z.looseObject({ count: z.number().int() }),
+      );
+      return r.ok ? ok(r.value.count) : r;
+    },
+
+    /** `GET /v2/orders/{id}/taxes?details=true`: per-rate tax detail, only when the tax mappings need it. */
+    orderTaxes(orderId: number): Promise<Result<BcOrderTax[], BcFailure>> {
+      return call(
+        { method: 'GET', path: `/v2/orders/${orderId}/taxes`, query: { details: 'true' }, operation: 'GET /v2/orders/{id}/taxes', scope: SCOPES.ordersRead },
+        orderTaxesSchema,
+        [],
+      );
     },
 
     /** One order with line items, consignments and fees embedded. */

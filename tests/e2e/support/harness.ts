@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
 import { freshDatabase, type TestDatabase } from '@/tests/integration/support/db';
+import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
 
 /**
  * Browser tests run the real thing: a production build of the app (`next build` + `next start`), the BigCommerce
@@ -57,6 +58,7 @@ export function buildApp(): void {
 
 export interface E2eWorld {
   appUrl: string;
+  inngest: InngestStandIn;
   sandbox: BigCommerceSandbox;
   sandboxUrl: string;
   browser: Browser;
@@ -75,6 +77,7 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl, name: 'Ledgerbridge' }],
   });
   const sandboxUrl = `http://localhost:${sandbox.port}`;
+  const inngest = await startInngestStandIn({ port: 0, timeScale: Number(process.env.E2E_INNGEST_TIME_SCALE ?? 0.05) });
   // Real Postgres when DATABASE_URL is set (a fresh database), else PGlite in a temporary folder.
   const database = process.env.DATABASE_URL ? await freshDatabase('e2e') : null;
   const pgliteDir = database ? null : mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-pglite-'));
@@ -90,6 +93,7 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     BIGCOMMERCE_API_URL: sandboxUrl,
     TOKEN_ENCRYPTION_KEY: 'cd'.repeat(32),
     SESSION_SECRET: 'e2e-session-secret-0123456789abcdefghij',
+    INNGEST_DEV: inngest.url,
     LOG_LEVEL: 'warn',
   };
   if (database) env.DATABASE_URL = database.url!;
@@ -116,11 +120,13 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     if (Date.now() > deadline || app.exitCode !== null) throw new Error(`the app did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 300));
   }
+  await inngest.sync(`http://127.0.0.1:${appPort}/api/inngest`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   mkdirSync(artifacts, { recursive: true });
 
   return {
     appUrl,
+    inngest,
     sandbox,
     sandboxUrl,
     browser,
@@ -138,6 +144,7 @@ export async function startE2eWorld(): Promise<E2eWorld> {
       await browser.close().catch(() => {});
       app.kill('SIGTERM');
       await new Promise((r) => (app.exitCode !== null ? r(undefined) : app.once('exit', r)));
+      await inngest.close();
       await sandbox.close();
       await database?.dispose();
       if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });

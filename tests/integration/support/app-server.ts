@@ -17,6 +17,8 @@ export const appRoutes: RouteTable = {
   '/api/bigcommerce/uninstall': () => import('@/app/api/bigcommerce/uninstall/route'),
   '/api/bigcommerce/remove-user': () => import('@/app/api/bigcommerce/remove-user/route'),
   '/api/webhooks/bigcommerce': () => import('@/app/api/webhooks/bigcommerce/route'),
+  // inngest/next's handlers take a NextRequest; a standard Request carries everything they read.
+  '/api/inngest': () => import('@/app/api/inngest/route') as unknown as Promise<RouteModule>,
   '/api/health': () => import('@/app/api/health/route'),
   '/api/me': () => import('@/app/api/me/route'),
   '/api/audit': () => import('@/app/api/audit/route'),

@@ -1,6 +1,7 @@
 import { setDatabaseForTests } from '@/db';
 import { resetEnvForTests } from '@/lib/env';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
+import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
 import { startAppServer, type TestAppServer } from './app-server';
 import { freshDatabase, type TestDatabase } from './db';
 
@@ -10,6 +11,8 @@ export const ENCRYPTION_KEY = 'ab'.repeat(32);
 
 export interface LifecycleWorld {
   app: TestAppServer;
+  /** The Inngest stand-in running the app's functions (only with `{jobs: true}`). */
+  inngest: InngestStandIn | null;
   sandbox: BigCommerceSandbox;
   database: TestDatabase;
   /** JSON call to the sandbox admin API. */
@@ -23,8 +26,9 @@ export interface LifecycleWorld {
  * The app's route handlers on a real port, the BigCommerce sandbox with the app registered under that port, and a
  * fresh database the handlers use. Environment variables are set the way `npm run demo` sets them.
  */
-export async function startLifecycleWorld(): Promise<LifecycleWorld> {
+export async function startLifecycleWorld(options: { jobs?: boolean; timeScale?: number } = {}): Promise<LifecycleWorld> {
   const app = await startAppServer();
+  const inngest = options.jobs ? await startInngestStandIn({ port: 0, timeScale: options.timeScale ?? 0.01 }) : null;
   const sandbox = await startBigCommerceSandbox({
     port: 0,
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl: app.url, name: 'Ledgerbridge' }],
@@ -39,9 +43,12 @@ export async function startLifecycleWorld(): Promise<LifecycleWorld> {
     SESSION_SECRET: 'integration-session-secret-0123456789abcdef',
     LOG_LEVEL: 'silent',
   });
+  if (inngest) process.env.INNGEST_DEV = inngest.url;
+  else delete process.env.INNGEST_DEV;
   resetEnvForTests();
   const database = await freshDatabase('lifecycle');
   setDatabaseForTests(database);
+  if (inngest) await inngest.sync(`${app.url}/api/inngest`);
 
   async function admin<T>(path: string, body?: unknown) {
     const response = await fetch(`${sandbox.url}${path}`, {
@@ -54,6 +61,7 @@ export async function startLifecycleWorld(): Promise<LifecycleWorld> {
 
   return {
     app,
+    inngest,
     sandbox,
     database,
     admin,
@@ -68,6 +76,7 @@ export async function startLifecycleWorld(): Promise<LifecycleWorld> {
     },
     async stop() {
       setDatabaseForTests(undefined);
+      await inngest?.close();
       await sandbox.close();
       await app.close();
       await database.dispose();

@@ -1,7 +1,9 @@
 /**
  * A small subset of CEL (https://github.com/google/cel-spec), the expression language Inngest uses for
  * trigger `if`, `cancelOn.if`, `waitForEvent` matches, `concurrency.key` and `idempotency`:
- * literals, `a.b.c` / `a["b"]` paths, `! - + == != < <= > >= && ||` and parentheses.
+ * literals, `a.b.c` / `a["b"]` paths, `! - + == != < <= > >= && ||`, parentheses, and the conversion
+ * functions `string(x)` and `int(x)` (CEL's `+` does not mix types, so keys like
+ * `event.data.store + "-" + string(event.data.orderId)` need them).
  * Missing fields evaluate to null (where CEL would raise an error, which Inngest treats as "no match").
  */
 export type Vars = Record<string, unknown>;
@@ -13,7 +15,8 @@ type Node =
   | { t: 'var'; name: string }
   | { t: 'get'; obj: Node; key: Node }
   | { t: 'unary'; op: string; arg: Node }
-  | { t: 'binary'; op: string; left: Node; right: Node };
+  | { t: 'binary'; op: string; left: Node; right: Node }
+  | { t: 'call'; fn: 'string' | 'int'; arg: Node };
 
 const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '+', '-', '.', '[', ']', '(', ')'];
 const BINARY_LEVELS = [['||'], ['&&'], ['==', '!=', '<', '<=', '>', '>='], ['+', '-']];
@@ -90,6 +93,12 @@ function parse(src: string): Node {
     if (token.kind === 'str') return { t: 'lit', value: token.value };
     if (token.kind === 'ident') {
       const literals: Record<string, unknown> = { true: true, false: false, null: null };
+      if ((token.value === 'string' || token.value === 'int') && isOp('(')) {
+        pos++;
+        const arg = binary(0);
+        expect(')');
+        return { t: 'call', fn: token.value, arg };
+      }
       return token.value in literals ? { t: 'lit', value: literals[token.value] } : { t: 'var', name: token.value };
     }
     if (token.value === '(') {
@@ -116,6 +125,12 @@ function evaluate(node: Node, vars: Vars): unknown {
       const key = evaluate(node.key, vars);
       if (obj === null || typeof obj !== 'object') return null;
       return (obj as Record<string, unknown>)[String(key)] ?? null;
+    }
+    case 'call': {
+      const arg = evaluate(node.arg, vars);
+      if (node.fn === 'string') return arg === null ? 'null' : typeof arg === 'object' ? JSON.stringify(arg) : String(arg);
+      const n = Math.trunc(Number(arg));
+      return Number.isFinite(n) ? n : null;
     }
     case 'unary': {
       const arg = evaluate(node.arg, vars);

@@ -21,6 +21,10 @@ describe('expressions (the CEL subset Inngest uses in if, match, concurrency key
   it('builds concurrency and idempotency keys by concatenation', () => {
     expect(compileExpression('event.data.storeHash + "-" + event.data.orderId')({ event })).toBe('abc-42');
     expect(compileExpression('1 + 2 - 4')({})).toBe(-1);
+    // CEL's conversion functions, as the app's order function keys use them.
+    expect(compileExpression('event.data.storeHash + "-" + string(event.data.orderId)')({ event })).toBe('abc-42');
+    expect(compileExpression('int(event.data.total) + 1')({ event })).toBe(100);
+    expect(compileExpression('string(event.data.orderId) + "-" + string(event.data.missing)')({ event })).toBe('42-null');
   });
 
   it('treats missing fields as null and syntax outside the subset as no match', () => {

@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * One row per (store, order, provider): the order's state in the books. Written before every external call,
+ * with the idempotency key the call uses, so a crash between the call and its bookkeeping is recovered by
+ * looking the document up instead of posting it again (ARCHITECTURE invariant 1).
+ */
+export const syncRecords = pgTable(
+  'sync_records',
+  {
+    id: serial('id').primaryKey(),
+    storeHash: text('store_hash').notNull(),
+    orderId: bigint('order_id', { mode: 'number' }).notNull(),
+    provider: text('provider').notNull(),
+    /** pending (a post is under way), posted, failed, held (merchant must fix), skipped, voided, credited. */
+    state: text('state').notNull(),
+    /** Why the last decision was made (plan reason or failure code). */
+    reason: text('reason'),
+    /** Merchant-readable explanation of the state (the error to fix, or why it was skipped). */
+    message: text('message'),
+    idempotencyKey: text('idempotency_key'),
+    contentHash: text('content_hash'),
+    remoteId: text('remote_id'),
+    remoteNumber: text('remote_number'),
+    /** How many times the document was replaced after a change (0 = the first posting); part of the idempotency key. */
+    documentVersion: integer('document_version').notNull().default(0),
+    /** The document can no longer change remotely (paid, reconciled). */
+    locked: boolean('locked').notNull().default(false),
+    attempts: integer('attempts').notNull().default(0),
+    /** What the order looked like when last seen (for the activity page without calling BigCommerce). */
+    orderStatusId: integer('order_status_id'),
+    orderDateCreated: timestamp('order_date_created', { withTimezone: true }),
+    orderDateModified: timestamp('order_date_modified', { withTimezone: true }),
+    orderTotal: text('order_total'),
+    currency: text('currency'),
+    customerName: text('customer_name'),
+    /** The status we last wrote back, to recognise its webhook echo. */
+    writtenStatusId: integer('written_status_id'),
+    statusWrittenAt: timestamp('status_written_at', { withTimezone: true }),
+    /** The document as last posted (canonical sales document JSON). */
+    document: jsonb('document').$type<Record<string, unknown>>(),
+    postedAt: timestamp('posted_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('sync_records_store_order_provider_uq').on(t.storeHash, t.orderId, t.provider),
+    index('sync_records_store_state_updated_idx').on(t.storeHash, t.state, t.updatedAt),
+    index('sync_records_store_updated_idx').on(t.storeHash, t.updatedAt),
+  ],
+);
+
+/** The per-order timeline shown on the activity page: webhook received, planned, posted, status written... */
+export const syncEvents = pgTable(
+  'sync_events',
+  {
+    id: serial('id').primaryKey(),
+    storeHash: text('store_hash').notNull(),
+    orderId: bigint('order_id', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    message: text('message').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sync_events_store_order_at_idx').on(t.storeHash, t.orderId, t.at)],
+);
+
+/** Per-store sync bookkeeping: which provider, auto-sync, the sweep's watermark. */
+export const storeSync = pgTable('store_sync', {
+  storeHash: text('store_hash').primaryKey(),
+  provider: text('provider').notNull().default('ledger'),
+  /** The sweep has seen every order modified before this instant. */
+  watermark: timestamp('watermark', { withTimezone: true }),
+  lastSweepAt: timestamp('last_sweep_at', { withTimezone: true }),
+  lastSweepResult: jsonb('last_sweep_result').$type<Record<string, unknown>>(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A backfill from a date: its progress, for the UI and the CLI, and its cursor so it can resume after a crash. */
+export const backfills = pgTable(
+  'backfills',
+  {
+    id: serial('id').primaryKey(),
+    storeHash: text('store_hash').notNull(),
+    /** Orders created on or after this date (YYYY-MM-DD). */
+    fromDate: text('from_date').notNull(),
+    /** running, completed, cancelled, failed. */
+    status: text('status').notNull().default('running'),
+    /** The next V2 page to read (orders sorted by id ascending, created since fromDate). */
+    nextPage: integer('next_page').notNull().default(1),
+    /** Total eligible orders BigCommerce reported when the backfill started (for the progress bar). */
+    total: integer('total'),
+    seen: integer('seen').notNull().default(0),
+    posted: integer('posted').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    error: text('error'),
+    requestedBy: bigint('requested_by', { mode: 'number' }),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('backfills_store_started_idx').on(t.storeHash, t.startedAt)],
+);

@@ -1,0 +1,33 @@
+import { eventType } from 'inngest';
+import { z } from 'zod';
+
+/**
+ * The events that drive background work. Names are a contract with Inngest's stored history: never rename.
+ * `dedupeKey` feeds the order function's idempotency (store + order + what changed), so duplicate webhooks,
+ * a sweep that finds an order a webhook already brought, and replays collapse into one run within 24 h.
+ */
+const storeHash = z.string().regex(/^[a-z0-9]{1,32}$/);
+
+export const orderChanged = eventType('order/changed', {
+  schema: z.object({
+    storeHash,
+    orderId: z.number().int().positive(),
+    trigger: z.enum(['webhook', 'sweep', 'backfill', 'manual']),
+    dedupeKey: z.string().min(1).max(200),
+    /** From a statusUpdated webhook: lets the function recognise the echo of its own status write. */
+    statusChange: z.object({ newStatusId: z.number().int(), at: z.string() }).optional(),
+  }),
+});
+
+export const storeSweep = eventType('store/sweep', { schema: z.object({ storeHash }) });
+
+export const storeBackfill = eventType('store/backfill', {
+  schema: z.object({ storeHash, backfillId: z.number().int().positive(), writeBack: z.boolean().optional() }),
+});
+
+export const storeBackfillCancelled = eventType('store/backfill.cancelled', {
+  schema: z.object({ storeHash, backfillId: z.number().int().positive() }),
+});
+
+export const storeInstalled = eventType('store/installed', { schema: z.object({ storeHash }) });
+export const storeUninstalled = eventType('store/uninstalled', { schema: z.object({ storeHash }) });

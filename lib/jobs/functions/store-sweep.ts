@@ -1,0 +1,84 @@
+import type { StoreHash } from '@/lib/ids';
+import { createStoreSyncRepo } from '@/lib/repos/store-sync';
+import { createSettingsRepo } from '@/lib/repos/settings';
+import { getDb } from '@/db';
+import { nextWatermark, sweepFrom, sweepStatuses, sweepVerdict, type SweptOrder } from '@/lib/sync/sweep';
+import { inngest } from '../client';
+import { storeContext } from '../context';
+import { orderChanged, storeSweep, storeUninstalled } from '../events';
+import { translateFailures } from './retry';
+
+/** Every minute: fan out a sweep to each installed store whose interval is due. */
+export const sweepSchedulerFunction = inngest.createFunction(
+  { id: 'sweep-scheduler', triggers: [{ cron: '* * * * *' }], retries: 1 },
+  async ({ step }) => {
+    const due = await step.run('find-due-stores', async () => {
+      const db = await getDb();
+      const settingsRepo = createSettingsRepo({ db });
+      const now = Date.now();
+      const dueStores: string[] = [];
+      for (const store of await createStoreSyncRepo({ db }).installedStores()) {
+        const { settings } = await settingsRepo.current(store.storeHash);
+        if (!settings.orders.autoSync) continue;
+        const interval = settings.orders.sweepIntervalMinutes * 60_000;
+        if (!store.lastSweepAt || now - new Date(store.lastSweepAt).getTime() >= interval - 5_000) dueStores.push(store.storeHash);
+      }
+      return dueStores;
+    });
+    if (due.length > 0) await step.sendEvent('fan-out', due.map((storeHash) => storeSweep.create({ storeHash })));
+    return { swept: due.length };
+  },
+);
+
+/**
+ * One store's sweep: list the orders modified since the watermark (minus an overlap) in the statuses that matter,
+ * compare with the sync records, and enqueue what they do not account for. The watermark advances only past
+ * pages fully handled.
+ */
+export const storeSweepFunction = inngest.createFunction(
+  {
+    id: 'store-sweep',
+    triggers: [storeSweep],
+    concurrency: [{ key: 'event.data.storeHash', limit: 1 }],
+    retries: 3,
+    cancelOn: [{ event: storeUninstalled, match: 'data.storeHash' }],
+  },
+  async ({ event, step }) => {
+    const store = event.data.storeHash as StoreHash;
+    const found = await step.run('list-missing-orders', () =>
+      translateFailures(async () => {
+        const { client, records, settings, storeSync, sync, providerId } = await storeContext(store);
+        const now = new Date();
+        const from = sweepFrom(sync.watermark ? new Date(sync.watermark) : null, settings, now);
+        const missing: Array<{ id: number; modified: string }> = [];
+        const seen: SweptOrder[] = [];
+        for await (const page of client.listOrders({ minDateModified: from ?? undefined, statusIds: sweepStatuses(settings) })) {
+          if (!page.ok) break; // the watermark only covers what was seen
+          const orders = page.value.map((o) => ({ id: o.id, statusId: o.status_id, dateModified: new Date(o.date_modified) }));
+          const known = await records.statesOf(store, providerId, orders.map((o) => o.id));
+          for (const order of orders) {
+            if (sweepVerdict(order, known.get(order.id), settings, now) === 'enqueue') {
+              missing.push({ id: order.id, modified: order.dateModified.toISOString() });
+            }
+          }
+          seen.push(...orders);
+        }
+        const stale = await records.stalePending(store, new Date(now.getTime() - 15 * 60_000));
+        for (const id of stale) if (!missing.some((m) => m.id === id)) missing.push({ id, modified: `stale-${now.toISOString()}` });
+        const watermark = nextWatermark(sync.watermark ? new Date(sync.watermark) : null, seen);
+        await storeSync.recordSweep(store, watermark, { seen: seen.length, missing: missing.length, at: now.toISOString() });
+        return { missing, seen: seen.length };
+      }),
+    );
+    for (let i = 0; i < found.missing.length; i += 500) {
+      const batch = found.missing.slice(i, i + 500);
+      await step.sendEvent(
+        `enqueue-${i / 500}`,
+        batch.map((m) =>
+          orderChanged.create({ storeHash: store, orderId: m.id, trigger: 'sweep', dedupeKey: `sweep-${m.modified}` }),
+        ),
+      );
+    }
+    return { seen: found.seen, enqueued: found.missing.length };
+  },
+);

@@ -1,0 +1,207 @@
+import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@/db';
+import { syncEvents, syncRecords } from '@/db/schema';
+import type { StoreHash } from '@/lib/ids';
+
+export type SyncState = 'pending' | 'posted' | 'failed' | 'held' | 'skipped' | 'voided' | 'credited';
+
+/** What we know of the order when we touch its record (kept on the record for the activity page). */
+export interface OrderSnapshot {
+  statusId: number;
+  dateCreated: Date | null;
+  dateModified: Date | null;
+  total: string;
+  currency: string;
+  customerName: string;
+}
+
+export interface SyncRecordRow {
+  storeHash: string;
+  orderId: number;
+  provider: string;
+  state: SyncState;
+  reason: string | null;
+  message: string | null;
+  idempotencyKey: string | null;
+  contentHash: string | null;
+  remoteId: string | null;
+  remoteNumber: string | null;
+  locked: boolean;
+  documentVersion: number;
+  attempts: number;
+  orderStatusId: number | null;
+  orderDateModified: Date | null;
+  writtenStatusId: number | null;
+  statusWrittenAt: Date | null;
+  document: Record<string, unknown> | null;
+  updatedAt: Date;
+}
+
+export interface RecordKey {
+  storeHash: StoreHash;
+  orderId: number;
+  provider: string;
+}
+
+type Patch = Partial<{
+  state: SyncState;
+  reason: string | null;
+  message: string | null;
+  idempotencyKey: string | null;
+  contentHash: string | null;
+  remoteId: string | null;
+  remoteNumber: string | null;
+  locked: boolean;
+  documentVersion: number;
+  document: Record<string, unknown> | null;
+  postedAt: Date | null;
+  writtenStatusId: number | null;
+  statusWrittenAt: Date | null;
+}>;
+
+const snapshotColumns = (s: OrderSnapshot | undefined) =>
+  s
+    ? {
+        orderStatusId: s.statusId,
+        orderDateCreated: s.dateCreated,
+        orderDateModified: s.dateModified,
+        orderTotal: s.total,
+        currency: s.currency,
+        customerName: s.customerName,
+      }
+    : {};
+
+/** Sync records and their timeline. Every read and write is scoped by store hash. */
+export function createSyncRecordRepo({ db }: { db: Db }) {
+  async function upsert(key: RecordKey, patch: Patch & { state: SyncState }, snapshot?: OrderSnapshot, bumpAttempts = false) {
+    const now = new Date();
+    const values = { ...key, ...patch, ...snapshotColumns(snapshot), updatedAt: now, attempts: bumpAttempts ? 1 : 0 };
+    await db
+      .insert(syncRecords)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [syncRecords.storeHash, syncRecords.orderId, syncRecords.provider],
+        set: {
+          ...patch,
+          ...snapshotColumns(snapshot),
+          updatedAt: now,
+          ...(bumpAttempts ? { attempts: sql`${syncRecords.attempts} + 1` } : {}),
+        },
+      });
+  }
+
+  return {
+    async get(key: RecordKey): Promise<SyncRecordRow | null> {
+      const rows = await db
+        .select()
+        .from(syncRecords)
+        .where(
+          and(eq(syncRecords.storeHash, key.storeHash), eq(syncRecords.orderId, key.orderId), eq(syncRecords.provider, key.provider)),
+        );
+      return (rows[0] as SyncRecordRow | undefined) ?? null;
+    },
+
+    /** Before the external call: the key the call will use is on record, so a retry finds what it created. */
+    async markPending(key: RecordKey, input: { idempotencyKey: string; reason: string; message: string }, snapshot: OrderSnapshot) {
+      await upsert(key, { state: 'pending', ...input }, snapshot, true);
+    },
+
+    async markPosted(
+      key: RecordKey,
+      input: {
+        remoteId: string;
+        remoteNumber: string;
+        contentHash: string;
+        document: Record<string, unknown>;
+        message: string;
+        documentVersion: number;
+      },
+    ) {
+      await upsert(key, { state: 'posted', reason: null, postedAt: new Date(), ...input });
+    },
+
+    /** A problem the merchant can fix (missing mapping, validation) or a failure after the last retry. */
+    async markFailed(key: RecordKey, input: { state: 'failed' | 'held'; reason: string; message: string }, snapshot?: OrderSnapshot) {
+      await upsert(key, input, snapshot);
+    },
+
+    async markSkipped(key: RecordKey, input: { reason: string; message: string }, snapshot?: OrderSnapshot) {
+      const existing = await this.get(key);
+      // A skip never hides a posted or voided document's state; it only explains orders that are not in the books.
+      if (existing && existing.state !== 'skipped' && existing.state !== 'failed' && existing.state !== 'held') {
+        if (snapshot) await upsert(key, { state: existing.state }, snapshot);
+        return;
+      }
+      await upsert(key, { state: 'skipped', ...input }, snapshot);
+    },
+
+    async markClosed(key: RecordKey, input: { state: 'voided' | 'credited'; message: string }) {
+      await upsert(key, { state: input.state, message: input.message, reason: null });
+    },
+
+    async recordStatusWritten(key: RecordKey, statusId: number) {
+      await db
+        .update(syncRecords)
+        .set({ writtenStatusId: statusId, statusWrittenAt: new Date(), updatedAt: new Date() })
+        .where(
+          and(eq(syncRecords.storeHash, key.storeHash), eq(syncRecords.orderId, key.orderId), eq(syncRecords.provider, key.provider)),
+        );
+    },
+
+    async addEvent(storeHash: StoreHash, orderId: number, kind: string, message: string, detail: Record<string, unknown> = {}) {
+      await db.insert(syncEvents).values({ storeHash, orderId, kind, message, detail });
+    },
+
+    async timeline(storeHash: StoreHash, orderId: number) {
+      return db
+        .select({ kind: syncEvents.kind, message: syncEvents.message, detail: syncEvents.detail, at: syncEvents.at })
+        .from(syncEvents)
+        .where(and(eq(syncEvents.storeHash, storeHash), eq(syncEvents.orderId, orderId)))
+        .orderBy(asc(syncEvents.at), asc(syncEvents.id));
+    },
+
+    /** States of the given orders, for the sweep's comparison. */
+    async statesOf(storeHash: StoreHash, provider: string, orderIds: readonly number[]): Promise<Map<number, { state: SyncState; orderDateModified: Date | null }>> {
+      if (orderIds.length === 0) return new Map();
+      const rows = await db
+        .select({ orderId: syncRecords.orderId, state: syncRecords.state, orderDateModified: syncRecords.orderDateModified })
+        .from(syncRecords)
+        .where(and(eq(syncRecords.storeHash, storeHash), eq(syncRecords.provider, provider), inArray(syncRecords.orderId, [...orderIds])));
+      return new Map(rows.map((r) => [r.orderId, { state: r.state as SyncState, orderDateModified: r.orderDateModified }]));
+    },
+
+    async countsByState(storeHash: StoreHash, since?: Date): Promise<Record<SyncState, number>> {
+      const where: SQL[] = [eq(syncRecords.storeHash, storeHash)];
+      if (since) where.push(gte(syncRecords.updatedAt, since));
+      const rows = await db
+        .select({ state: syncRecords.state, n: count() })
+        .from(syncRecords)
+        .where(and(...where))
+        .groupBy(syncRecords.state);
+      const counts = { pending: 0, posted: 0, failed: 0, held: 0, skipped: 0, voided: 0, credited: 0 } as Record<SyncState, number>;
+      for (const row of rows) counts[row.state as SyncState] = Number(row.n);
+      return counts;
+    },
+
+    async recentProblems(storeHash: StoreHash, limit = 10) {
+      return db
+        .select({ orderId: syncRecords.orderId, state: syncRecords.state, message: syncRecords.message, updatedAt: syncRecords.updatedAt })
+        .from(syncRecords)
+        .where(and(eq(syncRecords.storeHash, storeHash), inArray(syncRecords.state, ['failed', 'held'])))
+        .orderBy(desc(syncRecords.updatedAt))
+        .limit(limit);
+    },
+
+    /** Records stuck in `pending` (a crash mid-post) older than `before`: the sweep retries them. */
+    async stalePending(storeHash: StoreHash, before: Date, limit = 500): Promise<number[]> {
+      const rows = await db
+        .select({ orderId: syncRecords.orderId })
+        .from(syncRecords)
+        .where(and(eq(syncRecords.storeHash, storeHash), eq(syncRecords.state, 'pending'), lt(syncRecords.updatedAt, before)))
+        .limit(limit);
+      return rows.map((r) => r.orderId);
+    },
+  };
+}
+
+export type SyncRecordRepo = ReturnType<typeof createSyncRecordRepo>;
