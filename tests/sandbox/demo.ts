@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startBigCommerceSandbox } from './bigcommerce/server';
 import { startInngestStandIn } from './inngest/server';
+import { createXeroSandbox } from './xero/server';
 
 const started = Date.now();
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -74,7 +75,19 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
+  // Xero on the same port under /xero, with the app registered as an OAuth client.
+  const xero = createXeroSandbox({
+    clients: [
+      {
+        clientId: process.env.XERO_CLIENT_ID || 'ledgerbridge-xero-demo-client',
+        clientSecret: process.env.XERO_CLIENT_SECRET || 'ledgerbridge-xero-demo-secret',
+        redirectUris: [`${appUrl}/api/connections/xero/callback`],
+        name: 'Ledgerbridge',
+      },
+    ],
+  });
   sandbox = await startBigCommerceSandbox({
+    mounts: xero.mounts,
     port: sandboxPort,
     host: '127.0.0.1',
     apps: [{ clientId, clientSecret, appUrl, name: 'Ledgerbridge' }],

@@ -3,6 +3,7 @@
 // Sandboxes are test tooling, so they read their few settings here directly rather than through lib/env.ts.
 import { z } from 'zod';
 import { startBigCommerceSandbox } from './bigcommerce/server';
+import { createXeroSandbox } from './xero/server';
 
 const settings = z
   .object({
@@ -14,6 +15,8 @@ const settings = z
     BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).default('ledgerbridge-demo-secret-change-me-in-production'),
     SANDBOX_STATE_FILE: z.string().min(1).optional(),
     SANDBOX_TIME_SCALE: z.coerce.number().positive().default(1),
+    XERO_CLIENT_ID: z.string().min(1).default('ledgerbridge-xero-demo-client'),
+    XERO_CLIENT_SECRET: z.string().min(1).default('ledgerbridge-xero-demo-secret'),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== '')));
 
@@ -26,7 +29,21 @@ if (!settings.success) {
 const cfg = settings.data;
 const appUrl = cfg.APP_URL ?? `http://localhost:${cfg.PORT}`;
 
+// Xero lives on the same port under /xero (and its admin API under /__sandbox/xero).
+const xero = createXeroSandbox({
+  timeScale: cfg.SANDBOX_TIME_SCALE,
+  clients: [
+    {
+      clientId: cfg.XERO_CLIENT_ID,
+      clientSecret: cfg.XERO_CLIENT_SECRET,
+      redirectUris: [`${appUrl}/api/connections/xero/callback`],
+      name: 'Ledgerbridge',
+    },
+  ],
+});
+
 const sandbox = await startBigCommerceSandbox({
+  mounts: xero.mounts,
   port: cfg.SANDBOX_PORT,
   host: cfg.SANDBOX_HOST,
   apps: [
@@ -43,6 +60,7 @@ const sandbox = await startBigCommerceSandbox({
 
 const publicUrl = sandbox.url.replace('127.0.0.1', 'localhost');
 console.log(`BigCommerce sandbox: ${publicUrl} (app callbacks under ${appUrl}/api/bigcommerce/)`);
+console.log(`Xero sandbox: ${publicUrl}/xero (admin API under ${publicUrl}/__sandbox/xero)`);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
