@@ -8,7 +8,8 @@ import { logger } from '@/lib/logger';
 import { createAuditRepo } from '@/lib/repos/audit';
 import { createStoreRepo } from '@/lib/repos/stores';
 import { createWebhookRepo } from '@/lib/repos/webhooks';
-import { dispatchInstalled, dispatchUninstalled } from '@/lib/jobs/dispatch';
+import { afterResponse } from '@/lib/http/after-response';
+import { dispatchDelivery, dispatchInstalled, dispatchUninstalled } from '@/lib/jobs/dispatch';
 import type { SessionDeps } from '@/lib/session';
 
 /**
@@ -88,5 +89,8 @@ export async function webhookDeps(): Promise<WebhookDeps> {
       return value;
     },
     recordDelivery: (delivery, sealed) => webhooks.recordDelivery(delivery, sealed),
+    // The event goes out after the response: BigCommerce gets its 2xx in milliseconds, and a send that fails is
+    // recovered by the sweep.
+    handOff: async (delivery) => afterResponse(() => dispatchDelivery(delivery)),
   };
 }

@@ -1,8 +1,6 @@
 import { MAX_WEBHOOK_BODY_BYTES, receiveWebhook, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import { webhookDeps } from '@/lib/deps';
-import { afterResponse } from '@/lib/http/after-response';
 import { jsonFailure } from '@/lib/http/respond';
-import { dispatchDelivery } from '@/lib/jobs/dispatch';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,8 +10,7 @@ export async function POST(request: Request): Promise<Response> {
   if (declared > MAX_WEBHOOK_BODY_BYTES) return Response.json({ error: { kind: 'TooLarge' } }, { status: 413 });
   const rawBody = await request.text();
   if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BODY_BYTES) return Response.json({ error: { kind: 'TooLarge' } }, { status: 413 });
-  const deps = { ...(await webhookDeps()), handOff: async (delivery: Parameters<typeof dispatchDelivery>[0]) => afterResponse(() => dispatchDelivery(delivery)) };
-  const result = await receiveWebhook(deps, {
+  const result = await receiveWebhook(await webhookDeps(), {
     secretHeader: request.headers.get(WEBHOOK_SECRET_HEADER),
     rawBody,
   });
