@@ -90,6 +90,8 @@ export const syncSettingsSchema = z.object({
     .object({
       /** SKU without a matching item: hold the order, or post the line to the sales account without an item. */
       missingSku: z.enum(['fail', 'post_without_item']).default('post_without_item'),
+      /** Create the store's products as items in the accounting system before the first backfill. */
+      importBeforeFirstBackfill: z.boolean().default(false),
     })
     .prefault({}),
   lines: z
@@ -137,9 +139,30 @@ export const syncSettingsSchema = z.object({
       authorizedIsPaid: z.boolean().default(false),
     })
     .prefault({}),
+  stock: z
+    .object({
+      /**
+       * Off by default: turning it on makes the books the source of truth for BigCommerce quantities, and a book
+       * that does not hold stock yet would publish zeros.
+       */
+      enabled: z.boolean().default(false),
+      /** Accounting location → BigCommerce inventory location (BigCommerce's default location is 1). */
+      locations: z
+        .array(z.object({ from: z.number().int().positive(), to: z.number().int().positive() }))
+        .min(1)
+        .default([{ from: 1, to: 1 }]),
+      skus: z.union([z.literal('all'), z.array(z.string().trim().min(1)).min(1)]).default('all'),
+      intervalMinutes: z.number().int().min(5).max(1440).default(15),
+      /** Publish on-hand minus this many units, never below zero. */
+      safetyBuffer: z.number().int().min(0).max(100_000).default(0),
+      /** A change someone makes in BigCommerce: report it on the activity page, or let the next push overwrite it. */
+      onExternalChange: z.enum(['report', 'overwrite']).default('report'),
+    })
+    .prefault({}),
 });
 
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;
+export type StockSettingsValue = SyncSettings['stock'];
 export type SyncSettingsInput = z.input<typeof syncSettingsSchema>;
 
 /** The zero-configuration settings. */
