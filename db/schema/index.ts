@@ -4,3 +4,4 @@ export * from './ledger';
 export * from './settings';
 export * from './webhooks';
 export * from './sync';
+export * from './stock';

@@ -85,6 +85,7 @@ export const storeSync = pgTable('store_sync', {
   watermark: timestamp('watermark', { withTimezone: true }),
   lastSweepAt: timestamp('last_sweep_at', { withTimezone: true }),
   lastSweepResult: jsonb('last_sweep_result').$type<Record<string, unknown>>(),
+  lastStockPushAt: timestamp('last_stock_push_at', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

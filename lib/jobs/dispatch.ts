@@ -1,12 +1,33 @@
 import type { RecordedDelivery } from '@/lib/bigcommerce/webhooks';
+import { getDb } from '@/db';
 import { logger } from '@/lib/logger';
+import { createStockRepo } from '@/lib/repos/stock';
+import { isOwnStockEcho } from '@/lib/sync/stock';
 import { inngest, jobsConfigured } from './client';
-import { orderChanged, storeInstalled, storeUninstalled } from './events';
+import { orderChanged, stockChangedInStore, storeInstalled, storeUninstalled } from './events';
 
 const ORDER_SCOPES = new Set(['store/order/created', 'store/order/updated', 'store/order/statusUpdated', 'store/order/refund/created']);
 
-/** The event a webhook delivery becomes (inventory scopes are handled by the stock job). */
+const INVENTORY_SCOPES = new Set(['store/product/inventory/updated', 'store/sku/inventory/updated']);
+/** BigCommerce's inventory webhooks do not name a location: they concern the default location. */
+const DEFAULT_BC_LOCATION = 1;
+
+/** The event a webhook delivery becomes. */
 export function eventForDelivery(delivery: RecordedDelivery) {
+  const inventory = delivery.event.data.inventory;
+  if (INVENTORY_SCOPES.has(delivery.scope) && inventory) {
+    return stockChangedInStore.create(
+      {
+        storeHash: delivery.storeHash,
+        productId: inventory.product_id,
+        variantId: inventory.variant_id ?? null,
+        method: inventory.method === 'relative' ? 'relative' : 'absolute',
+        level: inventory.value,
+        locationId: DEFAULT_BC_LOCATION,
+      },
+      { id: `wh-${delivery.storeHash}-${delivery.hash}` },
+    );
+  }
   if (!ORDER_SCOPES.has(delivery.scope)) return null;
   const status = delivery.event.data.status;
   return orderChanged.create(
@@ -38,9 +59,23 @@ export async function sendJobEvents(events: Array<Parameters<typeof inngest.send
   }
 }
 
+/**
+ * BigCommerce sends one inventory webhook per SKU our push changed: recognise those echoes here (one query) rather
+ * than start a job for each. Anything else goes to the stock-changed-in-store function.
+ */
+async function isStockEcho(delivery: RecordedDelivery): Promise<boolean> {
+  const inventory = delivery.event.data.inventory;
+  if (!INVENTORY_SCOPES.has(delivery.scope) || !inventory || inventory.method === 'relative') return false;
+  const stock = createStockRepo({ db: await getDb() });
+  const sku = await stock.skuOf(delivery.storeHash, { productId: inventory.product_id, variantId: inventory.variant_id ?? null });
+  if (!sku) return false;
+  return isOwnStockEcho(await stock.lastPushedOne(delivery.storeHash, sku, DEFAULT_BC_LOCATION), inventory.value);
+}
+
 export const dispatchDelivery = async (delivery: RecordedDelivery) => {
   const event = eventForDelivery(delivery);
-  if (event) await sendJobEvents([event], { storeHash: delivery.storeHash, scope: delivery.scope });
+  if (!event || (await isStockEcho(delivery))) return;
+  await sendJobEvents([event], { storeHash: delivery.storeHash, scope: delivery.scope });
 };
 
 export const dispatchInstalled = (storeHash: string) =>

@@ -31,3 +31,21 @@ export const storeBackfillCancelled = eventType('store/backfill.cancelled', {
 
 export const storeInstalled = eventType('store/installed', { schema: z.object({ storeHash }) });
 export const storeUninstalled = eventType('store/uninstalled', { schema: z.object({ storeHash }) });
+
+/** Push stock levels from the books to BigCommerce now (schedule, after a posting or an adjustment, or on request). */
+export const stockPush = eventType('stock/push', {
+  schema: z.object({ storeHash, reason: z.enum(['schedule', 'order_posted', 'adjustment', 'manual']), force: z.boolean().optional() }),
+});
+
+/** An inventory webhook: BigCommerce's level of a product or variant changed (maybe by our own push). */
+export const stockChangedInStore = eventType('stock/changed-in-store', {
+  schema: z.object({
+    storeHash,
+    productId: z.number().int(),
+    variantId: z.number().int().nullable(),
+    /** `absolute`: `level` is the new level; `relative`: `level` is the change. */
+    method: z.enum(['absolute', 'relative']),
+    level: z.number(),
+    locationId: z.number().int().positive(),
+  }),
+});

@@ -62,14 +62,22 @@ export function createStoreSyncRepo({ db }: { db: Db }) {
         });
     },
 
-    /** Installed stores with their last sweep, for the cron that decides whose sweep is due. */
-    async installedStores(): Promise<Array<{ storeHash: StoreHash; lastSweepAt: Date | null }>> {
+    async recordStockPush(storeHash: StoreHash) {
+      const now = new Date();
+      await db
+        .insert(storeSync)
+        .values({ storeHash, lastStockPushAt: now })
+        .onConflictDoUpdate({ target: storeSync.storeHash, set: { lastStockPushAt: now, updatedAt: now } });
+    },
+
+    /** Installed stores with their last sweep and stock push, for the cron that decides what is due. */
+    async installedStores(): Promise<Array<{ storeHash: StoreHash; lastSweepAt: Date | null; lastStockPushAt: Date | null }>> {
       const rows = await db
-        .select({ storeHash: stores.storeHash, lastSweepAt: storeSync.lastSweepAt })
+        .select({ storeHash: stores.storeHash, lastSweepAt: storeSync.lastSweepAt, lastStockPushAt: storeSync.lastStockPushAt })
         .from(stores)
         .leftJoin(storeSync, eq(storeSync.storeHash, stores.storeHash))
         .where(isNull(stores.uninstalledAt));
-      return rows.map((r) => ({ storeHash: r.storeHash as StoreHash, lastSweepAt: r.lastSweepAt }));
+      return rows.map((r) => ({ storeHash: r.storeHash as StoreHash, lastSweepAt: r.lastSweepAt, lastStockPushAt: r.lastStockPushAt }));
     },
 
     // ---- backfills ----

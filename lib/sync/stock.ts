@@ -25,7 +25,9 @@ export interface CatalogEntry {
   productId: number;
   variantId: number;
   isBaseVariant: boolean;
-  tracking: 'none' | 'product' | 'variant';
+  /** BigCommerce's inventory_tracking; 'missing' records that the SKU was not in the catalog when last asked. */
+  tracking: 'none' | 'product' | 'variant' | 'missing';
+  refreshedAt?: Date;
 }
 
 export interface LevelInBooks {
@@ -111,7 +113,7 @@ export function planStockPush(input: {
       continue;
     }
     const entry = input.catalog.get(level.sku);
-    if (!entry) {
+    if (!entry || entry.tracking === 'missing') {
       skipped.set(level.sku, { sku: level.sku, reason: 'not_in_store', message: `SKU ${level.sku} is not in the BigCommerce catalog.` });
       continue;
     }

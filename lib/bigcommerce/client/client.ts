@@ -438,6 +438,30 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
       return outcomes;
     },
 
+    /**
+     * The whole catalog as variants (every product with its variants embedded, 250 products a call): cheaper than
+     * `variantsBySkus` when most of a large set of SKUs is unknown. Products without variants give their base variant.
+     */
+    async catalogVariants(): Promise<Result<BcVariant[], BcFailure>> {
+      const withVariants = wireProduct.extend({ variants: z.array(wireVariant).optional() });
+      const r = await listV3(
+        {
+          path: '/v3/catalog/products',
+          query: { include: 'variants', include_fields: 'id,name,sku,inventory_tracking,inventory_level,base_variant_id,price' },
+          operation: 'GET /v3/catalog/products',
+          scope: SCOPES.productsRead,
+        },
+        withVariants,
+      );
+      if (!r.ok) return r;
+      return ok(
+        r.value.flatMap((p) => {
+          const product = { inventoryTracking: p.inventory_tracking, baseVariantId: p.base_variant_id ?? null };
+          return (p.variants ?? []).map((v) => toVariant(v, product));
+        }),
+      );
+    },
+
     async inventoryLocations(): Promise<Result<BcLocation[], BcFailure>> {
       const r = await listV3({ path: '/v3/inventory/locations', operation: 'GET /v3/inventory/locations', scope: SCOPES.inventoryRead }, wireLocation);
       return r.ok ? ok(r.value.map(toLocation)) : r;

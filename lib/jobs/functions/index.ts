@@ -2,6 +2,15 @@ import { orderChangedFunction } from './order-changed';
 import { storeBackfillFunction } from './store-backfill';
 import { storeInstalledFunction } from './store-lifecycle';
 import { storeSweepFunction, sweepSchedulerFunction } from './store-sweep';
+import { stockChangedInStoreFunction, stockPushFunction } from './stock';
 
 /** Every background function the app serves at /api/inngest. */
-export const functions = [orderChangedFunction, storeSweepFunction, sweepSchedulerFunction, storeBackfillFunction, storeInstalledFunction];
+export const functions = [
+  orderChangedFunction,
+  storeSweepFunction,
+  sweepSchedulerFunction,
+  storeBackfillFunction,
+  storeInstalledFunction,
+  stockPushFunction,
+  stockChangedInStoreFunction,
+];

@@ -12,7 +12,7 @@ import {
 } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
 import { storeContext } from '../context';
-import { orderChanged, storeUninstalled } from '../events';
+import { orderChanged, stockPush, storeUninstalled } from '../events';
 import { translateFailures } from './retry';
 
 /**
@@ -106,6 +106,11 @@ export const orderChangedFunction = inngest.createFunction(
         }),
       ),
     );
+    if (posted.ok) {
+      // The posting moved stock in the books: push the new levels (a no-op when stock sync is off).
+      const stockOn = await step.run('stock-sync-enabled', async () => (await storeContext(store)).settings.stock.enabled);
+      if (stockOn) await step.sendEvent('push-stock', stockPush.create({ storeHash: store, reason: 'order_posted' }));
+    }
     return posted.ok
       ? { orderId, result: 'posted', number: posted.number, snapshot: snapshotOf(order).total }
       : { orderId, result: 'failed', reason: posted.reason };

@@ -5,10 +5,10 @@ import { getDb } from '@/db';
 import { nextWatermark, sweepFrom, sweepStatuses, sweepVerdict, type SweptOrder } from '@/lib/sync/sweep';
 import { inngest } from '../client';
 import { storeContext } from '../context';
-import { orderChanged, storeSweep, storeUninstalled } from '../events';
+import { orderChanged, stockPush, storeSweep, storeUninstalled } from '../events';
 import { translateFailures } from './retry';
 
-/** Every minute: fan out a sweep to each installed store whose interval is due. */
+/** Every minute: fan out a sweep (and a stock push) to each installed store whose interval is due. */
 export const sweepSchedulerFunction = inngest.createFunction(
   { id: 'sweep-scheduler', triggers: [{ cron: '* * * * *' }], retries: 1 },
   async ({ step }) => {
@@ -16,17 +16,21 @@ export const sweepSchedulerFunction = inngest.createFunction(
       const db = await getDb();
       const settingsRepo = createSettingsRepo({ db });
       const now = Date.now();
-      const dueStores: string[] = [];
+      const elapsed = (at: Date | string | null, minutes: number) => !at || now - new Date(at).getTime() >= minutes * 60_000 - 5_000;
+      const sweeps: string[] = [];
+      const stock: string[] = [];
       for (const store of await createStoreSyncRepo({ db }).installedStores()) {
         const { settings } = await settingsRepo.current(store.storeHash);
-        if (!settings.orders.autoSync) continue;
-        const interval = settings.orders.sweepIntervalMinutes * 60_000;
-        if (!store.lastSweepAt || now - new Date(store.lastSweepAt).getTime() >= interval - 5_000) dueStores.push(store.storeHash);
+        if (settings.orders.autoSync && elapsed(store.lastSweepAt, settings.orders.sweepIntervalMinutes)) sweeps.push(store.storeHash);
+        if (settings.stock.enabled && elapsed(store.lastStockPushAt, settings.stock.intervalMinutes)) stock.push(store.storeHash);
       }
-      return dueStores;
+      return { sweeps, stock };
     });
-    if (due.length > 0) await step.sendEvent('fan-out', due.map((storeHash) => storeSweep.create({ storeHash })));
-    return { swept: due.length };
+    if (due.sweeps.length > 0) await step.sendEvent('fan-out', due.sweeps.map((storeHash) => storeSweep.create({ storeHash })));
+    if (due.stock.length > 0) {
+      await step.sendEvent('fan-out-stock', due.stock.map((storeHash) => stockPush.create({ storeHash, reason: 'schedule' })));
+    }
+    return { swept: due.sweeps.length, stockPushes: due.stock.length };
   },
 );
 

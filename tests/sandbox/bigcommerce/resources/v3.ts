@@ -213,7 +213,9 @@ export function registerV3(api: ApiGateway, orders: OrdersModule): V3Module {
     inventoryChanged(store, changes) {
       for (const c of changes) {
         if (c.previous === c.quantity) continue;
-        const value = c.quantity - c.previous;
+        // An absolute adjustment reports the new level (`method: absolute`, `value` = the level now); a
+        // relative change would report the difference with `method: relative`.
+        const value = c.quantity;
         if (c.product.inventory_tracking === 'product') {
           platform.emit(store, 'store/product/inventory/updated', {
             type: 'product',
