@@ -10,7 +10,7 @@ import type { AccountingProvider } from '@/lib/accounting/provider';
 import { TransientFailure, type Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import type { StockSettingsValue } from './settings';
-import { isOwnStockEcho, planStockPush, pushedKey, type CatalogEntry, type PlannedLevel, type SkippedSku } from './stock';
+import { isOwnStockEcho, planStockPush, type CatalogEntry, type PlannedLevel, type SkippedSku } from './stock';
 
 export interface StockStorePort {
   variantsBySkus(skus: readonly string[]): Promise<Result<BcVariant[], BcFailure>>;
