@@ -1,0 +1,166 @@
+/**
+ * Customers as Xero contacts. Our key is the ContactNumber ("BC-1042"); guests are found by email; the shared
+ * guest customer by its Name. Xero's contact Name is unique among active contacts
+ * (https://developer.xero.com/documentation/api/accounting/contacts): when a new customer's name is taken by
+ * someone else, the contact is created as "Jane Doe (BC 1042)". Before concluding a name is someone else's,
+ * we look our own key up again: a concurrent run may just have created this very customer.
+ */
+import type { DocumentCustomer } from '@/lib/sync/sales-document';
+import { ok, type Outcome, type RemoteCustomer } from '../provider';
+import { elementErrors, failed, failureOf, isContactNameTaken, isUncertain, validationFailure } from './errors';
+import type { XeroApi } from './http';
+import { bcCustomerIdOf, contactBody, contactNumberFor, uniqueNameFor, whereEquals } from './mapping';
+import { envelopes, type XeroContact } from './wire';
+
+export interface ContactDeps {
+  api: XeroApi;
+  contactNumberPrefix: string;
+}
+
+export function toRemoteCustomer(c: XeroContact, prefix: string): RemoteCustomer {
+  return { remoteId: c.ContactID ?? '', displayName: c.Name ?? '', email: c.EmailAddress || null, bcCustomerId: bcCustomerIdOf(c.ContactNumber, prefix) };
+}
+
+export async function contactsWhere(deps: ContactDeps, where: string, what: string): Promise<Outcome<XeroContact[]>> {
+  const sent = await deps.api.send({ method: 'GET', path: '/Contacts', query: { where, summaryOnly: 'true' } });
+  if (!sent.ok) return sent;
+  const reply = sent.value;
+  if (reply.kind === 'response' && reply.status === 200) return ok(envelopes.contacts.parse(reply.json).Contacts.filter((c) => c.ContactStatus !== 'ARCHIVED'));
+  return failed(failureOf(reply, what));
+}
+
+export async function contactById(deps: ContactDeps, id: string): Promise<Outcome<XeroContact | null>> {
+  const sent = await deps.api.send({ method: 'GET', path: `/Contacts/${encodeURIComponent(id)}` });
+  if (!sent.ok) return sent;
+  const reply = sent.value;
+  if (reply.kind === 'response' && reply.status === 404) return ok(null);
+  if (reply.kind === 'response' && reply.status === 200) return ok(envelopes.contacts.parse(reply.json).Contacts[0] ?? null);
+  return failed(failureOf(reply, 'Reading the Xero contact'));
+}
+
+/** The existing contact this customer already is, by our key (ContactNumber; the shared guest by Name). */
+export async function findOwnContact(deps: ContactDeps, customer: DocumentCustomer): Promise<Outcome<XeroContact | null>> {
+  const number = contactNumberFor(customer.bcCustomerId, deps.contactNumberPrefix);
+  if (number) {
+    const found = await contactsWhere(deps, whereEquals('ContactNumber', number), 'Looking up the Xero contact');
+    return found.ok ? ok(found.value[0] ?? null) : found;
+  }
+  if (customer.match === 'shared_guest') {
+    const found = await contactsWhere(deps, whereEquals('Name', customer.displayName), 'Looking up the shared guest contact');
+    return found.ok ? ok(found.value[0] ?? null) : found;
+  }
+  return ok(null);
+}
+
+/**
+ * Finds or creates the contact for a customer the document does not link yet (`remoteId` null).
+ * `idempotencyKey` (when given) is suffixed per attempt, so a lost answer is replayed instead of creating twice.
+ */
+export async function ensureContact(deps: ContactDeps, customer: DocumentCustomer, idempotencyKey?: string): Promise<Outcome<XeroContact>> {
+  const own = await findOwnContact(deps, customer);
+  if (!own.ok) return own;
+  if (own.value) return ok(own.value);
+  const names = [customer.displayName, uniqueNameFor(customer)].filter((n): n is string => !!n);
+  for (const [attempt, name] of names.entries()) {
+    const key = idempotencyKey ? `${idempotencyKey}:contact:${attempt}` : undefined;
+    const sent = await deps.api.send({
+      method: 'PUT',
+      path: '/Contacts',
+      query: { summarizeErrors: 'false' },
+      body: { Contacts: [contactBody(customer, name, deps.contactNumberPrefix)] },
+      ...(key ? { idempotencyKey: key } : {}),
+    });
+    if (!sent.ok) return sent;
+    const reply = sent.value;
+    if (isUncertain(reply)) {
+      const again = await findOwnContact(deps, customer);
+      if (again.ok && again.value) return ok(again.value);
+      return failed(failureOf(reply, 'Creating the Xero contact'));
+    }
+    if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Creating the Xero contact'));
+    const element = envelopes.contacts.parse(reply.json).Contacts[0];
+    if (!element) throw new Error('Xero answered a contact create without the contact');
+    const errors = elementErrors(element);
+    if (errors.length === 0 && element.ContactID) return ok(element);
+    if (!isContactNameTaken(errors)) return failed(validationFailure(errors, `Xero refused the contact "${name}"`));
+    // The name is taken: by this very customer (a concurrent run), or the shared guest, or someone else.
+    const again = await findOwnContact(deps, customer);
+    if (!again.ok) return again;
+    if (again.value) return ok(again.value);
+    if (customer.match === 'shared_guest') break;
+  }
+  return failed(validationFailure([`The contact name "${customer.displayName}" is taken in Xero and no unique variant could be made.`], 'Creating the Xero contact'));
+}
+
+/** Updates a linked contact's details (not its Name: that could collide); links it to our key when unlinked. */
+export async function updateContact(deps: ContactDeps, remoteId: string, customer: DocumentCustomer): Promise<Outcome<XeroContact>> {
+  const body = contactBody(customer, customer.displayName, deps.contactNumberPrefix);
+  delete body.Name;
+  const sent = await deps.api.send({ method: 'POST', path: `/Contacts/${encodeURIComponent(remoteId)}`, query: { summarizeErrors: 'false' }, body: { Contacts: [{ ContactID: remoteId, ...body }] } });
+  if (!sent.ok) return sent;
+  const reply = sent.value;
+  if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Updating the Xero contact'));
+  const element = envelopes.contacts.parse(reply.json).Contacts[0];
+  const errors = element ? elementErrors(element) : ['no contact returned'];
+  if (!element || errors.length) return failed(validationFailure(errors, 'Xero refused the contact update'));
+  return ok(element);
+}
+
+/**
+ * Every active contact of the organisation by key, for backfills: one paged read (1,000 a page) instead of a
+ * lookup per customer. Kept current with the contacts we create.
+ */
+export class ContactDirectory {
+  readonly byNumber = new Map<string, XeroContact>();
+  readonly byEmail = new Map<string, XeroContact>();
+  readonly byName = new Map<string, XeroContact>();
+  loaded = false;
+
+  add(c: XeroContact): void {
+    if (!c.ContactID || c.ContactStatus === 'ARCHIVED') return;
+    if (c.ContactNumber) this.byNumber.set(c.ContactNumber, c);
+    if (c.EmailAddress && !this.byEmail.has(c.EmailAddress.toLowerCase())) this.byEmail.set(c.EmailAddress.toLowerCase(), c);
+    if (c.Name) this.byName.set(c.Name.toLowerCase(), c);
+  }
+
+  async load(deps: ContactDeps): Promise<Outcome<void>> {
+    for (let page = 1; ; page += 1) {
+      const sent = await deps.api.send({ method: 'GET', path: '/Contacts', query: { page: String(page), pageSize: '1000', summaryOnly: 'true' } });
+      if (!sent.ok) return sent;
+      const reply = sent.value;
+      if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Reading the Xero contacts'));
+      const parsed = envelopes.contacts.parse(reply.json);
+      for (const c of parsed.Contacts) this.add(c);
+      const pageCount = parsed.pagination?.pageCount ?? (parsed.Contacts.length < 1000 ? page : page + 1);
+      if (page >= pageCount || parsed.Contacts.length === 0) break;
+    }
+    this.loaded = true;
+    return ok(undefined);
+  }
+
+  /** The contact a document's customer already is, when the directory knows it. */
+  match(customer: DocumentCustomer, prefix: string): XeroContact | undefined {
+    const number = contactNumberFor(customer.bcCustomerId, prefix);
+    if (number) return this.byNumber.get(number);
+    if (customer.match === 'shared_guest') return this.byName.get(customer.displayName.toLowerCase());
+    if (customer.email) {
+      const c = this.byEmail.get(customer.email.toLowerCase());
+      // A guest matches a contact with the same email that is not another registered customer.
+      if (c && bcCustomerIdOf(c.ContactNumber, prefix) === null) return c;
+    }
+    return undefined;
+  }
+
+  nameTaken(name: string): boolean {
+    return this.byName.has(name.toLowerCase());
+  }
+}
+
+/** The key that makes two documents' customers the same contact, within a batch. */
+export function customerKey(customer: DocumentCustomer, prefix: string): string {
+  const number = contactNumberFor(customer.bcCustomerId, prefix);
+  if (number) return `n:${number}`;
+  if (customer.match === 'shared_guest') return `s:${customer.displayName.toLowerCase()}`;
+  if (customer.email) return `e:${customer.email.toLowerCase()}`;
+  return `s:${customer.displayName.toLowerCase()}`;
+}

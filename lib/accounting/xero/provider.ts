@@ -1,0 +1,482 @@
+/**
+ * Xero behind the AccountingProvider interface. One instance per (store, organisation); the connection comes in
+ * through ports (tokens, tenant id, fetch, URLs), nothing here reads the database or the environment.
+ *
+ * Exactly once: every create sends the caller's idempotency key as `Idempotency-Key` (Xero replays the first
+ * answer for 6 minutes, errors included); after an uncertain outcome (timeout, dropped connection, 5xx) the
+ * invoice is looked up by InvoiceNumber before anything is sent again, and a found invoice is returned as
+ * `created: false`. InvoiceNumber is unique in Xero, so even a retry after the key expired cannot book twice.
+ */
+import Big from 'big.js';
+import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
+import {
+  ok,
+  type AccountingProvider,
+  type ChartDescription,
+  type ConnectionInfo,
+  type CreditNoteInput,
+  type CustomerQuery,
+  type Outcome,
+  type PostedDocument,
+  type PostedDocumentRef,
+  type RemoteAccount,
+  type RemoteCustomer,
+  type RemoteItem,
+  type StockLevel,
+} from '../provider';
+import { XERO_LIMITS, XERO_PRODUCTION_URLS, type XeroUrls } from './config';
+import { ContactDirectory, contactById, contactsWhere, ensureContact, toRemoteCustomer, updateContact, type ContactDeps } from './contacts';
+import { ALREADY_PAID, elementErrors, failed, failureOf, isDuplicateInvoiceNumber, isUncertain, validationFailure, type XeroReply } from './errors';
+import { createXeroApi, type XeroApi, type XeroTokenPort } from './http';
+import { postDocumentsBatch, type BatchItem, type BatchPaymentItem, recordPaymentsBatch } from './batch';
+import { creditNoteBody, invoiceBody, paymentBody, whereEquals, type LineAmountTypes, type TrackingOption } from './mapping';
+import type { XeroPacer } from './pacer';
+import { decimal, envelopes, type XeroAccount, type XeroInvoice, type XeroItem, type XeroTrackingCategory } from './wire';
+
+export interface XeroProviderDeps {
+  tenantId: string;
+  tokens: XeroTokenPort;
+  /** Xero's hosts from configuration (`xeroUrls(env.XERO_BASE_URL)`); production by default. */
+  urls?: Pick<XeroUrls, 'api'>;
+  fetch?: typeof fetch;
+  /** In-process pacing to Xero's limits (backfills); the job layer's throttle covers the rest. */
+  pacer?: XeroPacer;
+  timeoutMs?: number;
+  /** Status of new invoices (settings): AUTHORISED posts to the ledger, DRAFT leaves them for review. */
+  invoiceStatus?: 'AUTHORISED' | 'DRAFT';
+  /** ContactNumber prefix carrying the BigCommerce customer id: "BC-" → "BC-1042". */
+  contactNumberPrefix?: string;
+  /** Tracking category option put on every line ("Sales Channel" / "Online Store"), from the mappings. */
+  tracking?: TrackingOption | null;
+  /** How long describe() results are reused. Default 60 s. */
+  describeCacheMs?: number;
+  /** Extra attempts after an uncertain outcome whose lookup found nothing. Default 2. */
+  uncertainRetries?: number;
+  retryDelayMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface XeroChartDescription extends ChartDescription {
+  trackingCategories: Array<{ id: string; name: string; options: Array<{ id: string; name: string }> }>;
+}
+
+export interface XeroProvider extends AccountingProvider {
+  readonly id: 'xero';
+  describe(): Promise<Outcome<XeroChartDescription>>;
+  /** Backfill: up to 50 invoices a request (summarizeErrors=false), results in the order given. */
+  postDocuments(items: readonly BatchItem[]): Promise<Array<Outcome<PostedDocument>>>;
+  /** Backfill: payments 50 a request, results in the order given. */
+  recordPayments(items: readonly BatchPaymentItem[]): Promise<Array<Outcome<{ remoteId: string; created: boolean }>>>;
+  readonly api: XeroApi;
+}
+
+/** Invoice numbers tried for one document: the number, then "-2" … for versions posted after a void. */
+export function numberCandidates(number: string, max = 6): string[] {
+  return [number, ...Array.from({ length: max - 1 }, (_, i) => `${number}-${i + 2}`)];
+}
+
+const ACTIVE = (s: string | undefined) => s !== 'DELETED' && s !== 'VOIDED';
+const accountType = (a: XeroAccount): RemoteAccount['type'] =>
+  a.Class === 'ASSET' ? 'asset' : a.Class === 'LIABILITY' ? 'liability' : a.Class === 'EQUITY' ? 'equity' : a.Class === 'REVENUE' ? 'income' : 'expense';
+
+export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
+  const api = createXeroApi({
+    apiUrl: (deps.urls ?? XERO_PRODUCTION_URLS).api,
+    tenantId: deps.tenantId,
+    tokens: deps.tokens,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.pacer ? { pacer: deps.pacer } : {}),
+    ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
+  });
+  const prefix = deps.contactNumberPrefix ?? 'BC-';
+  const contactDeps: ContactDeps = { api, contactNumberPrefix: prefix };
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const retries = deps.uncertainRetries ?? 2;
+  const retryDelayMs = deps.retryDelayMs ?? 500;
+  const status = deps.invoiceStatus ?? 'AUTHORISED';
+  let described: { at: number; value: XeroChartDescription } | null = null;
+  let organisation: ConnectionInfo | null = null;
+  const directory = new ContactDirectory();
+
+  async function get<T>(path: string, query: Record<string, string | undefined>, parse: (json: unknown) => T, what: string): Promise<Outcome<T>> {
+    const sent = await api.send({ method: 'GET', path, query });
+    if (!sent.ok) return sent;
+    const reply = sent.value;
+    if (reply.kind === 'response' && reply.status === 200) return ok(parse(reply.json));
+    return failed(failureOf(reply, what));
+  }
+
+  async function testConnection(): Promise<Outcome<ConnectionInfo>> {
+    const r = await get('/Organisation', {}, (j) => envelopes.organisations.parse(j).Organisations[0], 'Reading the Xero organisation');
+    if (!r.ok) return r;
+    if (!r.value) throw new Error('Xero answered /Organisation without an organisation');
+    organisation = { organisationName: r.value.Name, baseCurrency: r.value.BaseCurrency };
+    return ok(organisation);
+  }
+
+  async function describe(): Promise<Outcome<XeroChartDescription>> {
+    if (described && now() - described.at < (deps.describeCacheMs ?? 60_000)) return ok(described.value);
+    const [accounts, taxRates, tracking, items] = await Promise.all([
+      get('/Accounts', {}, (j) => envelopes.accounts.parse(j).Accounts, 'Reading the Xero accounts'),
+      get('/TaxRates', {}, (j) => envelopes.taxRates.parse(j).TaxRates, 'Reading the Xero tax rates'),
+      get('/TrackingCategories', {}, (j) => envelopes.trackingCategories.parse(j).TrackingCategories, 'Reading the Xero tracking categories'),
+      get('/Items', {}, (j) => envelopes.items.parse(j).Items, 'Reading the Xero items'),
+    ]);
+    for (const r of [accounts, taxRates, tracking, items]) if (!r.ok) return r;
+    if (!accounts.ok || !taxRates.ok || !tracking.ok || !items.ok) throw new Error('unreachable');
+    const active = accounts.value.filter((a) => a.Status !== 'ARCHIVED' && a.Status !== 'DELETED' && a.Code);
+    const remote = (a: XeroAccount): RemoteAccount => ({
+      code: a.Code ?? '',
+      name: a.Name,
+      type: accountType(a),
+      isPaymentAccount: a.Type === 'BANK' || a.EnablePaymentsToAccount === true,
+    });
+    const value: XeroChartDescription = {
+      accounts: active.map(remote),
+      paymentAccounts: active.map(remote).filter((a) => a.isPaymentAccount),
+      taxCodes: taxRates.value.filter((t) => t.Status !== 'DELETED' && t.Status !== 'ARCHIVED').map((t) => ({ code: t.TaxType, name: t.Name, rate: t.EffectiveRate ?? t.DisplayTaxRate ?? '0' })),
+      items: items.value.map((i) => ({ id: i.ItemID, sku: i.Code, name: i.Name ?? i.Code })),
+      trackingCategories: tracking.value
+        .filter((c: XeroTrackingCategory) => c.Status !== 'ARCHIVED')
+        .map((c) => ({ id: c.TrackingCategoryID, name: c.Name, options: c.Options.filter((o) => o.Status !== 'ARCHIVED').map((o) => ({ id: o.TrackingOptionID, name: o.Name })) })),
+    };
+    described = { at: now(), value };
+    return ok(value);
+  }
+
+  async function findCustomer(query: CustomerQuery): Promise<Outcome<RemoteCustomer[]>> {
+    const found = new Map<string, RemoteCustomer>();
+    if (query.remoteId) {
+      const c = await contactById(contactDeps, query.remoteId);
+      if (!c.ok) return c;
+      if (c.value && c.value.ContactStatus !== 'ARCHIVED') found.set(c.value.ContactID ?? '', toRemoteCustomer(c.value, prefix));
+    }
+    if (query.bcCustomerId) {
+      const c = await contactsWhere(contactDeps, whereEquals('ContactNumber', `${prefix}${query.bcCustomerId}`), 'Looking up the Xero contact');
+      if (!c.ok) return c;
+      for (const x of c.value) if (x.ContactID) found.set(x.ContactID, toRemoteCustomer(x, prefix));
+    }
+    if (query.email) {
+      const c = await contactsWhere(contactDeps, whereEquals('EmailAddress', query.email), 'Looking up the Xero contact by email');
+      if (!c.ok) return c;
+      for (const x of c.value) if (x.ContactID && !found.has(x.ContactID)) found.set(x.ContactID, toRemoteCustomer(x, prefix));
+    }
+    return ok([...found.values()]);
+  }
+
+  async function upsertCustomer(customer: DocumentCustomer): Promise<Outcome<RemoteCustomer>> {
+    const r = customer.remoteId ? await updateContact(contactDeps, customer.remoteId, customer) : await ensureContact(contactDeps, customer);
+    return r.ok ? ok(toRemoteCustomer(r.value, prefix)) : r;
+  }
+
+  async function itemsByCode(skus: readonly string[]): Promise<Outcome<XeroItem[]>> {
+    // Xero item codes are at most 30 characters: a longer SKU can never be one.
+    const codes = [...new Set(skus.filter((s) => s.length > 0 && s.length <= 30))];
+    const out: XeroItem[] = [];
+    for (let i = 0; i < codes.length; i += 25) {
+      const chunk = codes.slice(i, i + 25);
+      const r = await get('/Items', { where: chunk.map((c) => whereEquals('Code', c)).join(' OR ') }, (j) => envelopes.items.parse(j).Items, 'Looking up Xero items');
+      if (!r.ok) return r;
+      out.push(...r.value.filter((item) => chunk.includes(item.Code)));
+    }
+    return ok(out);
+  }
+
+  async function findItemsBySku(skus: readonly string[]): Promise<Outcome<RemoteItem[]>> {
+    const r = await itemsByCode(skus);
+    return r.ok ? ok(r.value.map((i) => ({ id: i.ItemID, sku: i.Code, name: i.Name ?? i.Code }))) : r;
+  }
+
+  async function stockLevels(skus: readonly string[], locationIds?: readonly number[]): Promise<Outcome<StockLevel[]>> {
+    // Xero has one stock location; it stands for the store's default location (1).
+    if (locationIds && !locationIds.includes(1)) return ok([]);
+    const r = await itemsByCode(skus);
+    if (!r.ok) return r;
+    return ok(r.value.filter((i) => i.IsTrackedAsInventory).map((i) => ({ sku: i.Code, locationId: 1, quantity: i.QuantityOnHand ?? '0' })));
+  }
+
+  async function baseCurrency(): Promise<Outcome<string>> {
+    if (organisation) return ok(organisation.baseCurrency);
+    const r = await testConnection();
+    return r.ok ? ok(r.value.baseCurrency) : r;
+  }
+
+  /**
+   * Xero's CurrencyRate is units of the document currency per unit of the organisation's base currency. Our
+   * document's rate is per unit of the store's currency: usable when the two base currencies agree; otherwise
+   * (or without a rate) Xero applies its daily rate.
+   */
+  async function currencyRateFor(document: SalesDocument): Promise<Outcome<string | null>> {
+    const { code, storeCurrency, exchangeRate } = document.currency;
+    if (code === storeCurrency || exchangeRate === '1') return ok(null);
+    const base = await baseCurrency();
+    if (!base.ok) return base;
+    return ok(base.value === storeCurrency && code !== base.value ? exchangeRate : null);
+  }
+
+  async function contactFor(document: SalesDocument, key: string): Promise<Outcome<{ ContactID: string }>> {
+    if (document.customer.remoteId) return ok({ ContactID: document.customer.remoteId });
+    const c = await ensureContact(contactDeps, document.customer, key);
+    if (!c.ok) return c;
+    return ok({ ContactID: c.value.ContactID ?? '' });
+  }
+
+  /** Invoices with this document's candidate numbers, and among them the one already booked for it (active, same Reference). */
+  async function findPosted(document: SalesDocument): Promise<Outcome<{ posted: XeroInvoice | null; mine: XeroInvoice[] }>> {
+    const candidates = numberCandidates(document.number);
+    const r = await get('/Invoices', { InvoiceNumbers: candidates.join(',') }, (j) => envelopes.invoices.parse(j).Invoices, 'Looking up the invoice by number');
+    if (!r.ok) return r;
+    const mine = r.value.filter((i) => i.Type === 'ACCREC' && i.InvoiceNumber && candidates.includes(i.InvoiceNumber) && i.Status !== 'DELETED');
+    return ok({ posted: mine.find((i) => ACTIVE(i.Status) && i.Reference === document.reference) ?? null, mine });
+  }
+
+  const postedOf = (i: XeroInvoice, created: boolean): PostedDocument => ({ remoteId: i.InvoiceID ?? '', number: i.InvoiceNumber ?? '', created });
+
+  async function postDocument(document: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>> {
+    if (idempotencyKey.length > XERO_LIMITS.idempotencyKeyMaxLength) throw new Error(`idempotency key longer than 128: ${idempotencyKey}`);
+    const contact = await contactFor(document, idempotencyKey);
+    if (!contact.ok) return contact;
+    const rate = await currencyRateFor(document);
+    if (!rate.ok) return rate;
+    let number = document.number;
+    let key = idempotencyKey;
+    for (let attempt = 0; attempt <= retries + numberCandidates(number).length; attempt += 1) {
+      const body = invoiceBody(document, { contact: contact.value, status, currencyRate: rate.value, number, tracking: deps.tracking ?? null });
+      if (!body.ok) return body;
+      const sent = await api.send({ method: 'PUT', path: '/Invoices', query: { summarizeErrors: 'false', unitdp: '4' }, body: { Invoices: [body.value] }, idempotencyKey: key });
+      if (!sent.ok) return sent;
+      const reply = sent.value;
+      if (isUncertain(reply)) {
+        const found = await findPosted(document);
+        if (!found.ok) return found;
+        if (found.value.posted) return withPayments(document, postedOf(found.value.posted, false), idempotencyKey);
+        if (attempt >= retries) return failed(failureOf(reply, 'Posting the invoice'));
+        // A 500 is replayed for the same key for minutes: retry under a derived key (the number still guards).
+        key = reply.kind === 'no_response' ? key : `${idempotencyKey}:r${attempt + 1}`;
+        await sleep(retryDelayMs * (attempt + 1));
+        continue;
+      }
+      if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Posting the invoice'));
+      const element = envelopes.invoices.parse(reply.json).Invoices[0];
+      if (!element) throw new Error('Xero answered an invoice create without the invoice');
+      const errors = elementErrors(element);
+      if (errors.length === 0 && element.InvoiceID) return withPayments(document, postedOf(element, true), idempotencyKey);
+      if (!isDuplicateInvoiceNumber(errors)) return failed(validationFailure(errors, `Xero refused invoice ${number}`));
+      // The number is in use: our own earlier post (returned as not created), or a voided earlier version.
+      const found = await findPosted(document);
+      if (!found.ok) return found;
+      if (found.value.posted) return withPayments(document, postedOf(found.value.posted, false), idempotencyKey);
+      // Only a voided earlier version of this same order frees us to use the next number.
+      const blocking = found.value.mine.find((i) => i.InvoiceNumber === number);
+      const free = numberCandidates(document.number).find((n) => !found.value.mine.some((i) => i.InvoiceNumber === n));
+      if (!blocking || blocking.Status !== 'VOIDED' || blocking.Reference !== document.reference || !free) {
+        return failed({
+          kind: 'duplicate',
+          message: `Invoice number ${number} is already used in Xero by another document (${blocking?.Reference ?? 'unknown'}).`,
+          ...(blocking?.InvoiceID ? { existingRemoteId: blocking.InvoiceID } : {}),
+        });
+      }
+      number = free;
+      key = `${idempotencyKey}:n${free.slice(document.number.length) || '1'}`;
+    }
+    return failed({ kind: 'unavailable', message: `Posting invoice ${document.number}: no definite answer from Xero after ${retries + 1} attempts.` });
+  }
+
+  /** Xero has no sales receipt: it is an invoice with its payments, which the pipeline leaves to the document. */
+  async function withPayments(document: SalesDocument, posted: PostedDocument, key: string): Promise<Outcome<PostedDocument>> {
+    if (document.kind !== 'sales_receipt') return ok(posted);
+    for (const [i, payment] of document.payments.entries()) {
+      const paid = await recordPayment(posted, payment, `${key}:pay:${i}`);
+      if (!paid.ok) return paid;
+    }
+    return ok(posted);
+  }
+
+  async function getInvoice(id: string): Promise<Outcome<XeroInvoice | null>> {
+    const sent = await api.send({ method: 'GET', path: `/Invoices/${encodeURIComponent(id)}` });
+    if (!sent.ok) return sent;
+    const reply = sent.value;
+    if (reply.kind === 'response' && reply.status === 404) return ok(null);
+    if (reply.kind === 'response' && reply.status === 200) return ok(envelopes.invoices.parse(reply.json).Invoices[0] ?? null);
+    return failed(failureOf(reply, 'Reading the invoice'));
+  }
+
+  async function recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>> {
+    const body = paymentBody(document.remoteId, payment, null);
+    const existing = async (): Promise<Outcome<{ remoteId: string; created: boolean } | null>> => {
+      const inv = await getInvoice(document.remoteId);
+      if (!inv.ok) return inv;
+      const reference = String(body.Reference);
+      const match = inv.value?.Payments?.find((p) => p.Amount !== undefined && new Big(p.Amount).eq(payment.amount) && (p.Reference === undefined || p.Reference === reference));
+      return ok(match ? { remoteId: match.PaymentID, created: false } : null);
+    };
+    for (let attempt = 0; attempt <= retries; attempt += 1) {
+      const key = attempt === 0 ? idempotencyKey : `${idempotencyKey}:r${attempt}`;
+      const sent = await api.send({ method: 'PUT', path: '/Payments', query: { summarizeErrors: 'false' }, body: { Payments: [body] }, idempotencyKey: key });
+      if (!sent.ok) return sent;
+      const reply = sent.value;
+      if (isUncertain(reply)) {
+        const found = await existing();
+        if (!found.ok) return found;
+        if (found.value) return ok(found.value);
+        if (attempt >= retries) return failed(failureOf(reply, 'Recording the payment'));
+        await sleep(retryDelayMs * (attempt + 1));
+        continue;
+      }
+      if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Recording the payment'));
+      const element = envelopes.payments.parse(reply.json).Payments[0];
+      const errors = element ? elementErrors(element) : ['no payment returned'];
+      if (element?.PaymentID && errors.length === 0) return ok({ remoteId: element.PaymentID, created: true });
+      if (errors.some((m) => ALREADY_PAID.test(m))) {
+        // Paid already: by our earlier call whose answer was lost (past the key's 6 minutes)?
+        const found = await existing();
+        if (!found.ok) return found;
+        if (found.value) return ok(found.value);
+      }
+      return failed(validationFailure(errors, `Xero refused the payment to account ${payment.account}`));
+    }
+    return failed({ kind: 'unavailable', message: 'Recording the payment: no definite answer from Xero.' });
+  }
+
+  async function voidDocument(document: PostedDocumentRef, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>> {
+    const inv = await getInvoice(document.remoteId);
+    if (!inv.ok) return inv;
+    if (!inv.value) return failed({ kind: 'not_found', message: `Invoice ${document.number} is not in Xero any more.` });
+    const current = inv.value.Status;
+    if (current === 'VOIDED' || current === 'DELETED') return ok({ remoteId: document.remoteId, created: false });
+    if (current === 'PAID' || (inv.value.AmountPaid !== undefined && !new Big(inv.value.AmountPaid).eq(0))) {
+      return failed(validationFailure([`Invoice ${document.number} has payments in Xero, so it cannot be voided: remove the payments in Xero or refund the order to credit it.`], 'Voiding the invoice'));
+    }
+    const target = current === 'AUTHORISED' ? 'VOIDED' : 'DELETED';
+    const sent = await api.send({
+      method: 'POST',
+      path: `/Invoices/${encodeURIComponent(document.remoteId)}`,
+      query: { summarizeErrors: 'false' },
+      body: { Invoices: [{ InvoiceID: document.remoteId, Status: target }] },
+      idempotencyKey,
+    });
+    if (!sent.ok) return sent;
+    const reply = sent.value;
+    if (isUncertain(reply)) {
+      const again = await getInvoice(document.remoteId);
+      if (again.ok && again.value && !ACTIVE(again.value.Status)) return ok({ remoteId: document.remoteId, created: true });
+      return failed(failureOf(reply, 'Voiding the invoice'));
+    }
+    if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Voiding the invoice'));
+    const element = envelopes.invoices.parse(reply.json).Invoices[0];
+    const errors = element ? elementErrors(element) : [];
+    if (errors.length) return failed(validationFailure(errors, `Xero refused to void invoice ${document.number}`));
+    return ok({ remoteId: document.remoteId, created: true });
+  }
+
+  async function postCreditNote(input: CreditNoteInput, idempotencyKey: string): Promise<Outcome<PostedDocument>> {
+    const inv = await getInvoice(input.document.remoteId);
+    if (!inv.ok) return inv;
+    if (!inv.value) return failed({ kind: 'not_found', message: `Invoice ${input.document.number} is not in Xero any more, so it cannot be credited.` });
+    const invoice = inv.value;
+    const lat = (invoice.LineAmountTypes ?? 'Exclusive') as LineAmountTypes;
+    const reference = `Credit for ${input.document.number}: ${input.reason}`.slice(0, 255);
+    const base = `${input.document.number}-CR`;
+    const candidates = numberCandidates(base);
+    const rate = invoice.CurrencyCode && invoice.CurrencyRate && invoice.CurrencyRate !== '1' ? invoice.CurrencyRate : null;
+    const lookup = async () => {
+      const r = await get('/CreditNotes', { CreditNoteNumbers: candidates.join(',') }, (j) => envelopes.creditNotes.parse(j).CreditNotes, 'Looking up the credit note');
+      if (!r.ok) return r;
+      const mine = r.value.filter((c) => c.CreditNoteNumber && candidates.includes(c.CreditNoteNumber));
+      return ok({ posted: mine.find((c) => ACTIVE(c.Status) && c.Reference === reference) ?? null, taken: new Set(mine.filter((c) => c.Status !== 'DELETED').map((c) => c.CreditNoteNumber ?? '')) });
+    };
+    let number = base;
+    let key = idempotencyKey;
+    let created: { id: string; number: string; created: boolean } | null = null;
+    for (let attempt = 0; attempt <= retries + candidates.length && !created; attempt += 1) {
+      const body = creditNoteBody({ lines: input.lines, lat, contactId: invoice.Contact?.ContactID ?? '', number, reference, date: input.date, currencyCode: invoice.CurrencyCode ?? '', currencyRate: rate, tracking: deps.tracking ?? null });
+      if (!body.ok) return body;
+      const sent = await api.send({ method: 'PUT', path: '/CreditNotes', query: { summarizeErrors: 'false', unitdp: '4' }, body: { CreditNotes: [body.value] }, idempotencyKey: key });
+      if (!sent.ok) return sent;
+      const reply: XeroReply = sent.value;
+      if (isUncertain(reply) || (reply.kind === 'response' && reply.status === 200)) {
+        const element = reply.kind === 'response' && reply.status === 200 ? envelopes.creditNotes.parse(reply.json).CreditNotes[0] : undefined;
+        const errors = element ? elementErrors(element) : [];
+        if (element?.CreditNoteID && errors.length === 0) {
+          created = { id: element.CreditNoteID, number: element.CreditNoteNumber ?? number, created: true };
+          break;
+        }
+        if (element && !isDuplicateInvoiceNumber(errors)) return failed(validationFailure(errors, 'Xero refused the credit note'));
+        const found = await lookup();
+        if (!found.ok) return found;
+        if (found.value.posted) {
+          created = { id: found.value.posted.CreditNoteID ?? '', number: found.value.posted.CreditNoteNumber ?? '', created: false };
+          break;
+        }
+        if (element) {
+          const free = candidates.find((n) => !found.value.taken.has(n));
+          if (!free) return failed({ kind: 'duplicate', message: `Credit note numbers ${base}… are all used in Xero.` });
+          number = free;
+          key = `${idempotencyKey}:n${attempt + 1}`;
+          continue;
+        }
+        if (attempt >= retries) return failed(failureOf(reply, 'Posting the credit note'));
+        key = reply.kind === 'no_response' ? key : `${idempotencyKey}:r${attempt + 1}`;
+        await sleep(retryDelayMs * (attempt + 1));
+        continue;
+      }
+      return failed(failureOf(reply, 'Posting the credit note'));
+    }
+    if (!created) return failed({ kind: 'unavailable', message: 'Posting the credit note: no definite answer from Xero.' });
+    const allocated = await allocate(created.id, invoice, input.date, `${idempotencyKey}:alloc`);
+    if (!allocated.ok) return allocated;
+    return ok({ remoteId: created.id, number: created.number, created: created.created });
+  }
+
+  /** Allocates what is left of the credit note to the invoice, up to what the invoice still owes. */
+  async function allocate(creditNoteId: string, invoice: XeroInvoice, date: string, key: string): Promise<Outcome<void>> {
+    const cn = await get(`/CreditNotes/${encodeURIComponent(creditNoteId)}`, {}, (j) => envelopes.creditNotes.parse(j).CreditNotes[0], 'Reading the credit note');
+    if (!cn.ok) return cn;
+    const fresh = await getInvoice(invoice.InvoiceID ?? '');
+    if (!fresh.ok) return fresh;
+    const remaining = new Big(cn.value?.RemainingCredit ?? '0');
+    const due = new Big(fresh.value?.AmountDue ?? '0');
+    const amount = remaining.lt(due) ? remaining : due;
+    if (amount.lte(0) || fresh.value?.Status !== 'AUTHORISED') return ok(undefined);
+    const sent = await api.send({
+      method: 'PUT',
+      path: `/CreditNotes/${encodeURIComponent(creditNoteId)}/Allocations`,
+      body: { Allocations: [{ Invoice: { InvoiceID: invoice.InvoiceID }, Amount: decimal(amount.toFixed(2)), Date: date }] },
+      idempotencyKey: key,
+    });
+    if (!sent.ok) return sent;
+    const reply = sent.value;
+    if (reply.kind === 'response' && reply.status === 200) {
+      const element = envelopes.allocations.parse(reply.json).Allocations[0];
+      const errors = element ? elementErrors(element) : [];
+      return errors.length ? failed(validationFailure(errors, 'Xero refused to allocate the credit note')) : ok(undefined);
+    }
+    return failed(failureOf(reply, 'Allocating the credit note'));
+  }
+
+  const provider: XeroProvider = {
+    id: 'xero',
+    displayName: 'Xero',
+    limits: XERO_LIMITS,
+    api,
+    testConnection,
+    describe,
+    findCustomer,
+    upsertCustomer,
+    findItemsBySku,
+    postDocument,
+    recordPayment,
+    voidDocument,
+    postCreditNote,
+    stockLevels,
+    postDocuments: (items) =>
+      postDocumentsBatch(
+        { api, contacts: contactDeps, directory, status, tracking: deps.tracking ?? null, currencyRateFor, postOne: postDocument, retries, sleep, retryDelayMs },
+        items,
+      ),
+    recordPayments: (items) => recordPaymentsBatch({ api, recordOne: recordPayment }, items),
+  };
+  return provider;
+}
