@@ -39,6 +39,13 @@ const schema = z.object({
   INNGEST_DEV: z.string().min(1).optional(),
   INNGEST_EVENT_KEY: z.string().min(1).optional(),
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+  /** Xero app credentials (developer.xero.com); without them the Xero connection is not offered. */
+  XERO_CLIENT_ID: z.string().min(1).optional(),
+  XERO_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where Xero sends the merchant back; default `${APP_URL}/api/connections/xero/callback`. */
+  XERO_REDIRECT_URI: z.url().optional(),
+  /** Xero's hosts: unset means the real ones; `<sandbox origin>/xero` for the local sandbox. */
+  XERO_BASE_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -94,4 +101,37 @@ export function env(): Env {
 /** Tests that change process.env call this to re-read it. */
 export function resetEnvForTests(): void {
   cached = undefined;
+}
+
+/**
+ * The subset the command line needs (lib/cli): the database, the token key and the BigCommerce API. The CLI does
+ * not serve the embedded pages or the OAuth callbacks, so it does not ask for their secrets.
+ */
+const cliSchema = schema
+  .pick({ DATABASE_URL: true, PGLITE_DIR: true, TOKEN_ENCRYPTION_KEY: true, BIGCOMMERCE_API_URL: true, LOG_LEVEL: true })
+  .extend({
+    /** The directory the user ran `ledgerbridge` in (set by lib/cli/bin.mjs, which runs the CLI from the checkout). */
+    LEDGERBRIDGE_CWD: z.string().min(1).optional(),
+  });
+
+export type CliEnv = z.infer<typeof cliSchema>;
+
+/** Parses the CLI's environment; the error names every bad variable on one line (a CLI prints one line). */
+export function parseCliEnv(source: Record<string, string | undefined>): CliEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = cliSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(root)';
+    const missing = issue.code === 'invalid_type' && cleaned[name] === undefined;
+    return `${name} ${missing ? 'is required but not set' : issue.message}`;
+  });
+  throw new EnvError(`Invalid environment: ${problems.join('; ')}`);
+}
+
+let cachedCli: CliEnv | undefined;
+
+export function cliEnv(): CliEnv {
+  cachedCli ??= parseCliEnv(process.env);
+  return cachedCli;
 }

@@ -5,3 +5,4 @@ export * from './settings';
 export * from './webhooks';
 export * from './sync';
 export * from './stock';
+export * from './connections';

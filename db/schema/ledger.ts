@@ -5,7 +5,6 @@ import {
   boolean,
   check,
   date,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -22,8 +21,12 @@ import {
 /**
  * The built-in double-entry ledger, one book per store (every row carries store_hash).
  * Amounts are numeric(19,4) in the entry's currency: positive = debit, negative = credit. That every
- * entry's lines sum to zero is enforced twice: by the application before insert and by a deferred
- * constraint trigger (drizzle/0002_ledger_balance_trigger.sql) at commit.
+ * entry's lines sum to zero is enforced twice: by the application before insert and by statement-level
+ * triggers on ledger_lines (drizzle/0006, 0010) at the end of every statement that writes lines, so an
+ * entry's lines are written in one statement (the ledger does: drizzle/0008 ledger_post_entries). Those
+ * triggers also hold ledger_lines' references (its entry in the same store, its account in that store's
+ * chart), checked and locked once per statement instead of by per-line foreign keys; deleting an entry
+ * deletes its lines, and an account with lines cannot be deleted or re-coded.
  */
 
 export const LEDGER_ACCOUNT_TYPES = ['asset', 'liability', 'equity', 'income', 'expense'] as const;
@@ -122,7 +125,9 @@ export const ledgerEntries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('ledger_entries_store_key_uq').on(t.storeHash, t.postingKey),
+    // posting_key first: the key lookups of ledger_post_entries name this index's leading column and no other
+    // index's, so their cached plans use it even before the table has statistics.
+    uniqueIndex('ledger_entries_store_key_uq').on(t.postingKey, t.storeHash),
     index('ledger_entries_store_date_idx').on(t.storeHash, t.date),
     index('ledger_entries_store_order_idx').on(t.storeHash, t.orderId),
     check('ledger_entries_status_ck', sql`${t.status} in ('posted','unposted','voided')`),
@@ -133,9 +138,8 @@ export const ledgerLines = pgTable(
   'ledger_lines',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    entryId: bigint('entry_id', { mode: 'number' })
-      .notNull()
-      .references(() => ledgerEntries.id, { onDelete: 'cascade' }),
+    /** References ledger_entries(id) in the same store; checked per statement, deleted with the entry (see above). */
+    entryId: bigint('entry_id', { mode: 'number' }).notNull(),
     storeHash: text('store_hash').notNull(),
     lineNo: integer('line_no').notNull(),
     accountCode: text('account_code').notNull(),
@@ -150,6 +154,5 @@ export const ledgerLines = pgTable(
   (t) => [
     index('ledger_lines_entry_idx').on(t.entryId),
     index('ledger_lines_store_account_idx').on(t.storeHash, t.accountCode),
-    foreignKey({ name: 'ledger_lines_account_fk', columns: [t.storeHash, t.accountCode], foreignColumns: [ledgerAccounts.storeHash, ledgerAccounts.code] }),
   ],
 );

@@ -3,6 +3,7 @@
  * provider up here instead of switching on its id. Xero and QuickBooks join as they are built.
  */
 import { createLedgerProvider, LEDGER_LIMITS, type LedgerDeps } from './ledger';
+import { createXeroProvider, XERO_LIMITS, type XeroProviderDeps } from './xero';
 import type { AccountingProvider, ProviderFactory, ProviderId, ProviderLimits } from './provider';
 
 export interface ProviderRegistration<Deps> {
@@ -22,6 +23,13 @@ export const providers = {
     requiresConnection: false,
     create: (deps: LedgerDeps) => createLedgerProvider(deps),
   },
+  xero: {
+    id: 'xero',
+    displayName: 'Xero',
+    limits: XERO_LIMITS,
+    requiresConnection: true,
+    create: (deps: XeroProviderDeps) => createXeroProvider(deps),
+  },
 } satisfies { [K in ProviderId]?: ProviderRegistration<never> & { id: K } };
 
 export type RegisteredProviderId = keyof typeof providers;
@@ -34,5 +42,7 @@ export function isRegisteredProvider(id: string): id is RegisteredProviderId {
 }
 
 export function createProvider<K extends RegisteredProviderId>(id: K, deps: Parameters<(typeof providers)[K]['create']>[0]): AccountingProvider {
-  return providers[id].create(deps);
+  // Each entry's factory takes its own dependencies; `deps` was typed for this `id` by the signature above.
+  const create = providers[id].create as (d: typeof deps) => AccountingProvider;
+  return create(deps);
 }

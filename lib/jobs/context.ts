@@ -1,43 +1,79 @@
-import { getDb } from '@/db';
-import { createProvider, isRegisteredProvider, DEFAULT_PROVIDER } from '@/lib/accounting/registry';
-import { createBigCommerceClient } from '@/lib/bigcommerce/client';
+import { getDb, type Db } from '@/db';
+import { xeroTokenPort, type XeroConnectDeps } from '@/lib/accounting/connect/xero';
+import { disconnectedProvider } from '@/lib/accounting/disconnected';
+import type { AccountingProvider } from '@/lib/accounting/provider';
+import { createProvider, isRegisteredProvider, DEFAULT_PROVIDER, type RegisteredProviderId } from '@/lib/accounting/registry';
+import { XERO_LIMITS, xeroUrls } from '@/lib/accounting/xero';
+import { createBigCommerceClient, type BigCommerceClient } from '@/lib/bigcommerce/client';
+import type { ClientLog } from '@/lib/bigcommerce/client/transport';
+import { xeroConnectDeps } from '@/lib/deps';
 import { env } from '@/lib/env';
 import { PermanentFailure } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import { logger } from '@/lib/logger';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
-import { createStoreRepo } from '@/lib/repos/stores';
+import { createStoreRepo, type InstalledStore } from '@/lib/repos/stores';
 import { createSyncRecordRepo } from '@/lib/repos/sync-records';
 import type { PipelineDeps } from '@/lib/sync/pipeline';
 
+export interface StoreContextConfig {
+  db: Db;
+  encryptionKey: string;
+  apiUrl: string;
+  fetch?: typeof fetch;
+  log?: ClientLog;
+  /** Xero's connection dependencies; null where Xero is not configured (its stores' orders then wait). */
+  xero: XeroConnectDeps | null;
+  /** A BigCommerce client of the caller's own (e.g. the CLI's retry policy); by default one is built here. */
+  client?: (storeHash: StoreHash, accessToken: string) => BigCommerceClient;
+}
+
 /**
- * Everything a job needs for one store, built from the database and the environment: the BigCommerce client with
- * the store's token, the store's accounting provider, its settings, and the repositories. Jobs call this once per
- * step (steps may run in different processes).
+ * Everything the sync needs for one store: the BigCommerce client with the store's token, the store's accounting
+ * provider (the one place a provider id becomes a provider), its settings, and the repositories. The jobs build it
+ * once per step (steps may run in different processes); the CLI builds it from its own environment.
  */
-export async function storeContext(storeHash: StoreHash) {
-  const db = await getDb();
-  const e = env();
-  const stores = createStoreRepo({ db, encryptionKey: e.TOKEN_ENCRYPTION_KEY });
-  const installed = await stores.findInstalled(storeHash);
-  const accessToken = installed ? await stores.accessToken(storeHash) : null;
+export async function buildStoreContext(config: StoreContextConfig, storeHash: StoreHash, known?: { installed: InstalledStore; accessToken: string }) {
+  const { db } = config;
+  const stores = createStoreRepo({ db, encryptionKey: config.encryptionKey });
+  const installed = known?.installed ?? (await stores.findInstalled(storeHash));
+  const accessToken = known?.accessToken ?? (installed ? await stores.accessToken(storeHash) : null);
   if (!installed || !accessToken) throw new PermanentFailure(`Store ${storeHash} is not installed.`);
   const storeSync = createStoreSyncRepo({ db });
   const sync = await storeSync.get(storeHash);
-  const providerId = isRegisteredProvider(sync.provider) ? sync.provider : DEFAULT_PROVIDER;
-  const provider = createProvider(providerId, { db, storeHash });
+  const providerId: RegisteredProviderId = isRegisteredProvider(sync.provider) ? sync.provider : DEFAULT_PROVIDER;
+  const provider = await providerFor(config, providerId, storeHash);
   const { settings } = await createSettingsRepo({ db }).current(storeHash);
-  const client = createBigCommerceClient({ fetch: globalThis.fetch, apiUrl: e.BIGCOMMERCE_API_URL, storeHash, accessToken, log: logger() });
+  const client =
+    config.client?.(storeHash, accessToken) ??
+    createBigCommerceClient({ fetch: config.fetch ?? globalThis.fetch, apiUrl: config.apiUrl, storeHash, accessToken, log: config.log });
   const records = createSyncRecordRepo({ db });
-  const pipeline: PipelineDeps = {
+  const pipeline: PipelineDeps = { storeHash, providerId, provider, store: client, records, settings, storeCurrency: installed.currency };
+  return { db, client, provider, providerId, settings, records, storeSync, stores, sync, installed, pipeline };
+}
+
+/** The app's store context, from the environment and the process-wide database. */
+export async function storeContext(storeHash: StoreHash) {
+  const e = env();
+  return buildStoreContext(
+    { db: await getDb(), encryptionKey: e.TOKEN_ENCRYPTION_KEY, apiUrl: e.BIGCOMMERCE_API_URL, log: logger(), xero: await xeroConnectDeps() },
     storeHash,
-    providerId,
-    provider,
-    store: client,
-    records,
-    settings,
-    storeCurrency: installed.currency,
-  };
-  return { db, client, provider, providerId, settings, records, storeSync, stores, sync, pipeline };
+  );
+}
+
+/**
+ * A store's provider. A remote system without a live connection answers every call with "Reconnect …": the
+ * pipeline holds each order with that message, and reconnecting enqueues them again (nothing is lost).
+ */
+async function providerFor(config: StoreContextConfig, providerId: RegisteredProviderId, storeHash: StoreHash): Promise<AccountingProvider> {
+  if (providerId === 'ledger') return createProvider('ledger', { db: config.db, storeHash });
+  const waiting = (message: string) => disconnectedProvider({ id: 'xero', displayName: 'Xero', limits: XERO_LIMITS, message });
+  const deps = config.xero;
+  if (!deps) return waiting('Xero is selected for this store but Xero is not configured here (XERO_CLIENT_ID, XERO_CLIENT_SECRET).');
+  const connection = await deps.connections.get(storeHash, 'xero');
+  if (!connection || connection.status !== 'connected' || !connection.tenantId) {
+    return waiting('Reconnect Xero: the connection was revoked or expired. Orders wait and are posted once you reconnect.');
+  }
+  return createProvider('xero', { tenantId: connection.tenantId, tokens: xeroTokenPort(deps, storeHash), urls: xeroUrls(deps.config.baseUrl) });
 }

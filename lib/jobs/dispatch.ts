@@ -1,7 +1,9 @@
 import type { RecordedDelivery } from '@/lib/bigcommerce/webhooks';
 import { getDb } from '@/db';
+import type { StoreHash } from '@/lib/ids';
 import { logger } from '@/lib/logger';
 import { createStockRepo } from '@/lib/repos/stock';
+import { createSyncRecordRepo } from '@/lib/repos/sync-records';
 import { isOwnStockEcho } from '@/lib/sync/stock';
 import { inngest, jobsConfigured } from './client';
 import { orderChanged, stockChangedInStore, storeInstalled, storeUninstalled } from './events';
@@ -83,3 +85,17 @@ export const dispatchInstalled = (storeHash: string) =>
 
 export const dispatchUninstalled = (storeHash: string) =>
   sendJobEvents([storeUninstalled.create({ storeHash })], { storeHash, event: 'store/uninstalled' });
+
+/**
+ * Enqueues every order of the store that is held or failed (after a reconnection, or a fixed mapping): each runs the
+ * pipeline again under its idempotency key, so an order that did reach the books is not posted twice.
+ */
+export async function retryUnposted(storeHash: string): Promise<number> {
+  const ids = await createSyncRecordRepo({ db: await getDb() }).unpostedOrderIds(storeHash as StoreHash);
+  const nonce = Date.now().toString(36);
+  const events = ids.map((orderId) =>
+    orderChanged.create({ storeHash, orderId, trigger: 'manual', dedupeKey: `retry-${nonce}` }),
+  );
+  for (let i = 0; i < events.length; i += 500) await sendJobEvents([events.slice(i, i + 500)], { storeHash, retry: ids.length });
+  return ids.length;
+}

@@ -192,6 +192,16 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
         .limit(limit);
     },
 
+    /** Orders not in the books because of a problem (held or failed), for a retry after the cause is fixed. */
+    async unpostedOrderIds(storeHash: StoreHash, limit = 10_000): Promise<number[]> {
+      const rows = await db
+        .select({ orderId: syncRecords.orderId })
+        .from(syncRecords)
+        .where(and(eq(syncRecords.storeHash, storeHash), inArray(syncRecords.state, ['failed', 'held'])))
+        .limit(limit);
+      return rows.map((r) => r.orderId);
+    },
+
     /** Records stuck in `pending` (a crash mid-post) older than `before`: the sweep retries them. */
     async stalePending(storeHash: StoreHash, before: Date, limit = 500): Promise<number[]> {
       const rows = await db

@@ -164,6 +164,12 @@ describe('buildSalesDocument details', () => {
     expect(documentContentHash(changed.document)).toBe(documentContentHash(a.document));
     const moved = { ...a.document, lines: a.document.lines.map((l, i) => (i === 0 ? { ...l, description: 'edited' } : l)) };
     expect(documentContentHash(moved)).not.toBe(documentContentHash(a.document));
+    // Finding the customer posting created (linked now, new before) is not a change of the order...
+    const linked = { ...a.document, customer: { ...a.document.customer, match: 'linked' as const, remoteId: '42', displayName: 'Someone (BC 7)' } };
+    expect(documentContentHash(linked)).toBe(documentContentHash(a.document));
+    // ...but a different billing address is.
+    const moved2 = { ...a.document, customer: { ...a.document.customer, billingAddress: { ...a.document.customer.billingAddress, city: 'Elsewhere' } } };
+    expect(documentContentHash(moved2)).not.toBe(documentContentHash(a.document));
   });
 
   it('asks for the line items when the order came without them', () => {

@@ -282,6 +282,16 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
   const preC = roundParts(drafts.map((d) => d.pre4), WIRE_SCALE, scale);
   const discC = roundParts(drafts.map((d) => d.discount4), WIRE_SCALE, scale);
   const taxC = roundParts(drafts.map((d) => d.tax4), WIRE_SCALE, scale);
+  // BigCommerce reports a line's tax before order-level discounts but charges the order's tax after them (the
+  // discount lowers the taxable amount). The tax the discounts removed is taken off the discounted lines in
+  // proportion to their discount, so every line keeps its own tax and the parts sum to BigCommerce's total tax.
+  const chargedTax = parseUnits(order.total_tax, scale);
+  const removedTax = sum(taxC) - chargedTax;
+  const discountOnLines = sum(discC);
+  if (removedTax > 0n && discountOnLines > 0n && removedTax <= discountOnLines) {
+    const cut = allocate(removedTax, discC.map((d) => (d > 0n ? d : 0n)));
+    cut.forEach((c, i) => (taxC[i] = taxC[i]! - c));
+  }
   const lines: DocumentLine[] = drafts.map((d, i) => {
     const discount = singleDiscountLine ? 0n : discC[i]!;
     const amount = preC[i]! - discount;

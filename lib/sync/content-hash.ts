@@ -12,11 +12,14 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Hash of what the accounting system would receive. The order's status is left out: a status change alone
- * (Awaiting Fulfillment → Shipped, or our own write-back) must not cause an update.
+ * Hash of what the order says, as the accounting system would receive it. Left out: the order's status (a status
+ * change alone, such as our own write-back, must not cause an update), and how the customer was matched in the
+ * accounting system (`match`, `remoteId`, the display name chosen for it): posting creates the customer, so the
+ * next look finds it linked, and that must not look like a changed order.
  */
 export function documentContentHash(document: SalesDocument): string {
-  const { source, ...rest } = document;
+  const { source, customer, ...rest } = document;
   const { statusId: _statusId, ...stableSource } = source;
-  return `sha256:${createHash('sha256').update(canonicalJson({ ...rest, source: stableSource })).digest('hex')}`;
+  const { match: _match, remoteId: _remoteId, displayName: _displayName, ...orderCustomer } = customer;
+  return `sha256:${createHash('sha256').update(canonicalJson({ ...rest, source: stableSource, customer: orderCustomer })).digest('hex')}`;
 }

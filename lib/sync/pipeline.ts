@@ -140,7 +140,16 @@ export type PlanOutcome =
 /** Decides what to do with the order now and, when it is to be posted, builds the document. Records nothing. */
 export async function planOrder(deps: PipelineDeps, order: BcOrder, trigger: SyncTrigger): Promise<PlanOutcome> {
   const record = await deps.records.get(keyOf(deps, order.id));
-  const orderView = { id: order.id, statusId: order.status_id, dateCreated: order.date_created, isDeleted: order.is_deleted ?? false };
+  // An order in the error status because we put it there (its post was held or failed) is still an order to
+  // import: without this, the echo of that status write and the merchant's retry would skip it as "not in an
+  // import status", and the echo would replace the held reason with that skip.
+  const inOurErrorStatus =
+    (record?.state === 'held' || record?.state === 'failed') &&
+    record.writtenStatusId !== null &&
+    record.writtenStatusId === order.status_id &&
+    deps.settings.orders.statusOnError === order.status_id;
+  const planStatus = inOurErrorStatus ? (deps.settings.orders.importStatusIds[0] ?? order.status_id) : order.status_id;
+  const orderView = { id: order.id, statusId: planStatus, dateCreated: order.date_created, isDeleted: order.is_deleted ?? false };
   const first = planSync({ order: orderView, settings: deps.settings, record, contentHash: null, trigger });
   const posted = record?.state === 'posted';
 
@@ -404,6 +413,13 @@ export async function processLoadedOrder(
   }
   if (options.writeBack && (result === 'posted' || result === 'held' || result === 'failed')) {
     await writeBackStatus(deps, { orderId: order.id, currentStatusId: order.status_id, outcome: result === 'posted' ? 'imported' : 'error' });
+  } else if (options.writeBack && plan.action === 'skip' && plan.reason === 'already_posted_unchanged') {
+    // Posted, but its status never written: a backfill page that ran again after a crash between the post and the
+    // write-back. Only while the order still sits in an import status (never overwrite the merchant's own change).
+    const record = await deps.records.get(keyOf(deps, order.id));
+    if (record?.state === 'posted' && record.writtenStatusId === null && deps.settings.orders.importStatusIds.includes(order.status_id)) {
+      await writeBackStatus(deps, { orderId: order.id, currentStatusId: order.status_id, outcome: 'imported' });
+    }
   }
   return { result, message };
 }

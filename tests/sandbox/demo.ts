@@ -123,6 +123,9 @@ const appEnv = {
   TOKEN_ENCRYPTION_KEY: setting('TOKEN_ENCRYPTION_KEY'),
   SESSION_SECRET: setting('SESSION_SECRET'),
   INNGEST_DEV: inngest!.url,
+  XERO_CLIENT_ID: process.env.XERO_CLIENT_ID || 'ledgerbridge-xero-demo-client',
+  XERO_CLIENT_SECRET: process.env.XERO_CLIENT_SECRET || 'ledgerbridge-xero-demo-secret',
+  XERO_BASE_URL: `${sandboxUrl}/xero`,
   NEXT_TELEMETRY_DISABLED: '1',
 };
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');

@@ -1,12 +1,12 @@
 /**
  * The built-in ledger: a double-entry book per store in Postgres, behind the AccountingProvider interface.
- * One database transaction per posting; the unique (store_hash, posting_key) index makes a second post with
- * the same key return the first entry, also under concurrency.
+ * Each posting is written by one statement (shared with concurrent postings, see posting-writer.ts); the
+ * unique (store_hash, posting_key) index makes a second post with the same key return the first entry, also
+ * under concurrency and across processes.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { ledgerAccounts, ledgerCustomers, ledgerEntries, ledgerItems, ledgerLines, ledgerStock } from '@/db/schema/ledger';
-import { formatUnits } from '@/lib/money';
 import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
 import {
   fail,
@@ -25,6 +25,7 @@ import {
 } from '../provider';
 import { DEFAULT_CHART } from './chart';
 import { assertBalanced, creditNoteJournal, documentJournal, paymentJournal, type JournalLine } from './journal';
+import { DEFAULT_LOCATION, postingQueueFor, type PostingEntry } from './posting-writer';
 
 export interface LedgerDeps {
   db: Db;
@@ -42,8 +43,6 @@ export const LEDGER_LIMITS: ProviderLimits = {
   documentKinds: ['invoice', 'sales_receipt', 'sales_order'],
 };
 
-const DEFAULT_LOCATION = 1;
-
 export interface LedgerProvider extends AccountingProvider {
   /** Creates the default chart of accounts if the store has none (idempotent). */
   ensureChart(): Promise<void>;
@@ -55,39 +54,56 @@ export interface LedgerProvider extends AccountingProvider {
   setStock(sku: string, quantity: string, locationId?: number): Promise<Outcome<StockLevel>>;
 }
 
-type EntryInsert = typeof ledgerEntries.$inferInsert;
+/**
+ * Chart codes per store, shared by the provider instances of one database handle (a provider is built per
+ * job). A code missing from the cache is looked up again before a posting is refused, so accounts added by
+ * another process are found; an account with lines cannot be deleted, and a posting to an unused account
+ * deleted since is refused by the database's own check (drizzle/0010).
+ */
+const charts = new WeakMap<Db, Map<string, Promise<Map<string, { name: string; type: string }>>>>();
+
+/**
+ * Customers already written, per database handle: the key holds every field an upsert writes, so a changed
+ * email, company or phone is written again. Ledger customers are never deleted.
+ */
+const knownCustomers = new WeakMap<Db, Map<string, number>>();
+const KNOWN_CUSTOMERS_MAX = 50_000;
 
 export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvider {
-  let chart: Map<string, { name: string; type: string }> | null = null;
+  const queue = postingQueueFor(db);
+  const storeCharts = charts.get(db) ?? new Map<string, Promise<Map<string, { name: string; type: string }>>>();
+  charts.set(db, storeCharts);
+  const customerIds = knownCustomers.get(db) ?? new Map<string, number>();
+  knownCustomers.set(db, customerIds);
 
-  async function loadChart() {
-    if (chart) return chart;
+  async function readChart() {
     await db
       .insert(ledgerAccounts)
       .values(DEFAULT_CHART.map((a) => ({ storeHash, code: a.code, name: a.name, type: a.type, isSystem: true })))
       .onConflictDoNothing();
     const rows = await db.select().from(ledgerAccounts).where(eq(ledgerAccounts.storeHash, storeHash));
-    chart = new Map(rows.map((r) => [r.code, { name: r.name, type: r.type }]));
+    return new Map(rows.map((r) => [r.code, { name: r.name, type: r.type }]));
+  }
+
+  function loadChart(fresh = false) {
+    let chart = storeCharts.get(storeHash);
+    if (!chart || fresh) {
+      chart = readChart();
+      storeCharts.set(storeHash, chart);
+      chart.catch(() => storeCharts.delete(storeHash));
+    }
     return chart;
   }
 
   async function unknownAccounts(lines: readonly JournalLine[]): Promise<string[]> {
-    const accounts = await loadChart();
-    return [...new Set(lines.map((l) => l.accountCode).filter((c) => !accounts.has(c)))];
+    const codes = [...new Set(lines.map((l) => l.accountCode))];
+    let accounts = await loadChart();
+    if (codes.some((c) => !accounts.has(c))) accounts = await loadChart(true);
+    return codes.filter((c) => !accounts.has(c));
   }
 
-  /**
-   * Inserts an entry, its lines, its stock moves and (for a void) the original's new status in ONE statement
-   * (data-modifying CTEs, so one round trip and one implicit transaction), or returns the entry already
-   * posted under the key. The deferred balance trigger runs at the end of that statement's transaction.
-   */
-  async function postEntry(
-    entry: Omit<EntryInsert, 'storeHash' | 'postingKey'>,
-    lines: readonly JournalLine[],
-    key: string,
-    scale: number,
-    effects: { stock?: Map<number, number>; markOriginal?: { id: number; status: 'voided' | 'unposted' } } = {},
-  ): Promise<Outcome<{ id: number; number: string; created: boolean }>> {
+  /** The application half of the rules (key length, balance, known accounts); the database has its own. */
+  async function refuse(key: string, lines: readonly JournalLine[]): Promise<Outcome<never> | null> {
     if (key.length === 0 || key.length > LEDGER_LIMITS.idempotencyKeyMaxLength) {
       return fail({ kind: 'validation', message: `Posting key must be 1–${LEDGER_LIMITS.idempotencyKeyMaxLength} characters.` });
     }
@@ -96,46 +112,28 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
     if (missing.length) {
       return fail({ kind: 'validation', message: `Account ${missing.join(', ')} does not exist in the built-in ledger. Add it or change the mapping in Settings.`, fields: missing.map((m) => ({ field: 'account', message: m })) });
     }
-    const lineJson = JSON.stringify(lines.map((l, i) => ({
-      line_no: i + 1, account_code: l.accountCode, amount: formatUnits(l.amount, scale), description: l.description,
-      item_id: l.itemId, quantity: l.quantity, tax_code: l.taxCode, source_id: l.sourceId,
-    })));
-    const stockJson = JSON.stringify([...(effects.stock ?? new Map()).entries()].map(([item_id, delta]) => ({ item_id, delta: String(delta) })));
-    const mark = effects.markOriginal;
-    const result = await db.execute(sql`
-      with e as (
-        insert into ledger_entries (store_hash, posting_key, kind, status, order_id, number, date, currency, exchange_rate, description, customer_id, reverses_entry_id, document)
-        values (${storeHash}, ${key}, ${entry.kind}, ${entry.status ?? 'posted'}, ${entry.orderId ?? null}, ${entry.number}, ${entry.date}, ${entry.currency},
-                ${entry.exchangeRate ?? '1'}, ${entry.description ?? ''}, ${entry.customerId ?? null}, ${entry.reversesEntryId ?? null},
-                ${entry.document === undefined || entry.document === null ? null : JSON.stringify(entry.document)}::jsonb)
-        on conflict (store_hash, posting_key) do nothing
-        returning id, number
-      ), l as (
-        insert into ledger_lines (entry_id, store_hash, line_no, account_code, amount, description, item_id, quantity, tax_code, source_id)
-        select e.id, ${storeHash}, x.line_no, x.account_code, x.amount, x.description, x.item_id, x.quantity, x.tax_code, x.source_id
-        from e, jsonb_to_recordset(${lineJson}::jsonb) as x(line_no int, account_code text, amount numeric, description text, item_id int, quantity numeric, tax_code text, source_id text)
-        returning 1
-      ), s as (
-        insert into ledger_stock (item_id, location_id, store_hash, quantity)
-        select m.item_id, ${DEFAULT_LOCATION}, ${storeHash}, m.delta
-        from e, jsonb_to_recordset(${stockJson}::jsonb) as m(item_id int, delta numeric)
-        join ledger_items i on i.id = m.item_id and i.store_hash = ${storeHash} and i.track_stock
-        on conflict (item_id, location_id) do update set quantity = ledger_stock.quantity + excluded.quantity, updated_at = now()
-        returning 1
-      ), v as (
-        update ledger_entries set status = ${mark?.status ?? 'posted'}
-        where ${mark ? sql`id = ${mark.id} and store_hash = ${storeHash} and exists (select 1 from e)` : sql`false`}
-        returning 1
-      )
-      select e.id::text as id, e.number, (select count(*) from l)::int as lines, (select count(*) from s)::int as moves, (select count(*) from v)::int as marked from e`);
-    const row = rowsOf(result)[0];
-    if (row) return ok({ id: Number(row.id), number: String(row.number), created: true });
-    const [existing] = await db
-      .select({ id: ledgerEntries.id, number: ledgerEntries.number })
-      .from(ledgerEntries)
-      .where(and(eq(ledgerEntries.storeHash, storeHash), eq(ledgerEntries.postingKey, key)));
-    if (!existing) throw new Error(`posting key ${key} conflicted but no entry was found`);
-    return ok({ ...existing, created: false });
+    return null;
+  }
+
+  /**
+   * Writes an entry with its lines and effects (one statement, shared with concurrent postings of this
+   * process), or returns the entry already posted under the key.
+   */
+  async function postEntry(
+    entry: Omit<PostingEntry, 'status' | 'reversesEntryId' | 'document'> & Partial<Pick<PostingEntry, 'status' | 'reversesEntryId' | 'document'>>,
+    lines: readonly JournalLine[],
+    key: string,
+    scale: number,
+    effects: { stock?: Map<number, number>; markOriginal?: { id: number; status: 'voided' | 'unposted' } } = {},
+  ): Promise<Outcome<{ id: number; number: string; created: boolean }>> {
+    const refused = await refuse(key, lines);
+    if (refused) return refused;
+    const result = await queue.post({
+      storeHash, key, lines, scale, stock: effects.stock, markOriginal: effects.markOriginal,
+      entry: { status: 'posted', reversesEntryId: null, document: null, ...entry },
+    });
+    if (result.kind !== 'posted') throw new Error(`posting ${key} has no original entry yet was written as a payment`);
+    return ok({ id: result.id, number: result.number, created: result.created });
   }
 
   /** Stock deltas of a document's item lines: sign -1 for a sale, +1 for a reversal. */
@@ -148,14 +146,13 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
     return moves;
   }
 
-  // Customers resolved by this provider instance (one per store and job): ledger customers are never deleted.
-  const customerIds = new Map<string, number>();
   async function resolveCustomer(c: DocumentCustomer): Promise<number> {
     if (c.remoteId !== null && /^\d+$/.test(c.remoteId)) return Number(c.remoteId);
-    const cacheKey = `${c.bcCustomerId ?? ''}|${c.displayName}`;
+    const cacheKey = JSON.stringify([storeHash, c.bcCustomerId, c.displayName, c.email?.toLowerCase() ?? null, c.company, c.phone]);
     const cached = customerIds.get(cacheKey);
     if (cached !== undefined) return cached;
     const upserted = await upsertCustomerRow(c);
+    if (customerIds.size >= KNOWN_CUSTOMERS_MAX) customerIds.clear();
     customerIds.set(cacheKey, Number(upserted.remoteId));
     return Number(upserted.remoteId);
   }
@@ -197,13 +194,12 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
     limits: LEDGER_LIMITS,
 
     async ensureChart() {
-      chart = null;
-      await loadChart();
+      await loadChart(true);
     },
 
     async addAccount(account) {
       await db.insert(ledgerAccounts).values({ storeHash, ...account }).onConflictDoNothing();
-      chart = null;
+      storeCharts.delete(storeHash);
     },
 
     async testConnection() {
@@ -283,6 +279,24 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
     },
 
     async recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey) {
+      // One statement: the payment takes its order, currency, rate and customer from the document's entry,
+      // provided that entry carries the caller's number and its currency needs no rounding of the amount.
+      // Otherwise (an unusual caller) the entry is read first, as the other kinds of posting do.
+      if (/^\d+$/.test(document.remoteId)) {
+        const places = /\.(\d+)$/.exec(payment.amount)?.[1]?.length ?? 0;
+        const lines = paymentJournal(payment, places, document.number);
+        const refused = await refuse(idempotencyKey, lines);
+        if (refused) return refused;
+        const result = await queue.post({
+          storeHash, key: idempotencyKey, lines, scale: places,
+          from: { entryId: Number(document.remoteId), number: document.number, places },
+          entry: {
+            kind: 'payment', status: 'posted', orderId: null, number: `${document.number}-PAY`, date: payment.date, currency: '', exchangeRate: '1',
+            description: `Payment ${payment.method} for ${document.number}`, customerId: null, reversesEntryId: null, document: null,
+          },
+        });
+        if (result.kind === 'posted') return ok({ remoteId: String(result.id), created: result.created });
+      }
       const original = await loadEntry(document.remoteId);
       if (!original) return fail({ kind: 'not_found', message: `Document ${document.number} is not in the built-in ledger.` });
       const scale = (original.document as SalesDocument | null)?.currency.scale ?? 2;
@@ -370,11 +384,6 @@ function toUnits(value: string, scale: number, factor: bigint): bigint {
   const [whole = '0', fraction = ''] = value.replace('-', '').split('.');
   const units = BigInt(whole) * factor + BigInt((fraction + '0'.repeat(scale)).slice(0, scale) || '0');
   return negative ? -units : units;
-}
-
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  const r = result as { rows?: Record<string, unknown>[] } | Record<string, unknown>[];
-  return Array.isArray(r) ? r : (r.rows ?? []);
 }
 
 function isUniqueViolation(error: unknown): boolean {

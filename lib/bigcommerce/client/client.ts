@@ -462,6 +462,28 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
       );
     },
 
+    /** Every product with its name, price and variants (250 products a call), for importing items into the books. */
+    async catalogProducts(): Promise<Result<Array<{ product: BcProduct; variants: BcVariant[] }>, BcFailure>> {
+      const withVariants = wireProduct.extend({ variants: z.array(wireVariant).optional() });
+      const r = await listV3(
+        {
+          path: '/v3/catalog/products',
+          query: { include: 'variants', include_fields: 'id,name,sku,inventory_tracking,inventory_level,base_variant_id,price' },
+          operation: 'GET /v3/catalog/products',
+          scope: SCOPES.productsRead,
+        },
+        withVariants,
+      );
+      if (!r.ok) return r;
+      return ok(
+        r.value.map((p) => {
+          const product = toProduct(p);
+          const tracking = { inventoryTracking: p.inventory_tracking, baseVariantId: p.base_variant_id ?? null };
+          return { product, variants: (p.variants ?? []).map((v) => toVariant(v, tracking)) };
+        }),
+      );
+    },
+
     async inventoryLocations(): Promise<Result<BcLocation[], BcFailure>> {
       const r = await listV3({ path: '/v3/inventory/locations', operation: 'GET /v3/inventory/locations', scope: SCOPES.inventoryRead }, wireLocation);
       return r.ok ? ok(r.value.map(toLocation)) : r;

@@ -1,5 +1,6 @@
 import { registerStoreWebhooks } from '@/lib/bigcommerce/store-webhooks';
 import { env } from '@/lib/env';
+import { PermanentFailure, TransientFailure } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import { inngest } from '../client';
 import { storeContext } from '../context';
@@ -19,7 +20,13 @@ export const storeInstalledFunction = inngest.createFunction(
         const { stores } = await storeContext(store);
         const e = env();
         const outcome = await registerStoreWebhooks({ stores, fetch: globalThis.fetch, apiUrl: e.BIGCOMMERCE_API_URL, appUrl: e.APP_URL }, store);
-        if (!outcome.ok) throw new Error(`webhooks: ${outcome.error.kind} ${outcome.error.message}`);
+        if (!outcome.ok) {
+          const { kind, message } = outcome.error;
+          // Wait out a rate limit exactly; a store that is gone or refuses our token will not get better by retrying.
+          if (kind === 'RateLimited') throw new TransientFailure(`webhooks: ${message}`, outcome.error.resetMs);
+          if (kind === 'NotInstalled' || kind === 'Unauthorized' || kind === 'Forbidden') throw new PermanentFailure(`webhooks: ${kind} ${message}`);
+          throw new Error(`webhooks: ${kind} ${message}`);
+        }
         return outcome.value;
       }),
     );

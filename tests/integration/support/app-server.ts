@@ -22,7 +22,27 @@ export const appRoutes: RouteTable = {
   '/api/health': () => import('@/app/api/health/route'),
   '/api/me': () => import('@/app/api/me/route'),
   '/api/audit': () => import('@/app/api/audit/route'),
+  '/api/connections/:provider': () => import('@/app/api/connections/[provider]/route') as unknown as Promise<RouteModule>,
+  '/api/connections/:provider/start': () =>
+    import('@/app/api/connections/[provider]/start/route') as unknown as Promise<RouteModule>,
+  '/api/connections/:provider/callback': () =>
+    import('@/app/api/connections/[provider]/callback/route') as unknown as Promise<RouteModule>,
 };
+
+/** The route whose pattern matches the path (`:name` matches one segment), with its parameters. */
+function matchRoute(routes: RouteTable, pathname: string): { load: () => Promise<RouteModule>; params: Record<string, string> } | null {
+  if (routes[pathname]) return { load: routes[pathname]!, params: {} };
+  const parts = pathname.split('/');
+  for (const [pattern, load] of Object.entries(routes)) {
+    const expected = pattern.split('/');
+    if (expected.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    if (expected.every((segment, i) => (segment.startsWith(':') ? ((params[segment.slice(1)] = decodeURIComponent(parts[i]!)), true) : segment === parts[i]))) {
+      return { load, params };
+    }
+  }
+  return null;
+}
 
 export interface TestAppServer {
   url: string;
@@ -43,7 +63,8 @@ export async function startAppServer(routes: RouteTable = appRoutes): Promise<Te
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-      const load = routes[url.pathname];
+      const match = matchRoute(routes, url.pathname);
+      const load = match?.load;
       const module = load ? await load() : undefined;
       const handler = module?.[(req.method ?? 'GET') as keyof RouteModule];
       if (!handler) {
@@ -56,7 +77,7 @@ export async function startAppServer(routes: RouteTable = appRoutes): Promise<Te
       }
       const body = await readBody(req);
       const request = new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
-      const response = await handler(request, { params: Promise.resolve({}) });
+      const response = await handler(request, { params: Promise.resolve(match?.params ?? {}) });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {

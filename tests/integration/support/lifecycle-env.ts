@@ -2,6 +2,7 @@ import { setDatabaseForTests } from '@/db';
 import { resetEnvForTests } from '@/lib/env';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
 import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
+import { createXeroSandbox, type XeroSandbox } from '@/tests/sandbox/xero/server';
 import { startAppServer, type TestAppServer } from './app-server';
 import { freshDatabase, type TestDatabase } from './db';
 
@@ -13,6 +14,8 @@ export interface LifecycleWorld {
   app: TestAppServer;
   /** The Inngest stand-in running the app's functions (only with `{jobs: true}`). */
   inngest: InngestStandIn | null;
+  /** The Xero sandbox, mounted under `/xero` on the BigCommerce sandbox's port (only with `{xero: true}`). */
+  xero: XeroSandbox | null;
   sandbox: BigCommerceSandbox;
   database: TestDatabase;
   /** JSON call to the sandbox admin API. */
@@ -26,10 +29,19 @@ export interface LifecycleWorld {
  * The app's route handlers on a real port, the BigCommerce sandbox with the app registered under that port, and a
  * fresh database the handlers use. Environment variables are set the way `npm run demo` sets them.
  */
-export async function startLifecycleWorld(options: { jobs?: boolean; timeScale?: number } = {}): Promise<LifecycleWorld> {
+export const XERO_CLIENT = { clientId: 'lb-test-xero-client', clientSecret: 'lb-test-xero-secret' };
+
+export async function startLifecycleWorld(options: { jobs?: boolean; timeScale?: number; xero?: boolean } = {}): Promise<LifecycleWorld> {
   const app = await startAppServer();
   const inngest = options.jobs ? await startInngestStandIn({ port: 0, timeScale: options.timeScale ?? 0.01 }) : null;
+  const xero = options.xero
+    ? createXeroSandbox({
+        refreshGraceMs: 0,
+        clients: [{ ...XERO_CLIENT, redirectUris: [`${app.url}/api/connections/xero/callback`], name: 'Ledgerbridge' }],
+      })
+    : null;
   const sandbox = await startBigCommerceSandbox({
+    mounts: xero?.mounts,
     port: 0,
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl: app.url, name: 'Ledgerbridge' }],
   });
@@ -45,6 +57,15 @@ export async function startLifecycleWorld(options: { jobs?: boolean; timeScale?:
   });
   if (inngest) process.env.INNGEST_DEV = inngest.url;
   else delete process.env.INNGEST_DEV;
+  if (xero) {
+    Object.assign(process.env, {
+      XERO_CLIENT_ID: XERO_CLIENT.clientId,
+      XERO_CLIENT_SECRET: XERO_CLIENT.clientSecret,
+      XERO_BASE_URL: `${sandbox.url}/xero`,
+    });
+  } else {
+    for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_BASE_URL']) delete process.env[name];
+  }
   resetEnvForTests();
   const database = await freshDatabase('lifecycle');
   setDatabaseForTests(database);
@@ -62,6 +83,7 @@ export async function startLifecycleWorld(options: { jobs?: boolean; timeScale?:
   return {
     app,
     inngest,
+    xero,
     sandbox,
     database,
     admin,

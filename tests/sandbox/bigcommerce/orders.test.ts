@@ -156,6 +156,14 @@ describe('GET /v2/orders', () => {
     expect(new Set(all.map((o) => o.currency_code)).size).toBeGreaterThan(1);
     expect(all.some((o) => o.coupon_discount !== '0.0000')).toBe(true);
     for (const o of all) expect(u(o.total_inc_tax)).toBe(u(o.total_ex_tax) + u(o.total_tax));
+    // discount_amount and coupon_discount are separate and add up (as in the spec's example order).
+    for (const o of all.filter((x) => x.coupon_discount !== '0.0000')) {
+      const charges = u(o.shipping_cost_ex_tax) + u(o.handling_cost_ex_tax) + u(o.wrapping_cost_ex_tax);
+      const fees = (Array.isArray(o.fees) ? o.fees : []).reduce((s: number, f: any) => s + u(f.cost_ex_tax ?? f.cost_exc_tax ?? '0'), 0);
+      if (!o.is_tax_inclusive_pricing) {
+        expect(u(o.total_ex_tax)).toBe(u(o.subtotal_ex_tax) + charges + fees - u(o.discount_amount) - u(o.coupon_discount));
+      }
+    }
   });
 
   it('the seed is deterministic', async () => {

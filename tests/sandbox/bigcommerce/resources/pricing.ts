@@ -103,8 +103,11 @@ export function orderAmounts(order: OrderRecord): OrderAmounts {
     subtotal_inc += a.total_inc;
     discounts_ex += a.discount_ex;
     discounts_inc += a.discount_inc;
-    discount_amount += a.discount;
-    coupon_discount += line.discounts.filter((d) => d.id.startsWith('coupon-')).reduce((s, d) => s + d.amount, 0);
+    // `discount_amount` and `coupon_discount` are separate and add up to the order's discounts (the spec's own
+    // example: subtotal 67.84 + shipping 12.00 - discount 5.00 - coupon 5.00 = total 69.84).
+    const coupon = line.discounts.filter((d) => d.id.startsWith('coupon-')).reduce((s, d) => s + d.amount, 0);
+    discount_amount += a.discount - coupon;
+    coupon_discount += coupon;
   }
   const sum = <K extends 'base_cost' | 'cost_ex' | 'cost_inc' | 'handling_base' | 'handling_ex' | 'handling_inc'>(k: K) =>
     order.shipping_addresses.reduce((s, a) => s + a[k], 0);

@@ -1,0 +1,110 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { auditLog, stores } from '@/db/schema';
+import type { BcStore } from '@/lib/bigcommerce/client';
+import { encryptSecret, randomSecret } from '@/lib/crypto';
+import type { StoreHash } from '@/lib/ids';
+import { parseCredentialsFile, MAX_CREDENTIALS_BYTES, type ApiCredentials } from '../credentials';
+import { UsageError } from '../errors';
+import { bigCommerceClient, type CliRuntime } from '../runtime';
+
+/** Reads and parses the credentials file; every problem is a usage error (exit 2) before anything is written. */
+export async function readCredentials(file: string): Promise<ApiCredentials> {
+  let text: string;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UsageError(`connect: ${file} is not a file`);
+    if (info.size > MAX_CREDENTIALS_BYTES) throw new UsageError(`connect: ${file} is too large to be a BigCommerce API credentials file`);
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`connect: cannot read ${file}${code === 'ENOENT' ? ': no such file' : code === 'EACCES' ? ': permission denied' : ''}`);
+  }
+  const parsed = parseCredentialsFile(text);
+  if (!parsed.ok) throw new UsageError(`connect: ${path.basename(file)}: ${parsed.error}`);
+  return parsed.value;
+}
+
+/** The associated data the stores repository seals each secret with (lib/repos/stores.ts): same row, same secret. */
+const tokenAad = (storeHash: string) => `stores/${storeHash}/access_token`;
+const webhookSecretAad = (storeHash: string) => `stores/${storeHash}/webhook_secret`;
+
+/**
+ * Registers a store connected with an API account: the stores row (token encrypted, store information), and an
+ * audit entry, in one transaction. No users: nobody opens the app from the control panel for this store until the
+ * app is installed from the marketplace, which then links its users. Connecting again replaces the token.
+ */
+export async function registerConnectedStore(
+  deps: { db: Db; encryptionKey: string },
+  input: { storeHash: StoreHash; accessToken: string; info: BcStore; clientId: string | null; clientName: string | null },
+): Promise<{ reconnected: boolean }> {
+  const { db, encryptionKey } = deps;
+  const sealed = encryptSecret(input.accessToken, encryptionKey, tokenAad(input.storeHash));
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.select({ webhookSecretEnc: stores.webhookSecretEnc }).from(stores).where(eq(stores.storeHash, input.storeHash));
+    // Keep the webhook secret hooks registered by an earlier install already send.
+    const webhookSecretEnc = existing?.webhookSecretEnc ?? encryptSecret(randomSecret(), encryptionKey, webhookSecretAad(input.storeHash));
+    const now = new Date();
+    const info = {
+      planLevel: input.info.planLevel,
+      currency: input.info.currency,
+      decimalPlaces: input.info.decimalPlaces,
+      storeName: input.info.name,
+    };
+    await tx
+      .insert(stores)
+      .values({ storeHash: input.storeHash, accessTokenEnc: sealed, webhookSecretEnc, scope: '', installedAt: now, ...info })
+      .onConflictDoUpdate({
+        target: stores.storeHash,
+        set: { accessTokenEnc: sealed, webhookSecretEnc, installedAt: now, uninstalledAt: null, updatedAt: now, ...info },
+      });
+    await tx.insert(auditLog).values({
+      storeHash: input.storeHash,
+      actorUserId: null,
+      action: existing ? 'store.reconnected' : 'store.connected',
+      detail: { via: 'cli', apiAccountClientId: input.clientId, apiAccountName: input.clientName },
+    });
+    return { reconnected: existing !== undefined };
+  });
+}
+
+const sameBase = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
+export async function connectCommand(rt: CliRuntime, credentialsFile: string): Promise<number> {
+  const credentials = await readCredentials(credentialsFile);
+  const { storeHash } = credentials;
+  // Every later call (sync, retry, the app's jobs) goes to BIGCOMMERCE_API_URL: a file for another API cannot work.
+  if (!sameBase(credentials.apiBase, rt.env.BIGCOMMERCE_API_URL)) {
+    throw new UsageError(
+      `connect: the credentials are for ${credentials.apiBase} but BIGCOMMERCE_API_URL is ${rt.env.BIGCOMMERCE_API_URL}; set BIGCOMMERCE_API_URL=${credentials.apiBase}`,
+    );
+  }
+  const client = bigCommerceClient(rt, storeHash, credentials.accessToken, { apiUrl: credentials.apiBase, quick: true });
+  const info = await client.storeInfo();
+  if (!info.ok) {
+    const why =
+      info.error.kind === 'Unauthorized'
+        ? 'BigCommerce refused the access token (revoked, or for another store)'
+        : info.error.kind === 'Forbidden'
+          ? 'the API account lacks the Information (read-only) scope'
+          : info.error.kind === 'NotFound'
+            ? 'BigCommerce does not know this store'
+            : `BigCommerce answered: ${info.error.message}`;
+    throw new UsageError(`connect: checking the connection to store ${storeHash} with GET /v2/store failed: ${why}`);
+  }
+  if (info.value.hash !== storeHash) {
+    throw new UsageError(`connect: GET /v2/store answered for store "${info.value.hash}", not "${storeHash}" of the API PATH`);
+  }
+  const { reconnected } = await registerConnectedStore(
+    { db: rt.db, encryptionKey: rt.env.TOKEN_ENCRYPTION_KEY },
+    { storeHash, accessToken: credentials.accessToken, info: info.value, clientId: credentials.clientId, clientName: credentials.clientName ?? credentials.name },
+  );
+  const plan = info.value.planLevel ?? 'unknown';
+  rt.io.stdout.write(
+    `${reconnected ? 'Reconnected' : 'Connected'} store ${storeHash}: ${JSON.stringify(info.value.name)}, plan ${plan}, currency ${info.value.currency}\n`,
+  );
+  return 0;
+}

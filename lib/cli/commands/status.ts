@@ -1,0 +1,97 @@
+import { and, count, eq } from 'drizzle-orm';
+import { syncRecords } from '@/db/schema';
+import { createStoreSyncRepo } from '@/lib/repos/store-sync';
+import { createStoreRepo } from '@/lib/repos/stores';
+import { createSyncRecordRepo, type SyncState } from '@/lib/repos/sync-records';
+import type { StoreHash } from '@/lib/ids';
+import { bigCommerceClient, installedStores, knownStore, providerOf, type CliRuntime } from '../runtime';
+
+type StateCounts = Record<SyncState, number>;
+
+/** One store in `status --json`. The shape is a contract with other tools: keep these keys exactly. */
+export interface StatusJsonStore {
+  hash: string;
+  provider: string;
+  orders: { posted: number; pending: number; failed: number; skipped: number };
+}
+
+/** `failed` counts failed and held orders (both need the merchant); voided and credited are not in the contract. */
+export function statusJsonStore(hash: string, provider: string, counts: StateCounts): StatusJsonStore {
+  return {
+    hash,
+    provider,
+    orders: { posted: counts.posted, pending: counts.pending, failed: counts.failed + counts.held, skipped: counts.skipped },
+  };
+}
+
+async function countsFor(rt: CliRuntime, storeHash: StoreHash, provider: string): Promise<StateCounts> {
+  const rows = await rt.db
+    .select({ state: syncRecords.state, n: count() })
+    .from(syncRecords)
+    .where(and(eq(syncRecords.storeHash, storeHash), eq(syncRecords.provider, provider)))
+    .groupBy(syncRecords.state);
+  const counts: StateCounts = { pending: 0, posted: 0, failed: 0, held: 0, skipped: 0, voided: 0, credited: 0 };
+  for (const row of rows) if (Object.hasOwn(counts, row.state)) counts[row.state as SyncState] = Number(row.n);
+  return counts;
+}
+
+export async function statusCommand(rt: CliRuntime, options: { store: StoreHash | null; json: boolean }): Promise<number> {
+  const hashes = options.store ? [(await knownStore(rt, options.store)).storeHash] : await installedStores(rt);
+  const out = rt.io.stdout;
+
+  if (options.json) {
+    const list: StatusJsonStore[] = [];
+    for (const hash of hashes) {
+      const provider = await providerOf(rt, hash);
+      list.push(statusJsonStore(hash, provider, await countsFor(rt, hash, provider)));
+    }
+    out.write(`${JSON.stringify({ stores: list })}\n`);
+    return 0;
+  }
+
+  if (hashes.length === 0) {
+    out.write('No stores connected. Connect one with: ledgerbridge connect --credentials <file>\n');
+    return 0;
+  }
+  const storeRepo = createStoreRepo({ db: rt.db, encryptionKey: rt.env.TOKEN_ENCRYPTION_KEY });
+  const records = createSyncRecordRepo({ db: rt.db });
+  const storeSync = createStoreSyncRepo({ db: rt.db });
+  for (const [index, hash] of hashes.entries()) {
+    const store = await knownStore(rt, hash);
+    const provider = await providerOf(rt, hash);
+    const counts = await countsFor(rt, hash, provider);
+    if (index > 0) out.write('\n');
+    out.write(`${hash}  ${store.storeName ?? '(name unknown)'}  plan ${store.planLevel ?? 'unknown'}, ${store.currency ?? '?'}  → ${provider}\n`);
+    out.write(`  connection: ${store.installed ? await connection(rt, storeRepo, hash) : 'uninstalled'}\n`);
+    out.write(
+      `  orders:     posted ${counts.posted}, pending ${counts.pending}, failed ${counts.failed}, held ${counts.held}, skipped ${counts.skipped}, voided ${counts.voided}, credited ${counts.credited}\n`,
+    );
+    const backfill = await storeSync.latestBackfill(hash);
+    if (backfill) {
+      const total = backfill.total === null ? '' : `/${backfill.total}`;
+      out.write(
+        `  backfill:   #${backfill.id} ${backfill.status} from ${backfill.fromDate}, page ${backfill.nextPage}, seen ${backfill.seen}${total}, posted ${backfill.posted}, skipped ${backfill.skipped}, failed ${backfill.failed}${backfill.error ? ` (${backfill.error})` : ''}\n`,
+      );
+    }
+    const problems = await records.recentProblems(hash, 5);
+    if (problems.length > 0) {
+      out.write('  last errors:\n');
+      for (const p of problems) out.write(`    order ${p.orderId} ${p.state} ${p.updatedAt.toISOString()}: ${(p.message ?? '').replace(/\s+/g, ' ')}\n`);
+    }
+  }
+  return 0;
+}
+
+/** GET /v2/store with the stored token: "ok" or why not. */
+async function connection(rt: CliRuntime, storeRepo: ReturnType<typeof createStoreRepo>, hash: StoreHash): Promise<string> {
+  let token: string | null;
+  try {
+    token = await storeRepo.accessToken(hash);
+  } catch {
+    return 'token cannot be decrypted (TOKEN_ENCRYPTION_KEY differs from the app’s)';
+  }
+  if (!token) return 'no access token';
+  const info = await bigCommerceClient(rt, hash, token, { quick: true }).storeInfo();
+  if (info.ok) return `ok (${rt.env.BIGCOMMERCE_API_URL})`;
+  return `failed: ${info.error.kind} ${info.error.message}`.replace(/\s+/g, ' ');
+}

@@ -1,0 +1,98 @@
+/**
+ * The work of a backfill, page by page. One implementation for both runners: the `store/backfill` Inngest function
+ * (one step per page) and the command line (`ledgerbridge sync`, pages in-process). The page cursor and the counters
+ * live on the backfill row, so either runner can resume what the other (or a crashed run) left off; orders of a page
+ * that ran twice are recognised by their sync records and idempotency keys, never posted twice.
+ */
+import type { BigCommerceClient } from '@/lib/bigcommerce/client';
+import { TransientFailure } from '@/lib/errors';
+import type { StoreHash } from '@/lib/ids';
+import type { BackfillRow, StoreSyncRepo } from '@/lib/repos/store-sync';
+import { processLoadedOrder, type OrderResult, type PipelineDeps } from '@/lib/sync/pipeline';
+
+/** What a backfill page needs: the store's BigCommerce client, the backfill rows, and the order pipeline. */
+export interface BackfillDeps {
+  client: Pick<BigCommerceClient, 'ordersPage' | 'ordersCount'>;
+  storeSync: Pick<StoreSyncRepo, 'backfill' | 'setBackfillTotal' | 'recordBackfillPage'>;
+  pipeline: PipelineDeps;
+}
+
+export interface BackfillCounts {
+  seen: number;
+  posted: number;
+  skipped: number;
+  failed: number;
+}
+
+export type BackfillStart =
+  | { running: false }
+  | { running: true; fromDate: string; nextPage: number; total: number | null };
+
+export type BackfillPageOutcome =
+  /** The backfill was cancelled (or finished) elsewhere: stop paging. */
+  | { stop: 'cancelled'; more: false }
+  /** Another run already recorded this page; go on with the next one. */
+  | { stop: null; more: true; skippedPage: true }
+  | { stop: null; more: boolean; counts: BackfillCounts };
+
+/** The first ISO instant of the backfill's date, as the orders filter takes it. */
+const fromInstant = (backfill: Pick<BackfillRow, 'fromDate'>) => `${backfill.fromDate}T00:00:00Z`;
+
+/**
+ * Reads the backfill and, the first time, counts the orders it will page through (for progress and ETA).
+ * A failed count is not fatal: the progress shows no total.
+ */
+export async function prepareBackfill(deps: BackfillDeps, backfillId: number): Promise<BackfillStart> {
+  const store = deps.pipeline.storeHash;
+  const backfill = await deps.storeSync.backfill(store, backfillId);
+  if (!backfill || backfill.status !== 'running') return { running: false };
+  let total = backfill.total;
+  if (total === null) {
+    const counted = await deps.client.ordersCount({ minDateCreated: fromInstant(backfill) });
+    if (counted.ok) {
+      total = counted.value;
+      await deps.storeSync.setBackfillTotal(store, backfillId, total);
+    }
+  }
+  return { running: true, fromDate: backfill.fromDate, nextPage: backfill.nextPage, total };
+}
+
+/** How an order's pipeline result counts in a backfill's progress. */
+export function countResult(counts: BackfillCounts, result: OrderResult): void {
+  counts.seen += 1;
+  if (result === 'posted' || result === 'voided' || result === 'credited') counts.posted += 1;
+  else if (result === 'skipped') counts.skipped += 1;
+  else counts.failed += 1;
+}
+
+/**
+ * Lists one page (250 orders with line items embedded: 10,000 orders cost 40 calls), runs the pipeline on each
+ * order, and records the page on the backfill row (cursor + counters, only if the cursor was still at this page).
+ * Rate limits and outages throw TransientFailure (the caller retries the page); other listing failures throw.
+ */
+export async function runBackfillPage(
+  deps: BackfillDeps,
+  backfillId: number,
+  page: number,
+  options: { writeBack: boolean },
+): Promise<BackfillPageOutcome> {
+  const store: StoreHash = deps.pipeline.storeHash;
+  const backfill = await deps.storeSync.backfill(store, backfillId);
+  if (!backfill || backfill.status !== 'running') return { stop: 'cancelled', more: false };
+  // Another run of this backfill (a restart, or the CLI and the app at once) may have moved past this page already.
+  if (backfill.nextPage > page) return { stop: null, more: true, skippedPage: true };
+  const listed = await deps.client.ordersPage({ minDateCreated: fromInstant(backfill), sort: 'id:asc' }, page);
+  if (!listed.ok) {
+    if (listed.error.kind === 'RateLimited' || listed.error.kind === 'Unavailable') {
+      throw new TransientFailure(listed.error.message, listed.error.kind === 'RateLimited' ? listed.error.resetMs : undefined);
+    }
+    throw new Error(`listing page ${page}: ${listed.error.kind} ${listed.error.message}`);
+  }
+  const counts: BackfillCounts = { seen: 0, posted: 0, skipped: 0, failed: 0 };
+  for (const order of listed.value.orders) {
+    const { result } = await processLoadedOrder(deps.pipeline, order, { trigger: 'backfill', writeBack: options.writeBack });
+    countResult(counts, result);
+  }
+  await deps.storeSync.recordBackfillPage(store, backfillId, page, counts);
+  return { stop: null, more: listed.value.more, counts };
+}

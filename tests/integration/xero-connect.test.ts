@@ -1,0 +1,175 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncRecords } from '@/db/schema';
+import type { StoreHash } from '@/lib/ids';
+import { createSettingsRepo } from '@/lib/repos/settings';
+import { XERO_TEST_SETTINGS } from '@/lib/accounting/xero/testing';
+import { tenantChoicePage } from '@/lib/http/tenant-choice-page';
+import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+
+/**
+ * Xero through the app: connect from a store session (consent in its own window, organisation chosen), orders
+ * posted to Xero by the pipeline, a revoked grant holds orders in a "Reconnect Xero" state, and reconnecting posts
+ * them.
+ */
+let world: LifecycleWorld;
+const billing = {
+  first_name: 'Grace',
+  last_name: 'Hopper',
+  street_1: '1 Main St',
+  city: 'Austin',
+  state: 'Texas',
+  zip: '78701',
+  country: 'United States',
+  country_iso2: 'US',
+  email: 'grace@example.com',
+};
+
+beforeAll(async () => {
+  world = await startLifecycleWorld({ jobs: true, xero: true, timeScale: 0.01 });
+});
+afterAll(async () => world?.stop());
+
+async function sessionFor(hash: string): Promise<string> {
+  const load = await world.admin<{ url: string }>(`/__sandbox/stores/${hash}/load`, {});
+  const location = (await fetch(load.body.url, { redirect: 'manual' })).headers.get('location')!;
+  return decodeURIComponent(location.split('#session=')[1]!);
+}
+
+/** The merchant's consent window: Xero's consent page, organisation chosen, Allow; back to our callback. */
+async function connectThroughConsent(token: string, tenantIds: string[]): Promise<Response> {
+  const start = await fetch(`${world.app.url}/api/connections/xero/start`, { headers: { authorization: `Bearer ${token}` } });
+  expect(start.status).toBe(200);
+  const { url } = (await start.json()) as { url: string };
+  const page = await fetch(url);
+  const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const body = new URLSearchParams({ request, action: 'allow' });
+  for (const id of tenantIds) body.append('tenantId', id);
+  const consent = await fetch(`${world.sandbox.url}/xero/identity/connect/authorize/consent`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: body.toString(),
+  });
+  expect(consent.status).toBe(302);
+  return fetch(consent.headers.get('location')!);
+}
+
+async function placeOrder(hash: string, accessToken: string): Promise<number> {
+  const response = await fetch(`${world.sandbox.url}/stores/${hash}/v2/orders`, {
+    method: 'POST',
+    headers: { 'x-auth-token': accessToken, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      customer_id: 0,
+      status_id: 11,
+      billing_address: billing,
+      products: [{ name: 'Keyboard', sku: 'KB-1', quantity: 1, price_ex_tax: '49.00', price_inc_tax: '49.00' }],
+    }),
+  });
+  return ((await response.json()) as { id: number }).id;
+}
+
+async function recordOf(hash: string, orderId: number) {
+  const rows = await world.database.db
+    .select()
+    .from(syncRecords)
+    .where(and(eq(syncRecords.storeHash, hash), eq(syncRecords.orderId, orderId)));
+  return rows[0];
+}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Xero through the app', () => {
+  it('connects, posts orders to the chosen organisation, holds them while the grant is revoked, and posts them after reconnecting', async () => {
+    const { hash, accessToken } = await world.installedStore();
+    await createSettingsRepo({ db: world.database.db }).save(hash as StoreHash, XERO_TEST_SETTINGS, { expectedVersion: 0 });
+    const org = world.xero!.createTenant({ name: 'Hopper Trading', currency: 'USD' });
+    world.xero!.createTenant({ name: 'Other Books', currency: 'USD' }); // offered too; not chosen
+    const token = await sessionFor(hash);
+
+    const callback = await connectThroughConsent(token, [org.tenantId]);
+    expect(callback.status).toBe(200);
+    expect(await callback.text()).toContain('Ledgerbridge now posts your orders to Hopper Trading');
+    const status = await (await fetch(`${world.app.url}/api/connections/xero`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(status).toMatchObject({ configured: true, connection: { status: 'connected', tenantName: 'Hopper Trading' } });
+
+    const first = await placeOrder(hash, accessToken);
+    const posted = await until(() => recordOf(hash, first), (r) => r?.state === 'posted');
+    expect(posted?.provider).toBe('xero');
+    const invoicesOf = () => [...world.xero!.tenants.get(org.tenantId)!.documents.values()].filter((d) => d.Type === 'ACCREC' && d.Status !== 'VOIDED');
+    const invoice = invoicesOf().find((i) => i.number === `BC-${first}`);
+    expect(invoice).toBeDefined();
+    expect(invoice!.SubTotal.plus(invoice!.TotalTax).toFixed(2)).toBe('49.00');
+
+    // The merchant revokes the app in Xero: the next order waits in "Reconnect Xero".
+    await fetch(`${world.sandbox.url}/__sandbox/xero/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'lb-test-xero-client' }),
+    });
+    // Make the stored access token expire so the next call must refresh (and learns the grant is gone).
+    await fetch(`${world.sandbox.url}/__sandbox/xero/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: 31 * 60_000 }),
+    });
+    const second = await placeOrder(hash, accessToken);
+    const held = await until(() => recordOf(hash, second), (r) => r?.state === 'failed' || r?.state === 'held');
+    expect(held?.message).toMatch(/Reconnect Xero|reconnect/i);
+    const reconnect = await (await fetch(`${world.app.url}/api/connections/xero`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(reconnect).toMatchObject({ connection: { status: 'reconnect' } });
+
+    // Reconnecting (one organisation this time) posts the waiting order, once.
+    const again = await connectThroughConsent(token, [org.tenantId]);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Xero is connected');
+    const later = await until(() => recordOf(hash, second), (r) => r?.state === 'posted');
+    expect(later?.state).toBe('posted');
+    const numbers = invoicesOf().map((i) => i.number);
+    expect(numbers.filter((n) => n === `BC-${second}`)).toHaveLength(1);
+    expect(numbers.filter((n) => n === `BC-${first}`)).toHaveLength(1);
+  });
+
+  it('asks which organisation when the consent covered several, and accepts only one of those', async () => {
+    const { hash } = await world.installedStore();
+    // Imported here: the app's modules read the environment the world has just set up (INNGEST_DEV, XERO_*).
+    const { xeroConnectDeps } = await import('@/lib/deps');
+    const { startXeroConnection } = await import('@/lib/accounting/connect/xero');
+    const deps = (await xeroConnectDeps())!;
+    const { url } = startXeroConnection(deps, { storeHash: hash as StoreHash, userId: 1 });
+    const state = new URL(url).searchParams.get('state')!;
+    const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 1_800_000 };
+    const tenants = [
+      { tenantId: 't-1', tenantName: 'First Org' },
+      { tenantId: 't-2', tenantName: 'Second Org' },
+    ];
+    await deps.connections.awaitTenantChoice(hash as StoreHash, 'xero', tokens, tenants, 1);
+    const page = await tenantChoicePage({ action: '/x', state, tenants }).text();
+    expect(page).toContain('First Org');
+    expect(page).toContain('Second Org');
+    const post = (tenantId: string, s = state) =>
+      fetch(`${world.app.url}/api/connections/xero/callback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ state: s, tenantId }).toString(),
+      });
+    expect((await post('t-999')).status).toBe(400);
+    expect((await post('t-2', 'forged')).status).toBe(401);
+    const chosen = await post('t-2');
+    expect(chosen.status).toBe(200);
+    expect(await chosen.text()).toContain('Second Org');
+    expect(await deps.connections.get(hash as StoreHash, 'xero')).toMatchObject({ status: 'connected', tenantId: 't-2' });
+  });
+
+  it('refuses a callback whose state was not issued by the app', async () => {
+    const response = await fetch(`${world.app.url}/api/connections/xero/callback?code=abc&state=forged.state`);
+    expect(response.status).toBe(401);
+  });
+});
