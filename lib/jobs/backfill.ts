@@ -15,6 +15,8 @@ export interface BackfillDeps {
   client: Pick<BigCommerceClient, 'ordersPage' | 'ordersCount'>;
   storeSync: Pick<StoreSyncRepo, 'backfill' | 'setBackfillTotal' | 'recordBackfillPage'>;
   pipeline: PipelineDeps;
+  /** Creates the store's products as items in the books (setting `items.importBeforeFirstBackfill`). */
+  importItems?: () => Promise<unknown>;
 }
 
 export interface BackfillCounts {
@@ -46,6 +48,8 @@ export async function prepareBackfill(deps: BackfillDeps, backfillId: number): P
   const store = deps.pipeline.storeHash;
   const backfill = await deps.storeSync.backfill(store, backfillId);
   if (!backfill || backfill.status !== 'running') return { running: false };
+  // Before the first page, so the orders' SKUs find their items (idempotent: a resumed backfill repeats it harmlessly).
+  if (backfill.nextPage === 1 && deps.pipeline.settings.items.importBeforeFirstBackfill && deps.importItems) await deps.importItems();
   let total = backfill.total;
   if (total === null) {
     const counted = await deps.client.ordersCount({ minDateCreated: fromInstant(backfill) });

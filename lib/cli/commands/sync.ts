@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PermanentFailure, TransientFailure } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import { prepareBackfill, runBackfillPage, type BackfillPageOutcome } from '@/lib/jobs/backfill';
+import { importItems } from '@/lib/jobs/items';
 import { CliError, EXIT } from '../errors';
 import { createProgress } from '../progress';
 import { cliStoreContext, type CliRuntime } from '../runtime';
@@ -42,7 +43,11 @@ export async function syncCommand(
     );
   }
 
-  const start = await attempt(() => prepareBackfill(ctx, backfill.id), signal, retrying('counting the orders'));
+  const start = await attempt(
+    () => prepareBackfill({ ...ctx, importItems: () => importItems(ctx, { dryRun: false, updateDetails: false }) }, backfill.id),
+    signal,
+    retrying('counting the orders'),
+  );
   if (start === 'aborted') return interrupted(rt, resume, null);
   if (!start.running) throw new CliError(`sync: backfill #${backfill.id} is no longer running (cancelled or finished elsewhere)`);
 

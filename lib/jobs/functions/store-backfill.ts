@@ -1,5 +1,6 @@
 import type { StoreHash } from '@/lib/ids';
 import { prepareBackfill, runBackfillPage } from '../backfill';
+import { importItems } from '../items';
 import { inngest } from '../client';
 import { storeContext } from '../context';
 import { storeBackfill, storeBackfillCancelled, storeUninstalled } from '../events';
@@ -34,7 +35,10 @@ export const storeBackfillFunction = inngest.createFunction(
     const writeBack = event.data.writeBack ?? false;
 
     const start = await step.run('count-orders', () =>
-      translateFailures(async () => prepareBackfill(await storeContext(store), backfillId)),
+      translateFailures(async () => {
+        const ctx = await storeContext(store);
+        return prepareBackfill({ ...ctx, importItems: () => importItems(ctx, { dryRun: false, updateDetails: false }) }, backfillId);
+      }),
     );
     if (!start.running) return { status: 'not running' };
 
