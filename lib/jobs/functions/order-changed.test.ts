@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import { InngestTestEngine } from '@inngest/test';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  fakeProvider,
+  fakeStoreContext,
+  fixtureOrder,
+  memoryRecords,
+  scriptedStore,
+  settingsWith,
+  STORE,
+} from '@/tests/integration/support/sync-job-fakes';
+import { orderSkus } from '@/lib/sync/build-sales-document';
+
+/**
+ * The order function's step sequence and its error mapping, with @inngest/test: storeContext is replaced by fakes
+ * (an in-memory record port, a scripted BigCommerce store, a fake provider); the pipeline itself is the real one.
+ */
+const context = vi.hoisted(() => ({ current: null as unknown }));
+vi.mock('../context', () => ({ storeContext: vi.fn(async () => context.current) }));
+// The Inngest client logs step errors through the app logger, which reads the environment: keep it quiet.
+vi.mock('@/lib/logger', () => {
+  const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, child: () => silent };
+  return { logger: () => silent };
+});
+
+const { orderChangedFunction } = await import('./order-changed');
+
+const IMPORTED = 9;
+const ON_ERROR = 12;
+
+function world(options: { settings?: Parameters<typeof settingsWith>; items?: string[] } = {}) {
+  const order = fixtureOrder();
+  const store = scriptedStore(order);
+  const records = memoryRecords();
+  const books = fakeProvider({ items: options.items });
+  const settings = settingsWith(...(options.settings ?? [{ statusAfterImport: IMPORTED, statusOnError: ON_ERROR }]));
+  context.current = fakeStoreContext({ store, records, provider: books.provider, settings });
+  return { order, store, records, books };
+}
+
+const event = (orderId: number, extra: Record<string, unknown> = {}) =>
+  [{ name: 'order/changed', data: { storeHash: STORE, orderId, trigger: 'webhook', dedupeKey: `wh-${orderId}`, ...extra } }] as [
+    { name: string; data: Record<string, unknown> },
+  ];
+
+/** @inngest/test keys step state by the hashed step id. */
+const stepState = (state: Record<string, Promise<unknown>>, id: string) => state[createHash('sha1').update(id).digest('hex')];
+const stepIds = (ctx: { step: { run: { mock: { calls: unknown[][] } } } }) => ctx.step.run.mock.calls.map((c) => c[0]);
+
+describe('order/changed', () => {
+  beforeEach(() => vi.clearAllMocks());
+
+  it('loads, plans, posts, then writes the imported status back', async () => {
+    const { order, store, records, books } = world();
+    const t = new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) });
+    const { result, ctx, error } = await t.execute();
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ orderId: order.id, result: 'posted', number: `BC-${order.id}` });
+    expect(stepIds(ctx).slice(0, 4)).toEqual(['load-order', 'plan', 'post-document', 'write-back-status']);
+    expect(books.posted).toEqual([{ key: `${STORE}:${order.id}:document`, number: `BC-${order.id}` }]);
+    expect(store.calls).toEqual([`GET /v2/orders/${order.id}`, `PUT /v2/orders/${order.id} status ${IMPORTED}`]);
+    expect(records.rows.get(order.id)).toMatchObject({ state: 'posted', writtenStatusId: IMPORTED });
+  });
+
+  it('skips an order already posted with the same content: nothing posted, no status written', async () => {
+    const { order, store, books } = world();
+    await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    store.calls.length = 0;
+    const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'again' }) }).execute();
+    expect(result).toMatchObject({ result: 'skipped', reason: 'already_posted_unchanged' });
+    expect(stepIds(ctx)).toEqual(['load-order', 'plan', 'record-decision']);
+    expect(books.posted).toHaveLength(1);
+    expect(store.calls).toEqual([`GET /v2/orders/${order.id}`]);
+  });
+
+  it('a registered customer created by the first post does not make the next plan an update (no void and re-post)', async () => {
+    const order = fixtureOrder();
+    expect(order.customer_id).toBeGreaterThan(0);
+    const store = scriptedStore(order);
+    const records = memoryRecords();
+    const books = fakeProvider({ createsCustomers: true });
+    context.current = fakeStoreContext({ store, records, provider: books.provider, settings: settingsWith({ statusAfterImport: IMPORTED }) });
+    await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    // The `updated` webhook of our own status write: the customer now exists and is found.
+    const { result } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'wh-updated' }) }).execute();
+    expect(result).toMatchObject({ result: 'skipped', reason: 'already_posted_unchanged' });
+    expect(books.posted).toHaveLength(1);
+    expect(records.rows.get(order.id)?.documentVersion).toBe(0);
+  });
+
+  it('recognises the echo of its own status write without loading the order', async () => {
+    const { order, store } = world();
+    await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    store.calls.length = 0;
+    const echo = event(order.id, { dedupeKey: 'wh-echo', statusChange: { newStatusId: IMPORTED, at: new Date().toISOString() } });
+    const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: echo }).execute();
+    expect(result).toMatchObject({ result: 'skipped', reason: 'echo of our own status write' });
+    expect(stepIds(ctx)).toEqual(['check-echo']);
+    expect(store.calls).toEqual([]);
+
+    // A status change the merchant made is not an echo: the order is loaded and planned.
+    const merchant = event(order.id, { dedupeKey: 'wh-merchant', statusChange: { newStatusId: 2, at: new Date().toISOString() } });
+    const second = await new InngestTestEngine({ function: orderChangedFunction, events: merchant }).execute();
+    expect(stepIds(second.ctx).slice(0, 3)).toEqual(['check-echo', 'load-order', 'plan']);
+  });
+
+  it('holds an order with a missing SKU: the reason on the record, then the error status step', async () => {
+    const { order, store, records, books } = world({ settings: [{ statusAfterImport: IMPORTED, statusOnError: ON_ERROR }, { missingSku: 'fail' }] });
+    const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(result).toMatchObject({ result: 'held', reason: 'missing_sku' });
+    expect(stepIds(ctx)).toEqual(['load-order', 'plan', 'record-decision', 'write-back-status']);
+    expect(books.posted).toEqual([]);
+    expect(records.rows.get(order.id)).toMatchObject({ state: 'held', reason: 'missing_sku', writtenStatusId: ON_ERROR });
+    expect(records.rows.get(order.id)?.message).toContain('SKU');
+    expect(store.calls.at(-1)).toBe(`PUT /v2/orders/${order.id} status ${ON_ERROR}`);
+  });
+
+  it('a retry after the item is created posts the held order, although it now sits in the error status', async () => {
+    const { order, store, records, books } = world({ settings: [{ statusAfterImport: IMPORTED, statusOnError: ON_ERROR }, { missingSku: 'fail' }] });
+    await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(store.current.status_id).toBe(ON_ERROR);
+
+    // The echo of the error status (an `updated` webhook: no status in it) keeps the order held with its reason.
+    await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'wh-updated' }) }).execute();
+    expect(records.rows.get(order.id)).toMatchObject({ state: 'held', reason: 'missing_sku' });
+
+    books.items.push(...orderSkus(order));
+    const retry = event(order.id, { trigger: 'manual', dedupeKey: 'manual-1' });
+    const { result } = await new InngestTestEngine({ function: orderChangedFunction, events: retry }).execute();
+    expect(result).toMatchObject({ result: 'posted' });
+    expect(books.posted).toHaveLength(1);
+    expect(records.rows.get(order.id)).toMatchObject({ state: 'posted', writtenStatusId: IMPORTED });
+    expect(store.current.status_id).toBe(IMPORTED);
+  });
+
+  it('a BigCommerce rate limit becomes RetryAfterError with the reset time', async () => {
+    const { order, store } = world();
+    store.failGetOrder({ kind: 'RateLimited', message: '429', resetMs: 7_000 });
+    const { error, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(error).toMatchObject({ name: 'RetryAfterError', cause: { name: 'TransientFailure' } });
+    expect((error as { message?: string } | undefined)?.message).toMatch(/rate limit while loading order/);
+    expect(stepIds(ctx)).toEqual(['load-order']);
+  });
+
+  it('a revoked token (PermanentFailure) becomes NonRetriableError', async () => {
+    const { order, store } = world();
+    store.failGetOrder({ kind: 'Unauthorized', message: 'revoked' });
+    const { error } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(error).toMatchObject({ name: 'NonRetriableError', cause: { name: 'PermanentFailure' } });
+    expect((error as { message?: string } | undefined)?.message).toMatch(/reinstalled/);
+  });
+
+  it('an outage without a reset time is an ordinary retriable error', async () => {
+    const { order, store } = world();
+    store.failGetOrder({ kind: 'Unavailable', message: '503', status: 503 });
+    const { error } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(error).toMatchObject({ name: 'TransientFailure' });
+  });
+
+  it('a rate limit while writing the status back fails that step only (the post is memoised, not repeated)', async () => {
+    const { order, store, books } = world();
+    store.failSetStatus({ kind: 'RateLimited', message: '429', resetMs: 2_500 });
+    const { error, state } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(error).toMatchObject({ name: 'RetryAfterError' });
+    await expect(stepState(state, 'post-document')).resolves.toMatchObject({ ok: true, number: `BC-${order.id}` });
+    expect(books.posted).toHaveLength(1);
+  });
+
+  it('a provider refusal is data: the record is failed with the message, and the error status is written', async () => {
+    const order = fixtureOrder();
+    const store = scriptedStore(order);
+    const records = memoryRecords();
+    const books = fakeProvider({ post: () => ({ ok: false, error: { kind: 'validation', message: 'Account 4000 is archived.' } }) });
+    context.current = fakeStoreContext({ store, records, provider: books.provider, settings: settingsWith({ statusAfterImport: IMPORTED, statusOnError: ON_ERROR }) });
+    const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(result).toMatchObject({ result: 'failed', reason: 'validation' });
+    expect(stepIds(ctx)).toEqual(['load-order', 'plan', 'post-document', 'write-back-status']);
+    expect(records.rows.get(order.id)).toMatchObject({ state: 'failed', message: 'Account 4000 is archived.', writtenStatusId: ON_ERROR });
+  });
+
+  it('an order that no longer exists is recorded and skipped', async () => {
+    const { order, store } = world();
+    store.failGetOrder({ kind: 'NotFound', message: 'gone' });
+    const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(result).toMatchObject({ result: 'skipped', reason: 'order not found' });
+    expect(stepIds(ctx)).toEqual(['load-order', 'record-missing']);
+  });
+});

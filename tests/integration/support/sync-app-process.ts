@@ -1,0 +1,40 @@
+/**
+ * The app's route handlers in a process of their own, so a test can kill it (SIGKILL) mid-work and start it again
+ * on the same port, as a crashed and restarted server. Environment: SYNC_APP_PORT (required) plus the app's own
+ * variables (DATABASE_URL, APP_URL, BIGCOMMERCE_*, INNGEST_DEV, TOKEN_ENCRYPTION_KEY, SESSION_SECRET).
+ * Prints `sync-app ready <url>` once listening.
+ *
+ *   node --import tsx tests/integration/support/sync-app-process.ts
+ */
+import { appRoutes, startAppServer, type RouteTable } from './app-server';
+
+const port = Number(process.env.SYNC_APP_PORT);
+if (!Number.isInteger(port) || port <= 0) {
+  console.error('SYNC_APP_PORT must name the port to listen on');
+  process.exit(2);
+}
+
+// Load each route module once: the table's loaders run `import()` on every request, which under tsx's loader hooks
+// costs a round trip to the loader thread each time (a cost of this harness, not of the app).
+const loaded: RouteTable = Object.fromEntries(
+  Object.entries(appRoutes).map(([path, load]) => {
+    let module: ReturnType<typeof load> | undefined;
+    return [path, () => (module ??= load())];
+  }),
+);
+
+// startAppServer binds a free port; move its server to the port the sandbox and the stand-in know.
+const app = await startAppServer(loaded);
+await new Promise<void>((resolve) => app.server.close(() => resolve()));
+await new Promise<void>((resolve, reject) => {
+  app.server.once('error', reject);
+  app.server.listen(port, '127.0.0.1', () => resolve());
+});
+console.log(`sync-app ready http://127.0.0.1:${port}`);
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    app.server.close();
+    process.exit(0);
+  });
+}
