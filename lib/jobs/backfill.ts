@@ -61,6 +61,9 @@ export async function prepareBackfill(deps: BackfillDeps, backfillId: number): P
   return { running: true, fromDate: backfill.fromDate, nextPage: backfill.nextPage, total };
 }
 
+/** Orders of a page processed at once (never more than the provider's declared concurrency). */
+export const PAGE_CONCURRENCY = 8;
+
 /** How an order's pipeline result counts in a backfill's progress. */
 export function countResult(counts: BackfillCounts, result: OrderResult): void {
   counts.seen += 1;
@@ -93,10 +96,20 @@ export async function runBackfillPage(
     throw new Error(`listing page ${page}: ${listed.error.kind} ${listed.error.message}`);
   }
   const counts: BackfillCounts = { seen: 0, posted: 0, skipped: 0, failed: 0 };
-  for (const order of listed.value.orders) {
-    const { result } = await processLoadedOrder(deps.pipeline, order, { trigger: 'backfill', writeBack: options.writeBack });
-    countResult(counts, result);
-  }
+  // Several orders at once (each order's work is independent and idempotent), within what the accounting system
+  // allows at once: the page's wall time is mostly waiting on database and provider round trips.
+  const orders = listed.value.orders;
+  const workers = Math.max(1, Math.min(PAGE_CONCURRENCY, deps.pipeline.provider.limits.concurrency));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(workers, orders.length) }, async () => {
+      while (next < orders.length) {
+        const order = orders[next++]!;
+        const { result } = await processLoadedOrder(deps.pipeline, order, { trigger: 'backfill', writeBack: options.writeBack });
+        countResult(counts, result);
+      }
+    }),
+  );
   await deps.storeSync.recordBackfillPage(store, backfillId, page, counts);
   return { stop: null, more: listed.value.more, counts };
 }

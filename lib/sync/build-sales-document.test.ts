@@ -108,7 +108,7 @@ describe('order fixtures → sales documents', () => {
       expect(u(doc.totals.discount)).toBe(orderDiscount);
       expect(doc.reference).toBe(`BigCommerce order #${order.id}`);
       expect(doc.source.orderUrl).toBe(`https://store-abc123.mybigcommerce.com/manage/orders/${order.id}`);
-      expect(documentContentHash(doc)).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(documentContentHash(doc)).toMatch(/^v1:sha256:[0-9a-f]{64}$/);
 
       if (e.kind) expect(doc.kind).toBe(e.kind);
       if (e.number) expect(doc.number).toBe(e.number);

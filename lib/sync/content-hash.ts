@@ -12,6 +12,19 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * Bump when a change to the document builder changes the documents it builds for unchanged orders. Hashes carry it,
+ * and a document posted under another version is never "changed" by a deploy alone (which would void and re-post
+ * every posted order the next time it is looked at): see planSync.
+ */
+export const DOCUMENT_BUILDER_VERSION = 1;
+
+/** The builder version a content hash was made with (null for hashes from before versions were recorded). */
+export function hashVersion(hash: string): number | null {
+  const match = /^v(\d+):/.exec(hash);
+  return match ? Number(match[1]) : null;
+}
+
+/**
  * Hash of what the order says, as the accounting system would receive it. Left out: the order's status (a status
  * change alone, such as our own write-back, must not cause an update), and how the customer was matched in the
  * accounting system (`match`, `remoteId`, the display name chosen for it): posting creates the customer, so the
@@ -21,5 +34,6 @@ export function documentContentHash(document: SalesDocument): string {
   const { source, customer, ...rest } = document;
   const { statusId: _statusId, ...stableSource } = source;
   const { match: _match, remoteId: _remoteId, displayName: _displayName, ...orderCustomer } = customer;
-  return `sha256:${createHash('sha256').update(canonicalJson({ ...rest, source: stableSource, customer: orderCustomer })).digest('hex')}`;
+  const digest = createHash('sha256').update(canonicalJson({ ...rest, source: stableSource, customer: orderCustomer })).digest('hex');
+  return `v${DOCUMENT_BUILDER_VERSION}:sha256:${digest}`;
 }

@@ -26,6 +26,12 @@ describe('planSync', () => {
     expect(plan({ record: posted, statusId: 2 })).toMatchObject({ action: 'skip', reason: 'already_posted_unchanged' });
     expect(plan({ record: posted, contentHash: 'sha256:b' })).toMatchObject({ action: 'update' });
     expect(plan({ record: { ...posted, locked: true }, contentHash: 'sha256:b' })).toMatchObject({ action: 'skip', reason: 'document_locked' });
+    // A document built by another version of the builder is not re-posted because of a deploy.
+    expect(plan({ record: { ...posted, contentHash: 'v1:sha256:a' }, contentHash: 'v2:sha256:b' })).toMatchObject({
+      action: 'skip',
+      reason: 'already_posted_unchanged',
+    });
+    expect(plan({ record: { ...posted, contentHash: 'v2:sha256:a' }, contentHash: 'v2:sha256:b' })).toMatchObject({ action: 'update' });
   });
   it('voids on cancellation, credits on refund or after lock, and skips when never posted', () => {
     expect(plan({ record: posted, statusId: 5 })).toMatchObject({ action: 'void', reason: 'order_cancelled' });

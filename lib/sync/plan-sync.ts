@@ -2,6 +2,7 @@
  * What to do with one order now: skip, create, update, void or credit. Pure; the job layer loads the order
  * and the sync record, builds the document (for its content hash) when the order is eligible, and calls this.
  */
+import { hashVersion } from './content-hash';
 import type { SyncSettings } from './settings';
 
 export type SyncTrigger = 'webhook' | 'sweep' | 'backfill' | 'manual';
@@ -80,6 +81,14 @@ export function planSync(input: PlanInput): SyncPlan {
   if (posted) {
     if (contentHash === null || contentHash === record.contentHash) {
       return { action: 'skip', reason: 'already_posted_unchanged', message: 'Already posted; nothing changed since.' };
+    }
+    if (record.contentHash !== null && hashVersion(record.contentHash) !== hashVersion(contentHash)) {
+      // Built by another version of the document builder: the difference may be ours, not the order's.
+      return {
+        action: 'skip',
+        reason: 'already_posted_unchanged',
+        message: 'Already posted by an earlier version of Ledgerbridge; not posted again. Edit the order in the accounting system if it changed.',
+      };
     }
     if (record.locked) {
       return { action: 'skip', reason: 'document_locked', message: `Order ${order.id} changed after its document was locked (paid or reconciled); review it in the accounting system.` };
