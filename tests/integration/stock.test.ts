@@ -138,6 +138,32 @@ describe('stock levels → BigCommerce', () => {
     expect(await levelAt(hash, accessToken, byProduct.sku)).toBe(40);
   });
 
+  it('an order posted to the ledger lowers its on-hand, and the new level is pushed to BigCommerce', async () => {
+    const { hash, accessToken, ledger, items } = await storeWithStock(5);
+    const product = items.find((p) => p.inventory_tracking === 'product')!;
+    await ledger.upsertItem({ sku: product.sku, name: product.name });
+    await ledger.setStock(product.sku, '10', 1);
+    await pushNow(hash);
+    expect(await levelAt(hash, accessToken, product.sku)).toBe(10);
+    const billing = { first_name: 'Stock', last_name: 'Buyer', street_1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', country: 'United States', country_iso2: 'US', email: 'buyer@example.com' };
+    await api(hash, accessToken, 'POST', '/v2/orders', {
+      customer_id: 0,
+      status_id: 11,
+      billing_address: billing,
+      products: [{ product_id: product.id, quantity: 2 }],
+    });
+    // The order is posted by its webhook run, which asks for a push; the books say 8 now, and so does the store.
+    const deadline = Date.now() + 20_000;
+    let level = await levelAt(hash, accessToken, product.sku);
+    while (level !== 8 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      level = await levelAt(hash, accessToken, product.sku);
+    }
+    expect(level).toBe(8);
+    const books = await ledger.stockLevels([product.sku]);
+    expect(books.ok && Number(books.value[0]?.quantity)).toBe(8);
+  });
+
   it("reports someone else's change in BigCommerce, the books staying the source of truth", async () => {
     const { hash, accessToken, ledger, items } = await storeWithStock(5);
     const product = items.find((p) => p.inventory_tracking === 'product')!;
