@@ -6,11 +6,12 @@ import type { ReactNode } from 'react';
 import { SessionProvider, useApi, useSession } from './session';
 
 export const NAV = [
-  { id: '/', title: 'Overview' },
-  { id: '/connections', title: 'Connections' },
-  { id: '/order-rules', title: 'Order rules' },
-  { id: '/mappings', title: 'Mappings' },
-  { id: '/activity', title: 'Activity' },
+  { id: 'tab-overview', path: '/', title: 'Overview' },
+  { id: 'tab-connections', path: '/connections', title: 'Connections' },
+  { id: 'tab-order-rules', path: '/order-rules', title: 'Order rules' },
+  { id: 'tab-mappings', path: '/mappings', title: 'Mappings' },
+  { id: 'tab-activity', path: '/activity', title: 'Activity' },
+  { id: 'tab-ledger', path: '/ledger', title: 'Ledger' },
 ] as const;
 
 interface Me {
@@ -22,7 +23,7 @@ function Header() {
   const me = useApi<Me>('/api/me');
   const pathname = usePathname();
   const router = useRouter();
-  const active = NAV.find((item) => item.id !== '/' && pathname.startsWith(item.id))?.id ?? '/';
+  const active = NAV.find((item) => item.path !== '/' && pathname.startsWith(item.path))?.id ?? 'tab-overview';
   const storeLabel = me.data?.store ? (me.data.store.name ?? me.data.store.hash) : '';
   return (
     <Box backgroundColor="white" paddingHorizontal="xLarge" paddingTop="large" shadow="raised">
@@ -35,8 +36,8 @@ function Header() {
       <nav aria-label="Ledgerbridge sections">
         <Tabs
           activeTab={active}
-          items={NAV.map((item) => ({ id: item.id, title: item.title }))}
-          onTabClick={(id) => router.push(id)}
+          items={NAV.map((item) => ({ id: item.id, title: item.title, ariaControls: 'main' }))}
+          onTabClick={(id) => router.push(NAV.find((item) => item.id === id)?.path ?? '/')}
         />
       </nav>
     </Box>

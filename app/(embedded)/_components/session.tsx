@@ -51,6 +51,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Field-level messages of a 400 Validation answer: `{ "payments.mappings.0.account": "..." }`. */
+    readonly fields: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -66,8 +68,10 @@ export function useApiFetch() {
         ...init,
         headers: { ...init?.headers, authorization: `Bearer ${session.token}`, accept: 'application/json' },
       });
-      const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      if (!response.ok) throw new ApiError(response.status, body?.error?.message ?? `Request failed (${response.status})`);
+      const body = (await response.json().catch(() => null)) as { error?: { message?: string; fields?: Record<string, string> } } | null;
+      if (!response.ok) {
+        throw new ApiError(response.status, body?.error?.message ?? `Request failed (${response.status})`, body?.error?.fields ?? {});
+      }
       return body as T;
     },
     [session],
@@ -94,5 +98,6 @@ export function useApi<T>(path: string | null) {
       cancelled = true;
     };
   }, [apiFetch, path, session.status, attempt]);
-  return { ...state, reload: () => setAttempt((n) => n + 1) };
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...state, reload };
 }

@@ -1,12 +1,290 @@
 'use client';
 
-import { SectionPlaceholder } from '../_components/placeholder';
+import { Badge, Box, Button, Flex, Form, InlineMessage, Input, Panel, Select, Table, Text } from '@bigcommerce/big-design';
+import { useEffect, useState } from 'react';
+import { AppLink } from '../_components/app-link';
+import { Pager } from '../_components/pager';
+import { dateOnly, dateTime, money, STATE_LABELS, statusLabel } from '../_components/format';
+import { useMutation, useStatuses } from '../_components/hooks';
+import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
+import { useApi } from '../_components/session';
 
-export default function Page() {
+interface Row {
+  orderId: number;
+  state: string;
+  reason: string | null;
+  message: string | null;
+  total: string | null;
+  currency: string | null;
+  customer: string | null;
+  orderStatusId: number | null;
+  orderDate: string | null;
+  documentNumber: string | null;
+  attempts: number;
+  updatedAt: string;
+}
+interface ActivityPage {
+  rows: Row[];
+  total: number;
+  totalIsExact: boolean;
+  page: number;
+  pageSize: number;
+  pages: number;
+}
+interface Unimported {
+  orders: Array<{ orderId: number; orderStatusId: number; orderDate: string | null; total: string; currency: string; customer: string }>;
+  error: string | null;
+}
+
+interface Filters {
+  state: string;
+  from: string;
+  to: string;
+  orderId: string;
+  customer: string;
+  minAmount: string;
+  maxAmount: string;
+}
+const EMPTY: Filters = { state: '', from: '', to: '', orderId: '', customer: '', minAmount: '', maxAmount: '' };
+
+function toQuery(filters: Filters, page: number, pageSize: number): string {
+  const params = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
+  for (const [key, value] of Object.entries(filters)) if (value.trim()) params.set(key, value.trim());
+  return params.toString();
+}
+
+/** Asks BigCommerce, so it loads after the table (the table is the page's main content). */
+function UnimportedPanel({ onQueued, enabled }: { onQueued: (ids: number[]) => void; enabled: boolean }) {
+  const list = useApi<Unimported>(enabled ? '/api/admin/activity/unimported' : null);
+  const importer = useMutation<{ orderIds: number[] }, { queued: number[] }>('POST', '/api/admin/activity/import');
+  const [selected, setSelected] = useState<Array<{ orderId: number }>>([]);
+  const { statuses } = useStatuses(enabled);
+  const orders = list.data?.orders ?? [];
+  if (list.data && orders.length === 0 && !list.data.error) return null;
   return (
-    <SectionPlaceholder
-      title="Activity"
-      description="Every order and its sync state, with a timeline per order and a retry button for failed ones."
-    />
+    <Panel header="Eligible orders not imported yet" description="Orders of the last 7 days in a status you post, without a sync. The periodic check would post them; you can post them now.">
+      {list.error ? <LoadError what="the orders not imported" error={list.error} onRetry={list.reload} /> : null}
+      {list.data?.error ? <InlineMessage type="warning" messages={[{ text: list.data.error }]} /> : null}
+      {!list.data ? (
+        <Loading label="Asking the store…" minHeight={120} />
+      ) : (
+        <Table
+          columns={[
+            { header: 'Order', hash: 'orderId', render: ({ orderId }) => `Order ${orderId}` },
+            { header: 'Date', hash: 'orderDate', render: ({ orderDate }) => dateOnly(orderDate) },
+            { header: 'Customer', hash: 'customer', render: ({ customer }) => customer },
+            { header: 'Amount', hash: 'total', align: 'right', render: ({ total, currency }) => money(total, currency) },
+            { header: 'Store status', hash: 'orderStatusId', render: ({ orderStatusId }) => statusLabel(statuses, orderStatusId) },
+          ]}
+          items={orders.map((o) => ({ ...o, id: o.orderId }))}
+          selectable={{ selectedItems: selected as never[], onSelectionChange: (items) => setSelected(items as Array<{ orderId: number }>) }}
+          actions={
+            <Button
+              variant="secondary"
+              disabled={selected.length === 0}
+              isLoading={importer.pending}
+              onClick={async () => {
+                const done = await importer.run({ orderIds: selected.map((s) => s.orderId) });
+                if (done) {
+                  setSelected([]);
+                  onQueued(done.queued);
+                  setTimeout(list.reload, 1500);
+                }
+              }}
+            >
+              Import selected
+            </Button>
+          }
+        />
+      )}
+      {importer.error ? <InlineMessage type="error" messages={[{ text: importer.error.message }]} /> : null}
+    </Panel>
+  );
+}
+
+export default function ActivityPage() {
+  // A deep link such as /activity?state=problems presets the filter. (The page only renders in the browser, after
+  // the session is read, so reading the address here cannot differ from a server render.)
+  const [initial] = useState<Filters>(() => {
+    const state = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('state');
+    return state ? { ...EMPTY, state } : EMPTY;
+  });
+  const [draft, setDraft] = useState<Filters>(initial);
+  const [filters, setFilters] = useState<Filters>(initial);
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(25);
+  const [selected, setSelected] = useState<Row[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const activity = useApi<ActivityPage>(`/api/admin/activity?${toQuery(filters, page, pageSize)}`);
+  // Store status labels come from BigCommerce: asked once the table is on screen (BigCommerce's names until then).
+  const { statuses } = useStatuses(activity.data !== undefined);
+  const importer = useMutation<{ orderIds: number[] }, { queued: number[] }>('POST', '/api/admin/activity/import');
+  const retry = useMutation<{ orderIds?: number[] }, { queued: number[] }>('POST', '/api/admin/activity/retry');
+  const queryErrors = activity.error?.fields ?? {};
+  // New orders show up on their own: the table refreshes quietly every few seconds (the last page stays visible).
+  const { reload } = activity;
+  useEffect(() => {
+    const timer = setInterval(reload, 4000);
+    return () => clearInterval(timer);
+  }, [reload]);
+
+  const afterQueue = (what: string, ids: number[]) => {
+    setNotice(ids.length === 0 ? `Nothing to ${what.toLowerCase()}.` : `${what}: ${ids.length} order${ids.length === 1 ? '' : 's'} queued. This table refreshes in a moment.`);
+    setSelected([]);
+    setTimeout(activity.reload, 1500);
+    setTimeout(activity.reload, 5000);
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Activity"
+        actions={
+          <>
+            <Button
+              variant="secondary"
+              disabled={selected.length === 0}
+              isLoading={importer.pending}
+              onClick={async () => {
+                const done = await importer.run({ orderIds: selected.map((r) => r.orderId) });
+                if (done) afterQueue('Import', done.queued);
+              }}
+            >
+              Import selected
+            </Button>
+            <Button
+              isLoading={retry.pending}
+              onClick={async () => {
+                const ids = selected.filter((r) => r.state === 'failed' || r.state === 'held').map((r) => r.orderId);
+                const done = await retry.run(selected.length > 0 ? { orderIds: ids } : {});
+                if (done) afterQueue('Retry', done.queued);
+              }}
+            >
+              {selected.length > 0 ? 'Retry selected failed' : 'Retry failed'}
+            </Button>
+          </>
+        }
+      >
+        <Text color="secondary60">Every order and its sync state, with a timeline per order and a retry for failed ones.</Text>
+      </PageHeader>
+
+      <div role="status" aria-live="polite">
+        {notice ? (
+          <Box marginBottom="medium">
+            <InlineMessage type="success" messages={[{ text: notice }]} onClose={() => setNotice(null)} />
+          </Box>
+        ) : null}
+      </div>
+      {importer.error || retry.error ? <InlineMessage type="error" messages={[{ text: (importer.error ?? retry.error)!.message }]} /> : null}
+
+      <Panel header="Filters">
+        <Form
+          onSubmit={(event) => {
+            event.preventDefault();
+            setPage(1);
+            setFilters(draft);
+          }}
+        >
+          <Flex flexGap="1rem" flexWrap="wrap" alignItems="flex-start">
+            <Box style={{ width: 200 }}>
+              <Select
+                label="State"
+                options={[
+                  { value: '', content: 'All states' },
+                  { value: 'problems', content: 'Failed or needs attention' },
+                  ...['posted', 'pending', 'failed', 'held', 'skipped', 'voided', 'credited'].map((s) => ({ value: s, content: STATE_LABELS[s]!.label })),
+                ]}
+                value={draft.state}
+                onOptionChange={(value) => setDraft({ ...draft, state: value ?? '' })}
+              />
+            </Box>
+            <Box style={{ width: 170 }}>
+              <Input label="Order date from" type="date" value={draft.from} error={queryErrors.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+            </Box>
+            <Box style={{ width: 170 }}>
+              <Input label="Order date to" type="date" value={draft.to} error={queryErrors.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+            </Box>
+            <Box style={{ width: 130 }}>
+              <Input label="Order id" inputMode="numeric" value={draft.orderId} error={queryErrors.orderId} onChange={(e) => setDraft({ ...draft, orderId: e.target.value })} />
+            </Box>
+            <Box style={{ width: 200 }}>
+              <Input label="Customer" value={draft.customer} onChange={(e) => setDraft({ ...draft, customer: e.target.value })} />
+            </Box>
+            <Box style={{ width: 120 }}>
+              <Input label="Amount from" inputMode="decimal" value={draft.minAmount} error={queryErrors.minAmount} onChange={(e) => setDraft({ ...draft, minAmount: e.target.value })} />
+            </Box>
+            <Box style={{ width: 120 }}>
+              <Input label="Amount to" inputMode="decimal" value={draft.maxAmount} error={queryErrors.maxAmount} onChange={(e) => setDraft({ ...draft, maxAmount: e.target.value })} />
+            </Box>
+          </Flex>
+          <Flex flexGap="0.5rem" marginTop="medium">
+            <Button type="submit">Apply filters</Button>
+            <Button
+              type="button"
+              variant="subtle"
+              onClick={() => {
+                setDraft(EMPTY);
+                setFilters(EMPTY);
+                setPage(1);
+              }}
+            >
+              Clear
+            </Button>
+          </Flex>
+        </Form>
+      </Panel>
+
+      <UnimportedPanel enabled={activity.data !== undefined} onQueued={(ids) => afterQueue('Import', ids)} />
+
+      <Panel header="Orders">
+        {activity.error && Object.keys(queryErrors).length === 0 ? <LoadError what="the activity" error={activity.error} onRetry={activity.reload} /> : null}
+        {!activity.data ? (
+          <Loading label="Loading the activity…" minHeight={520} />
+        ) : activity.data.total === 0 ? (
+          <Empty>{Object.values(filters).some(Boolean) ? 'No order matches these filters.' : 'No orders synced yet. New orders appear here within seconds of being placed.'}</Empty>
+        ) : (
+          <Table
+            data-testid="activity-table"
+            columns={[
+              { header: 'Order', hash: 'orderId', render: ({ orderId }) => <AppLink href={`/activity/${orderId}`} testId={`order-link-${orderId}`}>Order {orderId}</AppLink> },
+              {
+                header: 'State',
+                hash: 'state',
+                render: ({ state, orderId }) => (
+                  <span data-testid={`state-${orderId}`} data-state={state}>
+                    <Badge label={STATE_LABELS[state]?.label ?? state} variant={STATE_LABELS[state]?.variant ?? 'secondary'} />
+                  </span>
+                ),
+              },
+              { header: 'Date', hash: 'orderDate', render: ({ orderDate }) => dateOnly(orderDate) },
+              { header: 'Customer', hash: 'customer', render: ({ customer }) => customer ?? '—' },
+              { header: 'Amount', hash: 'total', align: 'right', render: ({ total, currency }) => money(total, currency) },
+              { header: 'Store status', hash: 'orderStatusId', render: ({ orderStatusId }) => statusLabel(statuses, orderStatusId) },
+              { header: 'Document / reason', hash: 'message', render: ({ documentNumber, message, state }) => (state === 'posted' ? documentNumber : message) ?? '' },
+              { header: 'Last change', hash: 'updatedAt', render: ({ updatedAt }) => dateTime(updatedAt) },
+            ]}
+            items={activity.data.rows.map((r) => ({ ...r, id: r.orderId }))}
+            selectable={{ selectedItems: selected as never[], onSelectionChange: (items) => setSelected(items as Row[]) }}
+            itemName="orders"
+          />
+        )}
+        {activity.data && activity.data.total > 0 ? (
+          <Pager
+            page={activity.data.page}
+            pages={activity.data.pages}
+            total={activity.data.total}
+            exact={activity.data.totalIsExact}
+            pageSize={pageSize}
+            itemName="orders"
+            onPage={setPage}
+            onPageSize={(n) => {
+              setPageSize(n);
+              setPage(1);
+            }}
+          />
+        ) : null}
+      </Panel>
+    </>
   );
 }

@@ -1,0 +1,11 @@
+import { currentProvider } from '@/lib/admin/context';
+import { providerListings } from '@/lib/admin/connections';
+import { withSession } from '@/lib/http/with-session';
+
+export const dynamic = 'force-dynamic';
+
+/** The accounting systems (the built-in ledger connected; Xero and QuickBooks coming soon). */
+export const GET = withSession(async (_request, session) => {
+  const provider = await currentProvider(session.storeHash);
+  return Response.json({ current: provider, providers: providerListings(provider) });
+});

@@ -1,0 +1,191 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerEntries, syncRecords } from '@/db/schema';
+import type { StoreHash } from '@/lib/ids';
+import { issueSessionToken } from '@/lib/session';
+import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+
+/**
+ * The admin API routes, called as Next calls them (Request in, Response out), against the BigCommerce sandbox,
+ * the Inngest stand-in running the real order pipeline, and a fresh database.
+ */
+let world: LifecycleWorld;
+const SECRET = 'integration-session-secret-0123456789abcdef';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Handler = (request: Request, context: { params: Promise<any> }) => Promise<Response>;
+
+async function call(handler: Handler, token: string | null, path: string, init: { method?: string; body?: unknown; params?: Record<string, string> } = {}) {
+  const request = new Request(`http://app.test${path}`, {
+    method: init.method ?? 'GET',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const response = await handler(request, { params: Promise.resolve(init.params ?? {}) });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are inspected field by field below
+  return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, any> };
+}
+
+async function sessionFor(hash: string): Promise<string> {
+  const store = await world.admin<{ owner: { id: number } }>(`/__sandbox/stores/${hash}`);
+  return issueSessionToken({ storeHash: hash as StoreHash, userId: store.body.owner.id }, SECRET);
+}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+const routes = {
+  settings: () => import('@/app/api/admin/settings/route'),
+  activity: () => import('@/app/api/admin/activity/route'),
+  order: () => import('@/app/api/admin/orders/[orderId]/route'),
+  preview: () => import('@/app/api/admin/orders/[orderId]/preview/route'),
+  retry: () => import('@/app/api/admin/activity/retry/route'),
+  overview: () => import('@/app/api/admin/overview/route'),
+  storeCounts: () => import('@/app/api/admin/overview/store-counts/route'),
+};
+
+let storeA: { hash: string; accessToken: string };
+let storeB: { hash: string; accessToken: string };
+let tokenA: string;
+let tokenB: string;
+let orderId: number;
+
+beforeAll(async () => {
+  world = await startLifecycleWorld({ jobs: true });
+  storeA = await world.installedStore();
+  storeB = await world.installedStore();
+  tokenA = await sessionFor(storeA.hash);
+  tokenB = await sessionFor(storeB.hash);
+  const created = await fetch(`${world.sandbox.url}/stores/${storeA.hash}/v2/orders`, {
+    method: 'POST',
+    headers: { 'x-auth-token': storeA.accessToken, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({
+      customer_id: 0,
+      status_id: 11,
+      payment_method: 'PayPal',
+      billing_address: { first_name: 'Grace', last_name: 'Hopper', street_1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', country: 'United States', country_iso2: 'US', email: 'grace@example.com' },
+      products: [{ name: 'Mug', sku: 'MUG-1', quantity: 3, price_ex_tax: '10.00', price_inc_tax: '10.83' }],
+    }),
+  });
+  orderId = ((await created.json()) as { id: number }).id;
+  const posted = await until(
+    async () => (await world.database.db.select().from(syncRecords).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId))))[0],
+    (r) => r?.state === 'posted',
+  );
+  if (posted?.state !== 'posted') throw new Error(`order ${orderId} was not posted: ${JSON.stringify(posted)}`);
+});
+afterAll(async () => world?.stop());
+
+describe('admin API: sessions and tenant isolation', () => {
+  it('refuses a request without a session', async () => {
+    const { GET } = await routes.activity();
+    expect((await call(GET, null, '/api/admin/activity')).status).toBe(401);
+  });
+
+  it('shows a store its own order and answers 404 to another store’s session', async () => {
+    const { GET } = await routes.order();
+    const own = await call(GET, tokenA, `/api/admin/orders/${orderId}`, { params: { orderId: String(orderId) } });
+    expect(own.status).toBe(200);
+    expect(own.body.record).toMatchObject({ state: 'posted', documentNumber: `BC-${orderId}`, customer: 'Grace Hopper', total: '32.4900' });
+    expect(own.body.timeline.map((t: { kind: string }) => t.kind)).toContain('posted');
+    const other = await call(GET, tokenB, `/api/admin/orders/${orderId}`, { params: { orderId: String(orderId) } });
+    expect(other.status).toBe(404);
+    expect(JSON.stringify(other.body)).not.toContain('Grace');
+  });
+
+  it('lists only the session’s store in the activity, whatever the query says', async () => {
+    const { GET } = await routes.activity();
+    const a = await call(GET, tokenA, `/api/admin/activity?storeHash=${storeB.hash}`);
+    expect(a.body.rows.map((r: { orderId: number }) => r.orderId)).toEqual([orderId]);
+    const today = new Date().toISOString().slice(0, 10);
+    const dated = await call(GET, tokenA, `/api/admin/activity?from=${today}&to=${today}&minAmount=32.49&customer=grace`);
+    expect(dated.body.rows.map((r: { orderId: number }) => r.orderId)).toEqual([orderId]);
+    const b = await call(GET, tokenB, `/api/admin/activity?storeHash=${storeA.hash}&orderId=${orderId}`);
+    expect(b.body).toMatchObject({ total: 0, rows: [] });
+  });
+
+  it('answers malformed filters with field messages', async () => {
+    const { GET } = await routes.activity();
+    const bad = await call(GET, tokenA, '/api/admin/activity?orderId=abc&minAmount=1e3&from=2026-03-05&to=2026-03-01');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.kind).toBe('Validation');
+    expect(Object.keys(bad.body.error.fields).sort()).toEqual(['minAmount', 'orderId']);
+  });
+
+  it('does not retry another store’s orders', async () => {
+    await world.database.db.update(syncRecords).set({ state: 'failed' }).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId)));
+    try {
+      const { POST } = await routes.retry();
+      const fromB = await call(POST, tokenB, '/api/admin/activity/retry', { method: 'POST', body: { orderIds: [orderId] } });
+      expect(fromB).toMatchObject({ status: 202, body: { queued: [] } });
+    } finally {
+      await world.database.db.update(syncRecords).set({ state: 'posted' }).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId)));
+    }
+  });
+});
+
+describe('admin API: settings', () => {
+  it('refuses an invalid mapping with a field message, saves a valid one, and refuses a stale version', async () => {
+    const { GET, PUT } = await routes.settings();
+    const current = await call(GET, tokenA, '/api/admin/settings');
+    expect(current.body.version).toBe(0);
+    const settings = current.body.settings;
+    const invalid = await call(PUT, tokenA, '/api/admin/settings', {
+      method: 'PUT',
+      body: { expectedVersion: 0, settings: { ...settings, payments: { ...settings.payments, mappings: [{ method: 'PayPal', account: '9999' }] } } },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error).toMatchObject({ kind: 'Validation', fields: { 'payments.mappings.0.account': expect.stringContaining('9999') } });
+
+    const valid = await call(PUT, tokenA, '/api/admin/settings', {
+      method: 'PUT',
+      body: { expectedVersion: 0, settings: { ...settings, payments: { ...settings.payments, mappings: [{ method: 'PayPal', account: '1020' }] } } },
+    });
+    expect(valid).toMatchObject({ status: 200, body: { version: 1 } });
+    const stale = await call(PUT, tokenA, '/api/admin/settings', { method: 'PUT', body: { expectedVersion: 0, settings } });
+    expect(stale.status).toBe(409);
+    // Store B is untouched.
+    expect((await call(GET, tokenB, '/api/admin/settings')).body.version).toBe(0);
+  });
+});
+
+describe('admin API: preview', () => {
+  it('builds the document the current settings would post, with the posted totals, and writes nothing', async () => {
+    const before = (await world.database.db.select().from(syncRecords).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId))))[0]!;
+    const entriesBefore = await world.database.db.select().from(ledgerEntries).where(eq(ledgerEntries.storeHash, storeA.hash));
+    const { GET } = await routes.preview();
+    const preview = await call(GET, tokenA, `/api/admin/orders/${orderId}/preview`, { params: { orderId: String(orderId) } });
+    expect(preview.status).toBe(200);
+    const posted = before.document as { totals: Record<string, string> };
+    expect(preview.body.document.totals).toEqual(posted.totals);
+    expect(preview.body.document.totals.total).toBe('32.49');
+    // Settings v1 maps PayPal to 1020: the preview already uses it; the posted document used the default account.
+    expect(preview.body.document.payments[0].account).toBe('1020');
+    // The new mapping changes the document's content, so a sync now would replace the posted document.
+    expect(preview.body.plan).toMatchObject({ action: 'update', reason: 'content_changed' });
+    const after = (await world.database.db.select().from(syncRecords).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId))))[0]!;
+    expect(after.updatedAt).toEqual(before.updatedAt);
+    expect(await world.database.db.select().from(ledgerEntries).where(eq(ledgerEntries.storeHash, storeA.hash))).toHaveLength(entriesBefore.length);
+    // Another store cannot preview it (its BigCommerce has no such order).
+    const other = await call(GET, tokenB, `/api/admin/orders/${orderId}/preview`, { params: { orderId: String(orderId) } });
+    expect(other.status).toBe(404);
+  });
+});
+
+describe('admin API: overview', () => {
+  it('counts the posted order today and reads the to-fulfil count from the store', async () => {
+    const { GET } = await routes.overview();
+    const overview = await call(GET, tokenA, '/api/admin/overview');
+    expect(overview.status).toBe(200);
+    expect(overview.body.today.posted).toBe(1);
+    const counts = await call((await routes.storeCounts()).GET, tokenA, '/api/admin/overview/store-counts');
+    expect(counts.body.toFulfil).toEqual({ count: 1, error: null });
+    expect(overview.body.onboardedAt).toBeNull();
+  });
+});
