@@ -59,6 +59,8 @@ export const syncRecords = pgTable(
     uniqueIndex('sync_records_store_order_provider_uq').on(t.storeHash, t.orderId, t.provider),
     index('sync_records_store_state_updated_idx').on(t.storeHash, t.state, t.updatedAt),
     index('sync_records_store_updated_idx').on(t.storeHash, t.updatedAt),
+    // The activity page filters by order date.
+    index('sync_records_store_order_created_idx').on(t.storeHash, t.orderDateCreated),
   ],
 );
 

@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db';
-import { syncEvents, syncRecords } from '@/db/schema';
+import { syncEvents, syncRecords, webhookDeliveries } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
 
 export type SyncState = 'pending' | 'posted' | 'failed' | 'held' | 'skipped' | 'voided' | 'credited';
@@ -152,12 +152,30 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       await db.insert(syncEvents).values({ storeHash, orderId, kind, message, detail });
     },
 
+    /** The order's history: what the sync did, and every webhook BigCommerce sent about it, in time order. */
     async timeline(storeHash: StoreHash, orderId: number) {
-      return db
+      const events = await db
         .select({ kind: syncEvents.kind, message: syncEvents.message, detail: syncEvents.detail, at: syncEvents.at })
         .from(syncEvents)
         .where(and(eq(syncEvents.storeHash, storeHash), eq(syncEvents.orderId, orderId)))
         .orderBy(asc(syncEvents.at), asc(syncEvents.id));
+      const deliveries = await db
+        .select({ scope: webhookDeliveries.scope, at: webhookDeliveries.receivedAt })
+        .from(webhookDeliveries)
+        .where(
+          and(
+            eq(webhookDeliveries.storeHash, storeHash),
+            eq(webhookDeliveries.resourceId, orderId),
+            like(webhookDeliveries.scope, 'store/order/%'),
+          ),
+        );
+      const received = deliveries.map((d) => ({
+        kind: 'webhook_received',
+        message: `BigCommerce sent ${d.scope}.`,
+        detail: { scope: d.scope } as Record<string, unknown>,
+        at: d.at,
+      }));
+      return [...received, ...events].sort((a, b) => a.at.getTime() - b.at.getTime());
     },
 
     /** States of the given orders, for the sweep's comparison. */

@@ -93,5 +93,13 @@ describe('automatic sync', () => {
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.filter((r) => (r.output as { result?: string } | undefined)?.result === 'posted')).toHaveLength(1);
     expect(runs.every((r) => r.status === 'Completed')).toBe(true);
+
+    // The activity page's timeline tells the story in order: webhook received, planned, posted, status written.
+    const { createSyncRecordRepo } = await import('@/lib/repos/sync-records');
+    const timeline = (await createSyncRecordRepo({ db: world.database.db }).timeline(hash as StoreHash, orderId)).map((t) => t.kind);
+    expect(timeline[0]).toBe('webhook_received');
+    const order2 = ['planned', 'posted', 'status_written'].map((k) => timeline.indexOf(k));
+    expect(order2.every((i) => i > 0)).toBe(true);
+    expect([...order2].sort((a, b) => a - b)).toEqual(order2);
   });
 });

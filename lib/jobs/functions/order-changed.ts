@@ -72,7 +72,16 @@ export const orderChangedFunction = inngest.createFunction(
     }
     const order = loaded.order;
 
-    const plan = await step.run('plan', () => translateFailures(async () => planOrder((await storeContext(store)).pipeline, order, trigger)));
+    const plan = await step.run('plan', () =>
+      translateFailures(async () => {
+        const { pipeline, records } = await storeContext(store);
+        const planned = await planOrder(pipeline, order, trigger);
+        if (planned.action !== 'skip' || planned.reason !== 'already_posted_unchanged') {
+          await records.addEvent(store, orderId, 'planned', planned.message, { action: planned.action, reason: planned.reason, trigger });
+        }
+        return planned;
+      }),
+    );
 
     if (plan.action === 'skip' || plan.action === 'hold') {
       await step.run('record-decision', async () => recordDecision((await storeContext(store)).pipeline, order, plan));

@@ -1,0 +1,1 @@
+CREATE INDEX "sync_records_store_order_created_idx" ON "sync_records" USING btree ("store_hash","order_date_created");
