@@ -443,23 +443,8 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
      * `variantsBySkus` when most of a large set of SKUs is unknown. Products without variants give their base variant.
      */
     async catalogVariants(): Promise<Result<BcVariant[], BcFailure>> {
-      const withVariants = wireProduct.extend({ variants: z.array(wireVariant).optional() });
-      const r = await listV3(
-        {
-          path: '/v3/catalog/products',
-          query: { include: 'variants', include_fields: 'id,name,sku,inventory_tracking,inventory_level,base_variant_id,price' },
-          operation: 'GET /v3/catalog/products',
-          scope: SCOPES.productsRead,
-        },
-        withVariants,
-      );
-      if (!r.ok) return r;
-      return ok(
-        r.value.flatMap((p) => {
-          const product = { inventoryTracking: p.inventory_tracking, baseVariantId: p.base_variant_id ?? null };
-          return (p.variants ?? []).map((v) => toVariant(v, product));
-        }),
-      );
+      const r = await client.catalogProducts();
+      return r.ok ? ok(r.value.flatMap((p) => p.variants)) : r;
     },
 
     /** Every product with its name, price and variants (250 products a call), for importing items into the books. */
