@@ -74,10 +74,50 @@ async function isStockEcho(delivery: RecordedDelivery): Promise<boolean> {
   return isOwnStockEcho(await stock.lastPushedOne(delivery.storeHash, sku, DEFAULT_BC_LOCATION), inventory.value);
 }
 
+type JobEvent = NonNullable<ReturnType<typeof eventForDelivery>>;
+interface Batch {
+  events: JobEvent[];
+  done: Promise<boolean>;
+  flush: () => void;
+}
+
+/** Events waiting to go out together (on globalThis: Next may load this module once per route bundle). */
+const batching = globalThis as unknown as { __lbEventBatch?: Batch | null };
+
+/** Deliveries arriving within this window share one request to Inngest (at most MAX_BATCH events). */
+const BATCH_WINDOW_MS = 15;
+const MAX_BATCH = 200;
+
+/**
+ * Queues an event for the next batch; resolves once that batch was sent. One request per burst instead of one per
+ * webhook keeps the receiver's cost per delivery low; a batch lost to a crash is recovered by the sweep.
+ */
+function sendBatched(event: JobEvent, context: Record<string, unknown>): Promise<boolean> {
+  let batch = batching.__lbEventBatch;
+  if (!batch) {
+    let release!: () => void;
+    const ready = new Promise<void>((resolve) => (release = resolve));
+    const created: Batch = {
+      events: [],
+      done: ready.then(() => sendJobEvents([created.events], { ...context, batch: created.events.length })),
+      flush: () => {
+        if (batching.__lbEventBatch === created) batching.__lbEventBatch = null;
+        clearTimeout(timer);
+        release();
+      },
+    };
+    const timer = setTimeout(() => created.flush(), BATCH_WINDOW_MS);
+    batching.__lbEventBatch = batch = created;
+  }
+  batch.events.push(event);
+  if (batch.events.length >= MAX_BATCH) batch.flush();
+  return batch.done;
+}
+
 export const dispatchDelivery = async (delivery: RecordedDelivery) => {
   const event = eventForDelivery(delivery);
   if (!event || (await isStockEcho(delivery))) return;
-  await sendJobEvents([event], { storeHash: delivery.storeHash, scope: delivery.scope });
+  await sendBatched(event, { storeHash: delivery.storeHash, scope: delivery.scope });
 };
 
 export const dispatchInstalled = (storeHash: string) =>
