@@ -16,7 +16,8 @@ export interface MessagePage {
   redirectTo?: string;
 }
 
-const escape = (text: string) =>
+/** HTML-escapes text for the small pages the callbacks answer with. */
+export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const accent: Record<MessagePage['variant'], string> = {
@@ -28,14 +29,14 @@ const accent: Record<MessagePage['variant'], string> = {
 
 export function messagePageHtml(page: MessagePage): string {
   const action = page.action
-    ? `<a class="button" href="${escape(page.action.href)}" target="_self">${escape(page.action.label)}</a>`
+    ? `<a class="button" href="${escapeHtml(page.action.href)}" target="_self">${escapeHtml(page.action.label)}</a>`
     : '';
   const redirect = page.redirectTo
     ? `<script>window.location.replace(${JSON.stringify(page.redirectTo).replace(/</g, '\\u003c')});</script>`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(page.title)} · Ledgerbridge</title>
+<title>${escapeHtml(page.title)} · Ledgerbridge</title>
 <style>
   body { margin: 0; background: ${theme.colors.secondary10}; color: ${theme.colors.secondary70};
     font-family: ${theme.typography.fontFamily}; font-size: 16px; line-height: 1.5; }
@@ -49,8 +50,8 @@ export function messagePageHtml(page: MessagePage): string {
   footer { margin-top: 24px; font-size: 14px; color: ${theme.colors.secondary60}; }
 </style></head>
 <body><main role="main" data-status="${page.status}">
-<h1>${escape(page.title)}</h1>
-<p>${escape(page.message)}</p>
+<h1>${escapeHtml(page.title)}</h1>
+<p>${escapeHtml(page.message)}</p>
 ${action}
 <footer>Ledgerbridge · need help? See the README's support section.</footer>
 </main>${redirect}</body></html>`;

@@ -1,15 +1,13 @@
 import { theme } from '@bigcommerce/big-design-theme';
+import { escapeHtml } from './message-page';
 import { htmlHeaders } from './respond';
-
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** After consent to several organisations: the merchant picks the one to post to (a plain form, in the consent window). */
 export function tenantChoicePage(input: { action: string; state: string; tenants: Array<{ tenantId: string; tenantName: string }> }): Response {
   const options = input.tenants
     .map(
       (t, i) =>
-        `<label class="option"><input type="radio" name="tenantId" value="${escape(t.tenantId)}"${i === 0 ? ' checked' : ''}> ${escape(t.tenantName)}</label>`,
+        `<label class="option"><input type="radio" name="tenantId" value="${escapeHtml(t.tenantId)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(t.tenantName)}</label>`,
     )
     .join('\n');
   const html = `<!doctype html>
@@ -24,11 +22,11 @@ export function tenantChoicePage(input: { action: string; state: string; tenants
 </style></head>
 <body><main>
 <h1>Choose the Xero organisation for this store</h1>
-<form method="post" action="${escape(input.action)}">
+<form method="post" action="${escapeHtml(input.action)}">
 <fieldset style="border:0;padding:0"><legend>Organisations you gave Ledgerbridge access to</legend>
 ${options}
 </fieldset>
-<input type="hidden" name="state" value="${escape(input.state)}">
+<input type="hidden" name="state" value="${escapeHtml(input.state)}">
 <button type="submit" id="choose-tenant">Connect</button>
 </form>
 </main></body></html>`;
