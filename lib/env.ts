@@ -46,6 +46,8 @@ const schema = z.object({
   XERO_REDIRECT_URI: z.url().optional(),
   /** Xero's hosts: unset means the real ones; `<sandbox origin>/xero` for the local sandbox. */
   XERO_BASE_URL: z.url().optional(),
+  /** Xero's minute window for the app's pacing: 60000 against Xero; shorter only against a time-scaled sandbox. */
+  XERO_RATE_WINDOW_MS: z.coerce.number().int().positive().optional(),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -1,9 +1,9 @@
 import { getDb, type Db } from '@/db';
 import { xeroTokenPort, type XeroConnectDeps } from '@/lib/accounting/connect/xero';
 import { disconnectedProvider } from '@/lib/accounting/disconnected';
-import type { AccountingProvider } from '@/lib/accounting/provider';
+import type { AccountingProvider, ConnectionInfo } from '@/lib/accounting/provider';
 import { createProvider, isRegisteredProvider, DEFAULT_PROVIDER, type RegisteredProviderId } from '@/lib/accounting/registry';
-import { XERO_LIMITS, xeroUrls } from '@/lib/accounting/xero';
+import { createXeroPacer, XERO_LIMITS, XERO_MINUTE_MS, xeroUrls, type XeroPacer } from '@/lib/accounting/xero';
 import { createBigCommerceClient, type BigCommerceClient } from '@/lib/bigcommerce/client';
 import type { ClientLog } from '@/lib/bigcommerce/client/transport';
 import { xeroConnectDeps } from '@/lib/deps';
@@ -25,6 +25,8 @@ export interface StoreContextConfig {
   log?: ClientLog;
   /** Xero's connection dependencies; null where Xero is not configured (its stores' orders then wait). */
   xero: XeroConnectDeps | null;
+  /** Length of Xero's minute window for pacing (60,000 ms; shorter against a time-scaled Xero sandbox). */
+  xeroMinuteMs?: number;
   /** A BigCommerce client of the caller's own (e.g. the CLI's retry policy); by default one is built here. */
   client?: (storeHash: StoreHash, accessToken: string) => BigCommerceClient;
 }
@@ -43,37 +45,81 @@ export async function buildStoreContext(config: StoreContextConfig, storeHash: S
   const storeSync = createStoreSyncRepo({ db });
   const sync = await storeSync.get(storeHash);
   const providerId: RegisteredProviderId = isRegisteredProvider(sync.provider) ? sync.provider : DEFAULT_PROVIDER;
-  const provider = await providerFor(config, providerId, storeHash);
+  const { provider, tenant } = await providerFor(config, providerId, storeHash);
   const { settings } = await createSettingsRepo({ db }).current(storeHash);
   const client =
     config.client?.(storeHash, accessToken) ??
     createBigCommerceClient({ fetch: config.fetch ?? globalThis.fetch, apiUrl: config.apiUrl, storeHash, accessToken, log: config.log });
   const records = createSyncRecordRepo({ db });
   const pipeline: PipelineDeps = { storeHash, providerId, provider, store: client, records, settings, storeCurrency: installed.currency };
-  return { db, client, provider, providerId, settings, records, storeSync, stores, sync, installed, pipeline };
+  return { db, client, provider, providerId, settings, records, storeSync, stores, sync, installed, pipeline, accountingTenant: tenant };
 }
 
 /** The app's store context, from the environment and the process-wide database. */
 export async function storeContext(storeHash: StoreHash) {
   const e = env();
   return buildStoreContext(
-    { db: await getDb(), encryptionKey: e.TOKEN_ENCRYPTION_KEY, apiUrl: e.BIGCOMMERCE_API_URL, log: logger(), xero: await xeroConnectDeps() },
+    {
+      db: await getDb(),
+      encryptionKey: e.TOKEN_ENCRYPTION_KEY,
+      apiUrl: e.BIGCOMMERCE_API_URL,
+      log: logger(),
+      xero: await xeroConnectDeps(),
+      xeroMinuteMs: e.XERO_RATE_WINDOW_MS,
+    },
     storeHash,
   );
 }
 
 /**
- * A store's provider. A remote system without a live connection answers every call with "Reconnect …": the
+ * Per Xero organisation, for the whole process: one pacer, so every store context built for that tenant (each
+ * step builds its own) shares Xero's 60 calls a minute and 5 at once and what Xero's headers say about the rest;
+ * and the organisation's base currency, read once every ten minutes instead of once per posting.
+ */
+const xeroTenants = new Map<string, { pacer: XeroPacer; organisation: { value: ConnectionInfo; at: number } | null }>();
+const ORGANISATION_TTL_MS = 10 * 60_000;
+function xeroTenantState(tenantId: string, windowMs: number) {
+  const key = `${tenantId}:${windowMs}`;
+  let state = xeroTenants.get(key);
+  if (!state) {
+    const pacer = createXeroPacer({ callsPerMinute: XERO_LIMITS.callsPerMinute ?? 60, concurrency: XERO_LIMITS.concurrency, windowMs });
+    state = { pacer, organisation: null };
+    xeroTenants.set(key, state);
+  }
+  const tenant = state;
+  return {
+    pacer: tenant.pacer,
+    organisationCache: {
+      get: () => (tenant.organisation && Date.now() - tenant.organisation.at < ORGANISATION_TTL_MS ? tenant.organisation.value : null),
+      set: (value: ConnectionInfo) => void (tenant.organisation = { value, at: Date.now() }),
+    },
+  };
+}
+
+/**
+ * A store's provider, and the accounting tenant whose limits it shares (`xero:<tenantId>`; null for the built-in
+ * ledger, which has none). A remote system without a live connection answers every call with "Reconnect …": the
  * pipeline holds each order with that message, and reconnecting enqueues them again (nothing is lost).
  */
-async function providerFor(config: StoreContextConfig, providerId: RegisteredProviderId, storeHash: StoreHash): Promise<AccountingProvider> {
-  if (providerId === 'ledger') return createProvider('ledger', { db: config.db, storeHash });
-  const waiting = (message: string) => disconnectedProvider({ id: 'xero', displayName: 'Xero', limits: XERO_LIMITS, message });
+async function providerFor(
+  config: StoreContextConfig,
+  providerId: RegisteredProviderId,
+  storeHash: StoreHash,
+): Promise<{ provider: AccountingProvider; tenant: string | null }> {
+  if (providerId === 'ledger') return { provider: createProvider('ledger', { db: config.db, storeHash }), tenant: null };
+  const waiting = (message: string) => ({
+    provider: disconnectedProvider({ id: 'xero', displayName: 'Xero', limits: XERO_LIMITS, message }),
+    tenant: null,
+  });
   const deps = config.xero;
   if (!deps) return waiting('Xero is selected for this store but Xero is not configured here (XERO_CLIENT_ID, XERO_CLIENT_SECRET).');
   const connection = await deps.connections.get(storeHash, 'xero');
   if (!connection || connection.status !== 'connected' || !connection.tenantId) {
     return waiting('Reconnect Xero: the connection was revoked or expired. Orders wait and are posted once you reconnect.');
   }
-  return createProvider('xero', { tenantId: connection.tenantId, tokens: xeroTokenPort(deps, storeHash), urls: xeroUrls(deps.config.baseUrl) });
+  const shared = xeroTenantState(connection.tenantId, config.xeroMinuteMs ?? XERO_MINUTE_MS);
+  return {
+    provider: createProvider('xero', { tenantId: connection.tenantId, tokens: xeroTokenPort(deps, storeHash), urls: xeroUrls(deps.config.baseUrl), ...shared }),
+    tenant: `xero:${connection.tenantId}`,
+  };
 }

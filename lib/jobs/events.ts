@@ -19,6 +19,23 @@ export const orderChanged = eventType('order/changed', {
   }),
 });
 
+/**
+ * Plan and post one order change in a remote accounting system, run by that provider's own function so that every
+ * call to one accounting tenant passes one throttle and one concurrency limit keyed by the tenant. The order
+ * function invokes it (`step.invoke`) with the order it loaded.
+ */
+export const xeroPosting = eventType('accounting/xero.post', {
+  schema: z.object({
+    storeHash,
+    orderId: z.number().int().positive(),
+    /** `xero:<tenantId>`: the key of the throttle and concurrency limit. */
+    tenant: z.string().min(1),
+    trigger: z.enum(['webhook', 'sweep', 'backfill', 'manual']),
+    /** The order as the order function loaded it (one BigCommerce call, not repeated here). */
+    order: z.record(z.string(), z.unknown()),
+  }),
+});
+
 export const storeSweep = eventType('store/sweep', { schema: z.object({ storeHash }) });
 
 export const storeBackfill = eventType('store/backfill', {

@@ -137,6 +137,39 @@ describe('Xero through the app', () => {
     expect(numbers.filter((n) => n === `BC-${first}`)).toHaveLength(1);
   });
 
+  it('two stores posting to one organisation share its limits: every post runs in the tenant-keyed function and Xero never answers 429', async () => {
+    const org = world.xero!.createTenant({ name: 'Shared Books', currency: 'USD' });
+    const stores = [];
+    for (const prefix of ['A-', 'B-']) {
+      const { hash, accessToken } = await world.installedStore();
+      await createSettingsRepo({ db: world.database.db }).save(
+        hash as StoreHash,
+        { ...XERO_TEST_SETTINGS, document: { numberPrefix: prefix } },
+        { expectedVersion: 0 },
+      );
+      expect((await connectThroughConsent(await sessionFor(hash), [org.tenantId])).status).toBe(200);
+      stores.push({ hash, accessToken, prefix });
+    }
+    // Orders arrive at once on both stores (five to seven Xero calls each: within one minute's 60).
+    const placed = await Promise.all(
+      stores.flatMap((s) => Array.from({ length: 3 }, async () => ({ ...s, orderId: await placeOrder(s.hash, s.accessToken) }))),
+    );
+    for (const p of placed) {
+      const record = await until(() => recordOf(p.hash, p.orderId), (r) => r?.state === 'posted', 60_000);
+      expect(record?.state, `order ${p.orderId} of ${p.hash}`).toBe('posted');
+    }
+    const tenant = `xero:${org.tenantId}`;
+    const postings = world.inngest!.runs().filter((r) => r.functionId.endsWith('-post-to-xero') && r.event.data.tenant === tenant);
+    for (const p of placed) {
+      expect(postings.some((r) => r.event.data.storeHash === p.hash && r.event.data.orderId === p.orderId && r.status === 'Completed')).toBe(true);
+    }
+    const stats = world.xero!.limiter.statsFor(org.tenantId);
+    expect(stats.rejected).toEqual({ minute: 0, day: 0, concurrent: 0, appminute: 0 });
+    expect(stats.maxConcurrent).toBeLessThanOrEqual(5);
+    const numbers = [...world.xero!.tenants.get(org.tenantId)!.documents.values()].filter((d) => d.Type === 'ACCREC').map((d) => d.number);
+    for (const p of placed) expect(numbers.filter((n) => n === `${p.prefix}${p.orderId}`)).toHaveLength(1);
+  }, 120_000);
+
   it('asks which organisation when the consent covered several, and accepts only one of those', async () => {
     const { hash } = await world.installedStore();
     // Imported here: the app's modules read the environment the world has just set up (INNGEST_DEV, XERO_*).

@@ -1,5 +1,5 @@
 export { createXeroProvider, numberCandidates, type XeroProvider, type XeroProviderDeps, type XeroChartDescription } from './provider';
-export { XERO_LIMITS, XERO_SCOPES, XERO_BATCH_SIZE, XERO_PRODUCTION_URLS, xeroUrls, type XeroUrls } from './config';
+export { XERO_LIMITS, XERO_MINUTE_MS, XERO_SCOPES, XERO_BATCH_SIZE, XERO_PRODUCTION_URLS, xeroUrls, type XeroUrls } from './config';
 export { createXeroPacer, type XeroPacer, type XeroPacerOptions } from './pacer';
 export type { XeroTokenPort } from './http';
 export type { BatchItem, BatchPaymentItem } from './batch';

@@ -41,6 +41,11 @@ export interface XeroProviderDeps {
   fetch?: typeof fetch;
   /** In-process pacing to Xero's limits (backfills); the job layer's throttle covers the rest. */
   pacer?: XeroPacer;
+  /**
+   * The organisation (name, base currency) as last read, shared by the instances built for one tenant, so each
+   * posting does not re-read it (one call of the 60 a minute). testConnection always reads it afresh.
+   */
+  organisationCache?: { get(): ConnectionInfo | null; set(value: ConnectionInfo): void };
   timeoutMs?: number;
   /** Status of new invoices (settings): AUTHORISED posts to the ledger, DRAFT leaves them for review. */
   invoiceStatus?: 'AUTHORISED' | 'DRAFT';
@@ -97,7 +102,7 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
   const retryDelayMs = deps.retryDelayMs ?? 500;
   const status = deps.invoiceStatus ?? 'AUTHORISED';
   let described: { at: number; value: XeroChartDescription } | null = null;
-  let organisation: ConnectionInfo | null = null;
+  let organisation: ConnectionInfo | null = deps.organisationCache?.get() ?? null;
   const directory = new ContactDirectory();
 
   async function get<T>(path: string, query: Record<string, string | undefined>, parse: (json: unknown) => T, what: string): Promise<Outcome<T>> {
@@ -113,6 +118,7 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     if (!r.ok) return r;
     if (!r.value) throw new Error('Xero answered /Organisation without an organisation');
     organisation = { organisationName: r.value.Name, baseCurrency: r.value.BaseCurrency };
+    deps.organisationCache?.set(organisation);
     return ok(organisation);
   }
 

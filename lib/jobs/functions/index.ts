@@ -1,4 +1,5 @@
 import { orderChangedFunction } from './order-changed';
+import { postToXeroFunction } from './post-remote';
 import { storeBackfillFunction } from './store-backfill';
 import { storeInstalledFunction } from './store-lifecycle';
 import { storeSweepFunction, sweepSchedulerFunction } from './store-sweep';
@@ -7,6 +8,7 @@ import { stockChangedInStoreFunction, stockPushFunction } from './stock';
 /** Every background function the app serves at /api/inngest. */
 export const functions = [
   orderChangedFunction,
+  postToXeroFunction,
   storeSweepFunction,
   sweepSchedulerFunction,
   storeBackfillFunction,

@@ -179,6 +179,27 @@ describe('order/changed', () => {
     expect(records.rows.get(order.id)).toMatchObject({ state: 'failed', message: 'Account 4000 is archived.', writtenStatusId: ON_ERROR });
   });
 
+  it('a store on a remote system hands plan and post to the tenant-keyed posting function, then writes the status back', async () => {
+    const { order, store, records, books } = world();
+    (context.current as { accountingTenant: string | null }).accountingTenant = 'xero:tenant-1';
+    const t = new InngestTestEngine({
+      function: orderChangedFunction,
+      events: event(order.id),
+      steps: [{ id: 'post-to-accounting', handler: () => ({ result: 'posted', number: 'INV-0042' }) }],
+    });
+    const { result, ctx } = await t.execute();
+    expect(result).toMatchObject({ orderId: order.id, result: 'posted', number: 'INV-0042' });
+    // Nothing was planned or posted in this run: the posting function (its own throttle) did it.
+    expect(stepIds(ctx)).toEqual(['load-order', 'write-back-status']);
+    const invoked = (ctx.step.invoke as unknown as { mock: { calls: unknown[][] } }).mock.calls[0]!;
+    expect(invoked[0]).toBe('post-to-accounting');
+    expect(invoked[1]).toMatchObject({ data: { storeHash: STORE, orderId: order.id, tenant: 'xero:tenant-1', trigger: 'webhook', order: { id: order.id } } });
+    expect((invoked[1] as { function: { id: () => string } }).function.id()).toMatch(/post-to-xero$/);
+    expect(books.posted).toEqual([]);
+    expect(store.calls.at(-1)).toBe(`PUT /v2/orders/${order.id} status ${IMPORTED}`);
+    expect(records.rows.get(order.id)).toMatchObject({ writtenStatusId: IMPORTED });
+  });
+
   it('an order that no longer exists is recorded and skipped', async () => {
     const { order, store } = world();
     store.failGetOrder({ kind: 'NotFound', message: 'gone' });

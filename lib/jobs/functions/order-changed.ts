@@ -1,23 +1,16 @@
 import type { StoreHash } from '@/lib/ids';
-import {
-  closeOrderDocument,
-  isOwnStatusEcho,
-  loadOrder,
-  planOrder,
-  postOrderDocument,
-  recordDecision,
-  snapshotOf,
-  writeBackStatus,
-  type PlanOutcome,
-} from '@/lib/sync/pipeline';
+import { isOwnStatusEcho, loadOrder, snapshotOf, writeBackStatus } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
 import { storeContext } from '../context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
+import { planAndAct, type Acted } from './accounting-steps';
+import { postToXeroFunction } from './post-remote';
 import { translateFailures } from './retry';
 
 /**
  * One run per order change: load-order → plan → post-document (or close-document / record-decision) →
- * write-back-status. Rules live in lib/sync/pipeline.ts; this file only orders the steps.
+ * write-back-status. For a remote accounting system plan and post run in its posting function (invoked), behind
+ * the tenant's throttle. Rules live in lib/sync/pipeline.ts; this file only orders the steps.
  */
 export const orderChangedFunction = inngest.createFunction(
   {
@@ -61,7 +54,10 @@ export const orderChangedFunction = inngest.createFunction(
     }
 
     const loaded = await step.run('load-order', () =>
-      translateFailures(async () => loadOrder((await storeContext(store)).pipeline, orderId)),
+      translateFailures(async () => {
+        const ctx = await storeContext(store);
+        return { ...(await loadOrder(ctx.pipeline, orderId)), tenant: ctx.accountingTenant ?? null };
+      }),
     );
     if (!loaded.found) {
       await step.run('record-missing', async () => {
@@ -72,56 +68,29 @@ export const orderChangedFunction = inngest.createFunction(
     }
     const order = loaded.order;
 
-    const plan = await step.run('plan', () =>
+    // A remote system's calls all pass its tenant-keyed throttle and concurrency (post-remote.ts); the ledger's
+    // run here, in this run.
+    const acted: Acted = loaded.tenant
+      ? ((await step.invoke('post-to-accounting', {
+          function: postToXeroFunction,
+          data: { storeHash, orderId, tenant: loaded.tenant, trigger, order: order as unknown as Record<string, unknown> },
+        })) as Acted)
+      : await planAndAct(step, { storeHash: store, order, trigger });
+
+    if (acted.result === 'skipped') return { orderId, result: 'skipped', reason: acted.reason };
+    if ('closing' in acted) return { orderId, result: acted.result };
+
+    const imported = acted.result === 'posted';
+    const stockOn = await step.run('write-back-status', () =>
       translateFailures(async () => {
-        const { pipeline, records } = await storeContext(store);
-        const planned = await planOrder(pipeline, order, trigger);
-        if (planned.action !== 'skip' || planned.reason !== 'already_posted_unchanged') {
-          await records.addEvent(store, orderId, 'planned', planned.message, { action: planned.action, reason: planned.reason, trigger });
-        }
-        return planned;
+        const { pipeline, settings } = await storeContext(store);
+        await writeBackStatus(pipeline, { orderId, currentStatusId: order.status_id, outcome: imported ? 'imported' : 'error' });
+        // The posting moved stock in the books: the new levels go out when stock sync is on.
+        return imported && settings.stock.enabled;
       }),
     );
-
-    if (plan.action === 'skip' || plan.action === 'hold') {
-      await step.run('record-decision', async () => recordDecision((await storeContext(store)).pipeline, order, plan));
-      if (plan.action === 'skip') return { orderId, result: 'skipped', reason: plan.reason };
-      await step.run('write-back-status', () =>
-        translateFailures(async () =>
-          writeBackStatus((await storeContext(store)).pipeline, { orderId, currentStatusId: order.status_id, outcome: 'error' }),
-        ),
-      );
-      return { orderId, result: 'held', reason: plan.reason };
-    }
-
-    if (plan.action === 'void' || plan.action === 'credit') {
-      const closed = await step.run('close-document', () =>
-        translateFailures(async () => closeOrderDocument((await storeContext(store)).pipeline, { orderId, plan })),
-      );
-      return { orderId, result: closed.ok ? plan.action : 'failed' };
-    }
-
-    if (!('contentHash' in plan)) throw new Error(`unexpected plan ${plan.action}`);
-    const toPost = plan as Extract<PlanOutcome, { action: 'create' | 'update' }>;
-    const posted = await step.run('post-document', () =>
-      translateFailures(async () => postOrderDocument((await storeContext(store)).pipeline, { order, plan: toPost })),
-    );
-    await step.run('write-back-status', () =>
-      translateFailures(async () =>
-        writeBackStatus((await storeContext(store)).pipeline, {
-          orderId,
-          currentStatusId: order.status_id,
-          outcome: posted.ok ? 'imported' : 'error',
-        }),
-      ),
-    );
-    if (posted.ok) {
-      // The posting moved stock in the books: push the new levels (a no-op when stock sync is off).
-      const stockOn = await step.run('stock-sync-enabled', async () => (await storeContext(store)).settings.stock.enabled);
-      if (stockOn) await step.sendEvent('push-stock', stockPush.create({ storeHash: store, reason: 'order_posted' }));
-    }
-    return posted.ok
-      ? { orderId, result: 'posted', number: posted.number, snapshot: snapshotOf(order).total }
-      : { orderId, result: 'failed', reason: posted.reason };
+    if (stockOn) await step.sendEvent('push-stock', stockPush.create({ storeHash: store, reason: 'order_posted' }));
+    if (acted.result === 'posted') return { orderId, result: 'posted', number: acted.number, snapshot: snapshotOf(order).total };
+    return { orderId, result: acted.result, reason: acted.reason };
   },
 );

@@ -174,5 +174,5 @@ export function fakeStoreContext(input: { store: ReturnType<typeof scriptedStore
     settings: input.settings,
     storeCurrency: 'USD',
   };
-  return { pipeline, records: input.records.port, providerId: 'ledger', settings: input.settings, provider: input.provider };
+  return { pipeline, records: input.records.port, providerId: 'ledger', settings: input.settings, provider: input.provider, accountingTenant: null };
 }

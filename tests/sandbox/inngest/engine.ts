@@ -86,7 +86,7 @@ const RETRY_MAX_MS = 60 * 60_000;
 const DEDUPE_WINDOW_MS = 24 * 60 * 60_000;
 const CALL_TIMEOUT_MS = 5 * 60_000;
 const MAX_FINISHED_RUNS = 50_000;
-const UNSUPPORTED_FLOW_CONTROL = ['throttle', 'rateLimit', 'debounce', 'batchEvents', 'priority', 'singleton', 'timeouts'];
+const UNSUPPORTED_FLOW_CONTROL = ['rateLimit', 'debounce', 'batchEvents', 'priority', 'singleton', 'timeouts'];
 
 export function createEngine(options: EngineOptions) {
   const { timeScale, log } = options;
@@ -98,6 +98,8 @@ export function createEngine(options: EngineOptions) {
   const seenEventIds = new Map<string, number>();
   const idempotencyKeys = new Map<string, number>();
   const slots = new Map<string, { active: number; queue: (() => void)[] }>();
+  /** Throttle state per function and key: GCRA's theoretical arrival time and the FIFO of waiting runs. */
+  const throttles = new Map<string, { tat: number; queue: Promise<void> }>();
   const crons = new Map<string, (() => void)[]>();
   const timers = new Set<NodeJS.Timeout>();
   let idleWaiters: (() => void)[] = [];
@@ -172,6 +174,7 @@ export function createEngine(options: EngineOptions) {
       ...config.triggers.map((t) => ('expression' in t ? t.expression : null)),
       ...(config.cancel ?? []).map((c) => c.if),
       ...concurrencyOptions(config).map((c) => c.key),
+      config.throttle?.key,
       config.idempotency,
     ];
     for (const src of sources) {
@@ -344,11 +347,38 @@ export function createEngine(options: EngineOptions) {
     runs.set(run.summary.runId, run);
     active.add(run);
     log(`run ${run.summary.runId} ${fn.id} started by ${event.name}`);
-    void drive(run).catch((err: unknown) => finish(run, 'Failed', { error: toSerializedError(err) }));
+    void throttled(run)
+      .then(() => drive(run))
+      .catch((err: unknown) => finish(run, 'Failed', { error: toSerializedError(err) }));
     return run;
   }
 
   const running = (run: Run) => run.summary.status === 'Running';
+
+  /**
+   * Throttle as Inngest applies it: a generic cell rate algorithm per function and key. Runs start at most one per
+   * `period / limit`, with `limit + burst` allowed at once from rest; the rest wait in FIFO order (none dropped).
+   * https://www.inngest.com/docs/guides/throttling
+   */
+  function throttled(run: Run): Promise<void> {
+    const throttle = run.fn.config.throttle;
+    if (!throttle) return Promise.resolve();
+    const id = `${run.fn.id}:${throttle.key ? keyOf(throttle.key, run.summary.event) : ''}`;
+    const interval = (delayUntil(throttle.period) * timeScale) / throttle.limit;
+    const tolerance = interval * (throttle.limit + (throttle.burst ?? 0) - 1);
+    const state = throttles.get(id) ?? { tat: 0, queue: Promise.resolve() };
+    throttles.set(id, state);
+    const turn = state.queue.then(async () => {
+      const now = Date.now();
+      const waitMs = Math.max(state.tat, now) - tolerance - now;
+      if (waitMs > 0 && running(run)) {
+        await blockedOn(run, 'Throttle', new Promise<void>((resolve) => later(waitMs, resolve)));
+      }
+      if (running(run)) state.tat = Math.max(state.tat, Date.now()) + interval;
+    });
+    state.queue = turn;
+    return turn;
+  }
 
   /** The discovery loop: call with stepId=step until the SDK answers 200 (SDK_SPEC 5). */
   async function drive(run: Run): Promise<void> {

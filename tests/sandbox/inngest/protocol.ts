@@ -31,6 +31,9 @@ export const functionConfigSchema = z.looseObject({
   ),
   concurrency: z.union([z.number().int().min(0), concurrencyOptionSchema, z.array(concurrencyOptionSchema)]).nullish(),
   idempotency: z.string().nullish(),
+  throttle: z
+    .object({ limit: z.number().int().min(1), period: z.string().min(1), key: z.string().nullish(), burst: z.number().int().min(0).nullish() })
+    .nullish(),
   cancel: z
     .array(z.object({ event: z.string().min(1), if: z.string().nullish(), timeout: z.string().nullish() }))
     .nullish(),

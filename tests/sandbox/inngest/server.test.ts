@@ -530,7 +530,7 @@ describe('flow control and scheduling', () => {
   it('warns about flow control it ignores, and the SDK never needs a checkpoint endpoint', async () => {
     const { standIn, client, logs } = await setup((c) => [
       c.createFunction(
-        { id: 'throttled', triggers: [{ event: 'x/t' }], throttle: { limit: 1, period: '1s' } },
+        { id: 'limited', triggers: [{ event: 'x/t' }], rateLimit: { limit: 1, period: '1s' } },
         async ({ step }) => {
           const a = await step.run('one', () => 1);
           const b = await step.run('two', () => 2);
@@ -540,9 +540,43 @@ describe('flow control and scheduling', () => {
     ]);
     await client.send({ name: 'x/t', data: {} });
     await standIn.waitForIdle(5000);
-    expect(onlyRun(standIn, 'throttled').output).toBe(3);
-    expect(logs.some((l) => l.includes('standin-test-throttled sets throttle'))).toBe(true);
+    expect(onlyRun(standIn, 'limited').output).toBe(3);
+    expect(logs.some((l) => l.includes('standin-test-limited sets rateLimit'))).toBe(true);
     expect(logs.filter((l) => l.startsWith('not implemented'))).toEqual([]);
+  });
+
+  it('throttles run starts per key: limit + burst at once, then one per period / limit, none dropped', async () => {
+    const started: Array<{ key: string; at: number }> = [];
+    const { standIn, client } = await setup(
+      (c) => [
+        c.createFunction(
+          { id: 'throttled', triggers: [{ event: 'x/t' }], throttle: { limit: 2, period: '1s', burst: 1, key: 'event.data.tenant' } },
+          async ({ event, step }) => {
+            await step.run('start', () => {
+              started.push({ key: String(event.data.tenant), at: Date.now() });
+            });
+            return event.data.n;
+          },
+        ),
+      ],
+      0.2, // the 1 s period lasts 200 ms: one run per 100 ms per tenant
+    );
+    const t0 = Date.now();
+    await client.send([
+      ...Array.from({ length: 6 }, (_, n) => ({ name: 'x/t', data: { tenant: 'a', n } })),
+      { name: 'x/t', data: { tenant: 'b', n: 100 } },
+    ]);
+    await standIn.waitForIdle(10_000);
+    const a = started.filter((s) => s.key === 'a').map((s) => s.at - t0);
+    const b = started.filter((s) => s.key === 'b').map((s) => s.at - t0);
+    expect(a).toHaveLength(6);
+    // Three (limit 2 + burst 1) start at once; the other three are spaced 100 ms apart, FIFO.
+    expect(a[3]!).toBeGreaterThanOrEqual(90);
+    expect(a[5]! - a[3]!).toBeGreaterThanOrEqual(180);
+    expect(a[2]!).toBeLessThan(90);
+    // Another key has its own allowance.
+    expect(b[0]!).toBeLessThan(90);
+    expect(runsOf(standIn, 'throttled').map((r) => r.output).sort((x, y) => Number(x) - Number(y))).toEqual([0, 1, 2, 3, 4, 5, 100]);
   });
 });
 

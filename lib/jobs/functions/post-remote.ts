@@ -1,0 +1,34 @@
+import type { ProviderLimits } from '@/lib/accounting/provider';
+import { providers } from '@/lib/accounting/registry';
+import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
+import type { StoreHash } from '@/lib/ids';
+import { inngest } from '../client';
+import { storeUninstalled, xeroPosting } from '../events';
+import { planAndAct } from './accounting-steps';
+
+/**
+ * Inngest flow control from a provider's declared limits, keyed by the accounting tenant (`event.data.tenant`):
+ * runs start at most `callsPerMinute` a minute (each run makes at least one call), and at most `concurrency` run
+ * at once across every store posting to that tenant (`scope: "env"`). Throttle is per function, so each remote
+ * provider has a posting function of its own. Within a run the provider's pacer and the system's own headers keep
+ * the calls within the minute and day limits; a 429 becomes RetryAfterError with the system's wait.
+ */
+export function tenantFlowControl(limits: ProviderLimits) {
+  return {
+    concurrency: { scope: 'env' as const, key: '"tenant-" + event.data.tenant', limit: limits.concurrency },
+    ...(limits.callsPerMinute === null ? {} : { throttle: { limit: limits.callsPerMinute, period: '1m' as const, key: 'event.data.tenant' } }),
+  };
+}
+
+/** Plans and posts one order change to Xero; invoked by `order-changed` for stores connected to Xero. */
+export const postToXeroFunction = inngest.createFunction(
+  {
+    id: 'post-to-xero',
+    triggers: [xeroPosting],
+    ...tenantFlowControl(providers.xero.limits),
+    retries: 5,
+    cancelOn: [{ event: storeUninstalled, match: 'data.storeHash' }],
+  },
+  async ({ event, step }) =>
+    planAndAct(step, { storeHash: event.data.storeHash as StoreHash, order: event.data.order as unknown as BcOrder, trigger: event.data.trigger }),
+);
