@@ -135,6 +135,19 @@ export interface AccountingProvider {
   voidDocument(document: PostedDocumentRef, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>>;
   postCreditNote(input: CreditNoteInput, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
   stockLevels(skus: readonly string[], locationIds?: readonly number[]): Promise<Outcome<StockLevel[]>>;
+
+  // ---- many orders at once (backfills); optional: the pipeline falls back to one call per order ----
+  /**
+   * Before planning a page of orders: reads in a few calls what the plans will look up one by one (items by SKU,
+   * customers), so findItemsBySku and findCustomer answer from it. Remote systems with a minute limit need it.
+   */
+  prefetch?(input: { skus: readonly string[] }): Promise<Outcome<void>>;
+  /** Up to `limits.batchSize` documents a request; results in the order given, each as postDocument's. */
+  postDocuments?(items: readonly { document: SalesDocument; idempotencyKey: string }[]): Promise<Array<Outcome<PostedDocument>>>;
+  /** Payments of posted documents, batched likewise; results in the order given. */
+  recordPayments?(
+    items: readonly { document: PostedDocumentRef; payment: DocumentPayment; idempotencyKey: string }[],
+  ): Promise<Array<Outcome<{ remoteId: string; created: boolean; skipped?: string }>>>;
 }
 
 /** How the registry builds a provider for one store: dependencies in one object. */

@@ -6,13 +6,13 @@
  */
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import type { BcOrder, BcOrderTax } from '@/lib/bigcommerce/schemas/orders';
-import type { AccountingProvider, ProviderFailure, RemoteCustomer } from '@/lib/accounting/provider';
+import type { AccountingProvider, PostedDocumentRef, ProviderFailure, RemoteCustomer } from '@/lib/accounting/provider';
 import { PermanentFailure, TransientFailure, type Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import { buildSalesDocument, orderSkus } from './build-sales-document';
 import { documentContentHash } from './content-hash';
 import { idempotencyKey, planSync, type SyncPlan, type SyncRecordView, type SyncTrigger } from './plan-sync';
-import type { SalesDocument } from './sales-document';
+import type { DocumentPayment, SalesDocument } from './sales-document';
 import { requiredOrderData, type SyncSettings } from './settings';
 
 // ---- ports ----
@@ -397,23 +397,31 @@ export async function processLoadedOrder(
   options: { trigger: SyncTrigger; writeBack: boolean },
 ): Promise<{ result: OrderResult; message: string }> {
   const plan = await planOrder(deps, order, options.trigger);
-  let result: OrderResult;
-  let message = plan.message;
+  const acted = await actOn(deps, order, plan);
+  if (options.writeBack) await writeBackAfter(deps, order, plan, acted.result);
+  return acted;
+}
+
+/** Post, close or record what the plan says, one order at a time. */
+async function actOn(deps: PipelineDeps, order: BcOrder, plan: PlanOutcome): Promise<{ result: OrderResult; message: string }> {
   if (plan.action === 'skip' || plan.action === 'hold') {
     await recordDecision(deps, order, plan);
-    result = plan.action === 'skip' ? 'skipped' : 'held';
-  } else if ('contentHash' in plan) {
-    const posted = await postOrderDocument(deps, { order, plan });
-    result = posted.ok ? 'posted' : 'failed';
-    if (!posted.ok) message = posted.message;
-  } else {
-    const closed = await closeOrderDocument(deps, { orderId: order.id, plan });
-    result = closed.ok ? (plan.action === 'void' ? 'voided' : 'credited') : 'failed';
-    if (!closed.ok) message = closed.message;
+    return { result: plan.action === 'skip' ? 'skipped' : 'held', message: plan.message };
   }
-  if (options.writeBack && (result === 'posted' || result === 'held' || result === 'failed')) {
+  if ('contentHash' in plan) {
+    const posted = await postOrderDocument(deps, { order, plan });
+    return posted.ok ? { result: 'posted', message: plan.message } : { result: 'failed', message: posted.message };
+  }
+  const closed = await closeOrderDocument(deps, { orderId: order.id, plan });
+  if (!closed.ok) return { result: 'failed', message: closed.message };
+  return { result: plan.action === 'void' ? 'voided' : 'credited', message: plan.message };
+}
+
+/** The status write after a backfilled order was processed. */
+async function writeBackAfter(deps: PipelineDeps, order: BcOrder, plan: PlanOutcome, result: OrderResult): Promise<void> {
+  if (result === 'posted' || result === 'held' || result === 'failed') {
     await writeBackStatus(deps, { orderId: order.id, currentStatusId: order.status_id, outcome: result === 'posted' ? 'imported' : 'error' });
-  } else if (options.writeBack && plan.action === 'skip' && plan.reason === 'already_posted_unchanged') {
+  } else if (plan.action === 'skip' && plan.reason === 'already_posted_unchanged') {
     // Posted, but its status never written: a backfill page that ran again after a crash between the post and the
     // write-back. Only while the order still sits in an import status (never overwrite the merchant's own change).
     const record = await deps.records.get(keyOf(deps, order.id));
@@ -421,5 +429,136 @@ export async function processLoadedOrder(
       await writeBackStatus(deps, { orderId: order.id, currentStatusId: order.status_id, outcome: 'imported' });
     }
   }
-  return { result, message };
+}
+
+/** Runs `task` over `items`, `workers` at once, results in the order of `items`. */
+async function inPool<T, R>(items: readonly T[], workers: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(Math.max(1, workers), items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i]!);
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * Many loaded orders at once (a backfill page). Where the provider takes documents in batches (Xero: 50 invoices
+ * a request), what the plans look up is read first in a few calls (prefetch), every order is planned, the new
+ * documents go out in batches and their payments likewise; decisions, voids, credits and replacements go one by
+ * one. Otherwise each order runs processLoadedOrder, `workers` at once. Results in the order given.
+ */
+export async function processLoadedOrders(
+  deps: PipelineDeps,
+  orders: readonly BcOrder[],
+  options: { trigger: SyncTrigger; writeBack: boolean; workers: number },
+): Promise<Array<{ result: OrderResult; message: string }>> {
+  const { provider } = deps;
+  if (!provider.postDocuments || provider.limits.batchSize <= 1) {
+    return inPool(orders, options.workers, (order) => processLoadedOrder(deps, order, options));
+  }
+  if (provider.prefetch) {
+    const read = await provider.prefetch({ skus: orders.flatMap((o) => orderSkus(o)) });
+    // A refusal here (e.g. a revoked grant) is left to the plans, which meet it again and record it per order.
+    if (!read.ok && (read.error.kind === 'rate_limited' || read.error.kind === 'unavailable')) providerProblem(read.error, 'Reading items and contacts');
+  }
+  const plans = await inPool(orders, options.workers, (order) => planOrder(deps, order, options.trigger));
+  const results: Array<{ result: OrderResult; message: string }> = new Array(orders.length);
+  const creates: Array<{ index: number; order: BcOrder; plan: Extract<PlanOutcome, { action: 'create' | 'update' }> }> = [];
+  const singles: number[] = [];
+  plans.forEach((plan, index) => {
+    // A replacement voids the previous version first: those go one by one.
+    if (plan.action === 'create' && 'contentHash' in plan) creates.push({ index, order: orders[index]!, plan });
+    else singles.push(index);
+  });
+  const posted = await postOrderDocuments(deps, creates);
+  creates.forEach((c, i) => {
+    const outcome = posted[i]!;
+    results[c.index] = outcome.ok ? { result: 'posted', message: c.plan.message } : { result: 'failed', message: outcome.message };
+  });
+  await inPool(singles, options.workers, async (index) => {
+    results[index] = await actOn(deps, orders[index]!, plans[index]!);
+  });
+  if (options.writeBack) {
+    await inPool(orders.map((order, index) => ({ order, index })), options.workers, ({ order, index }) =>
+      writeBackAfter(deps, order, plans[index]!, results[index]!.result),
+    );
+  }
+  return results;
+}
+
+/**
+ * New documents in batches: every sync record is marked pending with its idempotency key first, then the
+ * provider posts them `batchSize` a request and reports each one; payments follow, batched likewise. Each order
+ * ends posted or failed exactly as postOrderDocument would leave it, so a retry of the page repeats nothing.
+ */
+export async function postOrderDocuments(
+  deps: PipelineDeps,
+  items: ReadonlyArray<{ order: BcOrder; plan: Extract<PlanOutcome, { action: 'create' | 'update' }> }>,
+): Promise<PostOutcome[]> {
+  const { provider } = deps;
+  if (items.some((i) => i.plan.action !== 'create')) throw new Error('postOrderDocuments takes new documents only (a replacement voids first)');
+  if (!provider.postDocuments || items.length === 0) return Promise.all(items.map((item) => postOrderDocument(deps, item)));
+  const keys = items.map(({ order, plan }) => idempotencyKey(deps.storeHash, order.id, 'document', plan.version));
+  await inPool(items.map((item, i) => ({ item, key: keys[i]! })), 8, ({ item, key }) =>
+    deps.records.markPending(keyOf(deps, item.order.id), { idempotencyKey: key, reason: item.plan.reason, message: item.plan.message }, snapshotOf(item.order)),
+  );
+  const posted = await provider.postDocuments(items.map(({ plan }, i) => ({ document: plan.document, idempotencyKey: keys[i]! })));
+
+  const payments: Array<{ index: number; document: PostedDocumentRef; payment: DocumentPayment; idempotencyKey: string }> = [];
+  items.forEach(({ order, plan }, index) => {
+    const outcome = posted[index]!;
+    if (!outcome.ok || plan.document.kind === 'sales_receipt') return; // a sales receipt carries its payment
+    plan.document.payments.forEach((payment, n) => {
+      const document = { remoteId: outcome.value.remoteId, number: outcome.value.number };
+      payments.push({ index, document, payment, idempotencyKey: idempotencyKey(deps.storeHash, order.id, 'payment', plan.version * 100 + n) });
+    });
+  });
+  const paid = payments.length === 0 ? [] : provider.recordPayments
+    ? await provider.recordPayments(payments)
+    : await Promise.all(payments.map((p) => provider.recordPayment(p.document, p.payment, p.idempotencyKey)));
+  const paymentFailure = new Map<number, ProviderFailure>();
+  payments.forEach((p, i) => {
+    const outcome = paid[i]!;
+    if (!outcome.ok && !paymentFailure.has(p.index)) paymentFailure.set(p.index, outcome.error);
+  });
+
+  const transient: ProviderFailure[] = [];
+  const outcomes = await inPool(items.map((item, index) => ({ item, index })), 8, async ({ item: { order, plan }, index }): Promise<PostOutcome> => {
+    const key = keyOf(deps, order.id);
+    const outcome = posted[index]!;
+    const failure = !outcome.ok ? outcome.error : paymentFailure.get(index);
+    if (failure && (failure.kind === 'rate_limited' || failure.kind === 'unavailable')) {
+      // Left pending with its key: the caller's retry posts it (or finds it) once the system answers again.
+      transient.push(failure);
+      return { ok: false, reason: failure.kind, message: failure.message };
+    }
+    if (!outcome.ok) return failPost(deps, key, snapshotOf(order), providerProblem(outcome.error, 'Posting the document'));
+    if (failure) return failPost(deps, key, snapshotOf(order), providerProblem(failure, 'Recording the payment'));
+    await deps.records.markPosted(key, {
+      remoteId: outcome.value.remoteId,
+      remoteNumber: outcome.value.number,
+      contentHash: plan.contentHash,
+      document: plan.document as unknown as Record<string, unknown>,
+      message: `Posted to ${provider.displayName} as ${outcome.value.number}.`,
+      documentVersion: plan.version,
+    });
+    await deps.records.addEvent(deps.storeHash, order.id, 'posted', `Posted as document ${outcome.value.number}.`, {
+      remoteId: outcome.value.remoteId,
+      version: plan.version,
+      created: outcome.value.created,
+      total: plan.document.totals.total,
+      batched: true,
+    });
+    return { ok: true, remoteId: outcome.value.remoteId, number: outcome.value.number, created: outcome.value.created };
+  });
+  // What was posted or refused is recorded; an outage or rate limit on any element makes the whole call retry
+  // (its posted orders are then recognised as posted, the rest sent again under the same keys).
+  const wait = transient.reduce<ProviderFailure | null>((a, b) => (!a || ((b as { retryAfterMs?: number }).retryAfterMs ?? 0) > ((a as { retryAfterMs?: number }).retryAfterMs ?? 0) ? b : a), null);
+  if (wait) providerProblem(wait, `${transient.length} of ${items.length} documents`);
+  return outcomes;
 }

@@ -114,13 +114,24 @@ export class ContactDirectory {
   readonly byNumber = new Map<string, XeroContact>();
   readonly byEmail = new Map<string, XeroContact>();
   readonly byName = new Map<string, XeroContact>();
+  /** Every contact with an email, as a lookup by EmailAddress would list them. */
+  private readonly allByEmail = new Map<string, XeroContact[]>();
   loaded = false;
 
   add(c: XeroContact): void {
     if (!c.ContactID || c.ContactStatus === 'ARCHIVED') return;
     if (c.ContactNumber) this.byNumber.set(c.ContactNumber, c);
-    if (c.EmailAddress && !this.byEmail.has(c.EmailAddress.toLowerCase())) this.byEmail.set(c.EmailAddress.toLowerCase(), c);
+    if (c.EmailAddress) {
+      const email = c.EmailAddress.toLowerCase();
+      if (!this.byEmail.has(email)) this.byEmail.set(email, c);
+      const same = (this.allByEmail.get(email) ?? []).filter((x) => x.ContactID !== c.ContactID);
+      this.allByEmail.set(email, [...same, c]);
+    }
     if (c.Name) this.byName.set(c.Name.toLowerCase(), c);
+  }
+
+  withEmail(email: string): XeroContact[] {
+    return this.allByEmail.get(email.toLowerCase()) ?? [];
   }
 
   async load(deps: ContactDeps): Promise<Outcome<void>> {

@@ -152,7 +152,34 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     return ok(value);
   }
 
+  // Filled by prefetch() for a page of orders: SKU → item, or null when Xero has no item with that code.
+  const prefetchedItems = new Map<string, XeroItem | null>();
+
+  /** A backfill page: its SKUs' items in a call per 25, and the whole contact list (1,000 a call), read once. */
+  async function prefetch(input: { skus: readonly string[] }): Promise<Outcome<void>> {
+    const wanted = [...new Set(input.skus)].filter((sku) => !prefetchedItems.has(sku));
+    const items = await itemsByCode(wanted);
+    if (!items.ok) return items;
+    for (const sku of wanted) prefetchedItems.set(sku, null);
+    for (const item of items.value) prefetchedItems.set(item.Code, item);
+    if (!directory.loaded) {
+      const loaded = await directory.load(contactDeps);
+      if (!loaded.ok) return loaded;
+    }
+    return ok(undefined);
+  }
+
   async function findCustomer(query: CustomerQuery): Promise<Outcome<RemoteCustomer[]>> {
+    if (directory.loaded && !query.remoteId) {
+      // After prefetch(): the directory answers as the two lookups below would (active contacts only).
+      const found = new Map<string, RemoteCustomer>();
+      const linked = query.bcCustomerId ? directory.byNumber.get(`${prefix}${query.bcCustomerId}`) : undefined;
+      if (linked?.ContactID) found.set(linked.ContactID, toRemoteCustomer(linked, prefix));
+      for (const c of query.email ? directory.withEmail(query.email) : []) {
+        if (c.ContactID && !found.has(c.ContactID)) found.set(c.ContactID, toRemoteCustomer(c, prefix));
+      }
+      return ok([...found.values()]);
+    }
     const found = new Map<string, RemoteCustomer>();
     if (query.remoteId) {
       const c = await contactById(contactDeps, query.remoteId);
@@ -191,8 +218,12 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
   }
 
   async function findItemsBySku(skus: readonly string[]): Promise<Outcome<RemoteItem[]>> {
+    const toRemoteItem = (i: XeroItem): RemoteItem => ({ id: i.ItemID, sku: i.Code, name: i.Name ?? i.Code });
+    if (skus.length > 0 && skus.every((sku) => prefetchedItems.has(sku))) {
+      return ok(skus.flatMap((sku) => prefetchedItems.get(sku) ?? []).map(toRemoteItem));
+    }
     const r = await itemsByCode(skus);
-    return r.ok ? ok(r.value.map((i) => ({ id: i.ItemID, sku: i.Code, name: i.Name ?? i.Code }))) : r;
+    return r.ok ? ok(r.value.map(toRemoteItem)) : r;
   }
 
   async function stockLevels(skus: readonly string[], locationIds?: readonly number[]): Promise<Outcome<StockLevel[]>> {
@@ -472,6 +503,7 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     findCustomer,
     upsertCustomer,
     findItemsBySku,
+    prefetch,
     postDocument,
     recordPayment,
     voidDocument,

@@ -22,6 +22,7 @@ export const appRoutes: RouteTable = {
   '/api/health': () => import('@/app/api/health/route'),
   '/api/me': () => import('@/app/api/me/route'),
   '/api/audit': () => import('@/app/api/audit/route'),
+  '/api/admin/backfill': () => import('@/app/api/admin/backfill/route'),
   '/api/connections/:provider': () => import('@/app/api/connections/[provider]/route') as unknown as Promise<RouteModule>,
   '/api/connections/:provider/start': () =>
     import('@/app/api/connections/[provider]/start/route') as unknown as Promise<RouteModule>,
