@@ -137,7 +137,12 @@ export function registerAdminResources(
 
   router.add('GET', '/__sandbox/stores/:hash/webhook-deliveries', (ctx) => {
     const store = platform.store(ctx.params.hash!);
-    const hookIds = new Set(resources(store).hooks.map((h) => h.id));
-    sendJson(ctx.res, 200, { deliveries: deps.webhooks.deliveries.filter((d) => hookIds.has(d.hook_id)), hooks: resources(store).hooks });
+    const hooks = resources(store).hooks;
+    const hookIds = new Set(hooks.map((h) => h.id));
+    sendJson(ctx.res, 200, {
+      deliveries: deps.webhooks.deliveries.filter((d) => hookIds.has(d.hook_id)),
+      hooks,
+      domains: deps.webhooks.domains.report(new Set(hooks.map((h) => h.client_id))),
+    });
   });
 }

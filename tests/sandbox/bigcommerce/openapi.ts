@@ -147,10 +147,56 @@ export class SpecValidator {
     return this.run(this.validator(file, `/components/schemas/${escape(name)}`), body);
   }
 
+  /** specs/bigcommerce/webhook-callbacks/ holds a document for this scope (e.g. store/order/created). */
+  hasWebhookCallback(scope: string): boolean {
+    return existsSync(path.join(SPECS_DIR, webhookCallbackFile(scope)));
+  }
+
+  /**
+   * Validates a delivered webhook body against the scope's callback document. Those documents list a payload's
+   * fields without `required` or `additionalProperties`, so read literally they accept `{}`; BigCommerce's examples
+   * beside them (`data/<scope>.json`) carry exactly the listed fields. `closed` (the default) reads the document that
+   * way: every listed field required, no other field allowed, at every level.
+   */
+  validateWebhookCallback(scope: string, body: unknown, options: { closed?: boolean } = {}): string[] {
+    const closed = options.closed ?? true;
+    const key = `callback:${scope}:${closed}`;
+    let fn = this.cache.get(key);
+    if (!fn) {
+      const doc = parse(readFileSync(path.join(SPECS_DIR, webhookCallbackFile(scope)), 'utf8')) as { properties?: Record<string, Json> };
+      const schema = doc.properties?.[scope];
+      if (!schema) throw new Error(`${webhookCallbackFile(scope)} documents no payload named ${scope}`);
+      const converted = openApiToJsonSchema(schema);
+      fn = this.ajv.compile((closed ? closeObjects(converted) : converted) as object);
+      this.cache.set(key, fn);
+    }
+    return this.run(fn, body);
+  }
+
   private run(fn: ValidateFunction, body: unknown): string[] {
     if (fn(body)) return [];
     return (fn.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
   }
+}
+
+/** `store/order/created` → `webhook-callbacks/store_order_created.yml` (the upstream file naming). */
+export function webhookCallbackFile(scope: string): string {
+  return `webhook-callbacks/${scope.replace(/\//g, '_')}.yml`;
+}
+
+/** Every object schema that lists properties requires all of them and allows no others. */
+export function closeObjects(node: Json): Json {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (node === null || typeof node !== 'object') return node;
+  const out: { [k: string]: Json } = { ...node };
+  const props = node.properties;
+  if (props && typeof props === 'object' && !Array.isArray(props)) {
+    out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, closeObjects(v)]));
+    out.required = Object.keys(props);
+    out.additionalProperties = false;
+  }
+  if (node.items !== undefined) out.items = closeObjects(node.items);
+  return out;
 }
 
 function escape(segment: string): string {

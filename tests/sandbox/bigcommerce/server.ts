@@ -64,7 +64,7 @@ export function createBigCommerceSandbox(options: Omit<BigCommerceSandboxOptions
   registerStoreInfo(api);
   const orders = registerOrders(api);
   const v3 = registerV3(api, orders);
-  registerHooks(api);
+  registerHooks(api, webhooks);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';

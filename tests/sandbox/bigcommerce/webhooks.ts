@@ -1,7 +1,8 @@
-// Hooks CRUD (`/v3/hooks`, specs/bigcommerce/webhooks.v3.yml) and real HTTP deliveries: the spec payload,
-// the registered custom headers, the same `hash` on every redelivery, at-least-once with a configurable share of
-// duplicates, BigCommerce's retry schedule (divided by timeScale) and deactivation after the last retry.
-import { createHash } from 'node:crypto';
+// Hooks CRUD (`/v3/hooks`, `/v3/hooks/admin`, specs/bigcommerce/webhooks.v3.yml) and real HTTP deliveries: the
+// spec payload, the registered custom headers, a Standard Webhooks signature, the same `hash` on every redelivery,
+// at-least-once with a configurable share of duplicates, BigCommerce's retry schedule (divided by timeScale),
+// deactivation after the last retry, and the delivery-domain blocklist (webhook-domains.ts).
+import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { ApiContext, ApiGateway } from './api';
 import { ok } from './api';
@@ -10,6 +11,7 @@ import type { Platform } from './platform';
 import { type Hook, nextId, resources } from './resources/model';
 import { v3Error } from './resources/v3';
 import type { StoreState } from './state';
+import { DomainBlocklist } from './webhook-domains';
 
 /** Seconds between attempts after a failed delivery (PLATFORM-FACTS, BigCommerce webhooks docs). */
 export const RETRY_SCHEDULE_S = [60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400, 86400];
@@ -38,9 +40,11 @@ export class WebhookDispatcher {
   readonly deliveries: DeliveryRecord[] = [];
   private readonly faults = new Map<string, WebhookFaults>();
   private readonly reorderBuffers = new Map<string, Array<() => void>>();
+  readonly domains: DomainBlocklist;
   private closed = false;
 
   constructor(private readonly platform: Platform) {
+    this.domains = new DomainBlocklist(platform.clock);
     platform.onEvent.push((store, scope, data) => this.dispatch(store, scope, data));
     platform.onUninstall.push((store, clientId) => {
       const r = resources(store);
@@ -105,13 +109,26 @@ export class WebhookDispatcher {
   private async attempt(store: StoreState, hookId: number, payload: Record<string, unknown> & { hash: string; scope: string }, attempt: number): Promise<void> {
     const hook = resources(store).hooks.find((h) => h.id === hookId);
     if (!hook || !hook.is_active || this.closed) return;
+    if (this.domains.isBlocked(hook.client_id, hook.destination)) {
+      // Docs: events for a blocklisted domain go to the retry queue and are sent once their retry time has come
+      // and the block is over; a retry that comes due during a block waits for the next one. Nothing is sent now.
+      this.domains.deferred(hook.client_id, hook.destination);
+      this.retryLater(store, hook, payload, attempt);
+      return;
+    }
     let status: number | null = null;
     let error: string | undefined;
     try {
+      const body = JSON.stringify(payload);
       const res = await fetch(hook.destination, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'BigCommerce-Webhooks/sandbox', ...(hook.headers ?? {}) },
-        body: JSON.stringify(payload),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'BigCommerce-Webhooks/sandbox',
+          ...(hook.headers ?? {}),
+          ...this.signatureHeaders(store, hook.client_id, payload.hash, body),
+        },
+        body,
         signal: AbortSignal.timeout(10_000),
       });
       status = res.status;
@@ -121,7 +138,13 @@ export class WebhookDispatcher {
     }
     this.deliveries.push({ hook_id: hookId, scope: payload.scope, hash: payload.hash, attempt, status, at: this.platform.clock.now(), ...(error ? { error } : {}) });
     if (this.deliveries.length > 10_000) this.deliveries.splice(0, this.deliveries.length - 10_000);
-    if (status !== null && status >= 200 && status < 300) return;
+    const delivered = status !== null && status >= 200 && status < 300;
+    this.domains.record(hook.client_id, hook.destination, delivered, status !== null ? `HTTP ${status}` : error);
+    if (delivered) return;
+    this.retryLater(store, hook, payload, attempt);
+  }
+
+  private retryLater(store: StoreState, hook: Hook, payload: Record<string, unknown> & { hash: string; scope: string }, attempt: number): void {
     const delayS = RETRY_SCHEDULE_S[attempt];
     if (delayS === undefined) {
       hook.is_active = false;
@@ -129,7 +152,23 @@ export class WebhookDispatcher {
       this.platform.changed();
       return;
     }
-    this.later(this.platform.clock.scaled(delayS * 1000), () => void this.attempt(store, hookId, payload, attempt + 1));
+    this.later(this.platform.clock.scaled(delayS * 1000), () => void this.attempt(store, hook.id, payload, attempt + 1));
+  }
+
+  /**
+   * Standard Webhooks headers (https://www.standardwebhooks.com), which BigCommerce's docs tell receivers to verify
+   * with the app's client secret (integrations/webhooks/https-webhook-overview#webhook-signature): HMAC-SHA256 over
+   * `${id}.${timestamp}.${body}`. The id is the event's `hash`, so it stays the same on redeliveries as the standard
+   * requires. API-account hooks are signed with that account's client secret.
+   */
+  private signatureHeaders(store: StoreState, clientId: string, id: string, body: string): Record<string, string> {
+    const secret =
+      this.platform.apps.find((a) => a.clientId === clientId)?.clientSecret ??
+      resources(store).api_accounts.find((a) => a.client_id === clientId)?.client_secret;
+    if (secret === undefined) return {};
+    const timestamp = String(Math.floor(this.platform.clock.now() / 1000));
+    const signature = createHmac('sha256', secret).update(`${id}.${timestamp}.${body}`).digest('base64');
+    return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
   }
 }
 
@@ -162,7 +201,14 @@ const hookBody = z.object({
   events_history_enabled: z.boolean().optional(),
 });
 
-export function registerHooks(api: ApiGateway): void {
+/** Notification emails per client id (PUT /v3/hooks/admin), kept with the store so they persist with its state. */
+function adminEmails(store: StoreState): Record<string, string[]> {
+  const data = store.data as { webhook_admin_emails?: Record<string, string[]> };
+  data.webhook_admin_emails ??= {};
+  return data.webhook_admin_emails;
+}
+
+export function registerHooks(api: ApiGateway, dispatcher: WebhookDispatcher): void {
   const platform = api.platform;
   const mine = (ctx: ApiContext) => resources(ctx.store).hooks.filter((h) => h.client_id === ctx.token.client_id);
   const findHook = (ctx: ApiContext) => {
@@ -215,6 +261,30 @@ export function registerHooks(api: ApiGateway): void {
     r.hooks.push(hook);
     platform.changed();
     ok(ctx, { data: serializeHook(hook), meta: {} });
+  });
+
+  // Before `/v3/hooks/:webhook_id`, which would otherwise take `admin` for an id.
+  api.add('GET', '/v3/hooks/admin', 'none', 'read', (ctx) => {
+    const isActive = ctx.url.searchParams.get('is_active');
+    const list = mine(ctx).filter((h) => isActive === null || String(h.is_active) === isActive);
+    ok(ctx, {
+      data: {
+        emails: adminEmails(ctx.store)[ctx.token.client_id] ?? [],
+        hooks_list: list.map(serializeHook),
+        blocked_domains: dispatcher.domains.blockedDomains(ctx.token.client_id),
+      },
+      meta: { pagination: { total: list.length, count: list.length, per_page: Math.max(list.length, 1), current_page: 1, total_pages: 1, links: { current: '?page=1' } } },
+    });
+  });
+
+  api.add('PUT', '/v3/hooks/admin', 'none', 'modify', (ctx) => {
+    const parsed = z.object({ emails: z.array(z.email()) }).safeParse(parseJsonBody(ctx));
+    if (!parsed.success) {
+      throw v3Error(422, 'Input is invalid', Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'body', i.message])));
+    }
+    adminEmails(ctx.store)[ctx.token.client_id] = parsed.data.emails;
+    platform.changed();
+    ok(ctx, undefined, 204);
   });
 
   api.add('GET', '/v3/hooks/:webhook_id', 'none', 'read', (ctx) => {
