@@ -7,6 +7,7 @@ import { XERO_TEST_SETTINGS } from '@/lib/accounting/xero/testing';
 import { tenantChoicePage } from '@/lib/http/tenant-choice-page';
 import type { RunSummary } from '@/tests/sandbox/inngest/engine';
 import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { connectThroughConsent as connectWithConsent, sessionFor as sessionForStore } from './support/xero-connect';
 
 /**
  * Xero through the app: connect from a store session (consent in its own window, organisation chosen), orders
@@ -31,30 +32,8 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-async function sessionFor(hash: string): Promise<string> {
-  const load = await world.admin<{ url: string }>(`/__sandbox/stores/${hash}/load`, {});
-  const location = (await fetch(load.body.url, { redirect: 'manual' })).headers.get('location')!;
-  return decodeURIComponent(location.split('#session=')[1]!);
-}
-
-/** The merchant's consent window: Xero's consent page, organisation chosen, Allow; back to our callback. */
-async function connectThroughConsent(token: string, tenantIds: string[]): Promise<Response> {
-  const start = await fetch(`${world.app.url}/api/connections/xero/start`, { headers: { authorization: `Bearer ${token}` } });
-  expect(start.status).toBe(200);
-  const { url } = (await start.json()) as { url: string };
-  const page = await fetch(url);
-  const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const body = new URLSearchParams({ request, action: 'allow' });
-  for (const id of tenantIds) body.append('tenantId', id);
-  const consent = await fetch(`${world.sandbox.url}/xero/identity/connect/authorize/consent`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: body.toString(),
-  });
-  expect(consent.status).toBe(302);
-  return fetch(consent.headers.get('location')!);
-}
+const sessionFor = (hash: string) => sessionForStore(world, hash);
+const connectThroughConsent = (token: string, tenantIds: string[]) => connectWithConsent(world, token, tenantIds);
 
 async function placeOrder(hash: string, accessToken: string): Promise<number> {
   const response = await fetch(`${world.sandbox.url}/stores/${hash}/v2/orders`, {

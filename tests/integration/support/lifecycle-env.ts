@@ -31,12 +31,15 @@ export interface LifecycleWorld {
  */
 export const XERO_CLIENT = { clientId: 'lb-test-xero-client', clientSecret: 'lb-test-xero-secret' };
 
-export async function startLifecycleWorld(options: { jobs?: boolean; timeScale?: number; xero?: boolean } = {}): Promise<LifecycleWorld> {
+export async function startLifecycleWorld(
+  options: { jobs?: boolean; timeScale?: number; xero?: boolean; /** Xero's minutes and days last 1/N (benchmarks). */ xeroTimeScale?: number } = {},
+): Promise<LifecycleWorld> {
   const app = await startAppServer();
   const inngest = options.jobs ? await startInngestStandIn({ port: 0, timeScale: options.timeScale ?? 0.01 }) : null;
   const xero = options.xero
     ? createXeroSandbox({
         refreshGraceMs: 0,
+        timeScale: options.xeroTimeScale ?? 1,
         clients: [{ ...XERO_CLIENT, redirectUris: [`${app.url}/api/connections/xero/callback`], name: 'Ledgerbridge' }],
       })
     : null;
@@ -62,9 +65,11 @@ export async function startLifecycleWorld(options: { jobs?: boolean; timeScale?:
       XERO_CLIENT_ID: XERO_CLIENT.clientId,
       XERO_CLIENT_SECRET: XERO_CLIENT.clientSecret,
       XERO_BASE_URL: `${sandbox.url}/xero`,
+      // The app paces by Xero's minute as the sandbox measures it.
+      XERO_RATE_WINDOW_MS: String(Math.round(60_000 / (options.xeroTimeScale ?? 1))),
     });
   } else {
-    for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_BASE_URL']) delete process.env[name];
+    for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_BASE_URL', 'XERO_RATE_WINDOW_MS']) delete process.env[name];
   }
   resetEnvForTests();
   const database = await freshDatabase('lifecycle');
