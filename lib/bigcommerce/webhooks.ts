@@ -22,8 +22,10 @@ export const WEBHOOK_SCOPES = [
 export type WebhookScope = (typeof WEBHOOK_SCOPES)[number];
 
 /**
- * Registered as a custom header on every hook; BigCommerce sends it back on each delivery. It is the only proof a
- * delivery came from BigCommerce for that store (BigCommerce does not sign payloads).
+ * Registered as a custom header on every hook; BigCommerce sends it back on each delivery: the proof, per store, that
+ * a delivery came from BigCommerce (PLATFORM-FACTS). BigCommerce's newer deliveries also carry Standard Webhooks
+ * headers (`webhook-signature`, an HMAC keyed with the app's client secret, one key for every store); the app does
+ * not check those yet, the per-store secret already refusing forged and cross-store deliveries.
  */
 export const WEBHOOK_SECRET_HEADER = 'x-ledgerbridge-webhook-secret';
 
