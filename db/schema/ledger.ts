@@ -80,8 +80,14 @@ export const ledgerItems = pgTable(
     storeHash: text('store_hash').notNull(),
     sku: text('sku').notNull(),
     name: text('name').notNull(),
+    /** Plain text (the catalog's HTML description is converted when items are imported). */
+    description: text('description').notNull().default(''),
     trackStock: boolean('track_stock').notNull().default(true),
     unitCost: numeric('unit_cost', { precision: 19, scale: 4 }),
+    /** Selling price in the store's currency; null when none is known. */
+    unitPrice: numeric('unit_price', { precision: 19, scale: 4 }),
+    /** The income account the item sells to (the store's mapped sales account when it was imported). */
+    salesAccountCode: text('sales_account_code'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('ledger_items_store_sku_uq').on(t.storeHash, t.sku)],

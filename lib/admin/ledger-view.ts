@@ -210,7 +210,16 @@ export async function items(db: Db, storeHash: StoreHash, q: z.infer<typeof list
   );
   const [rows, counted] = await Promise.all([
     db
-      .select({ id: ledgerItems.id, sku: ledgerItems.sku, name: ledgerItems.name, trackStock: ledgerItems.trackStock, quantity: ledgerStock.quantity })
+      .select({
+        id: ledgerItems.id,
+        sku: ledgerItems.sku,
+        name: ledgerItems.name,
+        description: ledgerItems.description,
+        unitPrice: ledgerItems.unitPrice,
+        salesAccount: ledgerItems.salesAccountCode,
+        trackStock: ledgerItems.trackStock,
+        quantity: ledgerStock.quantity,
+      })
       .from(ledgerItems)
       .leftJoin(ledgerStock, and(eq(ledgerStock.itemId, ledgerItems.id), eq(ledgerStock.locationId, 1)))
       .where(where)
@@ -225,7 +234,17 @@ export async function items(db: Db, storeHash: StoreHash, q: z.infer<typeof list
     total,
     page: q.page,
     pages: Math.max(1, Math.ceil(total / q.pageSize)),
-    items: rows.map((i) => ({ id: i.id, sku: i.sku, name: i.name, trackStock: i.trackStock, onHand: qty(i.quantity) })),
+    items: rows.map((i) => ({
+      id: i.id,
+      sku: i.sku,
+      name: i.name,
+      description: i.description,
+      // Four places as stored, shown with at least two ("12.5000" → "12.50", "0.1250" → "0.125").
+      unitPrice: i.unitPrice === null ? null : formatUnits(parseUnits(i.unitPrice, 4), 4).replace(/(\.\d\d\d*?)0+$/, '$1'),
+      salesAccount: i.salesAccount,
+      trackStock: i.trackStock,
+      onHand: qty(i.quantity),
+    })),
   };
 }
 

@@ -18,7 +18,8 @@ export type Command =
   | { name: 'export'; store: StoreHash; format: ExportFormat; from: string | null; to: string | null; out: string | null }
   | { name: 'stock set'; store: StoreHash; sku: string; qty: string; location: number }
   | { name: 'stock push'; store: StoreHash; dryRun: boolean }
-  | { name: 'items import'; store: StoreHash; dryRun: boolean; updateDetails: boolean };
+  | { name: 'items import'; store: StoreHash; dryRun: boolean; updateDetails: boolean }
+  | { name: 'items push-details'; store: StoreHash; dryRun: boolean };
 
 export type CommandName = Exclude<Command['name'], 'help'>;
 
@@ -42,6 +43,8 @@ Commands:
                                    send changed stock levels from the books to BigCommerce
   items import --store <hash> [--dry-run] [--update-details]
                                    create the store's products as items in the books
+  items push-details --store <hash> [--dry-run]
+                                   send names, prices and descriptions from the books to BigCommerce
 
 Run \`ledgerbridge <command> --help\` for a command's options.
 Exit codes: 0 done, 1 failed, 2 bad arguments or input (nothing written), 130 stopped by Ctrl-C.
@@ -94,9 +97,19 @@ addressed by each product's tracking mode) and prints what was sent, skipped (wi
 `,
   'items import': `Usage: ledgerbridge items import --store <hash> [--dry-run] [--update-details]
 
-Creates every BigCommerce product and variant SKU that has no item in the books, matched by exact SKU; existing
-items are left alone unless --update-details. Duplicate or empty SKUs in the store are reported, not guessed.
+Creates every BigCommerce product and variant SKU that has no item in the books, matched by exact SKU, with its
+name, description (as plain text), price, tracked flag and the store's sales account. Existing items are left
+alone unless --update-details, which changes only their name, description and price where they differ. Duplicate
+or empty SKUs in the store, and SKUs the accounting system cannot hold, are reported, not guessed.
 --dry-run lists what would change and changes nothing.
+`,
+  'items push-details': `Usage: ledgerbridge items push-details --store <hash> [--dry-run]
+
+The reverse of items import: the name, price and description of every item in the books whose SKU matches a
+BigCommerce product or variant go to BigCommerce, only the fields that differ (a variant takes its price only:
+names and descriptions belong to its product). Values the books lack are never pushed. Prints what changed and
+what BigCommerce refused. Needs "push product details" on in the store's settings (except with --dry-run) and an
+API account with Products (modify).
 `,
 };
 
@@ -111,6 +124,7 @@ const OPTIONS = {
   'stock set': { ...COMMON, store: { type: 'string' }, sku: { type: 'string' }, qty: { type: 'string' }, location: { type: 'string' } },
   'stock push': { ...COMMON, store: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   'items import': { ...COMMON, store: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'update-details': { type: 'boolean' } },
+  'items push-details': { ...COMMON, store: { type: 'string' }, 'dry-run': { type: 'boolean' } },
 } as const satisfies Record<CommandName, ParseArgsConfig['options']>;
 
 const isCommandName = (value: string): value is CommandName => Object.hasOwn(OPTIONS, value);
@@ -124,7 +138,7 @@ export function parseCommand(argv: readonly string[], options: { today?: () => s
     if (topic && isCommandName(topic)) return { name: 'help', text: COMMAND_HELP[topic] };
     return { name: 'help', text: GENERAL_HELP };
   }
-  // Two-word commands: `stock set`, `stock push`, `items import`.
+  // Two-word commands: `stock set`, `stock push`, `items import`, `items push-details`.
   let rest2 = rest;
   let name = first;
   if ((first === 'stock' || first === 'items') && rest[0] && !rest[0].startsWith('-')) {
@@ -200,6 +214,8 @@ export function parseCommand(argv: readonly string[], options: { today?: () => s
         dryRun: values['dry-run'] === true,
         updateDetails: values['update-details'] === true,
       };
+    case 'items push-details':
+      return { name: 'items push-details', store: storeHash(command, required(command, 'store', str('store'), '<hash>')), dryRun: values['dry-run'] === true };
   }
 }
 

@@ -5,7 +5,8 @@ import { connectCommand } from './commands/connect';
 import { exportCommand } from './commands/export';
 import { retryCommand } from './commands/retry';
 import { statusCommand } from './commands/status';
-import { itemsImportCommand, stockPushCommand, stockSetCommand } from './commands/stock';
+import { itemsImportCommand, itemsPushDetailsCommand } from './commands/items';
+import { stockPushCommand, stockSetCommand } from './commands/stock';
 import { syncCommand } from './commands/sync';
 import { CliError, EXIT, oneLine } from './errors';
 import { loadCliEnv, openRuntime, type CliIo, type CliRuntime } from './runtime';
@@ -57,6 +58,8 @@ function dispatch(rt: CliRuntime, command: Exclude<Command, { name: 'help' }>, s
       return stockPushCommand(rt, command);
     case 'items import':
       return itemsImportCommand(rt, command);
+    case 'items push-details':
+      return itemsPushDetailsCommand(rt, command);
   }
 }
 

@@ -529,6 +529,39 @@ describe('ledgerbridge stock and items commands', () => {
   }, 120_000);
 });
 
+describe('ledgerbridge items push-details', () => {
+  it('previews, refuses while the setting is off, then sends only the changed price to BigCommerce', async () => {
+    const { hash } = await admin<{ hash: string }>('/__sandbox/stores', { name: 'CLI details store', currency: 'USD' });
+    const account = await admin<{ access_token: string; credentials_text: string }>(`/__sandbox/stores/${hash}/api-accounts`, { scopes: `${SCOPES} store_v2_products` });
+    await admin(`/__sandbox/stores/${hash}/seed`, { products: 4, customers: 0, orders: 0, seed: 5 });
+    const credentialsFile = path.join(work, `${hash}-details.txt`);
+    writeFileSync(credentialsFile, account.credentials_text);
+    expect((await cli(['connect', '--credentials', credentialsFile])).code).toBe(0);
+    expect((await cli(['items', 'import', '--store', hash])).code).toBe(0);
+    const read = async () =>
+      ((await (await fetch(`${sandbox.url}/stores/${hash}/v3/catalog/products?include=variants`, { headers: { 'x-auth-token': account.access_token } })).json()) as {
+        data: Array<{ id: number; sku: string; name: string; price: number; variants: unknown[] }>;
+      }).data;
+    const product = (await read()).find((p) => p.variants.length === 1)!;
+    await withDb((db) => createLedgerProviderFor(db, hash).upsertItem({ sku: product.sku, name: product.name, unitPrice: '64.5000' }));
+
+    const preview = await cli(['items', 'push-details', '--store', hash, '--dry-run']);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain(`would update product ${product.sku}: price`);
+    expect(preview.stdout).toMatch(/dry run: 1 product\(s\) and 0 variant\(s\) to update/);
+    expectOneLineError(await cli(['items', 'push-details', '--store', hash]), /pushing product details is off/);
+    expectOneLineError(await cli(['items', 'push-details']), /--store <hash> is required/);
+    expect((await read()).find((p) => p.id === product.id)!.price).toBe(product.price);
+
+    await withDb((db) => createSettingsRepo({ db }).save(hash as StoreHash, { items: { pushProductDetails: true } }, { expectedVersion: 0 }));
+    const run = await cli(['items', 'push-details', '--store', hash]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/updated 1 product\(s\) and 0 variant\(s\) in 1 request\(s\)/);
+    const after = (await read()).find((p) => p.id === product.id)!;
+    expect(after).toMatchObject({ price: 64.5, name: product.name });
+  }, 120_000);
+});
+
 describe('items before the first backfill', () => {
   it('imports the catalog as items first when the setting is on, so orders whose SKUs would be missing post', async () => {
     const { hash } = await admin<{ hash: string }>('/__sandbox/stores', { name: 'CLI items store', currency: 'USD' });

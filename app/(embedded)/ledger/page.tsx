@@ -1,8 +1,9 @@
 'use client';
 
 import { Badge, Box, Button, Flex, Form, InlineMessage, Input, Panel, Select, Table, Tabs, Text } from '@bigcommerce/big-design';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useDownload, useMutation } from '../_components/hooks';
+import { ImportItemsPanel, StockPanel } from '../_components/items-stock-panel';
 import { Pager } from '../_components/pager';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
@@ -35,7 +36,16 @@ interface Customers {
 interface Items {
   total: number;
   page: number;
-  items: Array<{ id: number; sku: string; name: string; trackStock: boolean; onHand: string }>;
+  items: Array<{
+    id: number;
+    sku: string;
+    name: string;
+    description: string;
+    unitPrice: string | null;
+    salesAccount: string | null;
+    trackStock: boolean;
+    onHand: string;
+  }>;
 }
 
 function query(values: Record<string, string | number>) {
@@ -222,6 +232,8 @@ function ItemsView() {
   const f = adjust.error?.fields ?? {};
   return (
     <>
+      <ImportItemsPanel onImported={data.reload} />
+      <StockPanel />
       <Panel header="Adjust stock" description="Set the quantity on hand after a count or a delivery. The new level is what BigCommerce will be given.">
         <Form
           onSubmit={async (e) => {
@@ -262,7 +274,9 @@ function ItemsView() {
         <><Table
           columns={[
             { header: 'SKU', hash: 'sku', render: ({ sku }) => sku },
-            { header: 'Name', hash: 'name', render: ({ name }) => name },
+            { header: 'Name', hash: 'name', render: ({ name, description }) => <span title={description || undefined}>{name}</span> },
+            { header: 'Unit price', hash: 'unitPrice', align: 'right', render: ({ unitPrice }) => unitPrice ?? '—' },
+            { header: 'Sales account', hash: 'salesAccount', render: ({ salesAccount }) => salesAccount ?? 'default' },
             { header: 'On hand', hash: 'onHand', align: 'right', render: ({ onHand, trackStock }) => (trackStock ? onHand : 'not tracked') },
           ]}
           items={data.data.items}
@@ -283,6 +297,12 @@ const TABS = [
 
 export default function LedgerPage() {
   const [tab, setTab] = useState('journal');
+  // `?tab=items` opens "Items and stock" directly (where "Import items" and "Push stock now" live); read after
+  // mounting, so the server's first render and the browser's agree.
+  useEffect(() => {
+    const wanted = new URLSearchParams(window.location.search).get('tab');
+    if (wanted && TABS.some((t) => t.id === wanted)) setTab(wanted);
+  }, []);
   const download = useDownload();
   const [exportError, setExportError] = useState<string | null>(null);
   const exportAs = async (format: 'hledger' | 'beancount' | 'csv') => {

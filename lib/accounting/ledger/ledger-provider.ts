@@ -15,6 +15,8 @@ import {
   type ChartDescription,
   type CreditNoteInput,
   type CustomerQuery,
+  type ItemRules,
+  type ItemWrite,
   type Outcome,
   type PostedDocument,
   type PostedDocumentRef,
@@ -22,6 +24,7 @@ import {
   type RemoteCustomer,
   type RemoteItem,
   type StockLevel,
+  type WrittenItem,
 } from '../provider';
 import { DEFAULT_CHART } from './chart';
 import { assertBalanced, creditNoteJournal, documentJournal, paymentJournal, type JournalLine } from './journal';
@@ -48,11 +51,26 @@ export interface LedgerProvider extends AccountingProvider {
   ensureChart(): Promise<void>;
   /** Adds an account to the chart (idempotent by code). */
   addAccount(account: { code: string; name: string; type: 'asset' | 'liability' | 'equity' | 'income' | 'expense' }): Promise<void>;
-  /** Creates or renames an item by SKU; returns its id. */
-  upsertItem(item: { sku: string; name: string; unitCost?: string | null }): Promise<RemoteItem>;
+  /** Creates or renames an item by SKU (details given are set, others left as they are); returns it. */
+  upsertItem(item: LedgerItemInput): Promise<RemoteItem>;
   /** Stock receipt or count: sets the absolute quantity on hand at a location. */
   setStock(sku: string, quantity: string, locationId?: number): Promise<Outcome<StockLevel>>;
 }
+
+export interface LedgerItemInput {
+  sku: string;
+  name: string;
+  unitCost?: string | null;
+  description?: string;
+  unitPrice?: string | null;
+  salesAccountCode?: string | null;
+  trackStock?: boolean;
+}
+
+/** Text columns: the ledger takes what BigCommerce allows (SKU and name ≤ 255). */
+export const LEDGER_ITEM_RULES: ItemRules = { skuMaxLength: 255, nameMaxLength: 255, descriptionMaxLength: 65_535, trackingNeedsAccounts: false };
+
+const toRemoteItem = (r: typeof ledgerItems.$inferSelect): RemoteItem => ({ id: String(r.id), sku: r.sku, name: r.name, description: r.description, unitPrice: r.unitPrice });
 
 /**
  * Chart codes per store, shared by the provider instances of one database handle (a provider is built per
@@ -216,7 +234,7 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
         accounts: list,
         taxCodes: [],
         paymentAccounts: list.filter((a) => a.isPaymentAccount),
-        items: items.map((i) => ({ id: String(i.id), sku: i.sku, name: i.name })),
+        items: items.map(toRemoteItem),
       });
     },
 
@@ -237,16 +255,70 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
 
     async findItemsBySku(skus) {
       if (skus.length === 0) return ok([]);
-      const rows = await db.select().from(ledgerItems).where(and(eq(ledgerItems.storeHash, storeHash), inArray(ledgerItems.sku, [...skus])));
-      return ok(rows.map((r) => ({ id: String(r.id), sku: r.sku, name: r.name })));
+      const rows: Array<typeof ledgerItems.$inferSelect> = [];
+      const list = [...new Set(skus)];
+      for (let i = 0; i < list.length; i += 5000) {
+        rows.push(...(await db.select().from(ledgerItems).where(and(eq(ledgerItems.storeHash, storeHash), inArray(ledgerItems.sku, list.slice(i, i + 5000))))));
+      }
+      return ok(rows.map(toRemoteItem));
     },
 
     async upsertItem(item) {
-      const [row] = await db.insert(ledgerItems).values({ storeHash, sku: item.sku, name: item.name, unitCost: item.unitCost ?? null })
-        .onConflictDoUpdate({ target: [ledgerItems.storeHash, ledgerItems.sku], set: { name: item.name, unitCost: item.unitCost ?? null } })
+      const details = {
+        ...(item.unitCost !== undefined ? { unitCost: item.unitCost } : {}),
+        ...(item.description !== undefined ? { description: item.description } : {}),
+        ...(item.unitPrice !== undefined ? { unitPrice: item.unitPrice } : {}),
+        ...(item.salesAccountCode !== undefined ? { salesAccountCode: item.salesAccountCode } : {}),
+        ...(item.trackStock !== undefined ? { trackStock: item.trackStock } : {}),
+      };
+      const [row] = await db.insert(ledgerItems).values({ storeHash, sku: item.sku, name: item.name, ...details })
+        .onConflictDoUpdate({ target: [ledgerItems.storeHash, ledgerItems.sku], set: { name: item.name, ...details } })
         .returning();
       if (!row) throw new Error('upsert returned no row');
-      return { id: String(row.id), sku: row.sku, name: row.name };
+      return toRemoteItem(row);
+    },
+
+    itemRules: LEDGER_ITEM_RULES,
+
+    async upsertItems(writes: readonly ItemWrite[]): Promise<Array<Outcome<WrittenItem>>> {
+      const results: Array<Outcome<WrittenItem>> = new Array(writes.length);
+      const creates = writes.flatMap((w, index) => (w.kind === 'create' ? [{ w, index }] : []));
+      for (let i = 0; i < creates.length; i += 1000) {
+        const part = creates.slice(i, i + 1000);
+        // A SKU created meanwhile (another import, a stock count) is left as it is: creating never overwrites.
+        const inserted = await db.insert(ledgerItems)
+          .values(part.map(({ w }) => ({
+            storeHash, sku: w.sku, name: w.name, description: w.description, unitPrice: w.unitPrice, salesAccountCode: w.salesAccount, trackStock: w.tracked,
+          })))
+          .onConflictDoNothing()
+          .returning();
+        const created = new Map(inserted.map((r) => [r.sku, r]));
+        const others = part.filter(({ w }) => !created.has(w.sku)).map(({ w }) => w.sku);
+        const existing = others.length
+          ? new Map((await db.select().from(ledgerItems).where(and(eq(ledgerItems.storeHash, storeHash), inArray(ledgerItems.sku, others)))).map((r) => [r.sku, r]))
+          : new Map<string, typeof ledgerItems.$inferSelect>();
+        for (const { w, index } of part) {
+          const row = created.get(w.sku) ?? existing.get(w.sku);
+          results[index] = row
+            ? ok({ id: String(row.id), sku: row.sku, created: created.has(w.sku), tracked: row.trackStock })
+            : fail({ kind: 'not_found', message: `Item ${w.sku} could not be created in the built-in ledger.` });
+        }
+      }
+      for (const [index, w] of writes.entries()) {
+        if (w.kind !== 'update') continue;
+        const set = {
+          ...(w.name !== undefined ? { name: w.name } : {}),
+          ...(w.description !== undefined ? { description: w.description } : {}),
+          ...(w.unitPrice !== undefined ? { unitPrice: w.unitPrice } : {}),
+        };
+        const [row] = Object.keys(set).length
+          ? await db.update(ledgerItems).set(set).where(and(eq(ledgerItems.storeHash, storeHash), eq(ledgerItems.sku, w.sku))).returning()
+          : await db.select().from(ledgerItems).where(and(eq(ledgerItems.storeHash, storeHash), eq(ledgerItems.sku, w.sku)));
+        results[index] = row
+          ? ok({ id: String(row.id), sku: row.sku, created: false, tracked: row.trackStock })
+          : fail({ kind: 'not_found', message: `No item with SKU ${w.sku} in the built-in ledger.` });
+      }
+      return results;
     },
 
     async setStock(sku, quantity, locationId = DEFAULT_LOCATION) {

@@ -209,9 +209,9 @@ describe('V3 lookups', () => {
     expect(r).toEqual({
       ok: true,
       value: [
-        { id: 1, productId: 10, sku: 'TENT', inventoryTracking: 'product', inventoryLevel: 4, isBaseVariant: true },
-        { id: 2, productId: 11, sku: 'MUG-S', inventoryTracking: 'variant', inventoryLevel: 7, isBaseVariant: false },
-        { id: 3, productId: 12, sku: 'ODD,SKU', inventoryTracking: 'none', inventoryLevel: 1, isBaseVariant: true },
+        { id: 1, productId: 10, sku: 'TENT', inventoryTracking: 'product', inventoryLevel: 4, isBaseVariant: true, price: null },
+        { id: 2, productId: 11, sku: 'MUG-S', inventoryTracking: 'variant', inventoryLevel: 7, isBaseVariant: false, price: null },
+        { id: 3, productId: 12, sku: 'ODD,SKU', inventoryTracking: 'none', inventoryLevel: 1, isBaseVariant: true, price: null },
       ],
     });
     expect(requests.map((q) => q.url.search)).toEqual([
@@ -265,6 +265,47 @@ describe('adjustInventoryAbsolute', () => {
   it('refuses a negative or fractional level (a bug in the caller)', async () => {
     const { client, run } = setup(() => jsonResponse(200, { transaction_id: 't' }));
     await expect(run(client.adjustInventoryAbsolute({ items: [{ locationId: 1, sku: 'A', quantity: -1 }] }))).rejects.toThrow(/whole number/);
+  });
+});
+
+describe('catalog updates', () => {
+  const product = (id: number) => ({ id, name: `P${id}`, sku: `P-${id}`, inventory_tracking: 'none', price: 1 });
+
+  it('sends product details 10 a request and variant prices 50 a request, prices as exact JSON numbers', async () => {
+    const { client, requests, run, pathOf } = setup((req) =>
+      jsonResponse(200, { data: pathOf(req) === '/v3/catalog/products' ? (req.body as Array<{ id: number }>).map((p) => product(p.id)) : [], meta: {} }),
+    );
+    const products = Array.from({ length: 23 }, (_, i) => ({ productId: i + 1, price: '12.3400', ...(i === 0 ? { name: 'Renamed', description: '<p>x</p>' } : {}) }));
+    const outcomes = await run(client.updateProducts(products));
+    expect(requests.map((r) => (r.body as unknown[]).length)).toEqual([10, 10, 3]);
+    expect(requests[0]!.method).toBe('PUT');
+    expect((requests[0]!.body as unknown[])[0]).toEqual({ id: 1, name: 'Renamed', price: 12.34, description: '<p>x</p>' });
+    expect((requests[0]!.body as unknown[])[1]).toEqual({ id: 2, price: 12.34 });
+    expect(outcomes.every((o) => o.attempted && o.result.ok)).toBe(true);
+
+    const v = setup(() => jsonResponse(200, { data: [], meta: {} }));
+    await v.run(v.client.updateVariants(Array.from({ length: 51 }, (_, i) => ({ variantId: i + 100, price: '0.1000' }))));
+    expect(v.requests.map((r) => [v.pathOf(r), (r.body as unknown[]).length])).toEqual([['/v3/catalog/variants', 50], ['/v3/catalog/variants', 1]]);
+    expect((v.requests[0]!.body as unknown[])[0]).toEqual({ id: 100, price: 0.1 });
+  });
+
+  it('a refused batch (409 duplicate name) does not stop the next one; a 403 stops the rest unsent', async () => {
+    const answers = [jsonResponse(409, { title: 'Conflict', errors: { name: 'duplicate' } }), jsonResponse(200, { data: [], meta: {} })];
+    const first = setup(() => answers.shift()!);
+    const o1 = await first.run(first.client.updateProducts(Array.from({ length: 11 }, (_, i) => ({ productId: i + 1, name: `N${i}` }))));
+    expect(o1.map((o) => [o.attempted, o.result.ok])).toEqual([[true, false], [true, true]]);
+    expect(o1[0]!.result).toMatchObject({ error: { kind: 'Validation', fields: { name: 'duplicate' } } });
+
+    const second = setup(() => jsonResponse(403, { title: "You don't have a required scope" }));
+    const o2 = await second.run(second.client.updateProducts(Array.from({ length: 21 }, (_, i) => ({ productId: i + 1, price: '1' }))));
+    expect(second.requests).toHaveLength(1);
+    expect(o2.map((o) => o.attempted)).toEqual([true, false, false]);
+    expect(o2[1]!.result).toMatchObject({ ok: false, error: { kind: 'Forbidden', missingScope: 'store_v2_products' } });
+  });
+
+  it('refuses a price a JSON number cannot carry exactly (a bug in the caller)', async () => {
+    const { client, run } = setup(() => jsonResponse(200, { data: [], meta: {} }));
+    await expect(run(client.updateVariants([{ variantId: 1, price: '12345678901234.5678' }]))).rejects.toThrow(/exactly/);
   });
 });
 

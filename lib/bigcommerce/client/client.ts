@@ -75,6 +75,60 @@ export interface BigCommerceClientDeps {
 /** `include` that embeds line items, shipping consignments and fees in each order: one call per 250 orders. */
 export const ORDER_INCLUDE = { include: 'consignments.line_items,fees', consignment_structure: 'object' } as const;
 
+/** products_catalog.v3.yml: "Batches are limited to 10 products"; product-variants_catalog.v3.yml: 50 variants. */
+export const PRODUCT_UPDATE_BATCH = 10;
+export const VARIANT_UPDATE_BATCH = 50;
+
+export interface ProductDetailsUpdate {
+  productId: number;
+  name?: string;
+  /** Decimal string. */
+  price?: string;
+  /** HTML. */
+  description?: string;
+}
+export interface VariantPriceUpdate {
+  variantId: number;
+  /** Decimal string. */
+  price: string;
+}
+export interface CatalogBatchOutcome<T> {
+  items: T[];
+  attempted: boolean;
+  result: Result<void, BcFailure>;
+}
+
+/**
+ * BigCommerce's catalog prices are JSON numbers. A decimal string of up to 15 significant digits (4 places: any
+ * price a store can hold) is exactly the shortest form of its double, so the number written is the decimal given.
+ */
+export function wireNumber(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+(\.\d+)?$/.test(value) || !Number.isFinite(n) || value.replace(/^-?0*|\.|0+$/g, '').length > 15) {
+    throw new Error(`not a price BigCommerce can take exactly: ${value}`);
+  }
+  return n;
+}
+
+/**
+ * Sends `items` in batches; a batch BigCommerce refuses (422, 409) does not stop the others, an auth, scope, rate-limit
+ * or availability failure does, and the remaining batches are reported unsent.
+ */
+async function catalogBatches<T>(items: readonly T[], size: number, send: (items: T[]) => Promise<Result<unknown, BcFailure>>): Promise<CatalogBatchOutcome<T>[]> {
+  const outcomes: CatalogBatchOutcome<T>[] = [];
+  let stopped: BcFailure | null = null;
+  for (const part of chunk(items, size)) {
+    if (stopped) {
+      outcomes.push({ items: part, attempted: false, result: err(stopped) });
+      continue;
+    }
+    const r = await send(part);
+    outcomes.push({ items: part, attempted: true, result: r.ok ? ok(undefined) : r });
+    if (!r.ok && r.error.kind !== 'Validation' && r.error.kind !== 'NotFound') stopped = r.error;
+  }
+  return outcomes;
+}
+
 /** Ids, emails and SKUs per `:in` filter: keeps URLs well under common length limits. */
 export const IN_FILTER_CHUNK = 50;
 /** BigCommerce accepts at most 2,000 items per absolute adjustment. */
@@ -107,6 +161,7 @@ const SCOPES = {
   ordersModify: 'store_v2_orders',
   customersRead: 'store_v2_customers_read_only',
   productsRead: 'store_v2_products_read_only',
+  productsModify: 'store_v2_products',
   inventoryRead: 'store_inventory_read_only',
   inventoryModify: 'store_inventory',
   transactionsRead: 'store_v2_transactions_read_only',
@@ -453,7 +508,7 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
       const r = await listV3(
         {
           path: '/v3/catalog/products',
-          query: { include: 'variants', include_fields: 'id,name,sku,inventory_tracking,inventory_level,base_variant_id,price' },
+          query: { include: 'variants', include_fields: 'id,name,sku,inventory_tracking,inventory_level,base_variant_id,price,description' },
           operation: 'GET /v3/catalog/products',
           scope: SCOPES.productsRead,
         },
@@ -466,6 +521,46 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
           const tracking = { inventoryTracking: p.inventory_tracking, baseVariantId: p.base_variant_id ?? null };
           return { product, variants: (p.variants ?? []).map((v) => toVariant(v, tracking)) };
         }),
+      );
+    },
+
+    /**
+     * Product details (name, price, HTML description; only the fields given), 10 products a request
+     * (products_catalog.v3.yml `PUT /catalog/products`). One outcome per batch: a refused batch does not stop the others.
+     */
+    async updateProducts(updates: readonly ProductDetailsUpdate[]): Promise<CatalogBatchOutcome<ProductDetailsUpdate>[]> {
+      return catalogBatches(updates, PRODUCT_UPDATE_BATCH, (items) =>
+        call(
+          {
+            method: 'PUT',
+            path: '/v3/catalog/products',
+            body: items.map((u) => ({
+              id: u.productId,
+              ...(u.name !== undefined ? { name: u.name } : {}),
+              ...(u.price !== undefined ? { price: wireNumber(u.price) } : {}),
+              ...(u.description !== undefined ? { description: u.description } : {}),
+            })),
+            operation: 'PUT /v3/catalog/products',
+            scope: SCOPES.productsModify,
+          },
+          wireCollection(wireProduct),
+        ),
+      );
+    },
+
+    /** Variant prices, 50 variants a request (product-variants_catalog.v3.yml `PUT /catalog/variants`). */
+    async updateVariants(updates: readonly VariantPriceUpdate[]): Promise<CatalogBatchOutcome<VariantPriceUpdate>[]> {
+      return catalogBatches(updates, VARIANT_UPDATE_BATCH, (items) =>
+        call(
+          {
+            method: 'PUT',
+            path: '/v3/catalog/variants',
+            body: items.map((u) => ({ id: u.variantId, price: wireNumber(u.price) })),
+            operation: 'PUT /v3/catalog/variants',
+            scope: SCOPES.productsModify,
+          },
+          wireCollection(wireVariant),
+        ),
       );
     },
 

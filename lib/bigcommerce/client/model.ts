@@ -87,6 +87,8 @@ export interface BcProduct {
   inventoryLevel: number | null;
   baseVariantId: number | null;
   price: string | null;
+  /** HTML, as the merchant wrote it; '' when none (or not asked for). */
+  description: string;
 }
 export function toProduct(w: z.infer<typeof wireProduct>): BcProduct {
   return {
@@ -97,6 +99,7 @@ export function toProduct(w: z.infer<typeof wireProduct>): BcProduct {
     inventoryLevel: w.inventory_level ?? null,
     baseVariantId: w.base_variant_id ?? null,
     price: w.price ?? null,
+    description: w.description ?? '',
   };
 }
 
@@ -109,6 +112,8 @@ export interface BcVariant {
   inventoryLevel: number | null;
   /** The product's own (base) variant, which has no option values. */
   isBaseVariant: boolean;
+  /** The variant's own price; null when it inherits its product's. */
+  price: string | null;
 }
 export function toVariant(w: z.infer<typeof wireVariant>, product: { inventoryTracking: InventoryTracking; baseVariantId: number | null }): BcVariant {
   return {
@@ -118,6 +123,7 @@ export function toVariant(w: z.infer<typeof wireVariant>, product: { inventoryTr
     inventoryTracking: product.inventoryTracking,
     inventoryLevel: w.inventory_level ?? null,
     isBaseVariant: product.baseVariantId === w.id,
+    price: w.price ?? null,
   };
 }
 

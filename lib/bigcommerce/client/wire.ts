@@ -81,6 +81,8 @@ export const wireProduct = z.looseObject({
   cost_price: wireMoney.optional(),
   tax_class_id: z.number().int().nullable().optional(),
   is_visible: z.boolean().optional(),
+  /** HTML. */
+  description: z.string().nullable().optional(),
 });
 
 /** product-variants_catalog.v3.yml `GET /catalog/variants` (productVariant_Full). */

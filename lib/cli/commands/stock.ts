@@ -1,6 +1,5 @@
 import { createLedgerProvider } from '@/lib/accounting/ledger';
 import type { StoreHash } from '@/lib/ids';
-import { importItems } from '@/lib/jobs/items';
 import { createStockRepo } from '@/lib/repos/stock';
 import { runStockPush } from '@/lib/sync/stock-push';
 import { CliError, EXIT, UsageError } from '../errors';
@@ -38,20 +37,4 @@ export async function stockPushCommand(rt: CliRuntime, options: { store: StoreHa
   );
   if (!options.dryRun) await ctx.storeSync.recordStockPush(options.store);
   return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
-}
-
-/** `items import`: the store's products as items in the books. */
-export async function itemsImportCommand(rt: CliRuntime, options: { store: StoreHash; dryRun: boolean; updateDetails: boolean }): Promise<number> {
-  const ctx = await cliStoreContext(rt, options.store);
-  const result = await importItems(ctx, options).catch((error: unknown) => {
-    throw new CliError(`items import: ${error instanceof Error ? error.message : String(error)}`);
-  });
-  const verb = options.dryRun ? 'would create' : 'created';
-  for (const item of result.plan.create) rt.io.stdout.write(`${verb} ${item.sku}: ${item.name}\n`);
-  for (const item of result.plan.update) rt.io.stdout.write(`${options.dryRun ? 'would update' : 'updated'} ${item.sku}: ${item.name}\n`);
-  for (const problem of result.plan.problems) rt.io.stdout.write(`not imported: ${problem.message}\n`);
-  rt.io.stdout.write(
-    `${options.dryRun ? 'dry run: ' : ''}${result.plan.create.length} to create, ${result.plan.update.length} to update, ${result.plan.unchanged} unchanged, ${result.plan.problems.length} problem(s)\n`,
-  );
-  return EXIT.ok;
 }

@@ -1,6 +1,7 @@
 import type { StoreHash } from '@/lib/ids';
 import { handleStoreStockChange, runStockPush } from '@/lib/sync/stock-push';
 import { inngest } from '../client';
+import { pushProductDetails } from '../items';
 import { stockChangedInStore, stockPush, storeUninstalled } from '../events';
 import { stockContext } from '../stock-context';
 import { translateFailures } from './retry';
@@ -25,10 +26,34 @@ export const stockPushFunction = inngest.createFunction(
         const ctx = await stockContext(store);
         const pushed = await runStockPush(ctx.stockDeps, { force: event.data.force ?? false });
         if (pushed.enabled) await ctx.storeSync.recordStockPush(store);
-        return pushed;
+        return { ...pushed, pushDetails: ctx.settings.items.pushProductDetails };
       }),
     );
-    return { enabled: result.enabled, sent: result.sent, unchanged: result.unchanged, skipped: result.skipped.length, failed: result.failed.length, requests: result.requests };
+    // Product details (setting `items.pushProductDetails`, off by default) ride along with the scheduled push and
+    // "Push stock now"; the pushes a posted order or a stock count asks for stay about quantities only.
+    const details =
+      result.pushDetails && (event.data.reason === 'schedule' || event.data.reason === 'manual')
+        ? await step.run('push-product-details', () =>
+            translateFailures(async () => {
+              const ctx = await stockContext(store);
+              const pushed = await pushProductDetails(ctx, { dryRun: false });
+              for (const failed of pushed.failed) await ctx.stock.addEvent(store, { sku: failed.sku, kind: 'details_failed', message: failed.message });
+              if (pushed.products + pushed.variants > 0) {
+                await ctx.stock.addEvent(store, {
+                  sku: null,
+                  kind: 'details_pushed',
+                  message: `Sent the books' details of ${pushed.products} product(s) and ${pushed.variants} variant(s) to BigCommerce.`,
+                  detail: { products: pushed.products, variants: pushed.variants, failed: pushed.failed.length, requests: pushed.requests },
+                });
+              }
+              return { products: pushed.products, variants: pushed.variants, failed: pushed.failed.length, requests: pushed.requests };
+            }),
+          )
+        : null;
+    return {
+      enabled: result.enabled, sent: result.sent, unchanged: result.unchanged, skipped: result.skipped.length, failed: result.failed.length, requests: result.requests,
+      ...(details ? { details } : {}),
+    };
   },
 );
 

@@ -94,6 +94,8 @@ export function seedStore(platform: Platform, store: StoreState, input: SeedInpu
       date_modified: now - int(1, 59) * 86_400_000,
       base_variant_id: baseVariantId,
       variants,
+      // From the name alone: another draw would change every seeded store after it.
+      description: `<p>Our <strong>${name.toLowerCase()}</strong>, made to last.</p><p>Care: wipe clean &amp; keep dry.</p>`,
     };
     r.products.push(product);
     created.products.push(id);

@@ -12,6 +12,7 @@ import { registerOAuthRoutes } from './oauth';
 import { Platform, PlatformError, type SandboxApp } from './platform';
 import { registerOrders } from './resources/orders';
 import { registerStoreInfo } from './resources/store-info';
+import { registerCatalogWrites } from './resources/catalog-write';
 import { registerV3 } from './resources/v3';
 import { SandboxClock, loadState } from './state';
 import { WebhookDispatcher, registerHooks } from './webhooks';
@@ -64,6 +65,7 @@ export function createBigCommerceSandbox(options: Omit<BigCommerceSandboxOptions
   registerStoreInfo(api);
   const orders = registerOrders(api);
   const v3 = registerV3(api, orders);
+  registerCatalogWrites(api);
   registerHooks(api, webhooks);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

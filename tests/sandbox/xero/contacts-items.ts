@@ -133,11 +133,12 @@ export function findItem(tenant: Tenant, idOrCode: string): ItemRecord | undefin
   return tenant.items.get(idOrCode.toLowerCase()) ?? itemByCode(tenant, idOrCode);
 }
 
-export function renderItem(i: ItemRecord): Record<string, unknown> {
+/** `unitdp`: UnitPrice places in the answer (Xero rounds to 2 unless the request says `unitdp=4`). */
+export function renderItem(i: ItemRecord, unitdp: 2 | 4 = 4): Record<string, unknown> {
   const details = (d: ItemRecord['SalesDetails'] | ItemRecord['PurchaseDetails']) => {
     if (!d) return {};
     const out: Record<string, unknown> = { ...d };
-    if (d.UnitPrice !== undefined) out.UnitPrice = dec(d.UnitPrice, 4);
+    if (d.UnitPrice !== undefined) out.UnitPrice = dec(d.UnitPrice.round(unitdp, Big.roundHalfUp), unitdp);
     return out;
   };
   return {
@@ -156,7 +157,7 @@ export function renderItem(i: ItemRecord): Record<string, unknown> {
   };
 }
 
-function parseDetails(tenant: Tenant, raw: unknown, label: string, errors: string[]) {
+function parseDetails(tenant: Tenant, raw: unknown, label: string, errors: string[], unitdp: 2 | 4) {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'object') {
     errors.push(`${label} is not valid.`);
@@ -172,14 +173,20 @@ function parseDetails(tenant: Tenant, raw: unknown, label: string, errors: strin
   const taxType = str(r.TaxType);
   if (taxType && !taxRateOf(tenant, taxType)) errors.push(`The TaxType code '${taxType}' does not exist or cannot be used for this type of transaction.`);
   return {
-    ...(price ? { UnitPrice: price } : {}),
+    ...(price ? { UnitPrice: price.round(unitdp, Big.roundHalfUp) } : {}),
     ...(str(r.AccountCode) ? { AccountCode: str(r.AccountCode) } : {}),
     ...(str(r.COGSAccountCode) ? { COGSAccountCode: str(r.COGSAccountCode) } : {}),
     ...(taxType ? { TaxType: taxType } : {}),
   };
 }
 
-export function upsertItem(tenant: Tenant, el: Record<string, unknown>, mode: 'create' | 'upsert', now: number, pathId?: string): Upsert {
+/**
+ * Xero's item rules (https://developer.xero.com/documentation/api/accounting/items, xero_accounting.yaml `Item`):
+ * Code ≤ 30 and unique, Name ≤ 50, Description ≤ 4,000; UnitPrice kept at 2 places unless `unitdp=4`; a
+ * COGSAccountCode needs an InventoryAssetAccountCode, and a tracked item takes no purchase AccountCode;
+ * `IsSold: false` clears Description and SalesDetails.
+ */
+export function upsertItem(tenant: Tenant, el: Record<string, unknown>, mode: 'create' | 'upsert', now: number, pathId?: string, unitdp: 2 | 4 = 2): Upsert {
   const errors: string[] = [];
   let existing = pathId ? findItem(tenant, pathId) : undefined;
   if (pathId && !existing) return { errors: [`Item with ID ${pathId} could not be found.`] };
@@ -197,11 +204,18 @@ export function upsertItem(tenant: Tenant, el: Record<string, unknown>, mode: 'c
   }
   const name = str(el.Name);
   if (name !== undefined && name.length > 50) errors.push('The item name must not exceed 50 characters.');
-  const sales = parseDetails(tenant, el.SalesDetails, 'SalesDetails', errors);
-  const purchase = parseDetails(tenant, el.PurchaseDetails, 'PurchaseDetails', errors);
+  const description = str(el.Description);
+  if (description !== undefined && description.length > 4000) errors.push('The description must not exceed 4000 characters.');
+  const sales = parseDetails(tenant, el.SalesDetails, 'SalesDetails', errors, unitdp);
+  const purchase = parseDetails(tenant, el.PurchaseDetails, 'PurchaseDetails', errors, unitdp);
   const inventoryAccount = str(el.InventoryAssetAccountCode);
   if (inventoryAccount && accountByCode(tenant, inventoryAccount)?.Type !== 'INVENTORY') {
     errors.push(`Account code '${inventoryAccount}' is not a valid inventory asset account.`);
+  }
+  const finalInventoryAccount = inventoryAccount ?? existing?.InventoryAssetAccountCode;
+  if (purchase?.COGSAccountCode && !finalInventoryAccount) errors.push('An InventoryAssetAccountCode is required when a COGSAccountCode is given.');
+  if ((purchase?.COGSAccountCode ?? existing?.PurchaseDetails?.COGSAccountCode) && purchase?.AccountCode) {
+    errors.push('A tracked item cannot have a purchase AccountCode; use the COGSAccountCode.');
   }
   if (errors.length) return { errors };
 
@@ -215,6 +229,10 @@ export function upsertItem(tenant: Tenant, el: Record<string, unknown>, mode: 'c
     if (purchase) item.PurchaseDetails = { ...item.PurchaseDetails, ...purchase };
     if (inventoryAccount) item.InventoryAssetAccountCode = inventoryAccount;
     if (typeof el.IsSold === 'boolean') item.IsSold = el.IsSold;
+    if (!item.IsSold) {
+      delete item.fields.Description;
+      item.SalesDetails = undefined;
+    }
     if (typeof el.IsPurchased === 'boolean') item.IsPurchased = el.IsPurchased;
     // Xero: an item is tracked when it has an inventory asset account and a COGS account.
     item.IsTrackedAsInventory = !!item.InventoryAssetAccountCode && !!item.PurchaseDetails?.COGSAccountCode;
@@ -228,7 +246,7 @@ export function upsertItem(tenant: Tenant, el: Record<string, unknown>, mode: 'c
     }
     apply(existing);
     const target = existing;
-    return { saved: renderItem(target), undo: () => Object.assign(target, before) };
+    return { saved: renderItem(target, unitdp), undo: () => Object.assign(target, before) };
   }
   const item: ItemRecord = {
     ItemID: randomUUID(),
@@ -243,5 +261,5 @@ export function upsertItem(tenant: Tenant, el: Record<string, unknown>, mode: 'c
   };
   apply(item);
   tenant.items.set(item.ItemID, item);
-  return { saved: renderItem(item), undo: () => tenant.items.delete(item.ItemID) };
+  return { saved: renderItem(item, unitdp), undo: () => tenant.items.delete(item.ItemID) };
 }

@@ -185,6 +185,8 @@ export interface Product {
   date_modified: number;
   base_variant_id: number;
   variants: Variant[];
+  /** HTML; '' when absent. */
+  description?: string;
 }
 
 export interface Customer {

@@ -118,7 +118,7 @@ export function serializeProduct(p: Product, includeVariants: boolean) {
     name: p.name,
     type: p.type,
     sku: p.sku,
-    description: '',
+    description: p.description ?? '',
     weight: p.weight,
     width: 0,
     depth: 0,
