@@ -1,10 +1,12 @@
 /**
  * Connection health for the overview and the connections page: what was checked, and the exact error otherwise.
- * Only the built-in ledger exists today; Xero and QuickBooks are listed as coming soon until their issues land.
+ * The built-in ledger needs no connection; Xero is offered where the app has Xero credentials (its connection state
+ * comes from `GET /api/connections/xero`); QuickBooks is listed as coming soon until its issue lands.
  */
 import type { AccountingProvider } from '@/lib/accounting/provider';
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import type { BcStore } from '@/lib/bigcommerce/client/model';
+import { env } from '@/lib/env';
 import type { Result } from '@/lib/errors';
 
 export interface ConnectionCheck {
@@ -84,8 +86,17 @@ export interface ProviderListing {
   status: 'connected' | 'available' | 'coming_soon';
 }
 
-/** The accounting systems shown on onboarding and the connections page. */
-export function providerListings(currentProvider: string): ProviderListing[] {
+/** Whether this installation can connect Xero (XERO_CLIENT_ID and XERO_CLIENT_SECRET are set). */
+export function xeroConfigured(): boolean {
+  const e = env();
+  return Boolean(e.XERO_CLIENT_ID && e.XERO_CLIENT_SECRET);
+}
+
+/**
+ * The accounting systems shown on onboarding and the connections page. Xero is "connected" when the store posts to
+ * it, "available" when it can be connected, and "coming soon" where the app has no Xero credentials.
+ */
+export function providerListings(currentProvider: string, options: { xeroConfigured: boolean } = { xeroConfigured: xeroConfigured() }): ProviderListing[] {
   return [
     {
       id: 'ledger',
@@ -93,7 +104,12 @@ export function providerListings(currentProvider: string): ProviderListing[] {
       description: 'A double-entry ledger kept by Ledgerbridge, exportable to hledger, beancount and CSV. Nothing to connect.',
       status: currentProvider === 'ledger' ? 'connected' : 'available',
     },
-    { id: 'xero', name: 'Xero', description: 'Post invoices, payments and credit notes to your Xero organisation.', status: 'coming_soon' },
+    {
+      id: 'xero',
+      name: 'Xero',
+      description: 'Post invoices, payments and credit notes to your Xero organisation.',
+      status: currentProvider === 'xero' ? 'connected' : options.xeroConfigured ? 'available' : 'coming_soon',
+    },
     { id: 'quickbooks', name: 'QuickBooks Online', description: 'Post sales receipts and invoices to QuickBooks Online.', status: 'coming_soon' },
   ];
 }

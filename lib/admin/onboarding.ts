@@ -15,7 +15,7 @@ export const ONBOARDING_DONE = 'onboarding.completed';
 const statusIds = z.array(z.number().int().min(0).max(100));
 
 export const completeOnboardingSchema = z.object({
-  provider: z.enum(['ledger'], 'Only the built-in ledger is available today'),
+  provider: z.enum(['ledger', 'xero'], 'Choose the built-in ledger or Xero'),
   expectedVersion: z.number().int().min(0),
   orders: z.object({
     importStatusIds: statusIds.min(1, 'Choose at least one status to import'),
@@ -34,6 +34,8 @@ export interface OnboardingDeps {
   chart(): Promise<ChartDescription>;
   save(input: unknown, expectedVersion: number): Promise<SaveSettingsResult>;
   setProvider(provider: string): Promise<void>;
+  /** A remote system can be chosen only with a live connection (the ledger always can). */
+  connected(provider: 'xero'): Promise<boolean>;
   startBackfill(fromDate: string): Promise<{ ok: true } | { ok: false; message: string }>;
   audit(action: string, detail: Record<string, unknown>): Promise<void>;
 }
@@ -44,6 +46,9 @@ export type OnboardingResult =
   | { ok: false; kind: 'Conflict'; message: string };
 
 export async function completeOnboarding(deps: OnboardingDeps, input: z.infer<typeof completeOnboardingSchema>): Promise<OnboardingResult> {
+  if (input.provider === 'xero' && !(await deps.connected('xero'))) {
+    return { ok: false, kind: 'Validation', fields: { provider: 'Connect Xero first (the Connect Xero button above), or choose the built-in ledger.' } };
+  }
   const { settings } = await deps.current();
   const next = { ...settings, orders: { ...settings.orders, ...input.orders } };
   const checked = validateSettingsInput(next, await deps.chart());

@@ -4,6 +4,7 @@ import { disconnectedProvider } from '@/lib/accounting/disconnected';
 import type { AccountingProvider, ConnectionInfo } from '@/lib/accounting/provider';
 import { createProvider, isRegisteredProvider, DEFAULT_PROVIDER, type RegisteredProviderId } from '@/lib/accounting/registry';
 import { createXeroPacer, XERO_LIMITS, XERO_MINUTE_MS, xeroUrls, type XeroPacer } from '@/lib/accounting/xero';
+import { xeroPostingOptions } from '@/lib/accounting/xero/mapping';
 import { createBigCommerceClient, type BigCommerceClient } from '@/lib/bigcommerce/client';
 import type { ClientLog } from '@/lib/bigcommerce/client/transport';
 import { xeroConnectDeps } from '@/lib/deps';
@@ -16,6 +17,7 @@ import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { createStoreRepo, type InstalledStore } from '@/lib/repos/stores';
 import { createSyncRecordRepo } from '@/lib/repos/sync-records';
 import type { PipelineDeps } from '@/lib/sync/pipeline';
+import type { SyncSettings } from '@/lib/sync/settings';
 
 export interface StoreContextConfig {
   db: Db;
@@ -45,8 +47,8 @@ export async function buildStoreContext(config: StoreContextConfig, storeHash: S
   const storeSync = createStoreSyncRepo({ db });
   const sync = await storeSync.get(storeHash);
   const providerId: RegisteredProviderId = isRegisteredProvider(sync.provider) ? sync.provider : DEFAULT_PROVIDER;
-  const { provider, tenant } = await providerFor(config, providerId, storeHash);
   const { settings } = await createSettingsRepo({ db }).current(storeHash);
+  const { provider, tenant } = await providerFor(config, providerId, storeHash, settings);
   const client =
     config.client?.(storeHash, accessToken) ??
     createBigCommerceClient({ fetch: config.fetch ?? globalThis.fetch, apiUrl: config.apiUrl, storeHash, accessToken, log: config.log });
@@ -105,6 +107,7 @@ async function providerFor(
   config: StoreContextConfig,
   providerId: RegisteredProviderId,
   storeHash: StoreHash,
+  settings: SyncSettings,
 ): Promise<{ provider: AccountingProvider; tenant: string | null }> {
   if (providerId === 'ledger') return { provider: createProvider('ledger', { db: config.db, storeHash }), tenant: null };
   const waiting = (message: string) => ({
@@ -119,7 +122,14 @@ async function providerFor(
   }
   const shared = xeroTenantState(connection.tenantId, config.xeroMinuteMs ?? XERO_MINUTE_MS);
   return {
-    provider: createProvider('xero', { tenantId: connection.tenantId, tokens: xeroTokenPort(deps, storeHash), urls: xeroUrls(deps.config.baseUrl), ...shared }),
+    provider: createProvider('xero', {
+      tenantId: connection.tenantId,
+      tokens: xeroTokenPort(deps, storeHash),
+      urls: xeroUrls(deps.config.baseUrl),
+      // Invoice status (AUTHORISED or DRAFT) and the tracking option on every line, from the store's settings.
+      ...xeroPostingOptions(settings),
+      ...shared,
+    }),
     tenant: `xero:${connection.tenantId}`,
   };
 }

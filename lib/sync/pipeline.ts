@@ -255,6 +255,8 @@ export async function postOrderDocument(
   const posted = await deps.provider.postDocument(plan.document, documentKey);
   if (!posted.ok) return failPost(deps, key, snapshot, providerProblem(posted.error, 'Posting the document'));
 
+  // Payments the system would not take (Xero: none on a draft invoice), said on the order's timeline.
+  const skipped: string[] = [];
   for (const [index, payment] of plan.document.payments.entries()) {
     if (plan.document.kind === 'sales_receipt') break; // a sales receipt carries its payment
     const paid = await deps.provider.recordPayment(
@@ -263,6 +265,7 @@ export async function postOrderDocument(
       idempotencyKey(deps.storeHash, order.id, 'payment', plan.version * 100 + index),
     );
     if (!paid.ok) return failPost(deps, key, snapshot, providerProblem(paid.error, 'Recording the payment'));
+    if (paid.value.skipped) skipped.push(paid.value.skipped);
   }
   await deps.records.markPosted(key, {
     remoteId: posted.value.remoteId,
@@ -278,6 +281,7 @@ export async function postOrderDocument(
     created: posted.value.created,
     total: plan.document.totals.total,
   });
+  for (const message of skipped) await deps.records.addEvent(deps.storeHash, order.id, 'payment_not_recorded', message);
   return { ok: true, remoteId: posted.value.remoteId, number: posted.value.number, created: posted.value.created };
 }
 
@@ -522,9 +526,11 @@ export async function postOrderDocuments(
     ? await provider.recordPayments(payments)
     : await Promise.all(payments.map((p) => provider.recordPayment(p.document, p.payment, p.idempotencyKey)));
   const paymentFailure = new Map<number, ProviderFailure>();
+  const paymentSkipped = new Map<number, string[]>();
   payments.forEach((p, i) => {
     const outcome = paid[i]!;
     if (!outcome.ok && !paymentFailure.has(p.index)) paymentFailure.set(p.index, outcome.error);
+    if (outcome.ok && outcome.value.skipped) paymentSkipped.set(p.index, [...(paymentSkipped.get(p.index) ?? []), outcome.value.skipped]);
   });
 
   const transient: ProviderFailure[] = [];
@@ -554,6 +560,7 @@ export async function postOrderDocuments(
       total: plan.document.totals.total,
       batched: true,
     });
+    for (const message of paymentSkipped.get(index) ?? []) await deps.records.addEvent(deps.storeHash, order.id, 'payment_not_recorded', message);
     return { ok: true, remoteId: outcome.value.remoteId, number: outcome.value.number, created: outcome.value.created };
   });
   // What was posted or refused is recorded; an outage or rate limit on any element makes the whole call retry

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncRecords } from '@/db/schema';
+import { syncEvents, syncRecords } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { XERO_TEST_SETTINGS } from '@/lib/accounting/xero/testing';
@@ -204,6 +204,26 @@ describe('Xero through the app', () => {
     expect(calls).toBeLessThanOrEqual(Math.ceil(progress.posted / 50) * 3 + 10);
     expect(world.xero!.limiter.statsFor(org.tenantId).rejected).toEqual({ minute: 0, day: 0, concurrent: 0, appminute: 0 });
   }, 120_000);
+
+  it("the store's Xero posting settings reach its invoices: DRAFT for review, nothing approved behind the merchant's back", async () => {
+    const { hash, accessToken } = await world.installedStore();
+    await createSettingsRepo({ db: world.database.db }).save(hash as StoreHash, { ...XERO_TEST_SETTINGS, xero: { invoiceStatus: 'DRAFT' } }, { expectedVersion: 0 });
+    const org = world.xero!.createTenant({ name: 'Draft Books', currency: 'USD' });
+    expect((await connectThroughConsent(await sessionFor(hash), [org.tenantId])).status).toBe(200);
+    const orderId = await placeOrder(hash, accessToken);
+    const record = await until(() => recordOf(hash, orderId), (r) => r?.state === 'posted');
+    expect(record?.state).toBe('posted');
+    const invoice = [...world.xero!.tenants.get(org.tenantId)!.documents.values()].find((d) => d.Type === 'ACCREC' && d.number === `BC-${orderId}`);
+    expect(invoice?.Status).toBe('DRAFT');
+    // Xero takes no payment on a draft: the order's timeline says so, with what to do.
+    const events = await world.database.db
+      .select()
+      .from(syncEvents)
+      .where(and(eq(syncEvents.storeHash, hash), eq(syncEvents.orderId, orderId)));
+    const skipped = events.filter((e) => e.kind === 'payment_not_recorded');
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]!.message).toMatch(new RegExp(`invoice BC-${orderId} is a draft in Xero.*Approve the invoice in Xero`));
+  });
 
   it('asks which organisation when the consent covered several, and accepts only one of those', async () => {
     const { hash } = await world.installedStore();

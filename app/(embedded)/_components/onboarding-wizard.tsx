@@ -3,6 +3,7 @@
 import { Box, Button, Checkbox, Flex, H2, InlineMessage, Input, Panel, Radio, Select, Text } from '@bigcommerce/big-design';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { XeroConnectionCard, type XeroConnectionView } from './connection-card';
 import { STATUS_EXPLANATIONS } from './format';
 import { useMutation, useStatuses } from './hooks';
 import { LoadError, Loading } from './page-state';
@@ -28,14 +29,21 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
   const [orders, setOrders] = useState<OnboardingState['orders'] | null>(null);
   const [backfill, setBackfill] = useState(false);
   const [backfillFrom, setBackfillFrom] = useState('');
+  const [xero, setXero] = useState<XeroConnectionView | null>(null);
 
   useEffect(() => {
-    if (state.data && !orders) setOrders(state.data.orders);
+    if (state.data && !orders) {
+      setOrders(state.data.orders);
+      // Running setup again starts from where the store posts today.
+      if (state.data.providers.some((p) => p.id === 'xero' && p.status === 'connected')) setProvider('xero');
+    }
   }, [state.data, orders]);
 
   if (state.error && !state.data) return <LoadError what="the setup" error={state.error} onRetry={state.reload} />;
   if (!state.data || !orders) return <Loading label="Loading the setup…" minHeight={480} />;
   const fields = finish.error?.fields ?? {};
+  const xeroReady = xero?.status === 'connected';
+  const destination = provider === 'xero' ? `Xero (${xero?.tenantName ?? 'your organisation'})` : 'the built-in ledger';
   const statusOptions = statuses.map((s) => ({ value: s.id, content: s.label }));
   const toggleImport = (id: number, on: boolean) =>
     setOrders({
@@ -81,6 +89,12 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
               />
             </Box>
           ))}
+          {provider === 'xero' ? (
+            <Box marginTop="medium">
+              <XeroConnectionCard showTest={false} onChange={setXero} />
+            </Box>
+          ) : null}
+          {fields.provider ? <InlineMessage type="error" messages={[{ text: fields.provider }]} /> : null}
         </fieldset>
       ) : null}
 
@@ -151,7 +165,7 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
         <Box>
           <H2 marginBottom="small">Ready</H2>
           <Text>
-            Orders in {orders.importStatusIds.length} status{orders.importStatusIds.length === 1 ? '' : 'es'} will be posted to the built-in ledger
+            Orders in {orders.importStatusIds.length} status{orders.importStatusIds.length === 1 ? '' : 'es'} will be posted to {destination}
             {backfill && backfillFrom ? `, starting with the orders placed since ${backfillFrom}` : ''}.
           </Text>
           {finish.error && Object.keys(fields).length === 0 ? <InlineMessage type="error" messages={[{ text: finish.error.message }]} /> : null}
@@ -166,7 +180,10 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
           Back
         </Button>
         {step < 3 ? (
-          <Button onClick={() => setStep(step + 1)} disabled={(step === 1 && orders.importStatusIds.length === 0) || (step === 2 && backfill && !backfillFrom)}>
+          <Button
+            onClick={() => setStep(step + 1)}
+            disabled={(step === 0 && provider === 'xero' && !xeroReady) || (step === 1 && orders.importStatusIds.length === 0) || (step === 2 && backfill && !backfillFrom)}
+          >
             Next
           </Button>
         ) : (

@@ -1,7 +1,7 @@
 'use client';
 
 import { Badge, Box, Flex, Grid, Panel, Text } from '@bigcommerce/big-design';
-import { ConnectionCard } from '../_components/connection-card';
+import { ConnectionCard, XeroConnectionCard } from '../_components/connection-card';
 import { LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
 
@@ -14,6 +14,8 @@ export default function ConnectionsPage() {
   const data = useApi<Connections>('/api/admin/connections');
   if (data.error && !data.data) return <LoadError what="the connections" error={data.error} onRetry={data.reload} />;
   if (!data.data) return <Loading label="Loading the connections…" minHeight={500} />;
+  const { current, providers } = data.data;
+  const xeroOffered = providers.some((p) => p.id === 'xero' && p.status !== 'coming_soon');
   return (
     <>
       <PageHeader title="Connections">
@@ -21,10 +23,13 @@ export default function ConnectionsPage() {
       </PageHeader>
       <Grid gridColumns="repeat(auto-fit, minmax(320px, 1fr))" gridGap="1.5rem">
         <ConnectionCard target="store" title="BigCommerce store" autoTest={false} />
-        <ConnectionCard target="accounting" title="Built-in ledger" autoTest={false} />
+        {/* "Test connection" tests the system the store posts to: the Xero card has its own while Xero is in use. */}
+        {current === 'xero' ? null : <ConnectionCard target="accounting" title="Built-in ledger" autoTest={false} />}
+        {/* Connecting or disconnecting changes where the store posts: the list below is read again. */}
+        {xeroOffered ? <XeroConnectionCard onChange={data.reload} /> : null}
       </Grid>
       <Panel header="Accounting systems">
-        {data.data.providers.map((p) => (
+        {providers.map((p) => (
           <Box key={p.id} marginBottom="medium" data-testid={`provider-${p.id}`}>
             <Flex alignItems="center" flexGap="0.5rem">
               <Text bold marginBottom="none">{p.name}</Text>

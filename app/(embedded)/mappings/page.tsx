@@ -36,13 +36,29 @@ const ACCOUNT_ROWS: Array<{ key: keyof Settings['accounts']; label: string }> = 
 
 const NO_MAPPING = '__default__';
 
+/** The Xero part of the settings (lib/sync/settings.ts `xero`). */
+interface XeroPosting {
+  invoiceStatus: 'AUTHORISED' | 'DRAFT';
+  tracking: { category: string; option: string } | null;
+}
+type FormSettings = Settings & { xero: XeroPosting };
+interface XeroPostingView {
+  applies: boolean;
+  trackingCategories: Array<{ id: string; name: string; options: Array<{ id: string; name: string }> }>;
+  error: string | null;
+  fieldWarnings: Record<string, string>;
+}
+const NO_TRACKING = '__none__';
+
 export default function MappingsPage() {
   const chartData = useApi<Pick<MappingsView, 'chart' | 'fieldWarnings'>>('/api/admin/mappings');
   // What the store's orders use comes from BigCommerce: it fills in after the form is on screen.
   const seen = useApi<Omit<MappingsView, 'chart' | 'fieldWarnings'>>('/api/admin/mappings/seen');
-  const stored = useApi<StoredSettings>('/api/admin/settings');
-  const save = useMutation<{ expectedVersion: number; settings: Settings }, { version: number; settings: Settings }>('PUT', '/api/admin/settings');
-  const [form, setForm] = useState<Settings | null>(null);
+  // Xero's tracking categories, read live; the section shows only while the store posts to Xero.
+  const xeroView = useApi<XeroPostingView>('/api/admin/mappings/xero');
+  const stored = useApi<StoredSettings & { settings: FormSettings }>('/api/admin/settings');
+  const save = useMutation<{ expectedVersion: number; settings: FormSettings }, { version: number; settings: FormSettings }>('PUT', '/api/admin/settings');
+  const [form, setForm] = useState<FormSettings | null>(null);
   const [version, setVersion] = useState(0);
   const [saved, setSaved] = useState(false);
 
@@ -60,7 +76,10 @@ export default function MappingsPage() {
   const seenPending = !seen.data && !seen.error;
   const f = save.error?.fields ?? {};
   const accountOptions = v.chart.accounts.map((a) => ({ value: a.code, content: `${a.code} ${a.name}` }));
-  const update = (next: Settings) => {
+  // A warning is about the saved value: once another account is chosen it no longer applies.
+  const savedSettings = stored.data?.settings;
+  const warningFor = (path: string, value: string, savedValue: string | undefined) => (value === savedValue ? v.fieldWarnings[path] : undefined);
+  const update = (next: FormSettings) => {
     setSaved(false);
     setForm(next);
   };
@@ -113,6 +132,7 @@ export default function MappingsPage() {
             setSaved(true);
             chartData.reload();
             seen.reload();
+            xeroView.reload();
           }
         }}
       >
@@ -162,10 +182,33 @@ export default function MappingsPage() {
               description="Payments by a method without its own mapping."
               options={accountOptions}
               value={form.payments.defaultAccount}
-              error={f['payments.defaultAccount'] ?? v.fieldWarnings['payments.defaultAccount']}
+              error={f['payments.defaultAccount'] ?? warningFor('payments.defaultAccount', form.payments.defaultAccount, savedSettings?.payments.defaultAccount)}
               onOptionChange={(value) => value && update({ ...form, payments: { ...form.payments, defaultAccount: value } })}
             />
           </Box>
+          {/* Checked against the chart like the others: a system with its own chart (Xero) needs them chosen here. */}
+          <Flex flexGap="1.5rem" flexWrap="wrap" marginTop="medium">
+            <Box style={{ minWidth: 280, maxWidth: 420, flex: 1 }}>
+              <Select
+                label="Store credit account"
+                description="The liability used up when an order is paid with store credit."
+                options={accountOptions}
+                value={form.payments.storeCreditAccount}
+                error={f['payments.storeCreditAccount'] ?? warningFor('payments.storeCreditAccount', form.payments.storeCreditAccount, savedSettings?.payments.storeCreditAccount)}
+                onOptionChange={(value) => value && update({ ...form, payments: { ...form.payments, storeCreditAccount: value } })}
+              />
+            </Box>
+            <Box style={{ minWidth: 280, maxWidth: 420, flex: 1 }}>
+              <Select
+                label="Gift certificate account"
+                description="The liability used up when an order is paid with a gift certificate."
+                options={accountOptions}
+                value={form.payments.giftCertificateAccount}
+                error={f['payments.giftCertificateAccount'] ?? warningFor('payments.giftCertificateAccount', form.payments.giftCertificateAccount, savedSettings?.payments.giftCertificateAccount)}
+                onOptionChange={(value) => value && update({ ...form, payments: { ...form.payments, giftCertificateAccount: value } })}
+              />
+            </Box>
+          </Flex>
         </Panel>
 
         <Panel header="Tax rates" description="BigCommerce tax rates seen in your orders, and the tax code each is posted with.">
@@ -242,12 +285,14 @@ export default function MappingsPage() {
                 label={row.label}
                 options={accountOptions}
                 value={form.accounts[row.key]}
-                error={f[`accounts.${row.key}`] ?? v.fieldWarnings[`accounts.${row.key}`]}
+                error={f[`accounts.${row.key}`] ?? warningFor(`accounts.${row.key}`, form.accounts[row.key], savedSettings?.accounts[row.key])}
                 onOptionChange={(value) => value && update({ ...form, accounts: { ...form.accounts, [row.key]: value } })}
               />
             </FormGroup>
           ))}
         </Panel>
+
+        {xeroView.data?.applies ? <XeroPostingPanel form={form} update={update} view={xeroView.data} fields={f} onRetry={xeroView.reload} /> : null}
 
         <Flex alignItems="center" flexGap="1rem" marginBottom="large">
           <Button type="submit" isLoading={save.pending}>
@@ -272,5 +317,104 @@ export default function MappingsPage() {
         ) : null}
       </Form>
     </>
+  );
+}
+
+/**
+ * How invoices are posted to Xero: approved or draft, and one tracking option on every line, chosen from the
+ * categories Xero has now. Saved with the rest of the mappings.
+ */
+function XeroPostingPanel({
+  form,
+  update,
+  view,
+  fields,
+  onRetry,
+}: {
+  form: FormSettings;
+  update: (next: FormSettings) => void;
+  view: XeroPostingView;
+  fields: Record<string, string>;
+  onRetry: () => void;
+}) {
+  const xero = form.xero;
+  const setXero = (next: Partial<XeroPosting>) => update({ ...form, xero: { ...xero, ...next } });
+  const chosen = xero.tracking;
+  const category = chosen ? view.trackingCategories.find((c) => c.name.toLowerCase() === chosen.category.toLowerCase()) : undefined;
+  // A saved choice Xero no longer has stays visible (and is warned about) until the merchant changes it.
+  const categoryOptions = [
+    { value: NO_TRACKING, content: 'No tracking' },
+    ...view.trackingCategories.map((c) => ({ value: c.name, content: c.name })),
+    ...(chosen && !category ? [{ value: chosen.category, content: `${chosen.category} (not in Xero)` }] : []),
+  ];
+  const optionOptions = [
+    ...(category?.options ?? []).map((o) => ({ value: o.name, content: o.name })),
+    ...(chosen && !category?.options.some((o) => o.name.toLowerCase() === chosen.option.toLowerCase()) ? [{ value: chosen.option, content: `${chosen.option} (not in Xero)` }] : []),
+  ];
+  const trackingProblem = fields['xero.tracking.category'] ?? fields['xero.tracking.option'] ?? fields['xero.tracking'] ?? view.fieldWarnings['xero.tracking'];
+  return (
+    <Panel header="Xero" description="How orders become invoices in your Xero organisation.">
+      <Box style={{ maxWidth: 420 }}>
+        <FormGroup>
+          <Select
+            label="Invoice status"
+            description="Approved invoices are in your books at once; drafts wait for you to review and approve them in Xero."
+            options={[
+              { value: 'AUTHORISED' as const, content: 'Approved' },
+              { value: 'DRAFT' as const, content: 'Draft' },
+            ]}
+            value={xero.invoiceStatus}
+            error={fields['xero.invoiceStatus']}
+            onOptionChange={(value) => value && setXero({ invoiceStatus: value })}
+          />
+        </FormGroup>
+      </Box>
+      {xero.invoiceStatus === 'DRAFT' ? (
+        <Box marginBottom="medium">
+          <InlineMessage
+            type="info"
+            header="Payments are not recorded on drafts"
+            messages={[
+              {
+                text: 'Xero accepts payments only on approved invoices, so a paid order’s payment is not sent to Xero while its invoice is a draft. Approve the invoice in Xero and apply the payment there.',
+              },
+            ]}
+          />
+        </Box>
+      ) : null}
+      {view.error ? (
+        <Box marginBottom="medium">
+          <InlineMessage type="warning" header="Tracking categories unavailable" messages={[{ text: view.error }]} actions={[{ text: 'Try again', onClick: onRetry }]} />
+        </Box>
+      ) : null}
+      <Flex flexGap="1.5rem" flexWrap="wrap">
+        <Box style={{ minWidth: 280 }}>
+          <Select
+            label="Tracking category"
+            description={view.trackingCategories.length === 0 && !view.error ? 'Your Xero organisation has no tracking categories.' : 'Every line of every invoice is tracked.'}
+            options={categoryOptions}
+            value={chosen ? (category?.name ?? chosen.category) : NO_TRACKING}
+            error={trackingProblem}
+            onOptionChange={(value) => {
+              if (!value || value === NO_TRACKING) return setXero({ tracking: null });
+              const next = view.trackingCategories.find((c) => c.name === value);
+              const first = next?.options[0]?.name;
+              setXero({ tracking: first ? { category: value, option: first } : null });
+            }}
+          />
+        </Box>
+        {chosen ? (
+          <Box style={{ minWidth: 280 }}>
+            <Select
+              label="Tracking option"
+              description="The option those lines get."
+              options={optionOptions}
+              value={category?.options.find((o) => o.name.toLowerCase() === chosen.option.toLowerCase())?.name ?? chosen.option}
+              onOptionChange={(value) => value && setXero({ tracking: { category: chosen.category, option: value } })}
+            />
+          </Box>
+        ) : null}
+      </Flex>
+    </Panel>
   );
 }

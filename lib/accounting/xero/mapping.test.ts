@@ -1,8 +1,22 @@
+import path from 'node:path';
 import fc from 'fast-check';
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
-import type { DocumentLine } from '@/lib/sync/sales-document';
-import { contactNumberFor, bcCustomerIdOf, uniqueNameFor, whereEquals, xeroLine, xeroTotals } from './mapping';
+import type { DocumentLine, SalesDocument } from '@/lib/sync/sales-document';
+import { defaultSettings, parseSettings } from '@/lib/sync/settings';
+import {
+  contactNumberFor,
+  bcCustomerIdOf,
+  creditNoteBody,
+  draftPaymentMessage,
+  invoiceBody,
+  uniqueNameFor,
+  whereEquals,
+  xeroLine,
+  xeroPostingOptions,
+  xeroTotals,
+} from './mapping';
+import { loadOrderFixtures } from './testing';
 import { encodeJson, decimal, numberToDecimal } from './wire';
 
 const line = (over: Partial<DocumentLine>): DocumentLine => ({
@@ -100,5 +114,77 @@ describe('wire helpers', () => {
     expect(uniqueNameFor({ displayName: 'Jane Doe', bcCustomerId: 1042, email: 'j@x.io' })).toBe('Jane Doe (BC 1042)');
     expect(uniqueNameFor({ displayName: 'Pat', bcCustomerId: null, email: 'p@x.io' })).toBe('Pat (p@x.io)');
     expect(whereEquals('EmailAddress', 'o"brien@x.io')).toBe('EmailAddress=="o\\"brien@x.io"');
+  });
+});
+
+describe('posting settings: invoice status and tracking', () => {
+  const fixtures = loadOrderFixtures(path.resolve(import.meta.dirname, '../../../tests/fixtures/orders/cases'));
+  const fixture = (name: string): SalesDocument => {
+    const document = fixtures.find((f) => f.file.startsWith(name))?.document;
+    if (!document) throw new Error(`fixture ${name} has no document`);
+    return document;
+  };
+  const body = (document: SalesDocument, settings: unknown) => {
+    const parsed = parseSettings(settings);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const options = xeroPostingOptions(parsed.settings);
+    const mapped = invoiceBody(document, { contact: { ContactID: 'c-1' }, status: options.invoiceStatus, currencyRate: null, tracking: options.tracking });
+    if (!mapped.ok) throw new Error(mapped.error.message);
+    return JSON.parse(encodeJson(mapped.value)) as { Status: string; Total?: number; LineItems: Array<{ Tracking?: unknown; LineAmount: number }> };
+  };
+
+  it('the defaults, and settings stored before these existed, post approved invoices without tracking (as before)', () => {
+    expect(xeroPostingOptions(defaultSettings())).toEqual({ invoiceStatus: 'AUTHORISED', tracking: null });
+    const stored = parseSettings({ schemaVersion: 1, document: { numberPrefix: 'LB-' } });
+    expect(stored.ok && xeroPostingOptions(stored.settings)).toEqual({ invoiceStatus: 'AUTHORISED', tracking: null });
+    const invoice = body(fixture('03-many-lines'), {});
+    expect(invoice.Status).toBe('AUTHORISED');
+    expect(invoice.LineItems.every((l) => l.Tracking === undefined)).toBe(true);
+  });
+
+  it('DRAFT posts the invoice as a draft with the same lines and amounts', () => {
+    const document = fixture('16-shipping-handling-wrapping');
+    const approved = body(document, {});
+    const draft = body(document, { xero: { invoiceStatus: 'DRAFT' } });
+    expect(draft.Status).toBe('DRAFT');
+    expect({ ...draft, Status: 'AUTHORISED' }).toEqual(approved);
+  });
+
+  it('a tracking option goes on every line, shipping and discounts included, and on the lines of a credit note', () => {
+    const document = fixture('16-shipping-handling-wrapping');
+    const invoice = body(document, { xero: { tracking: { category: 'Sales Channel', option: 'Online Store' } } });
+    expect(invoice.LineItems.length).toBeGreaterThan(3);
+    for (const line of invoice.LineItems) expect(line.Tracking).toEqual([{ Name: 'Sales Channel', Option: 'Online Store' }]);
+    const credit = creditNoteBody({
+      lines: document.lines,
+      lat: 'Exclusive',
+      contactId: 'c-1',
+      number: `${document.number}-CR`,
+      reference: 'Refund',
+      date: document.date,
+      currencyCode: document.currency.code,
+      currencyRate: null,
+      tracking: { category: 'Sales Channel', option: 'Online Store' },
+    });
+    expect(credit.ok && credit.value.LineItems.every((l) => l.Tracking?.[0]?.Option === 'Online Store')).toBe(true);
+  });
+
+  it('a sales order is a draft whatever the setting', () => {
+    const document: SalesDocument = { ...fixture('01-single-line-taxed'), kind: 'sales_order' };
+    expect(body(document, { xero: { invoiceStatus: 'AUTHORISED' } }).Status).toBe('DRAFT');
+  });
+
+  it('refuses a tracking choice without its option, and names over Xero\'s 100 characters', () => {
+    const missing = parseSettings({ xero: { tracking: { category: 'Sales Channel' } } });
+    expect(missing.ok ? [] : missing.problems.map((p) => p.path)).toEqual(['xero.tracking.option']);
+    const long = parseSettings({ xero: { tracking: { category: 'x'.repeat(101), option: 'A' } } });
+    expect(long.ok).toBe(false);
+    expect(parseSettings({ xero: { invoiceStatus: 'PAID' } }).ok).toBe(false);
+  });
+
+  it('says why a payment was not recorded on a draft and what to do', () => {
+    expect(draftPaymentMessage('BC-1042', { amount: '27.06', method: 'PayPal' })).toBe(
+      'Payment of 27.06 (PayPal) not recorded: invoice BC-1042 is a draft in Xero, and Xero takes payments only on approved invoices. Approve the invoice in Xero, then apply the payment there.',
+    );
   });
 });

@@ -9,6 +9,7 @@
  */
 import Big from 'big.js';
 import type { DocumentCustomer, DocumentLine, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
+import type { XeroPostingSettings } from '@/lib/sync/settings';
 import type { ProviderFailure } from '../provider';
 import { decimal, type WireDecimal } from './wire';
 
@@ -61,6 +62,25 @@ export interface TrackingOption {
 }
 
 type Mapped<T> = { ok: true; value: T } | { ok: false; error: ProviderFailure };
+
+export type InvoiceStatus = 'AUTHORISED' | 'DRAFT';
+
+/**
+ * The store's Xero settings as the provider's posting options: the status of new invoices and the tracking option
+ * on every line. Defaults (AUTHORISED, no tracking) are what was posted before the settings existed.
+ */
+export function xeroPostingOptions(settings: { xero: XeroPostingSettings }): { invoiceStatus: InvoiceStatus; tracking: TrackingOption | null } {
+  const { invoiceStatus, tracking } = settings.xero;
+  return { invoiceStatus, tracking: tracking ? { category: tracking.category, option: tracking.option } : null };
+}
+
+/**
+ * Why a payment was not recorded on a draft invoice. Xero answers a payment to a draft with "Payments can only be
+ * made against Authorised documents"; the merchant approves the invoice in Xero and applies the payment there.
+ */
+export function draftPaymentMessage(invoiceNumber: string, payment: Pick<DocumentPayment, 'amount' | 'method'>): string {
+  return `Payment of ${payment.amount} (${payment.method}) not recorded: invoice ${invoiceNumber} is a draft in Xero, and Xero takes payments only on approved invoices. Approve the invoice in Xero, then apply the payment there.`;
+}
 
 const round2 = (b: Big) => b.round(2, Big.roundHalfUp);
 const fixed = (b: Big, places: number) => b.toFixed(places);
@@ -147,7 +167,7 @@ function mapLines(lines: readonly DocumentLine[], lat: LineAmountTypes, allowDis
 
 export interface InvoiceOptions {
   contact: { ContactID: string } | { Name: string };
-  status: 'AUTHORISED' | 'DRAFT';
+  status: InvoiceStatus;
   /** Units of the document currency per unit of the organisation's base currency; null lets Xero use its daily rate. */
   currencyRate: string | null;
   number?: string;

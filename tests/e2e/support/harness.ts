@@ -7,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
 import { freshDatabase, type TestDatabase } from '@/tests/integration/support/db';
 import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
+import { createXeroSandbox, type XeroSandbox } from '@/tests/sandbox/xero/server';
 
 /**
  * Browser tests run the real thing: a production build of the app (`next build` + `next start`), the BigCommerce
@@ -27,6 +28,8 @@ export const CHROMIUM_ARGS = [
 
 export const CLIENT_ID = 'lb-e2e-client';
 export const CLIENT_SECRET = 'lb-e2e-client-secret';
+export const XERO_CLIENT_ID = 'lb-e2e-xero-client';
+export const XERO_CLIENT_SECRET = 'lb-e2e-xero-secret';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,18 +66,30 @@ export interface E2eWorld {
   sandboxUrl: string;
   browser: Browser;
   database: TestDatabase | null;
+  /** The Xero sandbox under `/xero` on the sandbox's port, when the world was started with `{ xero: true }`. */
+  xero: XeroSandbox | null;
   admin<T = Record<string, unknown>>(pathname: string, body?: unknown): Promise<{ status: number; body: T }>;
   screenshotPath(name: string): string;
   stop(): Promise<void>;
 }
 
-export async function startE2eWorld(): Promise<E2eWorld> {
+/**
+ * `xero: true` mounts the Xero sandbox on the BigCommerce sandbox's port (as `npm run demo` does) with the app
+ * registered as its OAuth client, and points the app's XERO_* settings at it.
+ */
+export async function startE2eWorld(options: { xero?: boolean } = {}): Promise<E2eWorld> {
   buildApp();
   const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;
+  const xero = options.xero
+    ? createXeroSandbox({
+        clients: [{ clientId: XERO_CLIENT_ID, clientSecret: XERO_CLIENT_SECRET, redirectUris: [`${appUrl}/api/connections/xero/callback`], name: 'Ledgerbridge' }],
+      })
+    : null;
   const sandbox = await startBigCommerceSandbox({
     port: 0,
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl, name: 'Ledgerbridge' }],
+    ...(xero ? { mounts: xero.mounts } : {}),
   });
   const sandboxUrl = `http://localhost:${sandbox.port}`;
   const inngest = await startInngestStandIn({ port: 0, timeScale: Number(process.env.E2E_INNGEST_TIME_SCALE ?? 0.05) });
@@ -96,6 +111,14 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     INNGEST_DEV: inngest.url,
     LOG_LEVEL: 'warn',
   };
+  if (xero) {
+    env.XERO_CLIENT_ID = XERO_CLIENT_ID;
+    env.XERO_CLIENT_SECRET = XERO_CLIENT_SECRET;
+    env.XERO_BASE_URL = `${sandboxUrl}/xero`;
+  } else {
+    // The machine's own Xero settings never leak into a world that has no Xero.
+    for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_BASE_URL', 'XERO_REDIRECT_URI']) delete env[name];
+  }
   if (database) env.DATABASE_URL = database.url!;
   else {
     delete env.DATABASE_URL;
@@ -131,6 +154,7 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     sandboxUrl,
     browser,
     database,
+    xero,
     async admin<T>(pathname: string, body?: unknown) {
       const response = await fetch(`${sandbox.url}${pathname}`, {
         method: body === undefined ? 'GET' : 'POST',
@@ -143,7 +167,20 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     async stop() {
       await browser.close().catch(() => {});
       app.kill('SIGTERM');
-      await new Promise((r) => (app.exitCode !== null ? r(undefined) : app.once('exit', r)));
+      // A request still in flight can keep `next start` from exiting on SIGTERM; never hold the e2e lock for it.
+      const exited = await new Promise<boolean>((r) => {
+        if (app.exitCode !== null || app.signalCode !== null) return r(true);
+        const timer = setTimeout(() => r(false), 15_000);
+        app.once('exit', () => {
+          clearTimeout(timer);
+          r(true);
+        });
+      });
+      if (!exited) {
+        console.warn(`[e2e] the app did not exit within 15 s of SIGTERM; killed. Its last output:\n${output.slice(-3000)}`);
+        app.kill('SIGKILL');
+        await new Promise((r) => (app.exitCode !== null || app.signalCode !== null ? r(undefined) : app.once('exit', r)));
+      }
       await inngest.close();
       await sandbox.close();
       await database?.dispose();

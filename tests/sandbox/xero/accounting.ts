@@ -290,6 +290,53 @@ export function createAccountingRouter(options: AccountingOptions = {}): Router<
     const c = ctx.tenant.trackingCategories.find((x) => x.TrackingCategoryID === p.id?.toLowerCase());
     return c ? envelope(ctx, 'TrackingCategories', [renderCategory(c, true)]) : notFound();
   });
+  // Creating categories and options (https://developer.xero.com/documentation/api/accounting/trackingcategories):
+  // names up to 100 characters, category names unique, option names unique within their category, at most two
+  // active categories and four in all (active and archived).
+  const trackingName = (el: Record<string, unknown>, what: string): string | { errors: string[] } => {
+    const name = typeof el.Name === 'string' ? el.Name.trim() : '';
+    if (!name) return { errors: [`${what} name is required.`] };
+    if (name.length > 100) return { errors: [`${what} name must not be longer than 100 characters.`] };
+    return name;
+  };
+  add('PUT', '/TrackingCategories', 'settings', (ctx) =>
+    batch(
+      ctx,
+      'TrackingCategories',
+      (el): Result => {
+        const name = trackingName(el, 'Tracking category');
+        if (typeof name !== 'string') return name;
+        const all = ctx.tenant.trackingCategories;
+        if (all.some((c) => c.Name.toLowerCase() === name.toLowerCase())) return { errors: [`A tracking category named '${name}' already exists.`] };
+        if (all.filter((c) => c.Status === 'ACTIVE').length >= 2) return { errors: ['An organisation can have at most 2 active tracking categories.'] };
+        if (all.length >= 4) return { errors: ['An organisation can have at most 4 tracking categories (active and archived).'] };
+        const record: Tenant['trackingCategories'][number] = { TrackingCategoryID: randomUUID(), Name: name, Status: 'ACTIVE', Options: [] };
+        all.push(record);
+        return { saved: renderCategory(record, false), undo: () => all.splice(all.indexOf(record), 1) };
+      },
+      null,
+    ),
+  );
+  add('PUT', '/TrackingCategories/:id/Options', 'settings', (ctx, p) => {
+    const c = ctx.tenant.trackingCategories.find((x) => x.TrackingCategoryID === p.id?.toLowerCase());
+    if (!c) return notFound();
+    return batch(
+      ctx,
+      'Options',
+      (el): Result => {
+        const name = trackingName(el, 'Tracking option');
+        if (typeof name !== 'string') return name;
+        if (c.Options.some((o) => o.Name.toLowerCase() === name.toLowerCase())) return { errors: [`The option '${name}' already exists in '${c.Name}'.`] };
+        const option = { TrackingOptionID: randomUUID(), Name: name, Status: 'ACTIVE' as const };
+        c.Options.push(option);
+        return {
+          saved: { ...option, TrackingCategoryID: c.TrackingCategoryID, IsDeleted: false, IsArchived: false, IsActive: true },
+          undo: () => c.Options.splice(c.Options.indexOf(option), 1),
+        };
+      },
+      null,
+    );
+  });
 
   add('GET', '/Currencies', 'settings', (ctx) =>
     envelope(ctx, 'Currencies', ctx.tenant.currencies.map((Code) => ({ Code, Description: Code }))),
@@ -324,17 +371,17 @@ export function createAccountingRouter(options: AccountingOptions = {}): Router<
   // ---------------------------------------------------------------------------------------- items
 
   add('GET', '/Items', 'settings', (ctx) =>
-    list(ctx, 'Items', [...ctx.tenant.items.values()].sort((a, b) => a.Code.localeCompare(b.Code)).map((i) => ({ record: i, row: renderItem(i) })), { pageable: false }),
+    list(ctx, 'Items', [...ctx.tenant.items.values()].sort((a, b) => a.Code.localeCompare(b.Code)).map((i) => ({ record: i, row: renderItem(i, unitdp(ctx)) })), { pageable: false }),
   );
   add('GET', '/Items/:id', 'settings', (ctx, p) => {
     const i = findItem(ctx.tenant, p.id ?? '');
-    return i ? envelope(ctx, 'Items', [renderItem(i)]) : notFound();
+    return i ? envelope(ctx, 'Items', [renderItem(i, unitdp(ctx))]) : notFound();
   });
-  add('PUT', '/Items', 'settings', (ctx) => batch(ctx, 'Items', (el) => upsertItem(ctx.tenant, el, 'create', ctx.now), null));
-  add('POST', '/Items', 'settings', (ctx) => batch(ctx, 'Items', (el) => upsertItem(ctx.tenant, el, 'upsert', ctx.now), null));
+  add('PUT', '/Items', 'settings', (ctx) => batch(ctx, 'Items', (el) => upsertItem(ctx.tenant, el, 'create', ctx.now, undefined, unitdp(ctx)), null));
+  add('POST', '/Items', 'settings', (ctx) => batch(ctx, 'Items', (el) => upsertItem(ctx.tenant, el, 'upsert', ctx.now, undefined, unitdp(ctx)), null));
   add('POST', '/Items/:id', 'settings', (ctx, p) => {
     if (!findItem(ctx.tenant, p.id ?? '')) return notFound();
-    return batch(ctx, 'Items', (el) => upsertItem(ctx.tenant, el, 'upsert', ctx.now, p.id), null);
+    return batch(ctx, 'Items', (el) => upsertItem(ctx.tenant, el, 'upsert', ctx.now, p.id, unitdp(ctx)), null);
   });
   add('DELETE', '/Items/:id', 'settings', (ctx, p) => {
     const i = findItem(ctx.tenant, p.id ?? '');

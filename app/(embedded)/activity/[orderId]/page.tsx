@@ -60,6 +60,7 @@ const EVENT_LABELS: Record<string, string> = {
   webhook: 'Webhook received',
   planned: 'Planned',
   posted: 'Posted',
+  payment_not_recorded: 'Payment not recorded',
   status_written: 'Status written',
   failed: 'Attempt failed',
   held: 'Needs attention',
