@@ -68,6 +68,44 @@ export interface RemoteItem {
   id: string;
   sku: string;
   name: string;
+  /** Details, where the system reports them (catalog import "update details", "push product details"). */
+  description?: string;
+  /** Selling price as a decimal string; null when the item has none. */
+  unitPrice?: string | null;
+}
+
+/** What a system accepts for items (the catalog import plans within these). */
+export interface ItemRules {
+  skuMaxLength: number;
+  nameMaxLength: number;
+  descriptionMaxLength: number;
+  /** Tracking quantity on hand needs an inventory asset and a cost-of-goods-sold account (Xero), else the system has its own. */
+  trackingNeedsAccounts: boolean;
+}
+
+/** One item write of the catalog import: a new item, or new details (only the fields given) for an existing one. */
+export type ItemWrite =
+  | {
+      kind: 'create';
+      sku: string;
+      name: string;
+      /** Plain text. */
+      description: string;
+      /** Decimal string in the store's currency; null = none. */
+      unitPrice: string | null;
+      salesAccount: string;
+      tracked: boolean;
+      /** For tracked items where the system needs them (`ItemRules.trackingNeedsAccounts`). */
+      inventoryAccounts: { assetAccount: string; costOfGoodsSoldAccount: string } | null;
+    }
+  | { kind: 'update'; id: string | null; sku: string; name?: string; description?: string; unitPrice?: string };
+
+export interface WrittenItem {
+  id: string;
+  sku: string;
+  /** False when a create found the SKU already there (left alone) or for an update. */
+  created: boolean;
+  tracked: boolean;
 }
 export interface RemoteCustomer {
   remoteId: string;
@@ -75,11 +113,19 @@ export interface RemoteCustomer {
   email: string | null;
   bcCustomerId: number | null;
 }
+export interface RemoteTrackingCategory {
+  id: string;
+  name: string;
+  /** Active options only. */
+  options: Array<{ id: string; name: string }>;
+}
 export interface ChartDescription {
   accounts: RemoteAccount[];
   taxCodes: RemoteTaxCode[];
   paymentAccounts: RemoteAccount[];
   items: RemoteItem[];
+  /** Active tracking categories (Xero); absent where the system has none. */
+  trackingCategories?: RemoteTrackingCategory[];
 }
 
 export interface PostedDocument {
@@ -92,6 +138,16 @@ export interface PostedDocument {
 export interface PostedDocumentRef {
   remoteId: string;
   number: string;
+}
+
+/**
+ * A payment the system recorded, or one it could not be given and why: Xero takes payments only on approved
+ * invoices, so a payment to a draft is `skipped` with a message the merchant can act on (remoteId empty).
+ */
+export interface RecordedPayment {
+  remoteId: string;
+  created: boolean;
+  skipped?: string;
 }
 
 export interface CreditNoteInput {
@@ -129,9 +185,13 @@ export interface AccountingProvider {
   upsertCustomer(customer: DocumentCustomer): Promise<Outcome<RemoteCustomer>>;
   /** Exact SKU matches only. */
   findItemsBySku(skus: readonly string[]): Promise<Outcome<RemoteItem[]>>;
+  /** Item limits of the system; with `upsertItems`, absent where items cannot be written. */
+  readonly itemRules?: ItemRules;
+  /** Creates items (a SKU found there already is left alone) or updates their details; results in the order given. */
+  upsertItems?(items: readonly ItemWrite[]): Promise<Array<Outcome<WrittenItem>>>;
   /** Posts (or, for a key already used, returns) the document. */
   postDocument(document: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
-  recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>>;
+  recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>>;
   voidDocument(document: PostedDocumentRef, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>>;
   postCreditNote(input: CreditNoteInput, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
   stockLevels(skus: readonly string[], locationIds?: readonly number[]): Promise<Outcome<StockLevel[]>>;

@@ -92,6 +92,14 @@ export const syncSettingsSchema = z.object({
       missingSku: z.enum(['fail', 'post_without_item']).default('post_without_item'),
       /** Create the store's products as items in the accounting system before the first backfill. */
       importBeforeFirstBackfill: z.boolean().default(false),
+      /**
+       * Imported items track stock in systems that need accounts for it (Xero) only when both are mapped:
+       * without them products are created untracked, and the import says so.
+       */
+      inventoryAssetAccount: accountCode.nullable().default(null),
+      costOfGoodsSoldAccount: accountCode.nullable().default(null),
+      /** Off by default: name, price and description of matched items go from the books to BigCommerce. */
+      pushProductDetails: z.boolean().default(false),
     })
     .prefault({}),
   lines: z
@@ -159,9 +167,28 @@ export const syncSettingsSchema = z.object({
       onExternalChange: z.enum(['report', 'overwrite']).default('report'),
     })
     .prefault({}),
+  /**
+   * How documents are posted when the store's accounting system is Xero (ignored by the others). The defaults post
+   * exactly what was posted before these settings existed, so adding them changed no posted document.
+   */
+  xero: z
+    .object({
+      /**
+       * AUTHORISED books each invoice at once; DRAFT leaves it for review in Xero. Xero takes payments only on
+       * approved invoices, so a paid order's payment is not sent for a draft: the provider reports it as skipped.
+       */
+      invoiceStatus: z.enum(['AUTHORISED', 'DRAFT']).default('AUTHORISED'),
+      /** One tracking category option put on every line (Xero's `Tracking: [{Name, Option}]`); null = none. */
+      tracking: z
+        .object({ category: z.string().trim().min(1).max(100), option: z.string().trim().min(1).max(100) })
+        .nullable()
+        .default(null),
+    })
+    .prefault({}),
 });
 
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;
+export type XeroPostingSettings = SyncSettings['xero'];
 export type StockSettingsValue = SyncSettings['stock'];
 export type SyncSettingsInput = z.input<typeof syncSettingsSchema>;
 

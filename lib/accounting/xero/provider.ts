@@ -19,6 +19,7 @@ import {
   type Outcome,
   type PostedDocument,
   type PostedDocumentRef,
+  type RecordedPayment,
   type RemoteAccount,
   type RemoteCustomer,
   type RemoteItem,
@@ -29,7 +30,8 @@ import { ContactDirectory, contactById, contactsWhere, ensureContact, toRemoteCu
 import { ALREADY_PAID, elementErrors, failed, failureOf, isDuplicateInvoiceNumber, isUncertain, validationFailure, type XeroReply } from './errors';
 import { createXeroApi, type XeroApi, type XeroTokenPort } from './http';
 import { postDocumentsBatch, type BatchItem, type BatchPaymentItem, recordPaymentsBatch } from './batch';
-import { creditNoteBody, invoiceBody, paymentBody, whereEquals, type LineAmountTypes, type TrackingOption } from './mapping';
+import { creditNoteBody, draftPaymentMessage, invoiceBody, paymentBody, whereEquals, type InvoiceStatus, type LineAmountTypes, type TrackingOption } from './mapping';
+import { toRemoteItem, upsertXeroItems, XERO_ITEM_RULES, xeroItemsByCode } from './items';
 import type { XeroPacer } from './pacer';
 import { decimal, envelopes, type XeroAccount, type XeroInvoice, type XeroItem, type XeroTrackingCategory } from './wire';
 
@@ -47,8 +49,11 @@ export interface XeroProviderDeps {
    */
   organisationCache?: { get(): ConnectionInfo | null; set(value: ConnectionInfo): void };
   timeoutMs?: number;
-  /** Status of new invoices (settings): AUTHORISED posts to the ledger, DRAFT leaves them for review. */
-  invoiceStatus?: 'AUTHORISED' | 'DRAFT';
+  /**
+   * Status of new invoices (settings `xero.invoiceStatus`, see `xeroPostingOptions`): AUTHORISED books them, DRAFT
+   * leaves them for review, and their payments are skipped (Xero takes payments only on approved invoices).
+   */
+  invoiceStatus?: InvoiceStatus;
   /** ContactNumber prefix carrying the BigCommerce customer id: "BC-" → "BC-1042". */
   contactNumberPrefix?: string;
   /** Tracking category option put on every line ("Sales Channel" / "Online Store"), from the mappings. */
@@ -72,7 +77,7 @@ export interface XeroProvider extends AccountingProvider {
   /** Backfill: up to 50 invoices a request (summarizeErrors=false), results in the order given. */
   postDocuments(items: readonly BatchItem[]): Promise<Array<Outcome<PostedDocument>>>;
   /** Backfill: payments 50 a request, results in the order given. */
-  recordPayments(items: readonly BatchPaymentItem[]): Promise<Array<Outcome<{ remoteId: string; created: boolean }>>>;
+  recordPayments(items: readonly BatchPaymentItem[]): Promise<Array<Outcome<RecordedPayment>>>;
   readonly api: XeroApi;
 }
 
@@ -204,21 +209,9 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     return r.ok ? ok(toRemoteCustomer(r.value, prefix)) : r;
   }
 
-  async function itemsByCode(skus: readonly string[]): Promise<Outcome<XeroItem[]>> {
-    // Xero item codes are at most 30 characters: a longer SKU can never be one.
-    const codes = [...new Set(skus.filter((s) => s.length > 0 && s.length <= 30))];
-    const out: XeroItem[] = [];
-    for (let i = 0; i < codes.length; i += 25) {
-      const chunk = codes.slice(i, i + 25);
-      const r = await get('/Items', { where: chunk.map((c) => whereEquals('Code', c)).join(' OR ') }, (j) => envelopes.items.parse(j).Items, 'Looking up Xero items');
-      if (!r.ok) return r;
-      out.push(...r.value.filter((item) => chunk.includes(item.Code)));
-    }
-    return ok(out);
-  }
+  const itemsByCode = (skus: readonly string[]): Promise<Outcome<XeroItem[]>> => xeroItemsByCode(api, skus);
 
   async function findItemsBySku(skus: readonly string[]): Promise<Outcome<RemoteItem[]>> {
-    const toRemoteItem = (i: XeroItem): RemoteItem => ({ id: i.ItemID, sku: i.Code, name: i.Name ?? i.Code });
     if (skus.length > 0 && skus.every((sku) => prefetchedItems.has(sku))) {
       return ok(skus.flatMap((sku) => prefetchedItems.get(sku) ?? []).map(toRemoteItem));
     }
@@ -340,7 +333,16 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     return failed(failureOf(reply, 'Reading the invoice'));
   }
 
-  async function recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>> {
+  /** Xero refuses payments on drafts: said as a skipped payment the merchant can act on, not as a failed order. */
+  const skippedOnDraft = (document: PostedDocumentRef, payment: DocumentPayment): RecordedPayment => ({
+    remoteId: '',
+    created: false,
+    skipped: draftPaymentMessage(document.number, payment),
+  });
+
+  async function recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>> {
+    // Invoices this provider posts are drafts: no call that Xero would refuse.
+    if (status === 'DRAFT') return ok(skippedOnDraft(document, payment));
     const body = paymentBody(document.remoteId, payment, null);
     const existing = async (): Promise<Outcome<{ remoteId: string; created: boolean } | null>> => {
       const inv = await getInvoice(document.remoteId);
@@ -372,6 +374,9 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
         if (!found.ok) return found;
         if (found.value) return ok(found.value);
       }
+      // A draft all the same (a sales order, or returned to draft in Xero): the refusal is Xero's rule, not a fault.
+      const invoice = await getInvoice(document.remoteId);
+      if (invoice.ok && (invoice.value?.Status === 'DRAFT' || invoice.value?.Status === 'SUBMITTED')) return ok(skippedOnDraft(document, payment));
       return failed(validationFailure(errors, `Xero refused the payment to account ${payment.account}`));
     }
     return failed({ kind: 'unavailable', message: 'Recording the payment: no definite answer from Xero.' });
@@ -504,6 +509,8 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     upsertCustomer,
     findItemsBySku,
     prefetch,
+    itemRules: XERO_ITEM_RULES,
+    upsertItems: (items) => upsertXeroItems({ api, retries, retryDelayMs, sleep }, items),
     postDocument,
     recordPayment,
     voidDocument,
@@ -514,7 +521,8 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
         { api, contacts: contactDeps, directory, status, tracking: deps.tracking ?? null, currencyRateFor, postOne: postDocument, retries, sleep, retryDelayMs },
         items,
       ),
-    recordPayments: (items) => recordPaymentsBatch({ api, recordOne: recordPayment }, items),
+    recordPayments: async (items) =>
+      status === 'DRAFT' ? items.map((i) => ok(skippedOnDraft(i.document, i.payment))) : recordPaymentsBatch({ api, recordOne: recordPayment }, items),
   };
   return provider;
 }

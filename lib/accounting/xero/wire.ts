@@ -91,8 +91,17 @@ export const itemSchema = z
     Name: z.string().optional(),
     IsTrackedAsInventory: z.boolean().optional(),
     QuantityOnHand: money.optional(),
+    Description: z.string().optional(),
+    InventoryAssetAccountCode: z.string().optional(),
+    SalesDetails: z.object({ UnitPrice: money.optional(), AccountCode: z.string().optional(), TaxType: z.string().optional() }).loose().optional(),
+    PurchaseDetails: z.object({ UnitPrice: money.optional(), AccountCode: z.string().optional(), COGSAccountCode: z.string().optional(), TaxType: z.string().optional() }).loose().optional(),
+    StatusAttributeString: z.string().optional(),
+    ValidationErrors: validationErrors,
   })
   .loose();
+
+/** An item element of a create/update answer: failed elements may lack ItemID (and even Code). */
+export const itemElementSchema = itemSchema.extend({ ItemID: z.string().optional(), Code: z.string().optional() });
 
 const lineSchema = z.object({ LineAmount: money.optional(), TaxAmount: money.optional() }).loose();
 
@@ -158,6 +167,7 @@ export const envelopes = {
   trackingCategories: envelope('TrackingCategories', trackingCategorySchema),
   contacts: envelope('Contacts', contactSchema),
   items: envelope('Items', itemSchema),
+  itemElements: envelope('Items', itemElementSchema),
   invoices: envelope('Invoices', invoiceSchema),
   creditNotes: envelope('CreditNotes', creditNoteSchema),
   payments: envelope('Payments', paymentSchema),

@@ -102,7 +102,7 @@ export function registerAdminRoutes(router: Router<RequestCtx>, sx: XeroSandbox)
   listing('invoices', (t) => [...t.documents.values()].filter((d) => d.kind === 'invoice').map((d) => renderDocument(t, d, true)));
   listing('credit-notes', (t) => [...t.documents.values()].filter((d) => d.kind === 'creditnote').map((d) => renderDocument(t, d, true)));
   listing('contacts', (t) => [...t.contacts.values()].map((c) => renderContact(c)));
-  listing('items', (t) => [...t.items.values()].map(renderItem));
+  listing('items', (t) => [...t.items.values()].map((i) => renderItem(i)));
   listing('payments', (t) => [...t.payments.values()].map((p) => renderPayment(t, p)));
 
   /** Stock adjustment (in Xero: a bill or an inventory adjustment): sets QuantityOnHand of a tracked item. */
