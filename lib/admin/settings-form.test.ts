@@ -72,3 +72,25 @@ describe('validating the order rules and mappings forms', () => {
     if (!result.ok) expect(result.fields).toEqual({ 'accounts.shipping': expect.stringContaining('4101') });
   });
 });
+
+describe('inventory accounts for imported items', () => {
+  const withItems = (items: Record<string, unknown>) => ({ ...defaultSettings(), items: { ...defaultSettings().items, ...items } });
+
+  it('accepts both accounts, or neither', () => {
+    expect(validateSettingsInput(withItems({ inventoryAssetAccount: '1300', costOfGoodsSoldAccount: '5000' }), ledgerChart).ok).toBe(true);
+    expect(validateSettingsInput(withItems({}), ledgerChart).ok).toBe(true);
+  });
+
+  it('refuses one without the other, an account not in the chart, and an account of the wrong kind', () => {
+    expect(validateSettingsInput(withItems({ inventoryAssetAccount: '1300' }), ledgerChart)).toEqual({
+      ok: false,
+      fields: { 'items.costOfGoodsSoldAccount': 'Choose both accounts to import tracked items, or neither.' },
+    });
+    const wrong = validateSettingsInput(withItems({ inventoryAssetAccount: '9999', costOfGoodsSoldAccount: '4000' }), ledgerChart);
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) {
+      expect(wrong.fields['items.inventoryAssetAccount']).toMatch(/does not exist/);
+      expect(wrong.fields['items.costOfGoodsSoldAccount']).toMatch(/is not an expense account/);
+    }
+  });
+});

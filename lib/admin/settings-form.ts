@@ -60,6 +60,21 @@ export function validateSettingsInput(input: unknown, chart: Pick<ChartDescripti
   needTaxCode('tax.defaultTaxCode', s.tax.defaultTaxCode);
   needTaxCode('tax.zeroTaxCode', s.tax.zeroTaxCode);
 
+  // Accounts that make imported items track stock (Xero needs both): an asset and an expense account.
+  for (const [key, type, what] of [
+    ['inventoryAssetAccount', 'asset', 'an asset account'],
+    ['costOfGoodsSoldAccount', 'expense', 'an expense account'],
+  ] as const) {
+    const code = s.items[key];
+    const account = code ? accounts.get(code) : undefined;
+    if (code && !account) fields[`items.${key}`] = `Account ${code} does not exist in your accounting system. Choose an account from the list.`;
+    else if (code && account && account.type !== type) fields[`items.${key}`] = `Account ${code} (${account.name}) is not ${what}.`;
+  }
+  if (Boolean(s.items.inventoryAssetAccount) !== Boolean(s.items.costOfGoodsSoldAccount)) {
+    const missing = s.items.inventoryAssetAccount ? 'costOfGoodsSoldAccount' : 'inventoryAssetAccount';
+    fields[`items.${missing}`] ??= 'Choose both accounts to import tracked items, or neither.';
+  }
+
   const o = s.orders;
   const ignoredAndImported = o.ignoredStatusIds.filter((id) => o.importStatusIds.includes(id));
   if (ignoredAndImported.length > 0) {

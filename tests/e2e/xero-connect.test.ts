@@ -91,6 +91,8 @@ beforeAll(async () => {
   const store = await world.admin<{ hash: string }>('/__sandbox/stores', { name: 'Harbour Goods', currency: 'USD' });
   hash = store.body.hash;
   apiToken = (await world.admin<{ access_token: string }>(`/__sandbox/stores/${hash}/api-accounts`, { scopes: ['store_v2_orders'] })).body.access_token;
+  // A small catalog for "Import items" (no orders: the order test places its own).
+  expect((await world.admin(`/__sandbox/stores/${hash}/seed`, { products: 3, customers: 0, orders: 0, seed: 5 })).status).toBe(201);
   const context = await world.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   page = await context.newPage();
   frame = page.frameLocator('#app-frame');
@@ -181,6 +183,9 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await frame.getByLabel('Default tax code').fill('TAX001');
     await chooseOption('Tracking category', 'Region');
     await chooseOption('Tracking option', 'South');
+    // Imported products that BigCommerce tracks become tracked items in Xero with these two.
+    await chooseOption('Inventory asset account', '630 Inventory');
+    await chooseOption('Cost of goods sold account', '310 Cost of Goods Sold');
     await chooseOption('Invoice status', 'Draft');
     await frame.getByText('Payments are not recorded on drafts').waitFor();
     await shot('06-mappings-xero-draft');
@@ -197,6 +202,27 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await expect(combobox('Invoice status').inputValue()).resolves.toBe('Approved');
     await expect(combobox('Product sales').inputValue()).resolves.toBe('200 Sales');
     await shot('07-mappings-xero-saved');
+  });
+
+  it('on Xero the mappings page offers Import items: the preview lists the catalog, and importing creates those items in Xero', async () => {
+    const section = frame.getByTestId('xero-items-stock');
+    await section.getByRole('button', { name: 'Preview import' }).click();
+    const preview = frame.getByTestId('import-preview');
+    await preview.waitFor({ timeout: 30_000 });
+    const summary = (await preview.getByText(/^Into Xero: \d+ to create/).textContent()) ?? '';
+    const planned = Number(/Into Xero: (\d+) to create/.exec(summary)?.[1]);
+    expect(planned).toBeGreaterThan(0);
+    await shot('07b-mappings-xero-import-preview');
+    await frame.getByRole('button', { name: `Import ${planned} item(s)` }).click();
+    await frame.getByText(`Xero: ${planned} item(s) created, 0 updated`).waitFor({ timeout: 60_000 });
+    const items = await xeroApi(orgs.main, 'GET', '/Items');
+    expect(items.status).toBe(200);
+    const created = items.json.Items as Array<{ IsTrackedAsInventory?: boolean; InventoryAssetAccountCode?: string }>;
+    expect(created.length).toBeGreaterThanOrEqual(planned);
+    // The inventory accounts chosen above make the products BigCommerce tracks tracked items in Xero.
+    const tracked = created.filter((i) => i.IsTrackedAsInventory);
+    expect(tracked.length).toBeGreaterThan(0);
+    expect(tracked.every((i) => i.InventoryAssetAccountCode === '630')).toBe(true);
   });
 
   it('an order placed in the store is booked in Xero as a paid invoice equal to the order, valid against Xero\'s spec', async () => {

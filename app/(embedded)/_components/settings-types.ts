@@ -14,7 +14,11 @@ export interface Settings {
   };
   document: { kind: 'invoice' | 'sales_receipt' | 'sales_order' | 'auto'; numberPrefix: string; dueDays: number; timeZone: string };
   customers: { matchByEmail: boolean; guests: 'shared' | 'per_email'; sharedGuestName: string };
-  items: { missingSku: 'fail' | 'post_without_item' };
+  items: {
+    missingSku: 'fail' | 'post_without_item';
+    inventoryAssetAccount: string | null;
+    costOfGoodsSoldAccount: string | null;
+  };
   lines: { discounts: 'allocate' | 'single_line'; combineShippingHandlingWrapping: boolean };
   accounts: Record<'sales' | 'shipping' | 'handling' | 'wrapping' | 'fees' | 'discounts' | 'rounding' | 'giftCertificatesSold', string>;
   tax: { mappings: Array<{ name?: string; rate?: string; taxCode: string }>; requireMapping: boolean; defaultTaxCode: string | null; zeroTaxCode: string | null };

@@ -3,6 +3,7 @@
 import { Badge, Box, Button, Checkbox, Flex, Form, FormGroup, InlineMessage, Input, Panel, Select, Table, Text } from '@bigcommerce/big-design';
 import { useEffect, useState } from 'react';
 import { AppLink } from '../_components/app-link';
+import { ImportItemsPanel, StockPanel } from '../_components/items-stock-panel';
 import { useMutation } from '../_components/hooks';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
@@ -49,6 +50,7 @@ interface XeroPostingView {
   fieldWarnings: Record<string, string>;
 }
 const NO_TRACKING = '__none__';
+const NO_ACCOUNT = '__none__';
 
 export default function MappingsPage() {
   const chartData = useApi<Pick<MappingsView, 'chart' | 'fieldWarnings'>>('/api/admin/mappings');
@@ -292,7 +294,9 @@ export default function MappingsPage() {
           ))}
         </Panel>
 
-        {xeroView.data?.applies ? <XeroPostingPanel form={form} update={update} view={xeroView.data} fields={f} onRetry={xeroView.reload} /> : null}
+        {xeroView.data?.applies ? (
+          <XeroPostingPanel form={form} update={update} view={xeroView.data} fields={f} onRetry={xeroView.reload} accounts={v.chart.accounts} />
+        ) : null}
 
         <Flex alignItems="center" flexGap="1rem" marginBottom="large">
           <Button type="submit" isLoading={save.pending}>
@@ -316,6 +320,13 @@ export default function MappingsPage() {
           </Box>
         ) : null}
       </Form>
+      {/* A store on the built-in ledger finds these on the ledger page; on Xero, here beside the item mappings. */}
+      {xeroView.data?.applies ? (
+        <Box data-testid="xero-items-stock">
+          <ImportItemsPanel />
+          <StockPanel />
+        </Box>
+      ) : null}
     </>
   );
 }
@@ -330,12 +341,14 @@ function XeroPostingPanel({
   view,
   fields,
   onRetry,
+  accounts,
 }: {
   form: FormSettings;
   update: (next: FormSettings) => void;
   view: XeroPostingView;
   fields: Record<string, string>;
   onRetry: () => void;
+  accounts: Array<{ code: string; name: string; type: string }>;
 }) {
   const xero = form.xero;
   const setXero = (next: Partial<XeroPosting>) => update({ ...form, xero: { ...xero, ...next } });
@@ -414,6 +427,35 @@ function XeroPostingPanel({
             />
           </Box>
         ) : null}
+      </Flex>
+      <Text bold marginTop="large" marginBottom="xxSmall">
+        Items imported as tracked inventory
+      </Text>
+      <Text color="secondary60">
+        Xero tracks an item&apos;s stock only with an inventory asset account and a cost-of-goods-sold account. With both
+        chosen, &quot;Import items&quot; creates the products BigCommerce tracks as tracked items; without them it
+        creates them untracked and says so.
+      </Text>
+      <Flex flexGap="1.5rem" flexWrap="wrap">
+        {(
+          [
+            ['inventoryAssetAccount', 'Inventory asset account', 'asset'],
+            ['costOfGoodsSoldAccount', 'Cost of goods sold account', 'expense'],
+          ] as const
+        ).map(([key, label, type]) => (
+          <Box key={key} style={{ minWidth: 280 }}>
+            <Select
+              label={label}
+              options={[
+                { value: NO_ACCOUNT, content: 'None (import items untracked)' },
+                ...accounts.filter((a) => a.type === type).map((a) => ({ value: a.code, content: `${a.code} ${a.name}` })),
+              ]}
+              value={form.items[key] ?? NO_ACCOUNT}
+              error={fields[`items.${key}`]}
+              onOptionChange={(value) => update({ ...form, items: { ...form.items, [key]: !value || value === NO_ACCOUNT ? null : value } })}
+            />
+          </Box>
+        ))}
       </Flex>
     </Panel>
   );

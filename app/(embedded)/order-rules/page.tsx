@@ -247,7 +247,7 @@ export default function OrderRulesPage() {
                 { value: 'fail', content: 'Hold the order until the item exists' },
               ]}
               value={form.items.missingSku}
-              onOptionChange={(v) => v && setForm({ ...form, items: { missingSku: v as Settings['items']['missingSku'] } })}
+              onOptionChange={(v) => v && setForm({ ...form, items: { ...form.items, missingSku: v as Settings['items']['missingSku'] } })}
             />
           </FormGroup>
         </Panel>
