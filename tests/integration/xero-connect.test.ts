@@ -216,10 +216,9 @@ describe('Xero through the app', () => {
     const invoice = [...world.xero!.tenants.get(org.tenantId)!.documents.values()].find((d) => d.Type === 'ACCREC' && d.number === `BC-${orderId}`);
     expect(invoice?.Status).toBe('DRAFT');
     // Xero takes no payment on a draft: the order's timeline says so, with what to do.
-    const events = await world.database.db
-      .select()
-      .from(syncEvents)
-      .where(and(eq(syncEvents.storeHash, hash), eq(syncEvents.orderId, orderId)));
+    // (Written just after the record turns posted, in the same step.)
+    const eventsOf = () => world.database.db.select().from(syncEvents).where(and(eq(syncEvents.storeHash, hash), eq(syncEvents.orderId, orderId)));
+    const events = await until(eventsOf, (rows) => rows.some((e) => e.kind === 'payment_not_recorded'));
     const skipped = events.filter((e) => e.kind === 'payment_not_recorded');
     expect(skipped).toHaveLength(1);
     expect(skipped[0]!.message).toMatch(new RegExp(`invoice BC-${orderId} is a draft in Xero.*Approve the invoice in Xero`));
