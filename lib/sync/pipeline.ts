@@ -267,22 +267,41 @@ export async function postOrderDocument(
     if (!paid.ok) return failPost(deps, key, snapshot, providerProblem(paid.error, 'Recording the payment'));
     if (paid.value.skipped) skipped.push(paid.value.skipped);
   }
-  await deps.records.markPosted(key, {
-    remoteId: posted.value.remoteId,
-    remoteNumber: posted.value.number,
+  return completePost(deps, { order, plan, posted: posted.value, skippedPayments: skipped, batched: false });
+}
+
+/**
+ * The document is in the books (and its payments recorded or said to be skipped): complete the sync record with the
+ * remote id and put it on the order's timeline.
+ */
+async function completePost(
+  deps: PipelineDeps,
+  input: {
+    order: BcOrder;
+    plan: Extract<PlanOutcome, { action: 'create' | 'update' }>;
+    posted: { remoteId: string; number: string; created: boolean };
+    skippedPayments: readonly string[];
+    batched: boolean;
+  },
+): Promise<PostOutcome> {
+  const { order, plan, posted } = input;
+  await deps.records.markPosted(keyOf(deps, order.id), {
+    remoteId: posted.remoteId,
+    remoteNumber: posted.number,
     contentHash: plan.contentHash,
     document: plan.document as unknown as Record<string, unknown>,
-    message: `Posted to ${deps.provider.displayName} as ${posted.value.number}.`,
+    message: `Posted to ${deps.provider.displayName} as ${posted.number}.`,
     documentVersion: plan.version,
   });
-  await deps.records.addEvent(deps.storeHash, order.id, 'posted', `Posted as document ${posted.value.number}.`, {
-    remoteId: posted.value.remoteId,
+  await deps.records.addEvent(deps.storeHash, order.id, 'posted', `Posted as document ${posted.number}.`, {
+    remoteId: posted.remoteId,
     version: plan.version,
-    created: posted.value.created,
+    created: posted.created,
     total: plan.document.totals.total,
+    ...(input.batched ? { batched: true } : {}),
   });
-  for (const message of skipped) await deps.records.addEvent(deps.storeHash, order.id, 'payment_not_recorded', message);
-  return { ok: true, remoteId: posted.value.remoteId, number: posted.value.number, created: posted.value.created };
+  for (const message of input.skippedPayments) await deps.records.addEvent(deps.storeHash, order.id, 'payment_not_recorded', message);
+  return { ok: true, remoteId: posted.remoteId, number: posted.number, created: posted.created };
 }
 
 async function failPost(
@@ -545,27 +564,12 @@ export async function postOrderDocuments(
     }
     if (!outcome.ok) return failPost(deps, key, snapshotOf(order), providerProblem(outcome.error, 'Posting the document'));
     if (failure) return failPost(deps, key, snapshotOf(order), providerProblem(failure, 'Recording the payment'));
-    await deps.records.markPosted(key, {
-      remoteId: outcome.value.remoteId,
-      remoteNumber: outcome.value.number,
-      contentHash: plan.contentHash,
-      document: plan.document as unknown as Record<string, unknown>,
-      message: `Posted to ${provider.displayName} as ${outcome.value.number}.`,
-      documentVersion: plan.version,
-    });
-    await deps.records.addEvent(deps.storeHash, order.id, 'posted', `Posted as document ${outcome.value.number}.`, {
-      remoteId: outcome.value.remoteId,
-      version: plan.version,
-      created: outcome.value.created,
-      total: plan.document.totals.total,
-      batched: true,
-    });
-    for (const message of paymentSkipped.get(index) ?? []) await deps.records.addEvent(deps.storeHash, order.id, 'payment_not_recorded', message);
-    return { ok: true, remoteId: outcome.value.remoteId, number: outcome.value.number, created: outcome.value.created };
+    return completePost(deps, { order, plan, posted: outcome.value, skippedPayments: paymentSkipped.get(index) ?? [], batched: true });
   });
   // What was posted or refused is recorded; an outage or rate limit on any element makes the whole call retry
   // (its posted orders are then recognised as posted, the rest sent again under the same keys).
-  const wait = transient.reduce<ProviderFailure | null>((a, b) => (!a || ((b as { retryAfterMs?: number }).retryAfterMs ?? 0) > ((a as { retryAfterMs?: number }).retryAfterMs ?? 0) ? b : a), null);
+  const retryAfter = (f: ProviderFailure) => ('retryAfterMs' in f ? (f.retryAfterMs ?? 0) : 0);
+  const wait = transient.reduce<ProviderFailure | null>((a, b) => (!a || retryAfter(b) > retryAfter(a) ? b : a), null);
   if (wait) providerProblem(wait, `${transient.length} of ${items.length} documents`);
   return outcomes;
 }

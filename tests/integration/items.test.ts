@@ -13,6 +13,7 @@ import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { htmlToText } from '@/lib/sync/items-import';
 import { syncSettingsSchema, type SyncSettingsInput } from '@/lib/sync/settings';
 import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { storeJson } from './support/sync-helpers';
 
 /**
  * Items between the BigCommerce sandbox's catalog and the books: the import into the built-in ledger and into the
@@ -42,16 +43,8 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-async function bc<T>(hash: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${world.sandbox.url}/stores/${hash}${path}`, {
-    method,
-    headers: { 'x-auth-token': token, 'content-type': 'application/json', accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
+const bc = <T>(hash: string, token: string, method: string, path: string, body?: unknown): Promise<T> =>
+  storeJson<T>({ baseUrl: world.sandbox.url, hash, token }, method, path, body);
 
 async function catalog(hash: string, token: string): Promise<Product[]> {
   const body = await bc<{ data: Product[] }>(hash, token, 'GET', '/v3/catalog/products?include=variants&limit=250');

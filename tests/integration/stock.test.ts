@@ -5,6 +5,7 @@ import { createSettingsRepo } from '@/lib/repos/settings';
 import { createStockRepo } from '@/lib/repos/stock';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { storeJson } from './support/sync-helpers';
 
 let world: LifecycleWorld;
 
@@ -26,16 +27,8 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-async function api<T>(hash: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${world.sandbox.url}/stores/${hash}${path}`, {
-    method,
-    headers: { 'x-auth-token': token, 'content-type': 'application/json', accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
+const api = <T>(hash: string, token: string, method: string, path: string, body?: unknown): Promise<T> =>
+  storeJson<T>({ baseUrl: world.sandbox.url, hash, token }, method, path, body);
 
 async function catalog(hash: string, token: string): Promise<Product[]> {
   const products: Product[] = [];

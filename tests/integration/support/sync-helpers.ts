@@ -56,6 +56,13 @@ export async function storeCall<T = unknown>(
   }
 }
 
+/** A store API call whose answer must be a success: its JSON body, or an error naming the call. */
+export async function storeJson<T = unknown>(store: StoreApi, method: string, path: string, body?: unknown): Promise<T> {
+  const answer = await storeCall<T>(store, method, path, body);
+  if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
 /** Creates an order with the standard `POST /v2/orders`; returns its id. */
 export async function createOrder(
   store: StoreApi,
