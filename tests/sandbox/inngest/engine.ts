@@ -95,6 +95,8 @@ export function createEngine(options: EngineOptions) {
   const active = new Set<Run>();
   const waiters = new Set<Waiter>();
   const recentEvents: InngestEvent[] = [];
+  /** Events received since start, by name (the list above keeps only the last 1000). */
+  const receivedByName = new Map<string, number>();
   const seenEventIds = new Map<string, number>();
   const idempotencyKeys = new Map<string, number>();
   const slots = new Map<string, { active: number; queue: (() => void)[] }>();
@@ -260,6 +262,7 @@ export function createEngine(options: EngineOptions) {
   function dispatch(event: InngestEvent, dedupeId?: string): void {
     recentEvents.push(event);
     if (recentEvents.length > 1000) recentEvents.shift();
+    receivedByName.set(event.name, (receivedByName.get(event.name) ?? 0) + 1);
     const now = Date.now();
     if (dedupeId && seenRecently(seenEventIds, dedupeId)) return log(`event ${event.name} id=${dedupeId} deduplicated`);
     for (const waiter of waiters) {
@@ -622,6 +625,7 @@ export function createEngine(options: EngineOptions) {
       return run && structuredClone(run.summary);
     },
     events: (): InngestEvent[] => structuredClone(recentEvents),
+    received: (): Record<string, number> => Object.fromEntries(receivedByName),
     apps: () =>
       [...apps.values()].map((app) => ({
         id: app.id,

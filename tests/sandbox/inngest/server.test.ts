@@ -124,6 +124,10 @@ describe('registration and events', () => {
 
     const bad = await fetch(`${standIn.url}/e/k`, { method: 'POST', body: JSON.stringify([{ name: 'ok' }, { data: {} }]) });
     expect(bad.status).toBe(400);
+    // Nothing of the refused batch was received; the admin API counts what was, by name.
+    const listed = (await (await fetch(`${standIn.url}/__standin/events`)).json()) as { events: unknown[]; received: Record<string, number> };
+    expect(listed.received).toEqual({ 'demo/echo': 3 });
+    expect(listed.events).toHaveLength(3);
 
     await standIn.waitForIdle(5000);
     const outputs = runsOf(standIn, 'echo').map((r) => (r.output as { n: number }).n).sort();

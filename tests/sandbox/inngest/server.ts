@@ -86,7 +86,7 @@ export async function startInngestStandIn(options: InngestStandInOptions = {}): 
       return run ? send(res, 200, run) : send(res, 404, { error: 'No such run' });
     }
     if (route === 'GET /__standin/apps') return send(res, 200, { apps: engine.apps() });
-    if (route === 'GET /__standin/events') return send(res, 200, { events: engine.events() });
+    if (route === 'GET /__standin/events') return send(res, 200, { events: engine.events(), received: engine.received() });
     if (route === 'POST /__standin/idle') {
       const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 30_000);
       try {
