@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { secretsEqual } from '@/lib/crypto';
-import { err, ok, type EdgeFailure, type Result } from '@/lib/errors';
+import { err, httpStatusOf, ok, type EdgeFailure, type Result } from '@/lib/errors';
 import { StoreContext, type StoreHash } from '@/lib/ids';
 
 /**
@@ -141,4 +141,30 @@ export async function receiveWebhook(
   }
   if (outcome === 'recorded' && deps.handOff) await deps.handOff(delivery);
   return ok({ storeHash, duplicate: outcome === 'duplicate' });
+}
+
+/** What the receiver answers BigCommerce: the status and the JSON body. */
+export interface WebhookAnswer {
+  status: number;
+  body: { received: true; duplicate: boolean } | { error: { kind: string; message: string } };
+}
+
+export const TOO_LARGE_ANSWER: WebhookAnswer = {
+  status: 413,
+  body: { error: { kind: 'TooLarge', message: `The body is larger than ${MAX_WEBHOOK_BODY_BYTES / 1024} KiB.` } },
+};
+
+/**
+ * The receiver's HTTP answer to one delivery, shared by both edges that serve `POST /api/webhooks/bigcommerce`: the
+ * Next route (app/api/webhooks/bigcommerce/route.ts, under `next dev` and `next start`) and the production server's
+ * direct path (lib/server/webhook-path.ts), so the two answer the same bytes the same way.
+ */
+export async function answerDelivery(
+  deps: WebhookDeps,
+  input: { secretHeader: string | null; rawBody: string },
+): Promise<WebhookAnswer> {
+  if (Buffer.byteLength(input.rawBody) > MAX_WEBHOOK_BODY_BYTES) return TOO_LARGE_ANSWER;
+  const result = await receiveWebhook(deps, input);
+  if (!result.ok) return { status: httpStatusOf(result.error), body: { error: { kind: result.error.kind, message: result.error.message } } };
+  return { status: 200, body: { received: true, duplicate: result.value.duplicate } };
 }

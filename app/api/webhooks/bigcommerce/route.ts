@@ -1,19 +1,16 @@
-import { MAX_WEBHOOK_BODY_BYTES, receiveWebhook, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
+import { answerDelivery, MAX_WEBHOOK_BODY_BYTES, TOO_LARGE_ANSWER, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import { webhookDeps } from '@/lib/deps';
-import { jsonFailure } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
-/** BigCommerce webhook receiver: verify, record once, hand on, answer 2xx fast. */
+/**
+ * BigCommerce webhook receiver: verify, record once, hand on, answer 2xx fast. Under `next dev` and `next start`;
+ * the production server (`npm start`, lib/server/main.ts) answers this path before Next with the same answerDelivery.
+ */
 export async function POST(request: Request): Promise<Response> {
   const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_WEBHOOK_BODY_BYTES) return Response.json({ error: { kind: 'TooLarge' } }, { status: 413 });
+  if (declared > MAX_WEBHOOK_BODY_BYTES) return Response.json(TOO_LARGE_ANSWER.body, { status: TOO_LARGE_ANSWER.status });
   const rawBody = await request.text();
-  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BODY_BYTES) return Response.json({ error: { kind: 'TooLarge' } }, { status: 413 });
-  const result = await receiveWebhook(await webhookDeps(), {
-    secretHeader: request.headers.get(WEBHOOK_SECRET_HEADER),
-    rawBody,
-  });
-  if (!result.ok) return jsonFailure(result.error);
-  return Response.json({ received: true, duplicate: result.value.duplicate });
+  const answer = await answerDelivery(await webhookDeps(), { secretHeader: request.headers.get(WEBHOOK_SECRET_HEADER), rawBody });
+  return Response.json(answer.body, { status: answer.status });
 }
