@@ -16,6 +16,8 @@ const hexKey = z
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   APP_URL: z.url().default('http://localhost:3000'),
+  /** Port the production server (`npm start`) listens on when `--port` is not given. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().min(1).optional(),
   /** Folder for the embedded PGlite database when DATABASE_URL is unset. */
   PGLITE_DIR: z.string().min(1).default('.data/pglite'),
@@ -98,6 +100,13 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** The production server (lib/server/main.ts): NODE_ENV is production unless set, as under `next start`. */
+export function defaultToProduction(): void {
+  // Next's types declare NODE_ENV read-only; `next start` sets it the same way.
+  (process.env as Record<string, string | undefined>).NODE_ENV ||= 'production';
+  cached = undefined;
 }
 
 /** Tests that change process.env call this to re-read it. */

@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  answerDelivery,
+  MAX_WEBHOOK_BODY_BYTES,
+  TOO_LARGE_ANSWER,
+  WEBHOOK_SECRET_HEADER,
+  type WebhookAnswer,
+  type WebhookDeps,
+} from '@/lib/bigcommerce/webhooks';
+
+/** The receiver's path, the one the app registers its hooks with (lib/bigcommerce/store-webhooks.ts). */
+export const WEBHOOK_PATH = '/api/webhooks/bigcommerce';
+
+const FAILED_ANSWER: WebhookAnswer = {
+  status: 500,
+  body: { error: { kind: 'Internal', message: 'The delivery could not be recorded; BigCommerce will send it again.' } },
+};
+
+/** A delivery to the receiver: `POST /api/webhooks/bigcommerce`, with or without a query string. */
+export function isWebhookDelivery(req: IncomingMessage): boolean {
+  if (req.method !== 'POST' || !req.url) return false;
+  const query = req.url.indexOf('?');
+  return (query < 0 ? req.url : req.url.slice(0, query)) === WEBHOOK_PATH;
+}
+
+/**
+ * Answers a delivery on Node's request and response directly, without Next's request pipeline (which costs more CPU
+ * per request than everything the receiver does: see README, Performance). Same answers as the Next route: both call
+ * answerDelivery. A body over the limit is refused as soon as it is known to be, and the connection closed.
+ */
+export function serveWebhookDelivery(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: () => Promise<WebhookDeps>,
+  onError: (error: unknown) => void,
+): void {
+  const send = (answer: WebhookAnswer, close = false) => {
+    if (res.headersSent) return;
+    const text = JSON.stringify(answer.body);
+    res.writeHead(answer.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...(close ? { connection: 'close' } : {}),
+    });
+    res.end(text);
+  };
+  // A client that goes away mid-body has nothing recorded; BigCommerce sends the delivery again.
+  req.on('error', () => undefined);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_WEBHOOK_BODY_BYTES) {
+    send(TOO_LARGE_ANSWER, true);
+    req.resume();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on('data', (chunk: Buffer) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size > MAX_WEBHOOK_BODY_BYTES) {
+      refused = true;
+      chunks.length = 0;
+      send(TOO_LARGE_ANSWER, true);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (refused) return;
+    const secret = req.headers[WEBHOOK_SECRET_HEADER];
+    // TextDecoder, like Request.text() in the route: UTF-8 with a leading BOM dropped.
+    const rawBody = new TextDecoder().decode(Buffer.concat(chunks, size));
+    deps()
+      .then((d) => answerDelivery(d, { secretHeader: typeof secret === 'string' ? secret : null, rawBody }))
+      .then(send, (error: unknown) => {
+        onError(error);
+        send(FAILED_ANSWER);
+      });
+  });
+}
