@@ -7,6 +7,13 @@ import type { StoreHash } from '@/lib/ids';
 import { ENCRYPTION_KEY, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
 
 let world: LifecycleWorld;
+/** A world of its own for the enclosing describe block (one at a time: they share process.env and the database). */
+function useWorld(webhookEdge: 'route' | 'server' = 'route') {
+  beforeAll(async () => {
+    world = await startLifecycleWorld({ webhookEdge });
+  });
+  afterAll(async () => world?.stop());
+}
 const billing = {
   first_name: 'Jane',
   last_name: 'Doe',
@@ -18,11 +25,6 @@ const billing = {
   country_iso2: 'US',
   email: 'jane@example.com',
 };
-
-beforeAll(async () => {
-  world = await startLifecycleWorld();
-});
-afterAll(async () => world?.stop());
 
 interface Hook {
   id: number;
@@ -69,6 +71,7 @@ const secretOf = (hash: string) =>
   createStoreRepo({ db: world.database.db, encryptionKey: ENCRYPTION_KEY }).webhookSecret(hash as StoreHash);
 
 describe('webhook registration', () => {
+  useWorld();
   it('registers one active hook per scope at install, pointing at the receiver with the store secret', async () => {
     const { hash, accessToken } = await world.installedStore();
     const hooks = await hooksOf(hash, accessToken);
@@ -99,7 +102,9 @@ describe('webhook registration', () => {
   });
 });
 
-describe('webhook receiver', () => {
+// The Next route (`next dev`, `next start`) and the production server's direct path (`npm start`) must answer alike.
+describe.each(['route', 'server'] as const)('webhook receiver (%s edge)', (edge) => {
+  useWorld(edge);
   it('records a real delivery from the sandbox once, even when it arrives three times', async () => {
     const { hash, accessToken } = await world.installedStore();
     await world.admin(`/__sandbox/stores/${hash}/faults`, { webhooks: { duplicate: 1 } });
@@ -160,7 +165,24 @@ describe('webhook receiver', () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: { kind: string } }).error.kind).toBe('BadRequest');
     }
-    expect((await post('x'.repeat(70_000), secret)).status).toBe(413);
+    const tooLarge = await post('x'.repeat(70_000), secret);
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { error: { kind: string } }).error.kind).toBe('TooLarge');
+    // Without a content-length (chunked), the size is found while reading.
+    const chunks = [JSON.stringify(payload(hash)).slice(0, -1), `,"pad":"${'x'.repeat(70_000)}"}`];
+    const streamed = await fetch(`${world.app.url}/api/webhooks/bigcommerce`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: secret },
+      body: new ReadableStream({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next === undefined) controller.close();
+          else controller.enqueue(new TextEncoder().encode(next));
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
     expect(await deliveriesFor(hash)).toHaveLength(0);
   });
 

@@ -10,8 +10,9 @@ import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/innges
 import { createXeroSandbox, type XeroSandbox } from '@/tests/sandbox/xero/server';
 
 /**
- * Browser tests run the real thing: a production build of the app (`next build` + `next start`), the BigCommerce
- * sandbox, and Debian's Chromium driven by playwright-core (never a downloaded browser).
+ * Browser tests run the real thing: a production build of the app served as production serves it (`next build`,
+ * then `npm start`'s lib/server/main.ts), the BigCommerce sandbox, and Debian's Chromium driven by playwright-core
+ * (never a downloaded browser).
  */
 export const root = path.resolve(import.meta.dirname, '../../..');
 export const artifacts = path.join(root, 'test-results', 'e2e');
@@ -126,7 +127,8 @@ export async function startE2eWorld(options: { xero?: boolean } = {}): Promise<E
   }
   const app: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '--port', String(appPort)],
+    // The production server, as `npm start` runs it: Next for pages and routes, the direct webhook path.
+    ['--import', 'tsx', path.join(root, 'lib/server/main.ts'), '--port', String(appPort)],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -167,7 +169,7 @@ export async function startE2eWorld(options: { xero?: boolean } = {}): Promise<E
     async stop() {
       await browser.close().catch(() => {});
       app.kill('SIGTERM');
-      // A request still in flight can keep `next start` from exiting on SIGTERM; never hold the e2e lock for it.
+      // A request still in flight can keep the server from exiting on SIGTERM; never hold the e2e lock for it.
       const exited = await new Promise<boolean>((r) => {
         if (app.exitCode !== null || app.signalCode !== null) return r(true);
         const timer = setTimeout(() => r(false), 15_000);

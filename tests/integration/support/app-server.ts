@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequestListener } from '@/lib/server/listener';
 
 /**
  * Serves the app's route handlers over real HTTP without Next.js, so integration tests can let the sandbox call
@@ -59,9 +60,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-/** Binds a port first (so APP_URL can name it before the env is read), then serves the route table. */
-export async function startAppServer(routes: RouteTable = appRoutes): Promise<TestAppServer> {
-  const server = createServer(async (req, res) => {
+/**
+ * Binds a port first (so APP_URL can name it before the env is read), then serves the route table. `edge`: which edge
+ * answers webhook deliveries: the Next route handler (`route`, as under `next dev`/`next start`) or the production
+ * server's direct path (`server`, lib/server/listener.ts as `npm start` composes it, the route table standing in for
+ * Next).
+ */
+export async function startAppServer(routes: RouteTable = appRoutes, edge: 'route' | 'server' = 'route'): Promise<TestAppServer> {
+  const serveRoutes: RequestListener = async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
       const match = matchRoute(routes, url.pathname);
@@ -84,7 +90,16 @@ export async function startAppServer(routes: RouteTable = appRoutes): Promise<Te
     } catch (error) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`test app server: ${String(error)}`);
     }
-  });
+  };
+  const server = createServer(
+    edge === 'server'
+      ? createRequestListener({
+          rest: serveRoutes,
+          webhookDeps: async () => (await import('@/lib/deps')).webhookDeps(),
+          onWebhookError: (error) => console.error('webhook delivery failed', error),
+        })
+      : serveRoutes,
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -32,9 +32,17 @@ export interface LifecycleWorld {
 export const XERO_CLIENT = { clientId: 'lb-test-xero-client', clientSecret: 'lb-test-xero-secret' };
 
 export async function startLifecycleWorld(
-  options: { jobs?: boolean; timeScale?: number; xero?: boolean; /** Xero's minutes and days last 1/N (benchmarks). */ xeroTimeScale?: number } = {},
+  options: {
+    jobs?: boolean;
+    timeScale?: number;
+    xero?: boolean;
+    /** Xero's minutes and days last 1/N (benchmarks). */
+    xeroTimeScale?: number;
+    /** Which edge answers webhook deliveries (support/app-server.ts); the Next route by default. */
+    webhookEdge?: 'route' | 'server';
+  } = {},
 ): Promise<LifecycleWorld> {
-  const app = await startAppServer();
+  const app = await startAppServer(undefined, options.webhookEdge);
   const inngest = options.jobs ? await startInngestStandIn({ port: 0, timeScale: options.timeScale ?? 0.01 }) : null;
   const xero = options.xero
     ? createXeroSandbox({
