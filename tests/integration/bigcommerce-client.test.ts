@@ -271,7 +271,9 @@ describe('recovery from injected faults', () => {
 
     await admin(`/stores/${store.hash}/faults`, { rules: [{ route: 'GET /v2/store', drop: 0.5 }] });
     const dropping = recordingFetch();
-    const client2 = createBigCommerceClient({ fetch: dropping.fetch, apiUrl: sandbox.url, storeHash: store.hash, accessToken: store.token, rateLimiter: new RateLimiter(), retry: { baseDelayMs: 5, maxRetries: 10 } });
+    // Each attempt is dropped with probability 1/2: with 10 retries, 20 calls failed about once in a hundred runs (CI
+    // saw it); with 30, about once in 10^8.
+    const client2 = createBigCommerceClient({ fetch: dropping.fetch, apiUrl: sandbox.url, storeHash: store.hash, accessToken: store.token, rateLimiter: new RateLimiter(), retry: { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 30 } });
     for (let i = 0; i < 20; i++) expect((await client2.storeInfo()).ok).toBe(true);
     expect(dropping.stats.errors).toBeGreaterThan(0);
     await admin(`/stores/${store.hash}/faults`, {});
