@@ -75,8 +75,16 @@ export const syncEvents = pgTable(
     message: text('message').notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set for an event that must appear once however many runs reach it (a document posted, a payment not recorded):
+     * two runs racing on one order both complete the same posting, and only the first says so.
+     */
+    onceKey: text('once_key'),
   },
-  (t) => [index('sync_events_store_order_at_idx').on(t.storeHash, t.orderId, t.at)],
+  (t) => [
+    index('sync_events_store_order_at_idx').on(t.storeHash, t.orderId, t.at),
+    uniqueIndex('sync_events_store_order_once_uq').on(t.storeHash, t.orderId, t.onceKey),
+  ],
 );
 
 /** Per-store sync bookkeeping: which provider, auto-sync, the sweep's watermark. */

@@ -84,6 +84,8 @@ export async function bulkDeps(session: Session): Promise<BulkDeps> {
     userId: session.userId,
     send: (events) => sendJobEvents(events.map((e) => orderChanged.create(e)), { storeHash, event: 'order/changed', manual: events.length }),
     failedOrders: (orderIds) => ordersInStates(db, storeHash, ['failed', 'held'], { orderIds, provider }),
-    note: (orderId, message) => records.addEvent(storeHash, orderId, 'requested', message),
+    note: async (orderId, message) => {
+      await records.addEvent(storeHash, orderId, 'requested', message);
+    },
   };
 }

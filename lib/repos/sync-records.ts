@@ -148,8 +148,21 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
         );
     },
 
-    async addEvent(storeHash: StoreHash, orderId: number, kind: string, message: string, detail: Record<string, unknown> = {}) {
-      await db.insert(syncEvents).values({ storeHash, orderId, kind, message, detail });
+    /** `once`: written only if the order's timeline has no event with that key yet (false when it had). */
+    async addEvent(
+      storeHash: StoreHash,
+      orderId: number,
+      kind: string,
+      message: string,
+      detail: Record<string, unknown> = {},
+      options: { once?: string } = {},
+    ): Promise<boolean> {
+      const inserted = await db
+        .insert(syncEvents)
+        .values({ storeHash, orderId, kind, message, detail, onceKey: options.once ?? null })
+        .onConflictDoNothing()
+        .returning({ id: syncEvents.id });
+      return inserted.length > 0;
     },
 
     /** The order's history: what the sync did, and every webhook BigCommerce sent about it, in time order. */

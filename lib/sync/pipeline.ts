@@ -53,7 +53,15 @@ export interface RecordPort {
   markSkipped(key: RecordKey, input: { reason: string; message: string }, snapshot?: OrderSnapshot): Promise<void>;
   markClosed(key: RecordKey, input: { state: 'voided' | 'credited'; message: string }): Promise<void>;
   recordStatusWritten(key: RecordKey, statusId: number): Promise<void>;
-  addEvent(storeHash: StoreHash, orderId: number, kind: string, message: string, detail?: Record<string, unknown>): Promise<void>;
+  /** `once`: a key the order's timeline holds at most once; false when it already did (nothing written). */
+  addEvent(
+    storeHash: StoreHash,
+    orderId: number,
+    kind: string,
+    message: string,
+    detail?: Record<string, unknown>,
+    options?: { once?: string },
+  ): Promise<boolean>;
 }
 
 export interface PipelineDeps {
@@ -293,14 +301,26 @@ async function completePost(
     message: `Posted to ${deps.provider.displayName} as ${posted.number}.`,
     documentVersion: plan.version,
   });
-  await deps.records.addEvent(deps.storeHash, order.id, 'posted', `Posted as document ${posted.number}.`, {
-    remoteId: posted.remoteId,
-    version: plan.version,
-    created: posted.created,
-    total: plan.document.totals.total,
-    ...(input.batched ? { batched: true } : {}),
-  });
-  for (const message of input.skippedPayments) await deps.records.addEvent(deps.storeHash, order.id, 'payment_not_recorded', message);
+  // Two runs racing on one order (Inngest's concurrency limits steps, not runs) may both get here for one document:
+  // the second found it by its idempotency key. The timeline says it once.
+  const once = `${plan.version}:${posted.remoteId}`;
+  await deps.records.addEvent(
+    deps.storeHash,
+    order.id,
+    'posted',
+    `Posted as document ${posted.number}.`,
+    {
+      remoteId: posted.remoteId,
+      version: plan.version,
+      created: posted.created,
+      total: plan.document.totals.total,
+      ...(input.batched ? { batched: true } : {}),
+    },
+    { once: `posted:${once}` },
+  );
+  for (const [index, message] of input.skippedPayments.entries()) {
+    await deps.records.addEvent(deps.storeHash, order.id, 'payment_not_recorded', message, {}, { once: `payment_not_recorded:${once}:${index}` });
+  }
   return { ok: true, remoteId: posted.remoteId, number: posted.number, created: posted.created };
 }
 

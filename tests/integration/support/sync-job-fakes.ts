@@ -28,6 +28,7 @@ type Row = NonNullable<Awaited<ReturnType<RecordPort['get']>>> & { reason: strin
 export function memoryRecords() {
   const rows = new Map<number, Row>();
   const events: Array<{ orderId: number; kind: string; message: string }> = [];
+  const onceKeys = new Set<string>();
   const blank = (): Row => ({
     state: 'skipped',
     contentHash: null,
@@ -67,8 +68,11 @@ export function memoryRecords() {
     async recordStatusWritten(key, statusId) {
       patch(key, { writtenStatusId: statusId, statusWrittenAt: new Date() });
     },
-    async addEvent(_store, orderId, kind, message) {
+    async addEvent(_store, orderId, kind, message, _detail, options) {
+      if (options?.once && onceKeys.has(`${orderId}:${options.once}`)) return false;
+      if (options?.once) onceKeys.add(`${orderId}:${options.once}`);
       events.push({ orderId, kind, message });
+      return true;
     },
   } satisfies RecordPort;
   return { port, rows, events };
