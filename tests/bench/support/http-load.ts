@@ -107,10 +107,20 @@ function send(conn: Conn, bytes: Buffer): Promise<number> {
   });
 }
 
-function collect(sent: number, statuses: Record<number, number>, latencies: number[], wallMs: number): LoadResult {
-  const sorted = Float64Array.from(latencies).sort();
-  const ok = Object.entries(statuses).reduce((n, [s, c]) => (Number(s) >= 200 && Number(s) < 300 ? n + c : n), 0);
-  return { sent, ok, statuses, wallMs, latencies: sorted };
+/** Answers by status and the latencies of the 2xx ones, as they come. */
+function tally() {
+  const statuses: Record<number, number> = {};
+  const latencies: number[] = [];
+  return {
+    add(status: number, since: number) {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status >= 200 && status < 300) latencies.push(performance.now() - since);
+    },
+    result(sent: number, wallMs: number): LoadResult {
+      const ok = Object.entries(statuses).reduce((n, [s, c]) => (Number(s) >= 200 && Number(s) < 300 ? n + c : n), 0);
+      return { sent, ok, statuses, wallMs, latencies: Float64Array.from(latencies).sort() };
+    },
+  };
 }
 
 /** Sends requests from `next()` on `connections` sockets, each as soon as the previous answer arrived. */
@@ -122,8 +132,7 @@ export async function closedLoop(options: {
 }): Promise<LoadResult> {
   const conns = await openConnections(options.port, options.connections);
   const host = `127.0.0.1:${options.port}`;
-  const statuses: Record<number, number> = {};
-  const latencies: number[] = [];
+  const answers = tally();
   let sent = 0;
   const started = performance.now();
   const deadline = started + options.durationMs;
@@ -133,15 +142,14 @@ export async function closedLoop(options: {
         const t = performance.now();
         sent += 1;
         const status = await send(conn, encode(options.next(), host));
-        statuses[status] = (statuses[status] ?? 0) + 1;
-        if (status >= 200 && status < 300) latencies.push(performance.now() - t);
+        answers.add(status, t);
         if (status === 0) break;
       }
     }),
   );
   const wallMs = performance.now() - started;
   for (const conn of conns) conn.socket.destroy();
-  return collect(sent, statuses, latencies, wallMs);
+  return answers.result(sent, wallMs);
 }
 
 /** Offers `rate` requests a second for `durationMs`, on up to `connections` sockets. */
@@ -154,8 +162,7 @@ export async function openLoop(options: {
 }): Promise<LoadResult> {
   const conns = await openConnections(options.port, options.connections);
   const host = `127.0.0.1:${options.port}`;
-  const statuses: Record<number, number> = {};
-  const latencies: number[] = [];
+  const answers = tally();
   const total = Math.round((options.rate * options.durationMs) / 1000);
   const interval = 1000 / options.rate;
   const started = performance.now();
@@ -169,7 +176,7 @@ export async function openLoop(options: {
       clearInterval(ticker);
       const wallMs = performance.now() - started;
       for (const conn of conns) conn.socket.destroy();
-      resolve(collect(scheduled, statuses, latencies, wallMs));
+      resolve(answers.result(scheduled, wallMs));
     };
     // A connection the server closed while idle is replaced; the request waits for the new one.
     const replace = () =>
@@ -191,8 +198,7 @@ export async function openLoop(options: {
         }
         const due = waiting.shift()!;
         void send(conn, encode(options.next(), host)).then((status) => {
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          if (status >= 200 && status < 300) latencies.push(performance.now() - due);
+          answers.add(status, due);
           answered += 1;
           if (answered === total) return finish();
           if (status === 0) replace();
