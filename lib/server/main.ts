@@ -19,12 +19,11 @@ import { createRequestListener } from './listener';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const { values: args } = parseArgs({
-  options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
-  allowPositionals: false,
-});
-
 async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+    allowPositionals: false,
+  });
   defaultToProduction();
   const settings = env();
   const port = args.port === undefined ? settings.PORT : Number(args.port);

@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const validEnv = {
+  PATH: process.env.PATH ?? '',
+  BIGCOMMERCE_CLIENT_ID: 'id',
+  BIGCOMMERCE_CLIENT_SECRET: 'secret',
+  TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+  SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+  INNGEST_DEV: 'http://127.0.0.1:1',
+};
+
+/** `npm start` with bad input fails at once with one line saying why, before Next or the database is touched. */
+function start(args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/server/main.ts', ...args], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
+  return { status: result.status, stderr: result.stderr };
+}
+
+describe('the production server refuses to start on bad input', () => {
+  it('an unknown option', () => {
+    const { status, stderr } = start(['--bogus'], validEnv);
+    expect(status).toBe(1);
+    expect(stderr).toContain("ledgerbridge: the server could not start: Unknown option '--bogus'");
+  });
+
+  it('a port that is not one', () => {
+    const { status, stderr } = start(['--port', 'eighty'], validEnv);
+    expect(status).toBe(1);
+    expect(stderr).toContain('--port must be a port number, not eighty');
+  });
+
+  it('a missing setting, named', () => {
+    const { status, stderr } = start([], { PATH: validEnv.PATH });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/could not start: Invalid environment configuration[\s\S]*TOKEN_ENCRYPTION_KEY: is required but not set/);
+  });
+});
