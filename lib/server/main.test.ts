@@ -14,7 +14,7 @@ const validEnv = {
 
 /** `npm start` with bad input fails at once with one line saying why, before Next or the database is touched. */
 function start(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/server/main.ts', ...args], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/server/main.ts', ...args], { cwd: root, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 30_000 });
   return { status: result.status, stderr: result.stderr };
 }
 
