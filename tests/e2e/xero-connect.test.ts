@@ -66,7 +66,7 @@ async function xeroToken(tenantId: string): Promise<string> {
   return token.body.access_token;
 }
 
-async function xeroApi(tenantId: string, method: string, route: string, body?: unknown) {
+async function xeroApi<T = Record<string, unknown>>(tenantId: string, method: string, route: string, body?: unknown) {
   const response = await fetch(`${world.sandboxUrl}/xero/api.xro/2.0${route}`, {
     method,
     headers: {
@@ -77,7 +77,7 @@ async function xeroApi(tenantId: string, method: string, route: string, body?: u
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, json: (await response.json()) as Record<string, any> };
+  return { status: response.status, json: (await response.json()) as T };
 }
 
 beforeAll(async () => {
@@ -155,9 +155,9 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
 
   it('the mappings page lists Xero\'s accounts and its tracking categories live, and saves the Xero settings', async () => {
     // A category added in Xero after connecting appears without anything cached in the way.
-    const region = await xeroApi(orgs.main, 'PUT', '/TrackingCategories', { Name: 'Region' });
+    const region = await xeroApi<{ TrackingCategories: Array<{ TrackingCategoryID: string }> }>(orgs.main, 'PUT', '/TrackingCategories', { Name: 'Region' });
     expect(region.status).toBe(200);
-    const regionId = region.json.TrackingCategories[0].TrackingCategoryID as string;
+    const regionId = region.json.TrackingCategories[0]!.TrackingCategoryID;
     expect((await xeroApi(orgs.main, 'PUT', `/TrackingCategories/${regionId}/Options`, { Options: [{ Name: 'North' }, { Name: 'South' }] })).status).toBe(200);
 
     await openTab('Mappings', 'Payment methods');
@@ -246,7 +246,7 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await expect.poll(() => state.getAttribute('data-state'), { timeout: 60_000 }).toBe('posted');
     await shot('08-activity-posted-to-xero');
 
-    const invoices = await world.admin<Array<Record<string, any>>>(`/__sandbox/xero/tenants/${orgs.main}/invoices`);
+    const invoices = await world.admin<Array<{ InvoiceID: string; Reference: string; Total: number; TotalTax: number; AmountPaid: number; LineItems: unknown[] }>>(`/__sandbox/xero/tenants/${orgs.main}/invoices`);
     const booked = invoices.body.filter((i) => i.Reference === `BigCommerce order #${order.id}`);
     expect(booked).toHaveLength(1);
     const invoice = booked[0]!;
@@ -258,10 +258,10 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     // Nothing went to the organisation that was not chosen.
     expect((await world.admin<unknown[]>(`/__sandbox/xero/tenants/${orgs.other}/invoices`)).body).toEqual([]);
 
-    const read = await xeroApi(orgs.main, 'GET', `/Invoices/${invoice.InvoiceID}`);
+    const read = await xeroApi<{ Invoices: Array<{ Payments: unknown[] }> }>(orgs.main, 'GET', `/Invoices/${invoice.InvoiceID}`);
     expect(read.status).toBe(200);
     if (xeroSpecsAvailable) expect(new XeroSpecValidator().validateResponse('xero_accounting.yaml', '/Invoices/{InvoiceID}', 'get', 200, read.json)).toEqual([]);
-    expect(read.json.Invoices[0].Payments).toHaveLength(1);
+    expect(read.json.Invoices[0]!.Payments).toHaveLength(1);
   });
 
   it('a grant revoked in Xero becomes "Reconnect Xero", and reconnecting brings the organisation back', async () => {

@@ -10,6 +10,7 @@ import { loadOrderFixtures, needsOf } from '@/lib/accounting/xero/testing';
 import type { SalesDocument } from '@/lib/sync/sales-document';
 import { parseSettings } from '@/lib/sync/settings';
 import { XeroSpecValidator, xeroSpecsAvailable } from '@/tests/sandbox/xero/openapi';
+import type { LimitStats } from '@/tests/sandbox/xero/gateway';
 import { startXeroSandbox, type StartedXeroSandbox } from '@/tests/sandbox/xero/server';
 
 const fixtures = loadOrderFixtures(path.resolve(import.meta.dirname, '../fixtures/orders/cases'));
@@ -24,24 +25,24 @@ let xero: StartedXeroSandbox;
 let tenantId: string;
 let token: string;
 
-async function xeroApi(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function xeroApi<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${xero.url}/xero/api.xro/2.0${route}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'xero-tenant-id': tenantId, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as T };
 }
 
-async function admin(route: string): Promise<any> {
+async function admin<T = unknown>(route: string): Promise<T> {
   const res = await fetch(`${xero.url}/__sandbox/xero${route}`);
   expect(res.status).toBe(200);
-  return res.json();
+  return res.json() as Promise<T>;
 }
 
 /** The invoice as Xero's API returns it, checked against the spec. */
 async function invoiceInXero(id: string) {
-  const read = await xeroApi('GET', `/Invoices/${id}`);
+  const read = await xeroApi<{ Invoices: unknown[] }>('GET', `/Invoices/${id}`);
   expect(read.status).toBe(200);
   if (specs) expect(specs.validateResponse('xero_accounting.yaml', '/Invoices/{InvoiceID}', 'get', 200, read.json)).toEqual([]);
   return read.json.Invoices[0] as { Status: string; Total: number; AmountPaid: number; LineItems: Array<{ Tracking: Array<{ Name: string; Option: string }> }> };
@@ -79,7 +80,7 @@ describe('invoice status', () => {
     expect(invoice.Status).toBe('DRAFT');
     expect(String(invoice.Total)).toBe(document.totals.total);
 
-    const calls = async () => (await admin('/stats')).tenants[tenantId].calls as number;
+    const calls = async () => (await admin<{ tenants: Record<string, LimitStats> }>('/stats')).tenants[tenantId]!.calls;
     const before = await calls();
     expect(before).toBeGreaterThan(0);
     const paid = await provider.recordPayment(posted.value, document.payments[0]!, 'key-d1:pay:0');
@@ -94,7 +95,7 @@ describe('invoice status', () => {
     const batch = await provider.recordPayments([{ document: posted.value, payment: document.payments[0]!, idempotencyKey: 'key-d1:pay:batch' }]);
     expect(batch[0]?.ok && batch[0].value.skipped).toMatch(/is a draft in Xero/);
     expect(await calls()).toBe(before);
-    expect((await admin(`/tenants/${tenantId}/payments`)).filter((p: { Invoice: { InvoiceID: string } }) => p.Invoice.InvoiceID === posted.value.remoteId)).toEqual([]);
+    expect((await admin<Array<{ Invoice: { InvoiceID: string } }>>(`/tenants/${tenantId}/payments`)).filter((p: { Invoice: { InvoiceID: string } }) => p.Invoice.InvoiceID === posted.value.remoteId)).toEqual([]);
   });
 
   it('AUTHORISED (the default): the invoice is approved and the payment recorded', async () => {
@@ -134,9 +135,9 @@ describe('tracking', () => {
   });
 
   it('a category created in Xero is listed by describe() and can be used at once; a draft with tracking validates too', async () => {
-    const made = await xeroApi('PUT', '/TrackingCategories', { Name: 'Region' });
+    const made = await xeroApi<{ TrackingCategories: Array<{ TrackingCategoryID: string }> }>('PUT', '/TrackingCategories', { Name: 'Region' });
     expect(made.status).toBe(200);
-    const id = made.json.TrackingCategories[0].TrackingCategoryID as string;
+    const id = made.json.TrackingCategories[0]!.TrackingCategoryID;
     expect((await xeroApi('PUT', `/TrackingCategories/${id}/Options`, { Options: [{ Name: 'North' }, { Name: 'South' }] })).status).toBe(200);
 
     const chart = await providerFor({}).describe();
@@ -161,6 +162,6 @@ describe('tracking', () => {
     if (posted.ok) return;
     expect(posted.error.kind).toBe('validation');
     expect(posted.error.message).toContain("Tracking category 'Sales Channel' with option 'Pop-up shop' does not exist.");
-    expect((await admin(`/tenants/${tenantId}/invoices`)).some((i: { InvoiceNumber: string }) => i.InvoiceNumber === 'BC-T3')).toBe(false);
+    expect((await admin<Array<{ InvoiceNumber: string }>>(`/tenants/${tenantId}/invoices`)).some((i: { InvoiceNumber: string }) => i.InvoiceNumber === 'BC-T3')).toBe(false);
   });
 });

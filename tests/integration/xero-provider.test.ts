@@ -14,7 +14,29 @@ const documents = fixtures.flatMap((f) => (f.document ? [f.document] : []));
 
 let xero: StartedXeroSandbox;
 
-async function admin(method: string, route: string, body?: unknown): Promise<any> {
+/** The fields of an invoice, as the sandbox's admin API lists it, that these tests read. */
+interface XeroInvoice {
+  InvoiceID: string;
+  InvoiceNumber: string;
+  Reference: string;
+  Status: string;
+  CurrencyCode: string;
+  CurrencyRate: number;
+  LineAmountTypes: string;
+  Total: number;
+  TotalTax: number;
+  AmountCredited: number;
+  Payments: unknown[];
+  LineItems: Array<{ TaxAmount: number; ItemCode: string; AccountCode: string }>;
+}
+
+/** A payment as the sandbox's admin API lists it. */
+interface XeroPayment {
+  Invoice: { InvoiceID: string };
+  Account: { Code: string };
+}
+
+async function admin<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
   const res = await fetch(`${xero.url}/__sandbox/xero${route}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -22,7 +44,7 @@ async function admin(method: string, route: string, body?: unknown): Promise<any
   });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 /** A new organisation with what the fixtures need (tax rates, currencies, items), and a provider for it. */
@@ -52,7 +74,7 @@ async function organisation(name: string, options: { itemCodes?: string[]; track
   return { tenantId: t.tenantId, provider };
 }
 
-const invoices = (tenantId: string): Promise<any[]> => admin('GET', `/tenants/${tenantId}/invoices`);
+const invoices = (tenantId: string): Promise<XeroInvoice[]> => admin('GET', `/tenants/${tenantId}/invoices`);
 const units = (v: unknown, scale = 2) => parseUnits(String(v), scale);
 
 beforeAll(async () => {
@@ -82,7 +104,7 @@ describe('order fixtures post to Xero with totals matching BigCommerce to the ce
       const posted = await org.provider.postDocument(document, `fx:${fx.order.id}`);
       if (!posted.ok) throw new Error(JSON.stringify(posted.error));
       expect(posted.value).toMatchObject({ number: document.number, created: true });
-      const inv = (await invoices(org.tenantId)).find((i) => i.InvoiceID === posted.value.remoteId);
+      const inv = (await invoices(org.tenantId)).find((i) => i.InvoiceID === posted.value.remoteId)!;
       expect(inv).toBeDefined();
       // Xero's own Total and TotalTax equal BigCommerce's total_inc_tax and total_tax.
       expect(units(inv.Total)).toBe(units(fx.order.total_inc_tax));
@@ -94,9 +116,9 @@ describe('order fixtures post to Xero with totals matching BigCommerce to the ce
       expect(inv.Status).toBe(document.kind === 'sales_receipt' && document.payments.length ? 'PAID' : 'AUTHORISED');
       expect(inv.LineItems).toHaveLength(document.lines.length);
       for (const [i, line] of document.lines.entries()) {
-        expect(units(inv.LineItems[i].TaxAmount), line.sourceId).toBe(units(line.tax, document.currency.scale) * (document.currency.scale === 0 ? 100n : 1n));
-        if (line.itemId) expect(inv.LineItems[i].ItemCode).toBe(line.sku);
-        expect(inv.LineItems[i].AccountCode).toBe(line.account);
+        expect(units(inv.LineItems[i]!.TaxAmount), line.sourceId).toBe(units(line.tax, document.currency.scale) * (document.currency.scale === 0 ? 100n : 1n));
+        if (line.itemId) expect(inv.LineItems[i]!.ItemCode).toBe(line.sku);
+        expect(inv.LineItems[i]!.AccountCode).toBe(line.account);
       }
       if (document.currency.code !== document.currency.storeCurrency) expect(String(inv.CurrencyRate)).toBe(String(Number(document.currency.exchangeRate)));
     });
@@ -114,12 +136,12 @@ describe('order fixtures post to Xero with totals matching BigCommerce to the ce
         expect(paid.ok, JSON.stringify(paid)).toBe(true);
       }
     }
-    const inv = (await invoices(org.tenantId)).find((i) => i.InvoiceID === posted.value.remoteId);
+    const inv = (await invoices(org.tenantId)).find((i) => i.InvoiceID === posted.value.remoteId)!;
     expect(inv.Status).toBe('PAID');
     expect(inv.Payments).toHaveLength(document.payments.length);
-    const payments = await admin('GET', `/tenants/${org.tenantId}/payments`);
-    expect(payments.filter((p: any) => p.Invoice.InvoiceID === posted.value.remoteId)).toHaveLength(document.payments.length);
-    expect(payments.find((p: any) => p.Invoice.InvoiceID === posted.value.remoteId).Account.Code).toBe('092');
+    const payments = await admin<XeroPayment[]>('GET', `/tenants/${org.tenantId}/payments`);
+    expect(payments.filter((p: XeroPayment) => p.Invoice.InvoiceID === posted.value.remoteId)).toHaveLength(document.payments.length);
+    expect(payments.find((p: XeroPayment) => p.Invoice.InvoiceID === posted.value.remoteId)!.Account.Code).toBe('092');
   });
 });
 
@@ -238,8 +260,8 @@ describe('batches (backfill)', () => {
     expect(stored.filter((i) => String(i.InvoiceNumber).startsWith('BF-'))).toHaveLength(49);
     // 7 customers: one contact read, one contact batch, one invoice batch.
     expect(calls).toBe(3);
-    const contacts = await admin('GET', `/tenants/${tenantId}/contacts`);
-    expect(contacts.map((c: any) => c.ContactNumber).sort()).toEqual(['BC-1', 'BC-2', 'BC-3', 'BC-4', 'BC-5', 'BC-6', 'BC-7']);
+    const contacts = await admin<Array<{ ContactNumber: string }>>('GET', `/tenants/${tenantId}/contacts`);
+    expect(contacts.map((c: { ContactNumber: string }) => c.ContactNumber).sort()).toEqual(['BC-1', 'BC-2', 'BC-3', 'BC-4', 'BC-5', 'BC-6', 'BC-7']);
   });
 
   it('a lost batch answer is looked up by number; nothing is booked twice', async () => {
@@ -273,7 +295,7 @@ describe('batches (backfill)', () => {
     await admin('POST', '/clock/advance', { seconds: 400 });
     const later = await provider.recordPayments(payments);
     expect(later.every((p) => p.ok && !p.value.created)).toBe(true);
-    expect((await admin('GET', `/tenants/${tenantId}/payments`)).length).toBe(60);
+    expect((await admin<XeroPayment[]>('GET', `/tenants/${tenantId}/payments`)).length).toBe(60);
     expect((await invoices(tenantId)).every((i) => i.Status === 'PAID')).toBe(true);
   });
 });
@@ -341,10 +363,10 @@ describe('contacts, items, chart, stock, credit notes', () => {
     expect(credit).toMatchObject({ ok: true, value: { number: `${document.number}-CR`, created: true } });
     const again = await provider.postCreditNote(input, 'cr-1-later');
     expect(again).toMatchObject({ ok: true, value: { number: `${document.number}-CR`, created: false } });
-    const notes = await admin('GET', `/tenants/${tenantId}/credit-notes`);
+    const notes = await admin<Array<{ Total: number }>>('GET', `/tenants/${tenantId}/credit-notes`);
     expect(notes).toHaveLength(1);
-    expect(units(notes[0].Total)).toBe(units(document.totals.total));
-    const inv = (await invoices(tenantId)).find((i) => i.InvoiceID === posted.value.remoteId);
+    expect(units(notes[0]!.Total)).toBe(units(document.totals.total));
+    const inv = (await invoices(tenantId)).find((i) => i.InvoiceID === posted.value.remoteId)!;
     expect(inv.Status).toBe('PAID');
     expect(units(inv.AmountCredited)).toBe(units(document.totals.total));
   });

@@ -27,17 +27,46 @@ beforeEach(() => {
   app.received.length = 0;
 });
 
+/** The fields of the admin API's answers that these tests read (each answer carries the ones of its route). */
+interface AdminAnswer {
+  hash: string;
+  store_hash: string;
+  access_token: string;
+  scope: string;
+  status: number;
+  installed: boolean;
+  users: Array<{ id: number; is_owner: boolean }>;
+  id: number;
+  url: string;
+  signed_payload_jwt: string;
+}
+
+/** The claims of a signed_payload_jwt. */
+interface Claims {
+  aud: string;
+  iss: string;
+  sub: string;
+  jti: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  url: string;
+  channel_id: number | null;
+  user: { id: number; email: string; locale: string };
+  owner: { id: number; email: string };
+}
+
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${sandbox.url}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as AdminAnswer };
 }
 
 function verify(token: string) {
-  return jwt.verify(token, CLIENT_SECRET, { algorithms: ['HS256'], audience: CLIENT_ID, issuer: 'bc' }) as Record<string, any>;
+  return jwt.verify(token, CLIENT_SECRET, { algorithms: ['HS256'], audience: CLIENT_ID, issuer: 'bc' }) as Claims;
 }
 
 describe('admin API contract', () => {

@@ -64,7 +64,7 @@ describe.skipIf(!specsAvailable)('conformance with specs/bigcommerce', () => {
     expect(specs.validateResponse(file, '/orders', 'get', 200, list.body)).toEqual([]);
     const plain = await get('/v2/orders?limit=5');
     expect(specs.validateResponse(file, '/orders', 'get', 200, plain.body)).toEqual([]);
-    const orders = list.body as Array<{ id: number; status_id: number }>;
+    const orders = list.body as Array<{ id: number; status_id: number; coupon_discount: string }>;
     const shipped = orders.find((o) => o.status_id === 2) ?? orders[0]!;
     const id = shipped.id;
     expect(specs.validateResponse(file, '/orders/{order_id}', 'get', 200, (await get(`/v2/orders/${id}`)).body)).toEqual([]);
@@ -82,7 +82,7 @@ describe.skipIf(!specsAvailable)('conformance with specs/bigcommerce', () => {
     expect(specs.validateResponse(file, '/orders/{order_id}/consignments', 'get', 200, (await get(`/v2/orders/${id}/consignments`)).body)).toEqual([]);
     expect(specs.validateResponse(file, '/order_statuses', 'get', 200, (await get('/v2/order_statuses')).body)).toEqual([]);
     expect(specs.validateResponse(file, '/order_statuses/{status_id}', 'get', 200, (await get('/v2/order_statuses/11')).body)).toEqual([]);
-    const withCoupon = orders.find((o: any) => o.coupon_discount !== '0.0000');
+    const withCoupon = orders.find((o) => o.coupon_discount !== '0.0000');
     if (withCoupon) {
       expect(specs.validateResponse(file, '/orders/{order_id}/coupons', 'get', 200, (await get(`/v2/orders/${withCoupon.id}/coupons`)).body)).toEqual([]);
     }

@@ -17,6 +17,17 @@ const NAME_MAPS = new Set(['properties', 'patternProperties', 'paths', 'schemas'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/** The parts of an OpenAPI document the pointers below walk through (a response, or a request body, or a `$ref` to one). */
+interface BodyHolder {
+  $ref?: string;
+  content?: { [mediaType: string]: Json };
+}
+interface Operation {
+  responses: Record<string, BodyHolder>;
+  requestBody?: BodyHolder;
+}
+type Paths = Record<string, Record<string, Operation>>;
+
 /** Rewrites OpenAPI 3.0 schema dialect into JSON Schema draft-07 that ajv understands. */
 export function openApiToJsonSchema(node: Json, mapOfNames = false): Json {
   if (Array.isArray(node)) return node.map((n) => openApiToJsonSchema(n));
@@ -91,16 +102,16 @@ export class SpecValidator {
   /** JSON pointer of the response schema for an operation, e.g. ('orders.v2.oas2.yml', '/orders/{order_id}', 'get', 200). */
   responsePointer(file: string, specPath: string, method: string, status: number): string {
     const doc = this.doc(file);
-    const op = ((doc.paths as any)?.[specPath] as any)?.[method.toLowerCase()];
+    const op = (doc.paths as Paths | undefined)?.[specPath]?.[method.toLowerCase()];
     if (!op) throw new Error(`${file}: no operation ${method.toUpperCase()} ${specPath}`);
-    const responses = op.responses as Record<string, any>;
+    const responses = op.responses;
     const key = responses[String(status)] ? String(status) : responses.default ? 'default' : null;
     if (!key) throw new Error(`${file}: ${method.toUpperCase()} ${specPath} documents no ${status} response`);
-    let response = responses[key];
+    let response = responses[key]!;
     let base = `/paths/${escape(specPath)}/${method.toLowerCase()}/responses/${key}`;
     if (response.$ref) {
       base = (response.$ref as string).slice(1);
-      response = pointerGet(doc, base);
+      response = pointerGet(doc, base) as BodyHolder;
     }
     const content = response.content as Record<string, unknown> | undefined;
     const mediaType = content && (content['application/json'] ? 'application/json' : Object.keys(content)[0]);
@@ -110,13 +121,13 @@ export class SpecValidator {
 
   requestPointer(file: string, specPath: string, method: string): string {
     const doc = this.doc(file);
-    const op = ((doc.paths as any)?.[specPath] as any)?.[method.toLowerCase()];
+    const op = (doc.paths as Paths | undefined)?.[specPath]?.[method.toLowerCase()];
     if (!op) throw new Error(`${file}: no operation ${method.toUpperCase()} ${specPath}`);
     let body = op.requestBody;
     let base = `/paths/${escape(specPath)}/${method.toLowerCase()}/requestBody`;
     if (body?.$ref) {
       base = (body.$ref as string).slice(1);
-      body = pointerGet(doc, base);
+      body = pointerGet(doc, base) as BodyHolder | undefined;
     }
     if (!body?.content?.['application/json']) throw new Error(`${file}: ${method} ${specPath} has no JSON request body`);
     return `${base}/content/application~1json/schema`;
@@ -203,10 +214,10 @@ function escape(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function pointerGet(doc: Json, pointer: string): any {
-  let node: any = doc;
+function pointerGet(doc: Json, pointer: string): unknown {
+  let node: unknown = doc;
   for (const raw of pointer.split('/').slice(1)) {
-    node = node?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node = (node as Record<string, unknown> | null | undefined)?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
   return node;
 }

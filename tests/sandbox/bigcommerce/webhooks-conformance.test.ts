@@ -25,11 +25,21 @@ const SCOPES = [
   'store/sku/inventory/updated',
 ] as const;
 
+/** A delivered body: the fields every scope carries, and the `data` fields of the scopes checked below. */
+interface WebhookBody {
+  scope: string;
+  store_id: string;
+  producer: string;
+  hash: string;
+  created_at: number;
+  data: { type: string; id: number; status?: { previous_status_id: number; new_status_id: number }; inventory?: Record<string, unknown> };
+}
+
 interface Received {
   path: string;
   headers: IncomingHttpHeaders;
   raw: string;
-  body: Record<string, any>;
+  body: WebhookBody;
 }
 
 const componentName = (scope: string) => scope.replace(/\//g, '_');
@@ -52,7 +62,7 @@ describe.skipIf(!specsAvailable)('webhook deliveries conform to specs/bigcommerc
       let raw = '';
       req.on('data', (c) => (raw += c));
       req.on('end', () => {
-        received.push({ path: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw) as Record<string, any> });
+        received.push({ path: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw) as WebhookBody });
         res.writeHead(200).end();
       });
     });
@@ -76,7 +86,7 @@ describe.skipIf(!specsAvailable)('webhook deliveries conform to specs/bigcommerc
     return res.json();
   }
 
-  async function call(method: string, p: string, body?: unknown): Promise<any> {
+  async function call(method: string, p: string, body?: unknown): Promise<unknown> {
     const res = await fetch(`${sandbox.url}/stores/${hash}${p}`, {
       method,
       headers: { 'x-auth-token': account.access_token, 'content-type': 'application/json' },
@@ -93,7 +103,7 @@ describe.skipIf(!specsAvailable)('webhook deliveries conform to specs/bigcommerc
     }
 
     const billing = { first_name: 'Ada', last_name: 'Lovelace', street_1: '1 Main', city: 'Austin', state: 'Texas', zip: '78701', country: 'United States', country_iso2: 'US', email: 'ada@example.com' };
-    const order = await call('POST', '/v2/orders', { billing_address: billing, status_id: 1, products: [{ name: 'Mug', quantity: 2, price_ex_tax: 12, price_inc_tax: 12.99 }] });
+    const order = (await call('POST', '/v2/orders', { billing_address: billing, status_id: 1, products: [{ name: 'Mug', quantity: 2, price_ex_tax: 12, price_inc_tax: 12.99 }] })) as { id: number };
     await call('PUT', `/v2/orders/${order.id}`, { status_id: 11 });
     const [line] = (await call('GET', `/v2/orders/${order.id}/products`)) as Array<{ id: number; order_address_id: number }>;
     await call('POST', `/v2/orders/${order.id}/shipments`, { order_address_id: line!.order_address_id, tracking_number: 'TRK1', items: [{ order_product_id: line!.id, quantity: 2 }] });
@@ -102,7 +112,7 @@ describe.skipIf(!specsAvailable)('webhook deliveries conform to specs/bigcommerc
       payments: [{ provider_id: 'custom', amount: 1, offline: true }],
     });
 
-    const products = (await call('GET', '/v3/catalog/products?include=variants&limit=250')).data as Array<{ id: number; base_variant_id: number | null; inventory_tracking: string; inventory_level: number; variants: Array<{ id: number; inventory_level: number }> }>;
+    const products = ((await call('GET', '/v3/catalog/products?include=variants&limit=250')) as { data: Array<{ id: number; base_variant_id: number | null; inventory_tracking: string; inventory_level: number; variants: Array<{ id: number; inventory_level: number }> }> }).data;
     const byProduct = products.find((p) => p.inventory_tracking === 'product');
     const byVariant = products.find((p) => p.inventory_tracking === 'variant' && p.variants.length > 1);
     expect(byProduct, 'the seed has a product tracked by product').toBeDefined();
@@ -149,7 +159,7 @@ describe.skipIf(!specsAvailable)('webhook deliveries conform to specs/bigcommerc
     // The one scope without a callback document upstream; its webhooks.v3.yml schema was checked above.
     expect([...undocumented]).toEqual(['store/shipment/created']);
 
-    const status = received.find((r) => r.body.scope === 'store/order/statusUpdated' && r.body.data.status.new_status_id === 11)!;
+    const status = received.find((r) => r.body.scope === 'store/order/statusUpdated' && r.body.data.status!.new_status_id === 11)!;
     expect(status.body.data).toEqual({ type: 'order', id: order.id, status: { previous_status_id: 1, new_status_id: 11 } });
     const sku = received.find((r) => r.body.scope === 'store/sku/inventory/updated')!;
     expect(sku.body.data.inventory).toEqual({ product_id: byVariant!.id, method: 'absolute', value: variant.inventory_level + 3, variant_id: variant.id });

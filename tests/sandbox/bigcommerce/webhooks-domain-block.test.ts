@@ -65,7 +65,7 @@ const specs = specsAvailable ? new SpecValidator() : null;
 function world(sandbox: BigCommerceSandbox) {
   const store = sandbox.platform.createStore({ plan: 'pro' });
   const adminPost = async (path: string, body: unknown) =>
-    (await fetch(`${sandbox.url}/__sandbox/stores/${store.hash}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+    (await fetch(`${sandbox.url}/__sandbox/stores/${store.hash}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<unknown>;
   const account = async () => {
     const a = (await adminPost('/api-accounts', { scopes: ['store_v2_orders'] })) as { access_token: string; client_id: string };
     const call = async (method: string, path: string, body?: unknown) => {
@@ -75,7 +75,7 @@ function world(sandbox: BigCommerceSandbox) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await r.text();
-      return { status: r.status, body: text ? (JSON.parse(text) as any) : undefined };
+      return { status: r.status, body: text ? (JSON.parse(text) as unknown) : undefined };
     };
     return { clientId: a.client_id, call };
   };
@@ -93,7 +93,7 @@ async function hooksAdmin(call: Call) {
   const res = await call('GET', '/v3/hooks/admin');
   expect(res.status).toBe(200);
   if (specs) expect(specs.validateResponse('webhooks.v3.yml', '/hooks/admin', 'get', 200, res.body)).toEqual([]);
-  return res.body.data as { emails: string[]; hooks_list: Array<{ id: number; is_active: boolean }>; blocked_domains: Array<{ destination: string; time_left: number; reasons: Array<{ failure_description: string; count: number }> }> };
+  return (res.body as { data: { emails: string[]; hooks_list: Array<{ id: number; is_active: boolean }>; blocked_domains: Array<{ destination: string; time_left: number; reasons: Array<{ failure_description: string; count: number }> }> } }).data;
 }
 
 /** Places an order and waits until the sandbox has the outcome of its `store/order/created` delivery. */
@@ -129,7 +129,7 @@ describe('delivery-domain blocklist: the threshold', () => {
     const { clientId, call } = await w.account();
     const hook = await call('POST', '/v3/hooks', { scope: 'store/order/created', destination: `${receiver.origin}/webhooks` });
     expect(hook.status).toBe(200);
-    return { ...w, clientId, call, receiver, hookId: hook.body.data.id as number };
+    return { ...w, clientId, call, receiver, hookId: (hook.body as { data: { id: number } }).data.id };
   };
 
   it('counts nothing against a domain before its window holds 100 requests, then blocks below 90 %', async () => {
@@ -215,7 +215,7 @@ describe('delivery-domain blocklist: a block and what happens to the events', ()
     await b.call('POST', '/v3/hooks', { scope: 'store/order/created', destination: `${r.origin}/b` });
     const during: number[] = [];
     for (let i = 0; i < 10; i++) {
-      during.push((await a.call('POST', '/v2/orders', { billing_address: billing, products: [{ name: 'Mug', quantity: 1, price_ex_tax: 5, price_inc_tax: 5 }] })).body.id as number);
+      during.push(((await a.call('POST', '/v2/orders', { billing_address: billing, products: [{ name: 'Mug', quantity: 1, price_ex_tax: 5, price_inc_tax: 5 }] })).body as { id: number }).id);
     }
     await until(() => during.every((id) => r.hits.some((h) => h.path === '/b' && h.body.data.id === id)), 2000, "app B's deliveries");
     expect(Date.now()).toBeLessThan(blockedUntil);
@@ -228,7 +228,7 @@ describe('delivery-domain blocklist: a block and what happens to the events', ()
     expect((await hooksAdmin(a.call)).blocked_domains).toEqual([]);
 
     // Deliveries resume at once for new events (well before the first retry would come due).
-    const afterId = (await a.call('POST', '/v2/orders', { billing_address: billing, products: [{ name: 'Mug', quantity: 1, price_ex_tax: 5, price_inc_tax: 5 }] })).body.id as number;
+    const afterId = ((await a.call('POST', '/v2/orders', { billing_address: billing, products: [{ name: 'Mug', quantity: 1, price_ex_tax: 5, price_inc_tax: 5 }] })).body as { id: number }).id;
     await until(() => r.hits.some((h) => h.path === '/a' && h.body.data.id === afterId && h.status === 200), 800, 'the delivery of a new event after the block');
 
     // Nothing is lost: every order placed before, during and after the block reaches app A with a 2xx, within
@@ -240,6 +240,6 @@ describe('delivery-domain blocklist: a block and what happens to the events', ()
     expect(final).toMatchObject({ blocked: false });
     expect(final.blocks).toHaveLength(1);
     const hooks = await hooksAdmin(a.call);
-    expect(hooks.hooks_list.find((h) => h.id === hookA.body.data.id)!.is_active).toBe(true);
+    expect(hooks.hooks_list.find((h) => h.id === (hookA.body as { data: { id: number } }).data.id)!.is_active).toBe(true);
   }, 40_000);
 });

@@ -6,7 +6,7 @@ import { startBigCommerceSandbox, type BigCommerceSandbox } from './server';
 let sandbox: BigCommerceSandbox;
 let receiver: Server;
 let receiverUrl = '';
-const received: Array<{ headers: Record<string, unknown>; body: any }> = [];
+const received: Array<{ headers: Record<string, unknown>; body: { scope: string; hash: string; created_at: number } }> = [];
 /** Status the receiver answers with (to simulate a failing endpoint). */
 let answer = 200;
 
@@ -50,7 +50,7 @@ async function setup(plan: 'standard' | 'pro' = 'standard') {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();
-    return { status: r.status, headers: r.headers, body: text ? (JSON.parse(text) as any) : undefined };
+    return { status: r.status, headers: r.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
   };
   const admin = (path: string, body: unknown) =>
     fetch(`${sandbox.url}/__sandbox/stores/${store.hash}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -73,7 +73,7 @@ describe('webhooks', () => {
     const hook = await call('POST', '/v3/hooks', { scope: 'store/order/*', destination: receiverUrl, is_active: true, headers: { 'x-ledgerbridge-secret': 'abc' } });
     expect(hook.status).toBe(200);
     received.length = 0;
-    const order = (await call('POST', '/v2/orders', { billing_address: billing, status_id: 1, products: [{ name: 'X', quantity: 1, price_ex_tax: 1, price_inc_tax: 1 }] })).body;
+    const order = (await call('POST', '/v2/orders', { billing_address: billing, status_id: 1, products: [{ name: 'X', quantity: 1, price_ex_tax: 1, price_inc_tax: 1 }] })).body as { id: number };
     await call('PUT', `/v2/orders/${order.id}`, { status_id: 11 });
     await until(() => received.length >= 3);
     const scopes = received.map((r) => r.body.scope).sort();

@@ -33,7 +33,7 @@ describe('invoice arithmetic', () => {
       fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.constantFrom(...LATS), (lines, lat) => {
         const { r } = post(lines, lat);
         if ('errors' in r) return r.errors.some((e) => e.includes('must not be negative'));
-        const s = r.saved as Record<string, any>;
+        const s = r.saved as Record<string, unknown>;
         expect(n(s.SubTotal).plus(n(s.TotalTax)).eq(n(s.Total))).toBe(true);
         const sumLines = (s.LineItems as Array<Record<string, unknown>>).reduce((a, l) => a.plus(n(l.LineAmount)), new Big(0));
         const sumTax = (s.LineItems as Array<Record<string, unknown>>).reduce((a, l) => a.plus(n(l.TaxAmount)), new Big(0));
@@ -58,7 +58,7 @@ describe('invoice arithmetic', () => {
         const lines = pairs.map(([l, tax]) => ({ ...l, UnitAmount: new Big(l.UnitAmount).abs().plus(1).toFixed(2), TaxAmount: new Big(tax).div(100).toFixed(2) }));
         const { r } = post(lines, lat as 'Exclusive' | 'Inclusive');
         if ('errors' in r) return r.errors.some((e) => e.includes('must not be negative'));
-        const s = r.saved as Record<string, any>;
+        const s = r.saved as Record<string, unknown>;
         const want = lines.reduce((a, l) => a.plus(l.TaxAmount), new Big(0));
         expect(n(s.TotalTax).eq(want)).toBe(true);
         expect(n(s.SubTotal).plus(n(s.TotalTax)).eq(n(s.Total))).toBe(true);

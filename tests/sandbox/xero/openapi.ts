@@ -13,6 +13,14 @@ export const XERO_SPECS_DIR = path.resolve(repoRoot, '../shared/specs/xero');
 export const xeroSpecsAvailable = existsSync(path.join(XERO_SPECS_DIR, 'xero_accounting.yaml'));
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+/** The parts of an OpenAPI document `pointer` walks through: an operation's responses, each a body or a `$ref` to one. */
+interface ResponseObject {
+  $ref?: string;
+  content?: JsonObject;
+}
+type Paths = Record<string, Record<string, { responses: Record<string, ResponseObject> }>>;
+
 const DROPPED = new Set(['example', 'examples', 'discriminator', 'xml', 'externalDocs']);
 const NAME_MAPS = new Set(['properties', 'patternProperties', 'paths', 'schemas', 'responses', 'parameters', 'requestBodies', 'headers', 'content', 'securitySchemes', 'callbacks', 'links']);
 
@@ -43,7 +51,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export class XeroSpecValidator {
   private readonly ajv: Ajv;
-  private readonly docs = new Map<string, any>();
+  private readonly docs = new Map<string, JsonObject>();
   private readonly cache = new Map<string, ValidateFunction>();
 
   constructor() {
@@ -53,10 +61,10 @@ export class XeroSpecValidator {
     this.ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/i);
   }
 
-  private doc(file: string): any {
+  private doc(file: string): JsonObject {
     let doc = this.docs.get(file);
     if (!doc) {
-      doc = openApiToJsonSchema(parse(readFileSync(path.join(XERO_SPECS_DIR, file), 'utf8')) as Json);
+      doc = openApiToJsonSchema(parse(readFileSync(path.join(XERO_SPECS_DIR, file), 'utf8')) as Json) as JsonObject;
       this.ajv.addSchema({ ...doc, $id: `xero:${file}` }, `xero:${file}`);
       this.docs.set(file, doc);
     }
@@ -65,15 +73,15 @@ export class XeroSpecValidator {
 
   private pointer(file: string, specPath: string, method: string, status: number): string {
     const doc = this.doc(file);
-    const op = doc.paths?.[specPath]?.[method.toLowerCase()];
+    const op = (doc.paths as Paths | undefined)?.[specPath]?.[method.toLowerCase()];
     if (!op) throw new Error(`${file}: no operation ${method} ${specPath}`);
     const key = op.responses[String(status)] ? String(status) : op.responses.default ? 'default' : null;
     if (!key) throw new Error(`${file}: ${method} ${specPath} documents no ${status} response`);
-    let response = op.responses[key];
+    let response: ResponseObject | undefined = op.responses[key]!;
     let base = `/paths/${esc(specPath)}/${method.toLowerCase()}/responses/${key}`;
     if (response.$ref) {
       base = String(response.$ref).slice(1);
-      response = base.split('/').slice(1).reduce((n: any, p) => n?.[p.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+      response = base.split('/').slice(1).reduce<unknown>((n, p) => (n as Record<string, unknown> | null | undefined)?.[p.replace(/~1/g, '/').replace(/~0/g, '~')], doc) as ResponseObject | undefined;
     }
     if (!response?.content?.['application/json']) throw new Error(`${file}: ${method} ${specPath} ${status} has no JSON body`);
     return `${base}/content/application~1json/schema`;
