@@ -4,6 +4,7 @@
  * finds the first result instead of writing twice (ledger: unique posting key; Xero: Idempotency-Key header;
  * QuickBooks: ?requestid=).
  */
+import type { ItemToCreate } from '@/lib/sync/items-import';
 import type { DocumentCustomer, DocumentPayment, DocumentLine, SalesDocument } from '@/lib/sync/sales-document';
 
 export const PROVIDER_IDS = ['ledger', 'xero', 'quickbooks'] as const;
@@ -85,19 +86,7 @@ export interface ItemRules {
 
 /** One item write of the catalog import: a new item, or new details (only the fields given) for an existing one. */
 export type ItemWrite =
-  | {
-      kind: 'create';
-      sku: string;
-      name: string;
-      /** Plain text. */
-      description: string;
-      /** Decimal string in the store's currency; null = none. */
-      unitPrice: string | null;
-      salesAccount: string;
-      tracked: boolean;
-      /** For tracked items where the system needs them (`ItemRules.trackingNeedsAccounts`). */
-      inventoryAccounts: { assetAccount: string; costOfGoodsSoldAccount: string } | null;
-    }
+  | ({ kind: 'create' } & Omit<ItemToCreate, 'source'>)
   | { kind: 'update'; id: string | null; sku: string; name?: string; description?: string; unitPrice?: string };
 
 export interface WrittenItem {

@@ -52,11 +52,13 @@ export interface InventoryAccounts {
 export interface ItemToCreate {
   sku: string;
   name: string;
+  /** Plain text. */
   description: string;
+  /** Decimal string in the store's currency; null = none. */
   unitPrice: string | null;
   salesAccount: string;
   tracked: boolean;
-  /** Set for tracked items in systems whose tracking needs accounts. */
+  /** Set for tracked items in systems whose tracking needs accounts (`ItemRules.trackingNeedsAccounts`). */
   inventoryAccounts: InventoryAccounts | null;
   source: string;
 }
