@@ -360,11 +360,31 @@ export function buildOrder(platform: Platform, store: StoreState, input: OrderPo
     order.coupons.push({ id: nextId(r, 'order_coupon', 1), coupon_id: couponId, code: coupon.code, amount: value, type: coupon.type, discount });
     applyOrderDiscount(order, discount, { id: `coupon-${couponId}`, name: `Coupon ${coupon.code}`, code: coupon.code });
   }
-  if (input.discount_amount !== undefined) {
-    order.manual_discount = toUnits(input.discount_amount);
-    applyOrderDiscount(order, order.manual_discount, { id: 'manual-discount', name: 'Manual Discount', code: null });
-  }
+  if (input.discount_amount !== undefined) setManualDiscount(order, toUnits(input.discount_amount));
   return order;
+}
+
+/** What the lines still carry after their other discounts, in the authoritative basis: the most a manual discount can take. */
+export function discountableLeft(order: OrderRecord): Units {
+  const others = (l: OrderLine) => l.discounts.filter((d) => d.id !== 'manual-discount').reduce((s, d) => s + d.amount, 0);
+  return order.lines.reduce((s, l) => s + (order.is_tax_inclusive ? l.price_inc : l.price_ex) * l.quantity - others(l), 0);
+}
+
+/**
+ * Sets the order's manual discount (`discount_amount`), spread over the lines by price share. orders.v2.oas2.yml
+ * says of `total_ex_tax` / `total_inc_tax` (and of every line total) "The value can't be negative", so a discount
+ * larger than what the lines still carry after coupons is refused rather than producing a negative order (what
+ * BigCommerce answers then is not documented; a 400 naming the field is the V2 shape for a bad field).
+ */
+export function setManualDiscount(order: OrderRecord, amount: Units): void {
+  if (amount < 0) throw v2Error(400, "The field 'discount_amount' is invalid: the value can't be negative.");
+  const left = discountableLeft(order);
+  if (amount > left) {
+    throw v2Error(400, `The field 'discount_amount' is invalid: ${fmt4(amount)} is more than the ${fmt4(left)} the products come to after their other discounts; an order total can't be negative.`);
+  }
+  for (const line of order.lines) line.discounts = line.discounts.filter((d) => d.id !== 'manual-discount');
+  order.manual_discount = amount;
+  applyOrderDiscount(order, amount, { id: 'manual-discount', name: 'Manual Discount', code: null });
 }
 
 function paymentStatusFor(statusId: number): string {
@@ -1148,6 +1168,17 @@ const orderPutInput = z
 
 /** PUT /v2/orders/{id}. As on BigCommerce, touching the products clears every line's discounts. */
 export function updateOrder(platform: Platform, store: StoreState, order: OrderRecord, body: Record<string, unknown>): void {
+  // A refused PUT changes nothing: the checks below run as the fields are applied, so undo on failure.
+  const before = structuredClone(order);
+  try {
+    applyUpdate(platform, store, order, body);
+  } catch (error) {
+    Object.assign(order, before);
+    throw error;
+  }
+}
+
+function applyUpdate(platform: Platform, store: StoreState, order: OrderRecord, body: Record<string, unknown>): void {
   const parsed = orderPutInput.safeParse(body);
   if (!parsed.success) {
     throw v2Error(400, `The field '${parsed.error.issues[0]?.path.join('.')}' is invalid.`);
@@ -1197,11 +1228,7 @@ export function updateOrder(platform: Platform, store: StoreState, order: OrderR
     order.coupons = [];
     order.manual_discount = 0;
   }
-  if (input.discount_amount !== undefined) {
-    for (const line of order.lines) line.discounts = line.discounts.filter((d) => d.id !== 'manual-discount');
-    order.manual_discount = toUnits(input.discount_amount);
-    applyOrderDiscount(order, order.manual_discount, { id: 'manual-discount', name: 'Manual Discount', code: null });
-  }
+  if (input.discount_amount !== undefined) setManualDiscount(order, toUnits(input.discount_amount));
 }
 
 function fullAddressPartial(a: z.infer<typeof addressInput>): Partial<Address> {
