@@ -14,7 +14,7 @@ import {
   type Result,
 } from './documents';
 import type { Grant } from './identity';
-import type { DocKind, Tenant } from './tenants';
+import type { DocKind, DocumentRecord, Tenant } from './tenants';
 import { parseOrder, parseWhere, WhereError } from './where';
 import { dec, jsonAnswer, msDateTime, problem, Router, type Answer } from './wire';
 
@@ -401,17 +401,27 @@ export function createAccountingRouter(options: AccountingOptions = {}): Router<
       const contacts = ids(ctx, 'ContactIDs');
       const statuses = ids(ctx, 'Statuses');
       const dp = unitdp(ctx);
+      // searchTerm and summaryOnly are GET /Invoices parameters (not GET /CreditNotes) in Xero's OpenAPI document:
+      // searchTerm "performs a case-insensitive text search across the fields e.g. InvoiceNumber, Reference";
+      // summaryOnly returns "a smaller version of the response object ... only lightweight fields, excluding
+      // computation-heavy fields". Which fields those are is not listed; the sandbox leaves out the nested
+      // collections (LineItems even when paged, Payments, CreditNotes, Prepayments, Overpayments) and keeps the
+      // header, totals and amounts. No combination of parameters is refused: none is documented as refused.
+      const term = kind === 'invoice' ? ctx.query.get('searchTerm')?.trim().toLowerCase() : undefined;
+      const summary = kind === 'invoice' && ctx.query.get('summaryOnly')?.toLowerCase() === 'true';
+      const render = (d: DocumentRecord, withLines: boolean) => (summary ? summariseDocument(renderDocument(ctx.tenant, d, false, dp)) : renderDocument(ctx.tenant, d, withLines, dp));
       const rows = [...ctx.tenant.documents.values()]
         .filter((d) => d.kind === kind)
         .filter((d) => !want || want.has(d.id))
         .filter((d) => !numbers || numbers.has(d.number.toLowerCase()))
         .filter((d) => !contacts || contacts.has(d.ContactID))
         .filter((d) => !statuses || statuses.has(d.Status.toLowerCase()))
+        .filter((d) => !term || [d.number, d.Reference].some((v) => v?.toLowerCase().includes(term)))
         .filter((d) => want || numbers || statuses || d.Status !== 'DELETED')
         .sort((a, b) => (a.date === b.date ? a.updatedAt - b.updatedAt : a.date < b.date ? -1 : 1))
-        .map((d) => ({ record: d, row: renderDocument(ctx.tenant, d, false, dp) }));
+        .map((d) => ({ record: d, row: render(d, false) }));
       // Lists carry line items only when paged (Xero's rule).
-      return list(ctx, key, rows, { pageable: true, full: (d) => renderDocument(ctx.tenant, d, true, dp) });
+      return list(ctx, key, rows, { pageable: true, full: (d) => render(d, true) });
     });
     add('GET', `${path}/:id`, 'invoices', (ctx, p) => {
       const d = findDocument(ctx.tenant, kind, p.id ?? '');
@@ -453,7 +463,8 @@ export function createAccountingRouter(options: AccountingOptions = {}): Router<
   // ---------------------------------------------------------------------------------------- payments
 
   add('GET', '/Payments', 'payments', (ctx) => {
-    const rows = [...ctx.tenant.payments.values()].sort((a, b) => a.updatedAt - b.updatedAt).map((pay) => ({ record: pay, row: renderPayment(ctx.tenant, pay) }));
+    // The list embeds a short reference to each document; a single payment the whole document (Xero's examples).
+    const rows = [...ctx.tenant.payments.values()].sort((a, b) => a.updatedAt - b.updatedAt).map((pay) => ({ record: pay, row: renderPayment(ctx.tenant, pay, false) }));
     return list(ctx, 'Payments', rows, { pageable: true });
   });
   add('GET', '/Payments/:id', 'payments', (ctx, p) => {
@@ -475,6 +486,13 @@ export function createAccountingRouter(options: AccountingOptions = {}): Router<
   });
 
   return router;
+}
+
+/** The summaryOnly form of a listed invoice (see GET /Invoices). */
+function summariseDocument(row: Record<string, unknown>): Record<string, unknown> {
+  const { LineItems: _l, Payments: _p, CreditNotes: _c, Prepayments: _pre, Overpayments: _o, ...rest } = row;
+  void [_l, _p, _c, _pre, _o];
+  return rest;
 }
 
 export function headerValue(v: string | string[] | undefined): string | undefined {

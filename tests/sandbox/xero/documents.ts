@@ -22,6 +22,44 @@ const ZERO = new Big(0);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const LINE_AMOUNT_TYPES: Record<string, LineAmountTypes> = { exclusive: 'Exclusive', inclusive: 'Inclusive', notax: 'NoTax' };
 
+/**
+ * Xero's own refusal texts for payments, allocations and edits, each with where it was seen. The app's
+ * lib/accounting/xero/errors.ts recognises these; a text not in this table is the sandbox's own (README, "Not verified").
+ */
+export const XERO_TEXT = {
+  // Paying a document that is not AUTHORISED (a draft, or one already PAID or VOIDED). Quoted from Xero's answers by
+  // Workato's knowledge base ("Xero Error: A validation exception occurred; Payments can only be made against
+  // Authorised documents; Payment amount exceeds the amount outstanding on this document", support.workato.com
+  // article 1000248890: a DRAFT invoice), Wise-Pay and KennelBooker help pages (an invoice already paid in Xero), and
+  // Garage Hive's list of common Xero errors (garagehive/garagehive.github.io docs/xero-errors.md).
+  paymentNotAuthorised: 'Payments can only be made against Authorised documents',
+  // More than is outstanding: Xero's OpenAPI document, PUT/POST /Payments 200 example, `ValidationErrors[0].Message`
+  // (specs/xero/xero_accounting.yaml), also asserted in XeroAPI/Xero-Java's AccountingApiPaymentsTest. A PAID invoice (nothing
+  // outstanding) gets both texts (Garage Hive, Workato above).
+  paymentExceedsOutstanding: 'Payment amount exceeds the amount outstanding on this document',
+  // Account that takes no payments: quoted by integrators that recover from it (a JavaScript Xero client matching
+  // /account type is invalid for making a payment to\/from/i); not in Xero's documentation.
+  paymentAccountInvalid: 'Account type is invalid for making a payment to/from',
+  // Allocating more than the credit note has left or the invoice still owes, and allocating to a paid invoice: Xero's XML
+  // answer quoted in waynerobinson/xeroizer#320 (both texts at once for a paid invoice) and calcinai/xero-php#251 (a
+  // credit note whose remaining credit was smaller than the allocation).
+  allocationExceedsOutstanding: 'Credit Note cannot be allocated as amount is greater than amount outstanding',
+  allocationInvoicePaid: 'The invoice you are trying to allocate to has already been paid off',
+  // Editing a document with a payment or credit note allocated: XeroAPI/Xero-NetStandard#84 (changing the Reference of
+  // a part-paid invoice), waynerobinson/xeroizer#211 (changing a credit note's allocations), Payhawk's and Clio's help
+  // pages, and Fooman Connect (Magento↔Xero), which matches this exact string with its full stop.
+  documentLocked: 'This document cannot be edited as it has a payment or credit note allocated to it.',
+  // A status change Xero does not allow (XeroAPI/Xero-NetStandard#79, Xero's MJMortimer: "If it's `Invoice not of valid
+  // status for modification` then you're trying to perform an invalid status change"), and any edit of a PAID invoice,
+  // which gets both this and documentLocked (Garage Hive's error list; a Xero community question quoted in public
+  // datasets: updating SentToContact after paying gave both). Credit notes: the same template with their name.
+  notValidStatus: (label: string) => `${label} not of valid status for modification`,
+  // Changing the status of an invoice that has money on it: CiviCRM's Xero connector (nz.co.fuzion.civixero) lists the
+  // texts Xero answered for DRAFT, SUBMITTED and AUTHORISED; VOIDED is the same template (its verbatim text was not
+  // found in a primary source, only in integrators' notes).
+  statusBlockedByMoney: (status: string) => `The status ${status} cannot be applied to the invoice because it has payments or credit notes allocated to it.`,
+} as const;
+
 export const DOC = {
   invoice: { idKey: 'InvoiceID', numberKey: 'InvoiceNumber', types: ['ACCREC', 'ACCPAY'], label: 'Invoice', prefix: 'INV-' },
   creditnote: { idKey: 'CreditNoteID', numberKey: 'CreditNoteNumber', types: ['ACCRECCREDIT', 'ACCPAYCREDIT'], label: 'Credit Note', prefix: 'CN-' },
@@ -65,6 +103,11 @@ export function amountAllocated(tenant: Tenant, d: DocumentRecord): Big {
 /** Invoices: AmountDue; credit notes: RemainingCredit. */
 export function outstanding(tenant: Tenant, d: DocumentRecord): Big {
   return d.Total.minus(amountPaid(tenant, d)).minus(amountAllocated(tenant, d));
+}
+
+/** What the document still takes, as Xero shows it: AmountDue / RemainingCredit, zero once VOIDED or DELETED. */
+export function amountDue(tenant: Tenant, d: DocumentRecord): Big {
+  return d.Status === 'VOIDED' || d.Status === 'DELETED' ? ZERO : outstanding(tenant, d);
 }
 
 /** AUTHORISED ⇄ PAID as the outstanding amount reaches zero or comes back. */
@@ -391,7 +434,7 @@ function createDocument(ctx: BuildContext, el: Record<string, unknown>): Result 
   settleStatus(tenant, doc, date);
   const c = contact;
   return {
-    saved: renderDocument(tenant, doc, true),
+    saved: renderDocument(tenant, doc, true, ctx.unitdp),
     undo: () => {
       if (doc.stockApplied) applyStock(tenant, doc, -1, now);
       tenant.documents.delete(doc.id);
@@ -410,30 +453,43 @@ function updateDocument(ctx: BuildContext, doc: DocumentRecord, el: Record<strin
   const snapshot = { ...doc, lines: [...doc.lines], paymentIds: [...doc.paymentIds], allocationIds: [...doc.allocationIds] };
   const editedKeys = Object.keys(el).filter((k) => !['Status', spec.idKey, spec.numberKey, 'Type', 'Contact'].includes(k));
 
-  if (doc.Status === 'VOIDED' || doc.Status === 'DELETED' || (doc.Status === 'PAID' && (editedKeys.length || (target && target !== 'PAID')))) {
-    return { errors: [`${spec.label} not of valid status for modification`] };
+  // Which changes Xero allows (XERO_TEXT has the sources of each text). Status changes: DRAFT → SUBMITTED, AUTHORISED,
+  // DELETED; SUBMITTED → DRAFT, AUTHORISED, DELETED; AUTHORISED → VOIDED (Xero support's list, quoted in
+  // waynerobinson/xeroizer#48; developer.xero.com "Deleting and voiding invoices"). An AUTHORISED document without
+  // payments or allocations may be edited, lines included; one with money on it may not be edited nor change status.
+  const notValid = XERO_TEXT.notValidStatus(spec.label);
+  const changesStatus = target !== undefined && target !== doc.Status;
+  if (doc.Status === 'VOIDED' || doc.Status === 'DELETED') return { errors: [notValid] };
+  if (hasMoney && (changesStatus || editedKeys.length)) {
+    const errors: string[] = [];
+    if (changesStatus) errors.push(kind === 'invoice' ? XERO_TEXT.statusBlockedByMoney(target) : XERO_TEXT.documentLocked);
+    if (editedKeys.length) {
+      if (doc.Status === 'PAID') errors.push(notValid);
+      errors.push(XERO_TEXT.documentLocked);
+    }
+    return { errors: [...new Set(errors)] };
   }
-  if (hasMoney && (editedKeys.length || target === 'VOIDED' || target === 'DELETED')) {
-    return { errors: ['This document cannot be edited as it has a payment or credit note allocated to it.'] };
-  }
-  if (target === 'VOIDED') {
-    if (doc.Status !== 'AUTHORISED') return { errors: [`Only approved ${kind === 'invoice' ? 'invoices' : 'credit notes'} can be voided. Delete drafts instead.`] };
+  if (doc.Status === 'PAID' && (editedKeys.length || changesStatus)) return { errors: [notValid] };
+  if (target === 'VOIDED' && changesStatus) {
+    if (doc.Status !== 'AUTHORISED') return { errors: [notValid] };
     if (doc.stockApplied) applyStock(tenant, doc, -1, now);
     doc.Status = 'VOIDED';
     doc.updatedAt = now;
-    return { saved: renderDocument(tenant, doc, true), undo: () => restore(tenant, doc, snapshot, now) };
+    return { saved: renderDocument(tenant, doc, true, ctx.unitdp), undo: () => restore(tenant, doc, snapshot, now) };
   }
-  if (target === 'DELETED') {
-    if (doc.Status !== 'DRAFT' && doc.Status !== 'SUBMITTED') return { errors: [`Only draft ${kind === 'invoice' ? 'invoices' : 'credit notes'} can be deleted. Void approved ones instead.`] };
+  if (target === 'DELETED' && changesStatus) {
+    if (doc.Status !== 'DRAFT' && doc.Status !== 'SUBMITTED') return { errors: [notValid] };
     doc.Status = 'DELETED';
     doc.updatedAt = now;
-    return { saved: renderDocument(tenant, doc, true), undo: () => restore(tenant, doc, snapshot, now) };
+    return { saved: renderDocument(tenant, doc, true, ctx.unitdp), undo: () => restore(tenant, doc, snapshot, now) };
   }
-  if (target && !['DRAFT', 'SUBMITTED', 'AUTHORISED'].includes(target)) return { errors: [`${spec.label} status ${target} is not valid.`] };
-  if (target && doc.Status === 'AUTHORISED' && target !== 'AUTHORISED') return { errors: [`An approved ${spec.label.toLowerCase()} cannot be returned to ${target}.`] };
+  if (target && !['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID'].includes(target)) return { errors: [`${spec.label} status ${target} is not valid.`] };
+  if (changesStatus && (doc.Status === 'AUTHORISED' || target === 'PAID')) return { errors: [notValid] };
+  // Nothing to change on a document that takes no edits: answer it as it is (rebuilding would re-round its lines).
+  if (hasMoney || doc.Status === 'PAID') return { saved: renderDocument(tenant, doc, true, ctx.unitdp), undo: () => undefined };
 
   const errors: string[] = [];
-  const status = target ?? doc.Status;
+  const status = target === 'PAID' ? doc.Status : target ?? doc.Status;
   const latRaw = str(el.LineAmountTypes);
   const lat = latRaw ? LINE_AMOUNT_TYPES[latRaw.toLowerCase()] : doc.LineAmountTypes;
   if (!lat) errors.push(`LineAmountTypes ${latRaw} is not valid.`);
@@ -489,7 +545,7 @@ function updateDocument(ctx: BuildContext, doc: DocumentRecord, el: Record<strin
     applyStock(tenant, doc, 1, now);
   }
   settleStatus(tenant, doc, date);
-  return { saved: renderDocument(tenant, doc, true), undo: () => restore(tenant, doc, snapshot, now) };
+  return { saved: renderDocument(tenant, doc, true, ctx.unitdp), undo: () => restore(tenant, doc, snapshot, now) };
 }
 
 function restore(tenant: Tenant, doc: DocumentRecord, snapshot: DocumentRecord, now: number): void {
@@ -571,7 +627,7 @@ export function renderDocument(tenant: Tenant, d: DocumentRecord, withLines: boo
     SentToContact: d.SentToContact,
   };
   if (d.kind === 'invoice') {
-    out.AmountDue = dec(d.Status === 'VOIDED' || d.Status === 'DELETED' ? ZERO : d.Total.minus(paid).minus(allocated));
+    out.AmountDue = dec(amountDue(tenant, d));
     out.AmountPaid = dec(paid);
     out.AmountCredited = dec(allocated);
     out.CreditNotes = allocations.map((a) => {
@@ -579,7 +635,7 @@ export function renderDocument(tenant: Tenant, d: DocumentRecord, withLines: boo
       return { CreditNoteID: a!.creditNoteId, CreditNoteNumber: cn?.number ?? '', AppliedAmount: dec(a!.Amount), Total: dec(cn?.Total ?? ZERO), DateString: dateString(a!.date), Date: msDate(a!.date), HasErrors: false };
     });
   } else {
-    out.RemainingCredit = dec(d.Status === 'VOIDED' || d.Status === 'DELETED' ? ZERO : d.Total.minus(paid).minus(allocated));
+    out.RemainingCredit = dec(amountDue(tenant, d));
     out.Allocations = allocations.map((a) => {
       const inv = tenant.documents.get(a!.invoiceId);
       return { AllocationID: a!.AllocationID, Amount: dec(a!.Amount), Date: msDate(a!.date), Invoice: inv ? invoiceRef(tenant, inv) : { InvoiceID: a!.invoiceId } };
@@ -590,9 +646,9 @@ export function renderDocument(tenant: Tenant, d: DocumentRecord, withLines: boo
 }
 
 /** The short form of an invoice embedded in payments and allocations. */
-export function invoiceRef(tenant: Tenant, d: DocumentRecord): Record<string, unknown> {
+export function invoiceRef(tenant: Tenant, d: DocumentRecord, keys: { idKey: string; numberKey: string } = DOC[d.kind]): Record<string, unknown> {
   const contact = tenant.contacts.get(d.ContactID);
-  const spec = DOC[d.kind];
+  const spec = keys;
   return {
     Type: d.Type,
     [spec.idKey]: d.id,
@@ -611,7 +667,24 @@ export function invoiceRef(tenant: Tenant, d: DocumentRecord): Record<string, un
 
 // ------------------------------------------------------------------------------------------ payments
 
-export function renderPayment(tenant: Tenant, p: PaymentRecord): Record<string, unknown> {
+/**
+ * The document a payment pays, as Xero embeds it. Xero's own examples (xero_accounting.yaml) put it under `Invoice`
+ * whatever it is: PUT/POST /Payments and GET /Payments/{PaymentID} carry the whole document (AmountDue, AmountPaid,
+ * Status, LineItems, SubTotal, TotalTax, Total...), GET /Payments a short reference; and a payment on a credit note
+ * (ARCREDITPAYMENT, APCREDITPAYMENT) shows the credit note there too, as `Invoice` with `Type: ACCRECCREDIT` and the
+ * credit note's id in `InvoiceID` (examples of GET /Payments and POST /Payments/{PaymentID}).
+ */
+export function paymentDocument(tenant: Tenant, d: DocumentRecord, full: boolean): Record<string, unknown> {
+  if (!full) return invoiceRef(tenant, d, DOC.invoice);
+  const doc = renderDocument(tenant, d, true);
+  if (d.kind === 'invoice') return doc;
+  // A credit note in an invoice's clothes: the fields of Xero's APCREDITPAYMENT example, AmountDue = RemainingCredit.
+  const { CreditNoteID, CreditNoteNumber, RemainingCredit, Allocations: _allocations, ...rest } = doc;
+  void _allocations;
+  return { ...rest, InvoiceID: CreditNoteID, InvoiceNumber: CreditNoteNumber, AmountDue: RemainingCredit, AmountPaid: dec(amountPaid(tenant, d)) };
+}
+
+export function renderPayment(tenant: Tenant, p: PaymentRecord, full = true): Record<string, unknown> {
   const doc = tenant.documents.get(p.docId);
   const account = tenant.accounts.find((a) => a.AccountID === p.AccountID);
   return {
@@ -626,8 +699,8 @@ export function renderPayment(tenant: Tenant, p: PaymentRecord): Record<string, 
     UpdatedDateUTC: msDateTime(p.updatedAt),
     HasAccount: true,
     IsReconciled: false,
-    Account: { AccountID: p.AccountID, Code: account?.Code ?? '' },
-    ...(doc ? (p.docKind === 'invoice' ? { Invoice: invoiceRef(tenant, doc) } : { CreditNote: invoiceRef(tenant, doc) }) : {}),
+    Account: { AccountID: p.AccountID, Code: account?.Code ?? '', ...(account ? { Name: account.Name } : {}) },
+    ...(doc ? { Invoice: paymentDocument(tenant, doc, full) } : {}),
     HasValidationErrors: false,
   };
 }
@@ -653,16 +726,15 @@ export function createPayment(tenant: Tenant, el: Record<string, unknown>, now: 
     ? tenant.accounts.find((a) => a.AccountID === str(accRef.AccountID)!.toLowerCase())
     : accountByCode(tenant, str(accRef.Code));
   if (!account) errors.push('Account could not be found.');
-  else if (account.Type !== 'BANK' && !account.EnablePaymentsToAccount) {
-    errors.push(`Account type is invalid for making a payment to/from: account ${account.Code} is not a bank account and does not have payments enabled.`);
-  }
+  else if (account.Type !== 'BANK' && !account.EnablePaymentsToAccount) errors.push(XERO_TEXT.paymentAccountInvalid);
   const amount = toBig(el.Amount);
   if (!amount || amount.lte(0)) errors.push('The payment amount must be greater than zero.');
   const date = el.Date === undefined ? dayOf(now) : parseWireDate(el.Date);
   if (!date) errors.push(`The date '${str(el.Date)}' is not a valid date.`);
   if (doc) {
-    if (doc.Status !== 'AUTHORISED') errors.push(`Payment can only be made against an approved document (status ${doc.Status}).`);
-    else if (amount && amount.gt(0) && round2(amount).gt(outstanding(tenant, doc))) errors.push('Payment amount exceeds the amount outstanding on this document.');
+    // Xero answers both when both hold: a PAID document has nothing outstanding (XERO_TEXT sources).
+    if (doc.Status !== 'AUTHORISED') errors.push(XERO_TEXT.paymentNotAuthorised);
+    if (amount && amount.gt(0) && round2(amount).gt(amountDue(tenant, doc))) errors.push(XERO_TEXT.paymentExceedsOutstanding);
   }
   if (errors.length || !doc || !account || !amount || !date) return { errors };
   const p: PaymentRecord = {
@@ -724,14 +796,18 @@ export function allocateCreditNote(tenant: Tenant, cn: DocumentRecord, el: Recor
   if (!amount || amount.lte(0)) errors.push('The allocation amount must be greater than zero.');
   const date = el.Date === undefined ? dayOf(now) : parseWireDate(el.Date);
   if (!date) errors.push(`The date '${str(el.Date)}' is not a valid date.`);
-  if (cn.Status !== 'AUTHORISED') errors.push(`Only approved credit notes with remaining credit can be allocated (status ${cn.Status}).`);
+  // Xero's texts (XERO_TEXT): more than the credit note has left or the invoice still owes, and a PAID invoice (which
+  // also owes nothing, so Xero answers both). Not verified, so worded plainly (README): a credit note that is not
+  // approved, an invoice that is a draft or void, sales against purchase (Xero's text begins "Credit Note cannot be
+  // allocated to an incorrect invoice t…" in the one quotation found, cut short), different currencies.
+  if (cn.Status !== 'AUTHORISED' && cn.Status !== 'PAID') errors.push(`Credit note ${cn.number || cn.id} is ${cn.Status} and cannot be allocated.`);
   if (inv) {
-    if (inv.Status !== 'AUTHORISED') errors.push(`The invoice ${inv.number} is not approved or is already paid.`);
-    if ((cn.Type === 'ACCRECCREDIT') !== (inv.Type === 'ACCREC')) errors.push('A sales credit note can only be allocated to a sales invoice.');
+    if (inv.Status === 'PAID') errors.push(XERO_TEXT.allocationInvoicePaid);
+    else if (inv.Status !== 'AUTHORISED') errors.push(`Invoice ${inv.number || inv.id} is ${inv.Status} and cannot take a credit note.`);
+    if ((cn.Type === 'ACCRECCREDIT') !== (inv.Type === 'ACCREC')) errors.push('A sales credit note can only be allocated to a sales invoice, a purchase credit note to a bill.');
     if (inv.CurrencyCode !== cn.CurrencyCode) errors.push('The credit note and the invoice must be in the same currency.');
-    if (amount && amount.gt(0)) {
-      if (round2(amount).gt(outstanding(tenant, cn))) errors.push('The amount to allocate exceeds the remaining credit on the credit note.');
-      if (round2(amount).gt(outstanding(tenant, inv))) errors.push('The amount to allocate exceeds the amount due on the invoice.');
+    if (amount && amount.gt(0) && (round2(amount).gt(amountDue(tenant, cn)) || round2(amount).gt(amountDue(tenant, inv)))) {
+      errors.push(XERO_TEXT.allocationExceedsOutstanding);
     }
   }
   if (errors.length || !inv || !amount || !date) return { errors };
