@@ -97,6 +97,29 @@ describe.skipIf(!xeroSpecsAvailable)('conformance with specs/xero', () => {
     check('/Invoices/{InvoiceID}', 'get', 200, await api('GET', `/Invoices/${id}`));
   });
 
+  it('refunds and edits: partial credit notes, allocations, cash refunds, invoice edits and their refusals', async () => {
+    const line = (Quantity: number, extra: Record<string, unknown> = {}) => ({ Description: 'Tent', Quantity, UnitAmount: 49.9951, AccountCode: '200', TaxType: 'OUTPUT2', ...extra });
+    const inv = await api('PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', Contact: { Name: 'Refund Buyer' }, Date: '2024-06-01', DueDate: '2024-06-30', Status: 'AUTHORISED', LineItems: [line(3)] }] }, { query: 'unitdp=4' });
+    check('/Invoices', 'put', 200, inv);
+    const id = inv.json.Invoices[0].InvoiceID;
+    check('/Invoices/{InvoiceID}', 'post', 200, await api('POST', `/Invoices/${id}`, { Invoices: [{ InvoiceID: id, LineItems: [line(2)] }] }, { query: 'unitdp=4' }));
+    check('/Invoices', 'get', 200, await api('GET', '/Invoices', undefined, { query: 'summaryOnly=true&searchTerm=inv&page=1' }));
+    const contact = { ContactID: inv.json.Invoices[0].Contact.ContactID };
+    const cn = await api('PUT', '/CreditNotes', { CreditNotes: [{ Type: 'ACCRECCREDIT', Contact: contact, Date: '2024-06-02', Status: 'AUTHORISED', LineAmountTypes: 'Inclusive', LineItems: [line(0.5, { TaxAmount: 3.26 })] }] }, { query: 'unitdp=4' });
+    check('/CreditNotes', 'put', 200, cn);
+    const cnId = cn.json.CreditNotes[0].CreditNoteID;
+    check('/CreditNotes/{CreditNoteID}/Allocations', 'put', 400, await api('PUT', `/CreditNotes/${cnId}/Allocations`, { Allocations: [{ Invoice: { InvoiceID: id }, Amount: 999, Date: '2024-06-02' }] }));
+    check('/CreditNotes/{CreditNoteID}/Allocations', 'put', 200, await api('PUT', `/CreditNotes/${cnId}/Allocations`, { Allocations: [{ Invoice: { InvoiceID: id }, Amount: 5, Date: '2024-06-02' }] }));
+    const cash = await api('PUT', '/Payments', { Payments: [{ CreditNote: { CreditNoteID: cnId }, Account: { Code: '090' }, Date: '2024-06-03', Amount: 10 }] });
+    check('/Payments', 'put', 200, cash);
+    const paymentId = cash.json.Payments[0].PaymentID;
+    check('/Payments/{PaymentID}', 'get', 200, await api('GET', `/Payments/${paymentId}`));
+    check('/Payments', 'put', 200, await api('PUT', '/Payments', { Payments: [{ CreditNote: { CreditNoteID: cnId }, Account: { Code: '090' }, Amount: 999 }] }, { query: 'summarizeErrors=false' }));
+    check('/Payments/{PaymentID}', 'post', 200, await api('POST', `/Payments/${paymentId}`, { Payments: [{ Status: 'DELETED' }] }));
+    check('/Invoices/{InvoiceID}', 'post', 400, await api('POST', `/Invoices/${id}`, { Invoices: [{ InvoiceID: id, Status: 'VOIDED' }] }));
+    check('/Invoices/{InvoiceID}', 'post', 200, await api('POST', `/Invoices/${id}`, { Invoices: [{ InvoiceID: id, LineItems: [line(1)] }] }, { query: 'summarizeErrors=false' }));
+  });
+
   it('the validator does reject bodies that do not conform', () => {
     expect(specs.validateResponse(A, '/Invoices', 'get', 200, { Invoices: [{ Type: 'BOGUS', Total: '12.00' }] }).length).toBeGreaterThanOrEqual(2);
     expect(specs.validateResponse(A, '/Items', 'get', 200, { Items: [{ Name: 'no code' }] })).not.toEqual([]);
