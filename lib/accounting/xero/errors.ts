@@ -91,5 +91,49 @@ export function failed(error: ProviderFailure): { ok: false; error: ProviderFail
   return { ok: false, error };
 }
 
-/** A payment Xero refuses because the document is paid already (perhaps by our own earlier, unanswered call). */
-export const ALREADY_PAID = /exceeds the amount outstanding|against an approved document \(status PAID\)/i;
+// Xero's refusal texts the app acts on. Each is quoted from Xero's answers; the sources are written beside the Xero
+// sandbox's copy of the text (tests/sandbox/xero/documents.ts, XERO_TEXT) and in its README.
+
+/**
+ * A payment to a document that is not AUTHORISED: a draft, or one already PAID or VOIDED. "Payments can only be made
+ * against Authorised documents" (Workato's and Wise-Pay's help quoting Xero). Spelt "Authorized" by some quoters.
+ */
+export const PAYMENT_NOT_AUTHORISED = /Payments can only be made against Authori[sz]ed documents/i;
+
+/** More than is outstanding: "Payment amount exceeds the amount outstanding on this document" (Xero's OpenAPI example). */
+export const PAYMENT_EXCEEDS_OUTSTANDING = /Payment amount exceeds the amount outstanding on this document/i;
+
+/**
+ * A payment Xero refuses because the document takes no more money: paid already (perhaps by our own earlier, unanswered
+ * call; Xero then answers both texts), or not approved. Look the payment up before deciding which.
+ */
+export const ALREADY_PAID = new RegExp(`${PAYMENT_NOT_AUTHORISED.source}|${PAYMENT_EXCEEDS_OUTSTANDING.source}`, 'i');
+
+/**
+ * The document has a payment or a credit note allocated, so Xero will not edit it, change its status or void it:
+ * "This document cannot be edited as it has a payment or credit note allocated to it." (edits; Xero-NetStandard#84) and
+ * "The status VOIDED cannot be applied to the invoice because it has payments or credit notes allocated to it." (status
+ * changes; CiviCRM's Xero connector lists DRAFT, SUBMITTED and AUTHORISED). Treat the document as locked: change it with
+ * a credit note, not an edit. Some quoters report "a reconciled payment".
+ */
+export const DOCUMENT_LOCKED =
+  /cannot be edited as it has a (?:reconciled )?payment or credit note allocated to it|The status \w+ cannot be applied to the (?:invoice|credit note) because it has payments or credit notes allocated to it/i;
+
+/**
+ * "Invoice not of valid status for modification" (or "Credit Note ..."): the status does not allow the change, e.g.
+ * editing a PAID, VOIDED or DELETED document, voiding a draft or deleting an approved one (Xero's MJMortimer,
+ * Xero-NetStandard#79). With a PAID invoice Xero adds the DOCUMENT_LOCKED text; alone, read the document to know why.
+ */
+export const NOT_VALID_STATUS_FOR_MODIFICATION = /not of valid status for modification/i;
+
+/**
+ * Allocating more than the credit note has left or the invoice still owes: "Credit Note cannot be allocated as amount is
+ * greater than amount outstanding" (Xero's answer quoted in xeroizer#320 and xero-php#251).
+ */
+export const ALLOCATION_EXCEEDS_OUTSTANDING = /Credit Note cannot be allocated as amount is greater than amount outstanding/i;
+
+/** Allocating to a PAID invoice: "The invoice you are trying to allocate to has already been paid off" (xeroizer#320). */
+export const ALLOCATION_INVOICE_PAID = /The invoice you are trying to allocate to has already been paid off/i;
+
+/** Whether Xero's messages say the document is locked by a payment or credit note (see DOCUMENT_LOCKED). */
+export const isDocumentLocked = (messages: readonly string[]) => messages.some((m) => DOCUMENT_LOCKED.test(m));
