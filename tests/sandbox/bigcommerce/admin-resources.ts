@@ -1,5 +1,5 @@
 // Admin routes for issue 3: API accounts with the credentials file, seeding, faults, rate-limit settings,
-// custom status labels and the webhook delivery log.
+// custom status labels, the webhook delivery log, and the stores' payment capture setting.
 import { z } from 'zod';
 import type { FaultInjector, RateLimiter } from './gateway-stages';
 import { HttpError, type RequestContext, type Router, parseObjectBody, sendJson, sendText } from './http';
@@ -133,6 +133,17 @@ export function registerAdminResources(
     resources(store).status_labels[String(body.id)] = body.custom_label;
     platform.changed();
     sendJson(ctx.res, 200, body);
+  });
+
+  // The transaction type of the store's online gateways: BigCommerce lets a merchant set "Authorize Only" (or authorize
+  // and capture) per gateway (help "Manually Capturing Transactions (Authorize Only)"). With authorize_only, new orders
+  // paid through an online gateway are `authorized` until POST /v3/orders/{id}/payment_actions/capture.
+  router.add('POST', '/__sandbox/stores/:hash/payments', (ctx) => {
+    const body = parse(z.object({ capture: z.enum(['authorize_only', 'authorize_and_capture']) }), ctx);
+    const store = platform.store(ctx.params.hash!);
+    resources(store).payment_capture = body.capture;
+    platform.changed();
+    sendJson(ctx.res, 200, { capture: body.capture });
   });
 
   router.add('GET', '/__sandbox/stores/:hash/webhook-deliveries', (ctx) => {

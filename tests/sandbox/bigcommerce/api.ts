@@ -19,13 +19,22 @@ export const SCOPE_FAMILIES = {
 } as const;
 export type ScopeFamily = keyof typeof SCOPE_FAMILIES;
 export type Access = 'read' | 'modify';
+/**
+ * An operation whose reference lists its own scopes ("Requires at least one of the following scopes: ..."), such as the
+ * V3 payment actions that accept an orders scope or a transactions scope: any one of them grants it, whatever `access`.
+ */
+export interface AnyOfScopes {
+  anyOf: readonly string[];
+}
+export type ScopeRule = ScopeFamily | AnyOfScopes;
 
 /** Gateway-style error body (verified shape for 403; 401 follows it; see README). */
 export function gatewayError(status: number, title: string): HttpError {
   return new HttpError(status, { status, title, type: STATUS_DOC, errors: {} });
 }
 
-export function hasScope(token: TokenRecord, family: ScopeFamily, access: Access): boolean {
+export function hasScope(token: TokenRecord, family: ScopeRule, access: Access): boolean {
+  if (typeof family === 'object') return family.anyOf.some((scope) => token.scopes.includes(scope));
   const scopes = SCOPE_FAMILIES[family] as readonly string[];
   if (scopes.length === 0) return true;
   const [modify, readOnly] = scopes;
@@ -60,7 +69,7 @@ export class ApiGateway {
    * Registers `METHOD /stores/:hash{pattern}` (pattern starts with /v2 or /v3).
    * `routeKey` ("GET /v2/orders/:id") identifies the route for fault rules.
    */
-  add(method: string, pattern: string, family: ScopeFamily, access: Access, handler: ApiHandler): this {
+  add(method: string, pattern: string, family: ScopeRule, access: Access, handler: ApiHandler): this {
     const routeKey = `${method} ${pattern}`;
     this.router.add(method, `/stores/:hash${pattern}`, async (ctx) => {
       const token = this.platform.liveToken(headerValue(ctx, 'x-auth-token'));

@@ -4,7 +4,9 @@ import { toUnits } from './money';
 import type { Platform } from './platform';
 import { type Customer, type Product, type Variant, nextId, resources } from './resources/model';
 import { type OrderPostInput, buildOrder, discountableLeft, setManualDiscount } from './resources/orders';
+import { gatewayOf, ledger } from './resources/payments';
 import { orderAmounts } from './resources/pricing';
+import { recordRefund } from './resources/refunds';
 import type { StoreState } from './state';
 
 /** mulberry32: tiny deterministic PRNG so a seed always yields the same store. */
@@ -219,21 +221,18 @@ export function seedStore(platform: Platform, store: StoreState, input: SeedInpu
       });
       order.date_shipped = order.date_modified;
     }
-    if (status === 4 || status === 14) {
-      const total = orderAmounts(order).total_inc;
-      const amount = status === 4 ? total : Math.round(total / 2 / 100) * 100;
-      order.refunded_amount = amount;
-      r.refunds.push({
-        id: nextId(r, 'refund', 1),
-        order_id: order.id,
-        user_id: 0,
+    ledger(store, order); // the payment taken at creation, for the order as it finally stands
+    const refundAmount = status === 4 ? orderAmounts(order).total_inc : status === 14 ? Math.round(orderAmounts(order).total_inc / 2 / 100) * 100 : 0;
+    if (refundAmount > 0) {
+      // An order-level amount (no tax re-calculated) paid back through the order's own payment method.
+      recordRefund(store, order, {
         created: order.date_modified,
         reason: status === 4 ? 'Customer returned everything' : 'Damaged item',
-        total_amount: amount,
+        total_amount: refundAmount,
         total_tax: 0,
         uses_merchant_override_values: false,
-        items: [{ item_type: 'ORDER', item_id: order.id, quantity: null, requested_amount: amount, reason: '' }],
-        payments: [{ id: order.id * 100 + 1, provider_id: 'braintree', amount, offline: false, is_declined: false, declined_message: '' }],
+        items: [{ item_type: 'ORDER', item_id: order.id, quantity: null, requested_amount: refundAmount, reason: '', tax: 0 }],
+        payments: [{ provider_id: gatewayOf(order).id, amount: refundAmount }],
       });
     }
     r.orders.push(order);

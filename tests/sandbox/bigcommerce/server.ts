@@ -13,6 +13,8 @@ import { Platform, PlatformError, type SandboxApp } from './platform';
 import { registerOrders } from './resources/orders';
 import { registerStoreInfo } from './resources/store-info';
 import { registerCatalogWrites } from './resources/catalog-write';
+import { registerPayments } from './resources/payments';
+import { registerRefunds } from './resources/refunds';
 import { registerV3 } from './resources/v3';
 import { SandboxClock, loadState } from './state';
 import { WebhookDispatcher, registerHooks } from './webhooks';
@@ -64,7 +66,11 @@ export function createBigCommerceSandbox(options: Omit<BigCommerceSandboxOptions
   registerControlPanel(router, platform);
   registerStoreInfo(api);
   const orders = registerOrders(api);
-  const v3 = registerV3(api, orders);
+  const payments = registerPayments(api, orders);
+  // Runs before every store call: captures and voids that have come due on the platform clock complete first.
+  api.stages.push(payments);
+  registerRefunds(api, orders);
+  const v3 = registerV3(api);
   registerCatalogWrites(api);
   registerHooks(api, webhooks);
 
@@ -109,6 +115,7 @@ export function createBigCommerceSandbox(options: Omit<BigCommerceSandboxOptions
     platform,
     handle,
     orders,
+    payments,
     v3,
     rateLimiter,
     webhooks,
@@ -119,7 +126,7 @@ export function createBigCommerceSandbox(options: Omit<BigCommerceSandboxOptions
 }
 
 export async function startBigCommerceSandbox(options: BigCommerceSandboxOptions): Promise<BigCommerceSandbox> {
-  const { platform, handle, rateLimiter, webhooks, setPublicUrl } = createBigCommerceSandbox(options);
+  const { platform, handle, rateLimiter, webhooks, payments, setPublicUrl } = createBigCommerceSandbox(options);
   const server = createServer((req, res) => {
     void handle(req, res);
   });
@@ -147,6 +154,7 @@ export async function startBigCommerceSandbox(options: BigCommerceSandboxOptions
       if (closed) return;
       closed = true;
       webhooks.close();
+      payments.close();
       platform.flush();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

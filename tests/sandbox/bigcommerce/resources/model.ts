@@ -87,17 +87,53 @@ export interface OrderShipment {
   items: Array<{ order_product_id: number; product_id: number; quantity: number }>;
 }
 
+export interface OrderRefundItem {
+  item_type: string;
+  item_id: number;
+  quantity: number | null;
+  /** The amount refunded for the item in the order's authoritative basis (ex tax, or inc tax when tax-inclusive). */
+  requested_amount: Units | null;
+  reason: string;
+  /** Deductions from the amount refunded for a PRODUCT (negative amounts). */
+  adjustments?: Array<{ amount: Units; description: string }>;
+  /** The item's share of tax in the refund (sandbox bookkeeping, not serialised); absent on refunds from older state. */
+  tax?: Units;
+}
+
 export interface OrderRefund {
   id: number;
   order_id: number;
   user_id: number;
   created: number;
   reason: string;
+  /** The amount paid back to the shopper: the sum of `payments`. */
   total_amount: Units;
   total_tax: Units;
   uses_merchant_override_values: boolean;
-  items: Array<{ item_type: string; item_id: number; quantity: number | null; requested_amount: Units | null; reason: string }>;
-  payments: Array<{ id: number; provider_id: string; amount: Units; offline: boolean; is_declined: boolean; declined_message: string }>;
+  items: OrderRefundItem[];
+  payments: Array<{
+    id: number;
+    provider_id: string;
+    amount: Units;
+    offline: boolean;
+    is_declined: boolean;
+    declined_message: string;
+    /** The `refund` transaction this payment made (GET /v3/orders/{id}/transactions). */
+    transaction_id?: number;
+  }>;
+}
+
+/** One entry of an order's payment history, as GET /v3/orders/{id}/transactions lists it. */
+export interface OrderTransaction {
+  id: number;
+  event: 'purchase' | 'authorization' | 'capture' | 'refund' | 'void';
+  amount: Units;
+  /** Transaction `gateway` enum value (braintree, bankdeposit, custom, storecredit...). */
+  gateway: string;
+  /** Transaction `method` enum value (credit_card, offline, custom, store_credit...). */
+  method: string;
+  created: number;
+  reference_transaction_id: number | null;
 }
 
 export interface OrderRecord {
@@ -129,6 +165,10 @@ export interface OrderRecord {
   payment_method: string;
   payment_provider_id: string;
   payment_status: string;
+  /** Payment history, oldest first (absent on orders from older state files: rebuilt from payment_status). */
+  transactions?: OrderTransaction[];
+  /** A capture or void asked for by a payment action, completed at `due_at` on the platform clock. */
+  payment_action?: { action: 'capture' | 'void'; due_at: number } | null;
   refunded_amount: Units;
   store_credit_amount: Units;
   gift_certificate_amount: Units;
@@ -268,6 +308,11 @@ export interface StoreResources {
   tax_rate: number;
   tax_name: string;
   api_accounts: ApiAccount[];
+  /**
+   * The transaction type of the store's online gateways (BigCommerce: Settings › Payments › gateway › Transaction Type).
+   * Absent = authorize and capture.
+   */
+  payment_capture?: 'authorize_only' | 'authorize_and_capture';
 }
 
 const DEFAULT_TAX: Record<string, { rate: number; name: string }> = {

@@ -17,6 +17,7 @@ import {
   resources,
   rfc2822,
 } from './model';
+import { initialPaymentStatus, ledger, paymentOnStatusChange } from './payments';
 import { applyOrderDiscount, orderAmounts, split, stepFor, type OrderAmounts } from './pricing';
 
 export const ORDER_STATUSES: Array<{ id: number; name: string; description: string; sort_order: number }> = [
@@ -347,7 +348,7 @@ export function buildOrder(platform: Platform, store: StoreState, input: OrderPo
     is_email_opt_in: input.is_email_opt_in ?? false,
     is_deleted: false,
   };
-  order.payment_status = paymentStatusFor(order.status_id);
+  order.payment_status = initialPaymentStatus(store, order);
 
   for (const coupon of input.coupons ?? []) {
     const couponId = nextId(r, 'coupon', 1);
@@ -385,14 +386,6 @@ export function setManualDiscount(order: OrderRecord, amount: Units): void {
   for (const line of order.lines) line.discounts = line.discounts.filter((d) => d.id !== 'manual-discount');
   order.manual_discount = amount;
   applyOrderDiscount(order, amount, { id: 'manual-discount', name: 'Manual Discount', code: null });
-}
-
-function paymentStatusFor(statusId: number): string {
-  if ([0, 1, 7].includes(statusId)) return 'pending';
-  if (statusId === 4) return 'refunded';
-  if (statusId === 14) return 'partially refunded';
-  if ([5, 6].includes(statusId)) return 'void';
-  return 'captured';
 }
 
 // ---------- serialisation ----------
@@ -862,6 +855,7 @@ export function registerOrders(api: ApiGateway): OrdersModule {
 
   const module: OrdersModule = {
     addOrder(store, order) {
+      ledger(store, order); // the payment taken (or authorized) at creation
       resources(store).orders.push(order);
       platform.changed();
       platform.emit(store, 'store/order/created', { type: 'order', id: order.id });
@@ -1184,10 +1178,7 @@ function applyUpdate(platform: Platform, store: StoreState, order: OrderRecord, 
     throw v2Error(400, `The field '${parsed.error.issues[0]?.path.join('.')}' is invalid.`);
   }
   const input = parsed.data;
-  if (input.status_id !== undefined) {
-    order.status_id = input.status_id;
-    order.payment_status = paymentStatusFor(input.status_id);
-  }
+  if (input.status_id !== undefined) order.status_id = input.status_id;
   if (input.customer_id !== undefined) order.customer_id = input.customer_id;
   if (input.billing_address) order.billing_address = { ...order.billing_address, ...fullAddressPartial(input.billing_address) };
   if (input.payment_method !== undefined) order.payment_method = input.payment_method;
@@ -1229,6 +1220,8 @@ function applyUpdate(platform: Platform, store: StoreState, order: OrderRecord, 
     order.manual_discount = 0;
   }
   if (input.discount_amount !== undefined) setManualDiscount(order, toUnits(input.discount_amount));
+  // Last, so a payment taken by this PUT is for the order as it now stands.
+  if (input.status_id !== undefined) paymentOnStatusChange(store, order, platform.clock.now());
 }
 
 function fullAddressPartial(a: z.infer<typeof addressInput>): Partial<Address> {

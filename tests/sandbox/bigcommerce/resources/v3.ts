@@ -1,18 +1,16 @@
-// V3 resources: customers, catalog products and variants, inventory locations/items/absolute adjustments,
-// order transactions and refunds (specs/bigcommerce/{customers,products_catalog,product-variants_catalog,
-// inventory,locations,orders}.v3.yml).
+// V3 resources: customers, catalog products and variants, inventory locations/items/absolute adjustments
+// (specs/bigcommerce/{customers,products_catalog,product-variants_catalog,inventory,locations}.v3.yml). Order payments
+// and refunds live in payments.ts and refunds.ts.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ApiContext, ApiGateway } from '../api';
 import { ok } from '../api';
 import { HttpError, parseJsonBody } from '../http';
-import { toNumber, toUnits } from '../money';
+import { toNumber } from '../money';
 import type { StoreState } from '../state';
-import { type Customer, type OrderRecord, type Product, type Variant, iso, nextId, resources } from './model';
-import type { OrdersModule } from './orders';
-import { orderAmounts } from './pricing';
+import { type Customer, type Product, type Variant, iso, resources } from './model';
 
-const STATUS_DOC = 'https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes';
+export const STATUS_DOC = 'https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes';
 
 export function v3Error(status: number, title: string, errors: Record<string, string> = {}): HttpError {
   return new HttpError(status, { status, title, type: STATUS_DOC, errors });
@@ -24,7 +22,7 @@ function paging(ctx: ApiContext, defaultLimit = 50, max = 250) {
   return { page, limit };
 }
 
-function collection<T>(ctx: ApiContext, items: T[], map: (t: T) => unknown, defaultLimit = 50): void {
+export function collection<T>(ctx: ApiContext, items: T[], map: (t: T) => unknown, defaultLimit = 50): void {
   const { page, limit } = paging(ctx, defaultLimit);
   const slice = items.slice((page - 1) * limit, page * limit);
   const totalPages = Math.max(1, Math.ceil(items.length / limit));
@@ -37,12 +35,12 @@ function collection<T>(ctx: ApiContext, items: T[], map: (t: T) => unknown, defa
   });
 }
 
-function listParam(ctx: ApiContext, name: string): string[] | null {
+export function listParam(ctx: ApiContext, name: string): string[] | null {
   const v = ctx.url.searchParams.get(name);
   return v === null ? null : v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function numList(ctx: ApiContext, name: string): number[] | null {
+export function numList(ctx: ApiContext, name: string): number[] | null {
   const l = listParam(ctx, name);
   return l === null ? null : l.map(Number);
 }
@@ -206,7 +204,7 @@ export interface V3Module {
   inventoryChanged(store: StoreState, changes: InventoryChange[]): void;
 }
 
-export function registerV3(api: ApiGateway, orders: OrdersModule): V3Module {
+export function registerV3(api: ApiGateway): V3Module {
   const platform = api.platform;
 
   const module: V3Module = {
@@ -381,161 +379,5 @@ export function registerV3(api: ApiGateway, orders: OrdersModule): V3Module {
     ok(ctx, { transaction_id: randomUUID() });
   });
 
-  // ----- order transactions and refunds -----
-  function findOrder(ctx: ApiContext): OrderRecord {
-    const order = resources(ctx.store).orders.find((o) => o.id === Number(ctx.params.order_id));
-    if (!order) throw v3Error(404, 'The requested order was not found.');
-    return order;
-  }
-
-  api.add('GET', '/v3/orders/:order_id/transactions', 'transactions', 'read', (ctx) => {
-    const order = findOrder(ctx);
-    const paid = !['pending', ''].includes(order.payment_status);
-    const amount = orderAmounts(order).total_inc;
-    const data = paid
-      ? [
-          {
-            id: order.id * 10 + 1,
-            order_id: String(order.id),
-            event: 'purchase',
-            method: 'credit_card',
-            amount: toNumber(amount),
-            currency: order.currency_code,
-            gateway: order.payment_method === 'Manual' ? 'custom' : 'braintree',
-            gateway_transaction_id: `txn_${order.id}`,
-            date_created: iso(order.date_created),
-            test: true,
-            status: 'ok',
-            fraud_review: false,
-            payment_method_id: 'braintree.card',
-            credit_card: { card_type: 'visa', card_iin: '411111', card_last4: '1111', card_expiry_month: 12, card_expiry_year: 2030 },
-          },
-        ]
-      : [];
-    ok(ctx, { data, meta: { pagination: { total: data.length, count: data.length, per_page: 50, current_page: 1, total_pages: 1, links: { current: '?page=1&limit=50' } } } });
-  });
-
-  const refundBody = z.object({
-    items: z
-      .array(
-        z.object({
-          item_type: z.enum(['PRODUCT', 'GIFT_WRAPPING', 'SHIPPING', 'HANDLING', 'ORDER', 'FEE']),
-          item_id: z.number().int(),
-          quantity: z.number().int().min(1).optional(),
-          amount: z.union([z.number(), z.string()]).optional(),
-          reason: z.string().optional(),
-        }),
-      )
-      .min(1),
-    payments: z
-      .array(z.object({ provider_id: z.string(), amount: z.union([z.number(), z.string()]), offline: z.boolean().optional() }))
-      .min(1),
-    merchant_calculated_override: z.unknown().optional(),
-  });
-
-  api.add('POST', '/v3/orders/:order_id/payment_actions/refunds', 'transactions', 'modify', (ctx) => {
-    const order = findOrder(ctx);
-    const parsed = refundBody.safeParse(parseJsonBody(ctx));
-    if (!parsed.success) throw v3Error(422, 'Input is invalid', Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.'), i.message])));
-    const r = resources(ctx.store);
-    const amounts = orderAmounts(order);
-    const total = parsed.data.payments.reduce((s, p) => s + toUnits(p.amount), 0);
-    if (total <= 0 || order.refunded_amount + total > amounts.total_inc) {
-      throw v3Error(422, 'Refund amount exceeds the remaining refundable amount of the order.');
-    }
-    for (const item of parsed.data.items) {
-      if (item.item_type === 'PRODUCT') {
-        const line = order.lines.find((l) => l.id === item.item_id);
-        if (!line) throw v3Error(422, 'Invalid refund item', { item_id: `Order product ${item.item_id} not found.` });
-        line.quantity_refunded = Math.min(line.quantity, line.quantity_refunded + (item.quantity ?? 1));
-      }
-    }
-    const refund = {
-      id: nextId(r, 'refund', 1),
-      order_id: order.id,
-      user_id: 0,
-      created: platform.clock.now(),
-      reason: parsed.data.items[0]?.reason ?? '',
-      total_amount: total,
-      total_tax: 0,
-      uses_merchant_override_values: parsed.data.merchant_calculated_override !== undefined,
-      items: parsed.data.items.map((i) => ({
-        item_type: i.item_type,
-        item_id: i.item_id,
-        quantity: i.quantity ?? null,
-        requested_amount: i.amount !== undefined ? toUnits(i.amount) : null,
-        reason: i.reason ?? '',
-      })),
-      payments: parsed.data.payments.map((p, n) => ({
-        id: refundIdBase(order) + n,
-        provider_id: p.provider_id,
-        amount: toUnits(p.amount),
-        offline: p.offline ?? false,
-        is_declined: false,
-        declined_message: '',
-      })),
-    };
-    r.refunds.push(refund);
-    order.refunded_amount += total;
-    const previous = order.status_id;
-    order.status_id = order.refunded_amount >= amounts.total_inc ? 4 : 14;
-    order.payment_status = order.status_id === 4 ? 'refunded' : 'partially refunded';
-    orders.touch(ctx.store, order, previous);
-    platform.emit(ctx.store, 'store/order/refund/created', { type: 'order', id: order.id, refund: { refund_id: refund.id } });
-    ok(ctx, { data: serializeRefund(refund), meta: {} }, 201);
-  });
-
-  api.add('GET', '/v3/orders/:order_id/payment_actions/refunds', 'transactions', 'read', (ctx) => {
-    const order = findOrder(ctx);
-    collection(ctx, resources(ctx.store).refunds.filter((x) => x.order_id === order.id), serializeRefund);
-  });
-
-  api.add('GET', '/v3/orders/payment_actions/refunds', 'transactions', 'read', (ctx) => {
-    const orderIds = numList(ctx, 'order_id:in');
-    const ids = numList(ctx, 'id:in');
-    const list = resources(ctx.store).refunds.filter(
-      (x) => (orderIds === null || orderIds.includes(x.order_id)) && (ids === null || ids.includes(x.id)),
-    );
-    collection(ctx, list, serializeRefund);
-  });
-
-  api.add('GET', '/v3/orders/payment_actions/refunds/:refund_id', 'transactions', 'read', (ctx) => {
-    const refund = resources(ctx.store).refunds.find((x) => x.id === Number(ctx.params.refund_id));
-    if (!refund) throw v3Error(404, 'The requested refund was not found.');
-    ok(ctx, { data: serializeRefund(refund), meta: {} });
-  });
-
   return module;
-}
-
-function refundIdBase(order: OrderRecord): number {
-  return order.id * 100 + 1;
-}
-
-function serializeRefund(refund: ReturnType<typeof resources>['refunds'][number]) {
-  return {
-    id: refund.id,
-    order_id: refund.order_id,
-    user_id: refund.user_id,
-    created: iso(refund.created),
-    reason: refund.reason,
-    total_amount: toNumber(refund.total_amount),
-    total_tax: toNumber(refund.total_tax),
-    uses_merchant_override_values: refund.uses_merchant_override_values,
-    items: refund.items.map((i) => ({
-      item_type: i.item_type,
-      item_id: i.item_id,
-      ...(i.quantity === null ? {} : { quantity: i.quantity }),
-      ...(i.requested_amount === null ? {} : { requested_amount: toNumber(i.requested_amount) }),
-      reason: i.reason,
-    })),
-    payments: refund.payments.map((p) => ({
-      id: p.id,
-      provider_id: p.provider_id,
-      amount: toNumber(p.amount),
-      offline: p.offline,
-      is_declined: p.is_declined,
-      declined_message: p.declined_message,
-    })),
-  };
 }
