@@ -158,6 +158,82 @@ describe.skipIf(!specsAvailable)('conformance with specs/bigcommerce', () => {
     expect(specs.validateResponse('webhooks.v3.yml', '/hooks/{webhook_id}', 'get', 200, (await get(`/v3/hooks/${created.data.id}`)).body)).toEqual([]);
   });
 
+  it('V3 payment actions: refund quotes, refunds (requests, 201 and 422 answers), capture, transactions', async () => {
+    const file = 'orders.v3.yml';
+    const post = async (path: string, body?: unknown) => {
+      const res = await fetch(`${sandbox.url}/stores/${hash}${path}`, { method: 'POST', headers: { 'x-auth-token': token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
+    };
+    const customerId = ((await get('/v3/customers?limit=1')).body as { data: Array<{ id: number }> }).data[0]!.id;
+    const created = await post('/v2/orders', {
+      customer_id: customerId,
+      status_id: 11,
+      payment_method: 'Credit Card',
+      billing_address: { first_name: 'Jane', last_name: 'Doe', street_1: '1 Main', city: 'Berlin', state: 'Berlin', zip: '10115', country: 'Germany', country_iso2: 'DE', email: 'j@example.com' },
+      products: [{ name: 'Mug', quantity: 3, price_ex_tax: 10, price_inc_tax: 11.9 }],
+      base_shipping_cost: '5.95',
+      fees: [{ type: 'custom_fee', display_name_customer: 'Fee', cost_ex_tax: 1, cost_inc_tax: 1 }],
+    });
+    const order = created.body as { id: number };
+    const [line] = (await get(`/v2/orders/${order.id}/products`)).body as Array<{ id: number; order_address_id: number }>;
+    const fee = ((await get(`/v2/orders/${order.id}/fees`)).body as { fees: Array<{ id: number }> }).fees[0]!;
+    const items = [
+      { item_type: 'PRODUCT', item_id: line!.id, quantity: 1, reason: 'Chipped' },
+      { item_type: 'SHIPPING', item_id: line!.order_address_id, amount: 2 },
+      { item_type: 'FEE', item_id: fee.id, amount: 1 },
+      { item_type: 'ORDER', item_id: order.id, amount: 0.5 },
+    ];
+    expect(specs.validateRequest(file, '/orders/{order_id}/payment_actions/refund_quotes', 'post', { items })).toEqual([]);
+    const quote = await post(`/v3/orders/${order.id}/payment_actions/refund_quotes`, { items });
+    expect(quote.status).toBe(201);
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/refund_quotes', 'post', 201, quote.body)).toEqual([]);
+    const total = (quote.body as { data: { total_refund_amount: number } }).data.total_refund_amount;
+    expect(specs.validateRequest(file, '/orders/{order_id}/payment_actions/refund_quotes', 'post', { tax_adjustment_amount: 0.5 })).toEqual([]);
+    const taxQuote = await post(`/v3/orders/${order.id}/payment_actions/refund_quotes`, { tax_adjustment_amount: 0.5 });
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/refund_quotes', 'post', 201, taxQuote.body)).toEqual([]);
+    const badQuote = await post(`/v3/orders/${order.id}/payment_actions/refund_quotes`, { items: [{ item_type: 'PRODUCT', item_id: line!.id, quantity: 4 }] });
+    expect(badQuote.status).toBe(422);
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/refund_quotes', 'post', 422, badQuote.body)).toEqual([]);
+
+    const refundBody = { items, payments: [{ provider_id: 'braintree', amount: total, offline: false }] };
+    expect(specs.validateRequest(file, '/orders/{order_id}/payment_actions/refunds', 'post', refundBody)).toEqual([]);
+    const refund = await post(`/v3/orders/${order.id}/payment_actions/refunds`, refundBody);
+    expect(refund.status).toBe(201);
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/refunds', 'post', 201, refund.body)).toEqual([]);
+    const overrideBody = { items: [{ item_type: 'PRODUCT', item_id: line!.id, quantity: 1 }], payments: [{ provider_id: 'storecredit', amount: 9 }], merchant_calculated_override: { total_amount: 9, total_tax: 1.44 } };
+    expect(specs.validateRequest(file, '/orders/{order_id}/payment_actions/refunds', 'post', overrideBody)).toEqual([]);
+    const overridden = await post(`/v3/orders/${order.id}/payment_actions/refunds`, overrideBody);
+    expect(overridden.status).toBe(201);
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/refunds', 'post', 201, overridden.body)).toEqual([]);
+    const refused = await post(`/v3/orders/${order.id}/payment_actions/refunds`, { items: [{ item_type: 'PRODUCT', item_id: line!.id, quantity: 2 }], payments: [{ provider_id: 'braintree', amount: 1 }] });
+    expect(refused.status).toBe(422);
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/refunds', 'post', 422, refused.body)).toEqual([]);
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/refunds', 'get', 200, (await get(`/v3/orders/${order.id}/payment_actions/refunds`)).body)).toEqual([]);
+    const since = encodeURIComponent(new Date(Date.now() - 60_000).toISOString());
+    expect(specs.validateResponse(file, '/orders/payment_actions/refunds', 'get', 200, (await get(`/v3/orders/payment_actions/refunds?created:min=${since}&limit=5`)).body)).toEqual([]);
+    const refundId = (refund.body as { data: { id: number } }).data.id;
+    expect(specs.validateResponse(file, '/orders/payment_actions/refunds/{refund_id}', 'get', 200, (await get(`/v3/orders/payment_actions/refunds/${refundId}`)).body)).toEqual([]);
+
+    // Authorize only: authorization, capture (201), then the transactions list with every event so far.
+    await fetch(`${sandbox.url}/__sandbox/stores/${hash}/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ capture: 'authorize_only' }) });
+    const authorized = (await post('/v2/orders', { status_id: 7, payment_method: 'PayPal', billing_address: { first_name: 'A', last_name: 'B', street_1: '1', city: 'C', state: 'D', zip: '1', country: 'Germany', country_iso2: 'DE', email: 'a@example.com' }, products: [{ name: 'Cup', quantity: 1, price_ex_tax: 5, price_inc_tax: 5.95 }] })).body as { id: number };
+    const capture = await post(`/v3/orders/${authorized.id}/payment_actions/capture`);
+    expect(capture.status).toBe(201);
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/capture', 'post', 201, capture.body)).toEqual([]);
+    const noVoid = await post(`/v3/orders/${authorized.id}/payment_actions/void`);
+    expect(noVoid.status).toBe(422);
+    expect(specs.validateResponse(file, '/orders/{order_id}/payment_actions/void', 'post', 422, noVoid.body)).toEqual([]);
+    sandbox.platform.clock.advance(60_000);
+    const transactions = await get(`/v3/orders/${authorized.id}/transactions`);
+    expect((transactions.body as { data: Array<{ event: string }> }).data.map((t) => t.event)).toEqual(['authorization', 'capture']);
+    expect(specs.validateResponse(file, '/orders/{order_id}/transactions', 'get', 200, transactions.body)).toEqual([]);
+    const refunded = await get(`/v3/orders/${order.id}/transactions`);
+    expect((refunded.body as { data: Array<{ event: string }> }).data.map((t) => t.event)).toEqual(['purchase', 'refund', 'refund']);
+    expect(specs.validateResponse(file, '/orders/{order_id}/transactions', 'get', 200, refunded.body)).toEqual([]);
+    await fetch(`${sandbox.url}/__sandbox/stores/${hash}/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ capture: 'authorize_and_capture' }) });
+  });
+
   it('the validator catches a wrong type (so the checks above can fail)', async () => {
     const res = await get('/v2/store');
     const broken = { ...(res.body as Record<string, unknown>), decimal_places: '2' };
