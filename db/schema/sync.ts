@@ -93,6 +93,12 @@ export const storeSync = pgTable('store_sync', {
   provider: text('provider').notNull().default('ledger'),
   /** The sweep has seen every order modified before this instant. */
   watermark: timestamp('watermark', { withTimezone: true }),
+  /**
+   * The sweep has seen every refund created before this instant (listed apart from orders: a refund webhook may be lost
+   * for an order whose status is no longer swept). It stays put while the refunds cannot be read (a permission the
+   * store has not granted), so the refunds made meanwhile are found once it is granted.
+   */
+  refundsWatermark: timestamp('refunds_watermark', { withTimezone: true }),
   lastSweepAt: timestamp('last_sweep_at', { withTimezone: true }),
   lastSweepResult: jsonb('last_sweep_result').$type<Record<string, unknown>>(),
   lastStockPushAt: timestamp('last_stock_push_at', { withTimezone: true }),
@@ -124,4 +130,44 @@ export const backfills = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('backfills_store_started_idx').on(t.storeHash, t.startedAt)],
+);
+
+/**
+ * Every write to the books for an order after (and beside) its document: payments in, refund credits and the money
+ * paid out for them, voids, updates, adjustments after the document was locked, the credit of a cancellation. One
+ * row per idempotency key, written `pending` before the provider is called and completed with the remote id in the
+ * same step (ARCHITECTURE invariants 1 and 3b), so a retry finds what it wrote instead of writing it again, and the
+ * plan knows what is booked without asking the accounting system.
+ */
+export const syncPostings = pgTable(
+  'sync_postings',
+  {
+    id: serial('id').primaryKey(),
+    storeHash: text('store_hash').notNull(),
+    orderId: bigint('order_id', { mode: 'number' }).notNull(),
+    provider: text('provider').notNull(),
+    /** The idempotency key the write uses (ledger posting key, Xero Idempotency-Key). */
+    key: text('key').notNull(),
+    /** payment | credit | payout | void | update | adjustment_invoice | adjustment_credit | cancel_credit */
+    kind: text('kind').notNull(),
+    /** The BigCommerce refund this write books, for credits and payouts. */
+    refundId: bigint('refund_id', { mode: 'number' }),
+    /** pending (under way), posted, skipped (the system would not take it; `message` says why), failed. */
+    state: text('state').notNull(),
+    remoteId: text('remote_id'),
+    number: text('number'),
+    /** Gross amount and tax of the write, decimal strings in the order's currency. */
+    amount: text('amount'),
+    tax: text('tax'),
+    /** What was written: the lines of a credit or adjustment, the payment of a payment or payout. */
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    message: text('message'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('sync_postings_store_provider_key_uq').on(t.storeHash, t.provider, t.key),
+    index('sync_postings_store_order_idx').on(t.storeHash, t.orderId),
+    index('sync_postings_store_refund_idx').on(t.storeHash, t.refundId),
+  ],
 );

@@ -1,4 +1,4 @@
-import { fail, type AccountingProvider, type ProviderId, type ProviderLimits } from './provider';
+import { fail, type AccountingProvider, type ProviderId, type ProviderLimits } from '@/lib/sync/provider';
 
 /**
  * Stands in for a remote accounting system the store selected but is not connected to (revoked grant, expired
@@ -20,6 +20,8 @@ export function disconnectedProvider(input: { id: ProviderId; displayName: strin
     recordPayment: revoked,
     voidDocument: revoked,
     postCreditNote: revoked,
+    updateDocument: revoked,
+    payOut: revoked,
     stockLevels: revoked,
   };
 }

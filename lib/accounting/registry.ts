@@ -4,7 +4,7 @@
  */
 import { createLedgerProvider, LEDGER_LIMITS, type LedgerDeps } from './ledger';
 import { createXeroProvider, XERO_LIMITS, type XeroProviderDeps } from './xero';
-import type { AccountingProvider, ProviderFactory, ProviderId, ProviderLimits } from './provider';
+import type { AccountingProvider, ProviderFactory, ProviderId, ProviderLimits } from '@/lib/sync/provider';
 
 export interface ProviderRegistration<Deps> {
   id: ProviderId;

@@ -3,7 +3,7 @@
  * The built-in ledger needs no connection; Xero is offered where the app has Xero credentials (its connection state
  * comes from `GET /api/connections/xero`); QuickBooks is listed as coming soon until its issue lands.
  */
-import type { AccountingProvider } from '@/lib/accounting/provider';
+import type { AccountingProvider } from '@/lib/sync/provider';
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import type { BcStore } from '@/lib/bigcommerce/client/model';
 import { env } from '@/lib/env';

@@ -5,7 +5,7 @@
  * the stock log, which the status shows with the time of the last push.
  */
 import { z } from 'zod';
-import type { RemoteAccount } from '@/lib/accounting/provider';
+import type { RemoteAccount } from '@/lib/sync/provider';
 import type { StoreHash } from '@/lib/ids';
 import type { ItemsImportResult } from '@/lib/jobs/items';
 import type { FieldChange } from '@/lib/sync/items-import';

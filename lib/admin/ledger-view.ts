@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Db } from '@/db';
 import { ledgerAccounts, ledgerCustomers, ledgerEntries, ledgerItems, ledgerLines, ledgerStock } from '@/db/schema';
 import { exportBeancount, exportCsv, exportHledger, ledgerAccountName, loadLedger } from '@/lib/accounting/ledger';
-import type { StockLevel, Outcome } from '@/lib/accounting/provider';
+import type { StockLevel, Outcome } from '@/lib/sync/provider';
 import type { StoreHash } from '@/lib/ids';
 import { currencyScale, formatUnits, parseUnits } from '@/lib/money';
 

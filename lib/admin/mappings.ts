@@ -4,7 +4,7 @@
  * store's recent orders (payment methods, line items embedded), the taxes detail of the orders held for an
  * unmapped rate plus a few recent eligible ones, and the accounting system's chart.
  */
-import type { ChartDescription } from '@/lib/accounting/provider';
+import type { ChartDescription } from '@/lib/sync/provider';
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import type { BcOrder, BcOrderTax } from '@/lib/bigcommerce/schemas/orders';
 import type { Result } from '@/lib/errors';

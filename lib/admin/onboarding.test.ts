@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHART } from '@/lib/accounting/ledger';
-import type { ChartDescription } from '@/lib/accounting/provider';
+import type { ChartDescription } from '@/lib/sync/provider';
 import type { StoreHash } from '@/lib/ids';
 import { defaultSettings } from '@/lib/sync/settings';
 import { completeOnboarding, completeOnboardingSchema, type OnboardingDeps } from './onboarding';

@@ -4,7 +4,7 @@
  * Completion is an audit entry, so "who set this store up, when" is in the trail with everything else.
  */
 import { z } from 'zod';
-import type { ChartDescription } from '@/lib/accounting/provider';
+import type { ChartDescription } from '@/lib/sync/provider';
 import type { StoreHash } from '@/lib/ids';
 import type { SaveSettingsResult, StoredSettings } from '@/lib/repos/settings';
 import type { FieldErrors } from './http';

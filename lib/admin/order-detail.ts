@@ -2,14 +2,11 @@
  * The per-order page: the sync record, its timeline in plain words, the document as posted, and Preview (the
  * document that would be posted now under the current settings, built by the same pipeline code, never posted).
  */
-import type { BcFailure } from '@/lib/bigcommerce/client/failures';
-import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
-import type { Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
-import { planOrder, type PipelineDeps } from '@/lib/sync/pipeline';
+import { errorMessage } from '@/lib/errors';
+import { loadOrder, planOrder, type PipelineDeps } from '@/lib/sync/pipeline';
 import type { SalesDocument } from '@/lib/sync/sales-document';
 import type { SyncRecordRow } from '@/lib/repos/sync-records';
-import { bcFailureText } from './connections';
 
 export interface TimelineEntry {
   kind: string;
@@ -86,40 +83,35 @@ export type Preview =
 
 export interface PreviewDeps {
   pipeline: PipelineDeps;
-  getOrder(orderId: number): Promise<Result<BcOrder, BcFailure>>;
 }
 
 /**
- * Two plans, no writes: the real one (what a sync would do now), and one under the same settings with the order
- * treated as eligible and never posted, which yields the document itself even for an order already posted or
- * skipped. planOrder only reads (record, items, customers, taxes).
+ * Two plans, no writes: the real one (what a sync would do now, refunds included), and one under the same settings
+ * with the order treated as eligible and never posted, which yields the document itself even for an order already
+ * posted or skipped. Planning only reads (record, postings, items, customers, taxes).
  */
 export async function previewOrder(deps: PreviewDeps, orderId: number): Promise<Preview> {
-  const loaded = await deps.getOrder(orderId);
-  if (!loaded.ok) {
-    if (loaded.error.kind === 'NotFound') return { ok: false, kind: 'NotFound', message: `Order ${orderId} does not exist in BigCommerce.` };
-    return { ok: false, kind: 'Upstream', message: bcFailureText(loaded.error) };
+  let loaded: Awaited<ReturnType<typeof loadOrder>>;
+  try {
+    loaded = await loadOrder(deps.pipeline, orderId);
+  } catch (error) {
+    return { ok: false, kind: 'Upstream', message: errorMessage(error) };
   }
-  const order = loaded.value;
-  const real = await planOrder(deps.pipeline, order, 'manual');
+  if (!loaded.found) return { ok: false, kind: 'NotFound', message: `Order ${orderId} does not exist in BigCommerce.` };
+  const { order } = loaded;
+  const real = await planOrder(deps.pipeline, loaded, 'manual');
   const o = deps.pipeline.settings.orders;
   const asEligible: PipelineDeps = {
     ...deps.pipeline,
     settings: {
       ...deps.pipeline.settings,
-      orders: {
-        ...o,
-        importStatusIds: [order.status_id],
-        ignoredStatusIds: [],
-        voidStatusIds: [],
-        refundStatusIds: [],
-        ordersFromDate: null,
-      },
+      orders: { ...o, importStatusIds: [order.status_id], ignoredStatusIds: [], voidStatusIds: [], refundStatusIds: [], ordersFromDate: null },
     },
-    records: { ...deps.pipeline.records, get: async () => null },
+    records: { ...deps.pipeline.records, get: async () => null, postings: async () => [] },
   };
-  const built = await planOrder(asEligible, { ...order, is_deleted: false }, 'manual');
-  const document = 'document' in built && built.document && 'contentHash' in built ? built.document : null;
+  const built = await planOrder(asEligible, { order: { ...order, is_deleted: false }, refunds: null }, 'manual');
+  const create = 'steps' in built ? built.steps.find((s) => s.kind === 'create') : undefined;
+  const document = create && create.kind === 'create' ? create.document : null;
   const problems = built.action === 'hold' ? built.problems : [];
   return { ok: true, plan: { action: real.action, reason: real.reason, message: real.message }, document, problems };
 }

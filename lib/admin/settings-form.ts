@@ -4,7 +4,7 @@
  * accounts that can receive payments, tax codes exist (when the system has tax codes), no method or rate is
  * mapped twice, and the status rules do not contradict each other. Answers `{path: message}` per field.
  */
-import type { ChartDescription } from '@/lib/accounting/provider';
+import type { ChartDescription } from '@/lib/sync/provider';
 import { parseSettings, type SyncSettings } from '@/lib/sync/settings';
 import type { FieldErrors } from './http';
 

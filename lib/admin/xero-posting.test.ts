@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChartDescription, Outcome } from '@/lib/accounting/provider';
+import type { ChartDescription, Outcome } from '@/lib/sync/provider';
 import { defaultSettings, parseSettings } from '@/lib/sync/settings';
 import { providerListings } from './connections';
 import { xeroPostingView } from './xero-posting';

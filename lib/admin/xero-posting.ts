@@ -4,7 +4,7 @@
  * while the store posts elsewhere. A saved tracking option Xero no longer has is a warning on the field: every
  * invoice would be refused with "Tracking category … does not exist" until it is changed.
  */
-import type { ChartDescription, Outcome, RemoteTrackingCategory } from '@/lib/accounting/provider';
+import type { ChartDescription, Outcome, RemoteTrackingCategory } from '@/lib/sync/provider';
 import type { SyncSettings } from '@/lib/sync/settings';
 
 export interface XeroPostingView {

@@ -8,11 +8,12 @@ import type { BigCommerceClient } from '@/lib/bigcommerce/client';
 import { TransientFailure } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import type { BackfillRow, StoreSyncRepo } from '@/lib/repos/store-sync';
-import { processLoadedOrders, type OrderResult, type PipelineDeps } from '@/lib/sync/pipeline';
+import type { BcRefund } from '@/lib/bigcommerce/client/model';
+import { mayHaveRefunds, processLoadedOrders, type OrderResult, type OrderToPlan, type PipelineDeps } from '@/lib/sync/pipeline';
 
 /** What a backfill page needs: the store's BigCommerce client, the backfill rows, and the order pipeline. */
 export interface BackfillDeps {
-  client: Pick<BigCommerceClient, 'ordersPage' | 'ordersCount'>;
+  client: Pick<BigCommerceClient, 'ordersPage' | 'ordersCount' | 'listRefunds'>;
   storeSync: Pick<StoreSyncRepo, 'backfill' | 'setBackfillTotal' | 'recordBackfillPage'>;
   pipeline: PipelineDeps;
   /** Creates the store's products as items in the books (setting `items.importBeforeFirstBackfill`). */
@@ -67,7 +68,7 @@ export const PAGE_CONCURRENCY = 8;
 /** How an order's pipeline result counts in a backfill's progress. */
 export function countResult(counts: BackfillCounts, result: OrderResult): void {
   counts.seen += 1;
-  if (result === 'posted' || result === 'voided' || result === 'credited') counts.posted += 1;
+  if (result === 'posted' || result === 'voided' || result === 'credited' || result === 'updated' || result === 'paid' || result === 'refunded') counts.posted += 1;
   else if (result === 'skipped') counts.skipped += 1;
   else counts.failed += 1;
 }
@@ -100,8 +101,30 @@ export async function runBackfillPage(
   // allows at once; where it takes documents in batches (Xero: 50 invoices a request) the page's new documents go
   // out that way, so a 10,000-order backfill costs a few hundred calls instead of tens of thousands.
   const workers = Math.max(1, Math.min(PAGE_CONCURRENCY, deps.pipeline.provider.limits.concurrency));
-  const processed = await processLoadedOrders(deps.pipeline, listed.value.orders, { trigger: 'backfill', writeBack: options.writeBack, workers });
+  const orders = await withRefunds(deps, listed.value.orders);
+  const processed = await processLoadedOrders(deps.pipeline, orders, { trigger: 'backfill', writeBack: options.writeBack, workers });
   for (const { result } of processed) countResult(counts, result);
   await deps.storeSync.recordBackfillPage(store, backfillId, page, counts);
   return { stop: null, more: listed.value.more, counts };
+}
+
+/**
+ * The refunds of a page's orders that may have any (refunded amount or status), in one listing (`order_id:in`), so a
+ * historical refund is credited as the order is posted. Refunds that cannot be read (a permission not granted) are
+ * left to the sweep, which lists them once it is granted.
+ */
+async function withRefunds(deps: BackfillDeps, orders: OrderToPlan['order'][]): Promise<OrderToPlan[]> {
+  const refunded = orders.filter((o) => mayHaveRefunds(o, deps.pipeline.settings, false)).map((o) => o.id);
+  if (refunded.length === 0) return orders.map((order) => ({ order, refunds: null }));
+  const listed = await deps.client.listRefunds({ orderIds: refunded });
+  if (!listed.ok) {
+    if (listed.error.kind === 'RateLimited' || listed.error.kind === 'Unavailable') {
+      throw new TransientFailure(listed.error.message, listed.error.kind === 'RateLimited' ? listed.error.resetMs : undefined);
+    }
+    const why = `BigCommerce did not let the app read refunds (${listed.error.message}); re-authorize the app to book them.`;
+    return orders.map((order) => (refunded.includes(order.id) ? { order, refunds: null, refundsUnreadable: why } : { order, refunds: null }));
+  }
+  const byOrder = new Map<number, BcRefund[]>();
+  for (const refund of listed.value) byOrder.set(refund.orderId, [...(byOrder.get(refund.orderId) ?? []), refund]);
+  return orders.map((order) => ({ order, refunds: refunded.includes(order.id) ? (byOrder.get(order.id) ?? []) : null }));
 }

@@ -1,7 +1,7 @@
 import { getDb, type Db } from '@/db';
 import { xeroTokenPort, type XeroConnectDeps } from '@/lib/accounting/connect/xero';
 import { disconnectedProvider } from '@/lib/accounting/disconnected';
-import type { AccountingProvider, ConnectionInfo } from '@/lib/accounting/provider';
+import type { AccountingProvider, ConnectionInfo } from '@/lib/sync/provider';
 import { createProvider, isRegisteredProvider, DEFAULT_PROVIDER, type RegisteredProviderId } from '@/lib/accounting/registry';
 import { createXeroPacer, XERO_LIMITS, XERO_MINUTE_MS, xeroUrls, type XeroPacer } from '@/lib/accounting/xero';
 import { xeroPostingOptions } from '@/lib/accounting/xero/mapping';

@@ -32,12 +32,15 @@ export function eventForDelivery(delivery: RecordedDelivery) {
   }
   if (!ORDER_SCOPES.has(delivery.scope)) return null;
   const status = delivery.event.data.status;
+  const refund = delivery.scope === 'store/order/refund/created' ? delivery.event.data.refund : undefined;
   return orderChanged.create(
     {
       storeHash: delivery.storeHash,
       orderId: delivery.resourceId,
       trigger: 'webhook',
-      dedupeKey: `wh-${delivery.hash}`,
+      // A refund's deliveries (duplicated, retried) collapse into one run per refund id.
+      dedupeKey: refund ? `refund-${refund.refund_id}` : `wh-${delivery.hash}`,
+      ...(refund ? { refundId: refund.refund_id } : {}),
       ...(status && delivery.scope === 'store/order/statusUpdated'
         ? { statusChange: { newStatusId: status.new_status_id, at: delivery.eventCreatedAt.toISOString() } }
         : {}),

@@ -16,6 +16,8 @@ export const orderChanged = eventType('order/changed', {
     dedupeKey: z.string().min(1).max(200),
     /** From a statusUpdated webhook: lets the function recognise the echo of its own status write. */
     statusChange: z.object({ newStatusId: z.number().int(), at: z.string() }).optional(),
+    /** From a refund/created webhook (or the sweep's refund listing): the refunds are read even if nothing else says so. */
+    refundId: z.number().int().positive().optional(),
   }),
 });
 
@@ -33,6 +35,9 @@ export const xeroPosting = eventType('accounting/xero.post', {
     trigger: z.enum(['webhook', 'sweep', 'backfill', 'manual']),
     /** The order as the order function loaded it (one BigCommerce call, not repeated here). */
     order: z.record(z.string(), z.unknown()),
+    /** Its refunds as loaded (null when they were not read). */
+    refunds: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
+    refundsUnreadable: z.string().optional(),
   }),
 });
 

@@ -1,4 +1,4 @@
-import type { AccountingProvider, ItemWrite, ProviderFailure } from '@/lib/accounting/provider';
+import type { AccountingProvider, ItemWrite, ProviderFailure } from '@/lib/sync/provider';
 import type { BcFailure, BcProduct, BcVariant } from '@/lib/bigcommerce/client';
 import type { BigCommerceClient, CatalogBatchOutcome, ProductDetailsUpdate, VariantPriceUpdate } from '@/lib/bigcommerce/client/client';
 import { TransientFailure } from '@/lib/errors';

@@ -7,6 +7,7 @@ export interface StoreSyncRow {
   storeHash: string;
   provider: string;
   watermark: Date | null;
+  refundsWatermark: Date | null;
   lastSweepAt: Date | null;
 }
 
@@ -60,6 +61,14 @@ export function createStoreSyncRepo({ db }: { db: Db }) {
             updatedAt: now,
           },
         });
+    },
+
+    /** Moves the refunds watermark forward only (a sweep that could not read the refunds leaves it where it was). */
+    async recordRefundsSweep(storeHash: StoreHash, watermark: Date) {
+      await db
+        .update(storeSync)
+        .set({ refundsWatermark: sql`greatest(${storeSync.refundsWatermark}, ${watermark.toISOString()}::timestamptz)`, updatedAt: new Date() })
+        .where(eq(storeSync.storeHash, storeHash));
     },
 
     async recordStockPush(storeHash: StoreHash) {

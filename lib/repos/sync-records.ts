@@ -1,19 +1,13 @@
 import { and, asc, count, desc, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db';
-import { syncEvents, syncRecords, webhookDeliveries } from '@/db/schema';
+import { syncEvents, syncPostings, syncRecords, webhookDeliveries } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
+import type { OrderSnapshot, Posting, PostingKind, PostingState } from '@/lib/sync/pipeline/ports';
 
 export type SyncState = 'pending' | 'posted' | 'failed' | 'held' | 'skipped' | 'voided' | 'credited';
 
 /** What we know of the order when we touch its record (kept on the record for the activity page). */
-export interface OrderSnapshot {
-  statusId: number;
-  dateCreated: Date | null;
-  dateModified: Date | null;
-  total: string;
-  currency: string;
-  customerName: string;
-}
+export type { OrderSnapshot };
 
 export interface SyncRecordRow {
   storeHash: string;
@@ -71,7 +65,10 @@ const snapshotColumns = (s: OrderSnapshot | undefined) =>
       }
     : {};
 
-/** Sync records and their timeline. Every read and write is scoped by store hash. */
+const whereKey = (key: RecordKey) =>
+  and(eq(syncRecords.storeHash, key.storeHash), eq(syncRecords.orderId, key.orderId), eq(syncRecords.provider, key.provider));
+
+/** Sync records, the postings of each order, and their timeline. Every read and write is scoped by store hash. */
 export function createSyncRecordRepo({ db }: { db: Db }) {
   async function upsert(key: RecordKey, patch: Patch & { state: SyncState }, snapshot?: OrderSnapshot, bumpAttempts = false) {
     const now = new Date();
@@ -127,12 +124,76 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
 
     async markSkipped(key: RecordKey, input: { reason: string; message: string }, snapshot?: OrderSnapshot) {
       const existing = await this.get(key);
-      // A skip never hides a posted or voided document's state; it only explains orders that are not in the books.
+      // A skip never hides a document in the books; it only explains orders that are not in the books.
+      if (existing?.remoteId && (existing.state === 'failed' || existing.state === 'held')) {
+        await this.markSettled(key);
+        if (snapshot) await upsert(key, { state: (await this.get(key))?.state ?? existing.state }, snapshot);
+        return;
+      }
       if (existing && existing.state !== 'skipped' && existing.state !== 'failed' && existing.state !== 'held') {
         if (snapshot) await upsert(key, { state: existing.state }, snapshot);
         return;
       }
       await upsert(key, { state: 'skipped', ...input }, snapshot);
+    },
+
+    async markLocked(key: RecordKey) {
+      await db.update(syncRecords).set({ locked: true, updatedAt: new Date() }).where(whereKey(key));
+    },
+
+    /** Back to `posted` (or `credited` after a cancellation's credit) once a later write succeeded. */
+    async markSettled(key: RecordKey) {
+      const cancelled = await db
+        .select({ id: syncPostings.id })
+        .from(syncPostings)
+        .where(and(eq(syncPostings.storeHash, key.storeHash), eq(syncPostings.provider, key.provider), eq(syncPostings.orderId, key.orderId), eq(syncPostings.kind, 'cancel_credit'), eq(syncPostings.state, 'posted')))
+        .limit(1);
+      await db
+        .update(syncRecords)
+        .set({ state: cancelled.length ? 'credited' : 'posted', reason: null, message: 'In the books; every change of the order is booked.', updatedAt: new Date() })
+        .where(and(whereKey(key), inArray(syncRecords.state, ['failed', 'held', 'pending']), sql`${syncRecords.remoteId} is not null`));
+    },
+
+    async postings(key: RecordKey): Promise<Posting[]> {
+      const rows = await db
+        .select()
+        .from(syncPostings)
+        .where(and(eq(syncPostings.storeHash, key.storeHash), eq(syncPostings.provider, key.provider), eq(syncPostings.orderId, key.orderId)))
+        .orderBy(asc(syncPostings.id));
+      return rows.map((r) => ({
+        key: r.key, kind: r.kind as PostingKind, refundId: r.refundId, state: r.state as PostingState, remoteId: r.remoteId, number: r.number,
+        amount: r.amount, tax: r.tax, detail: r.detail, message: r.message, createdAt: r.createdAt,
+      }));
+    },
+
+    async beginPosting(
+      key: RecordKey,
+      posting: { key: string; kind: PostingKind; refundId?: number | null; amount?: string | null; tax?: string | null; detail?: Record<string, unknown> },
+    ) {
+      await db
+        .insert(syncPostings)
+        .values({
+          storeHash: key.storeHash, orderId: key.orderId, provider: key.provider, key: posting.key, kind: posting.kind, refundId: posting.refundId ?? null,
+          state: 'pending', amount: posting.amount ?? null, tax: posting.tax ?? null, detail: posting.detail ?? {},
+        })
+        .onConflictDoNothing();
+    },
+
+    async finishPosting(
+      key: RecordKey,
+      postingKey: string,
+      outcome: { state: Exclude<PostingState, 'pending'>; remoteId?: string | null; number?: string | null; message?: string | null },
+    ) {
+      await db
+        .update(syncPostings)
+        .set({
+          state: outcome.state,
+          ...(outcome.remoteId !== undefined ? { remoteId: outcome.remoteId } : {}),
+          ...(outcome.number !== undefined ? { number: outcome.number } : {}),
+          message: outcome.message ?? null,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(syncPostings.storeHash, key.storeHash), eq(syncPostings.provider, key.provider), eq(syncPostings.key, postingKey)));
     },
 
     async markClosed(key: RecordKey, input: { state: 'voided' | 'credited'; message: string }) {
@@ -231,6 +292,16 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
         .where(and(eq(syncRecords.storeHash, storeHash), inArray(syncRecords.state, ['failed', 'held'])))
         .limit(limit);
       return rows.map((r) => r.orderId);
+    },
+
+    /** Of these refund ids, the ones whose credit is booked (or found covered by a cancellation). */
+    async bookedRefundIds(storeHash: StoreHash, provider: string, refundIds: readonly number[]): Promise<Set<number>> {
+      if (refundIds.length === 0) return new Set();
+      const rows = await db
+        .select({ refundId: syncPostings.refundId })
+        .from(syncPostings)
+        .where(and(eq(syncPostings.storeHash, storeHash), eq(syncPostings.provider, provider), eq(syncPostings.kind, 'credit'), inArray(syncPostings.state, ['posted', 'skipped']), inArray(syncPostings.refundId, [...refundIds])));
+      return new Set(rows.map((r) => r.refundId!).filter((id) => id !== null));
     },
 
     /** Records stuck in `pending` (a crash mid-post) older than `before`: the sweep retries them. */

@@ -365,7 +365,8 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
   }
   const status = order.payment_status.trim().toLowerCase();
   const paidStatuses = settings.payments.paidStatuses.map((s) => s.toLowerCase());
-  const paid = paidStatuses.includes(status) || (settings.payments.authorizedIsPaid && status === 'authorized');
+  // A refunded payment was taken first: BigCommerce's "refunded" and "partially refunded" mean the money came in.
+  const paid = paidStatuses.includes(status) || status === 'refunded' || status === 'partially refunded' || (settings.payments.authorizedIsPaid && status === 'authorized');
   if (status === 'authorized' && !paid) {
     notes.push({ code: 'authorized_not_captured', message: 'The payment is authorized but not captured; the document stays unpaid until it is captured.' });
   }

@@ -25,15 +25,25 @@ export function hashVersion(hash: string): number | null {
 }
 
 /**
- * Hash of what the order says, as the accounting system would receive it. Left out: the order's status (a status
- * change alone, such as our own write-back, must not cause an update), and how the customer was matched in the
- * accounting system (`match`, `remoteId`, the display name chosen for it): posting creates the customer, so the
- * next look finds it linked, and that must not look like a changed order.
+ * Hash of what the order sold, as the accounting system would receive it. Left out: the order's status (a status
+ * change alone, such as our own write-back, must not cause an update); how the customer was matched in the
+ * accounting system (`match`, `remoteId`, the display name chosen for it: posting creates the customer, so the next
+ * look finds it linked); what was paid (`payments`, `totals.due` and the kind, which follows payment: a capture is a
+ * payment applied to the document, never a new document); the notes; the item each line found (an item created in
+ * the books after posting does not change the sale); and what the settings decide rather than the order (the
+ * number, the date and due date: a new number prefix or time zone must not rewrite every posted document).
+ *
+ * The pipeline hashes the booked document and the order's document with this same function each time, so a change
+ * of what is hashed never looks like a changed order.
  */
 export function documentContentHash(document: SalesDocument): string {
-  const { source, customer, ...rest } = document;
+  const { source, customer, kind: _kind, payments: _payments, notes: _notes, totals, lines, number: _number, date: _date, dueDate: _dueDate, ...rest } = document;
   const { statusId: _statusId, ...stableSource } = source;
   const { match: _match, remoteId: _remoteId, displayName: _displayName, ...orderCustomer } = customer;
-  const digest = createHash('sha256').update(canonicalJson({ ...rest, source: stableSource, customer: orderCustomer })).digest('hex');
+  const { due: _due, ...sold } = totals;
+  const soldLines = lines.map(({ itemId: _itemId, ...line }) => line);
+  const digest = createHash('sha256')
+    .update(canonicalJson({ ...rest, source: stableSource, customer: orderCustomer, totals: sold, lines: soldLines }))
+    .digest('hex');
   return `v${DOCUMENT_BUILDER_VERSION}:sha256:${digest}`;
 }

@@ -54,10 +54,20 @@ export const syncSettingsSchema = z.object({
       ignoredStatusIds: z
         .array(statusId)
         .default([ORDER_STATUS.incomplete, ORDER_STATUS.pending, ORDER_STATUS.declined, ORDER_STATUS.awaitingPayment]),
-      /** A posted document is voided (or credited when locked) when its order moves to one of these. */
+      /** An order moved to one of these is cancelled: its document is voided or credited (see `onCancel`). */
       voidStatusIds: z.array(statusId).default([ORDER_STATUS.cancelled]),
-      /** A posted document gets a full credit note when its order moves to one of these. */
-      refundStatusIds: z.array(statusId).default([ORDER_STATUS.refunded]),
+      /**
+       * Statuses that say money went back to the shopper. What is credited always comes from BigCommerce's refunds
+       * themselves (one credit per refund); an order in one of these that was never posted is posted with its
+       * refunds (a refund that arrived before the order was posted), even if it never was in an import status.
+       */
+      refundStatusIds: z.array(statusId).default([ORDER_STATUS.refunded, ORDER_STATUS.partiallyRefunded]),
+      /**
+       * What a cancellation does to a posted document. `void`: an unpaid document is voided, a paid one is credited
+       * (the revenue is reversed and the money stays owed to the shopper until BigCommerce's refund pays it out);
+       * `credit`: always a credit note; `leave`: nothing (the timeline says so).
+       */
+      onCancel: z.enum(['void', 'credit', 'leave']).default('void'),
       /** Status written back to BigCommerce after a successful post; null leaves the status alone. */
       statusAfterImport: statusId.nullable().default(null),
       /** Status written back when an order cannot be posted; null leaves the status alone. */
@@ -76,6 +86,12 @@ export const syncSettingsSchema = z.object({
       dueDays: z.number().int().min(0).max(365).default(0),
       /** IANA time zone that decides the document date; defaults to UTC. */
       timeZone: z.string().default('UTC'),
+      /**
+       * The books are closed up to and including this date (YYYY-MM-DD); null = none. A document dated on or before
+       * it is locked: a later edit of its order is booked as an adjustment, and credits and adjustments are dated
+       * after it.
+       */
+      lockDate: z.iso.date().nullable().default(null),
     })
     .prefault({}),
   customers: z

@@ -6,7 +6,7 @@
 import type { AdjustmentBatchOutcome } from '@/lib/bigcommerce/client/client';
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import type { AbsoluteAdjustmentItem, BcVariant } from '@/lib/bigcommerce/client/model';
-import type { AccountingProvider } from '@/lib/accounting/provider';
+import type { AccountingProvider } from '@/lib/sync/provider';
 import { TransientFailure, type Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import type { StockSettingsValue } from './settings';

@@ -3,6 +3,7 @@
  * complete: it lists the orders modified since the watermark minus an overlap and enqueues every one the sync
  * records do not account for. Pure.
  */
+import { refundStatuses } from './plan-sync';
 import type { SyncSettings } from './settings';
 
 /** Re-read this much before the watermark: BigCommerce's date filters have 1 s granularity and clocks drift. */
@@ -24,7 +25,7 @@ export interface KnownRecord {
 /** Statuses the sweep lists: the ones posted, and the ones that change a posted document. */
 export function sweepStatuses(settings: SyncSettings): number[] {
   const o = settings.orders;
-  return [...new Set([...o.importStatusIds, ...o.voidStatusIds, ...o.refundStatusIds])];
+  return [...new Set([...o.importStatusIds, ...o.voidStatusIds, ...refundStatuses(settings)])];
 }
 
 export function sweepFrom(watermark: Date | null, settings: SyncSettings, now: Date): Date | null {
@@ -40,8 +41,9 @@ export type SweepVerdict = 'enqueue' | 'known';
 export function sweepVerdict(order: SweptOrder, record: KnownRecord | undefined, settings: SyncSettings, now: Date, recordUpdatedAt?: Date | null): SweepVerdict {
   const o = settings.orders;
   if (!record) {
-    // Never seen: only an order that should be posted is missing; a cancelled one with no document needs nothing.
-    return o.importStatusIds.includes(order.statusId) ? 'enqueue' : 'known';
+    // Never seen: only an order that should be posted is missing (or one refunded before it was posted: it is posted
+    // with its refunds); a cancelled one with no document needs nothing.
+    return o.importStatusIds.includes(order.statusId) || refundStatuses(settings).has(order.statusId) ? 'enqueue' : 'known';
   }
   if (record.state === 'pending') {
     const since = recordUpdatedAt ?? record.orderDateModified;
@@ -50,6 +52,11 @@ export function sweepVerdict(order: SweptOrder, record: KnownRecord | undefined,
   // Changed since we last looked at it (a webhook for that change was lost).
   if (!record.orderDateModified || record.orderDateModified.getTime() < order.dateModified.getTime()) return 'enqueue';
   return 'known';
+}
+
+/** Where the refunds listing starts: its own watermark minus the overlap, or where the orders listing starts. */
+export function refundsSweepFrom(refundsWatermark: Date | null, ordersFrom: Date | null): Date | null {
+  return refundsWatermark ? new Date(refundsWatermark.getTime() - SWEEP_OVERLAP_MS) : ordersFrom;
 }
 
 /** The watermark after a sweep: the latest modification seen, never earlier than where it was. */

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Db } from '@/db/client';
 import { auditLog, backfills, ledgerEntries, storeUsers, stores, syncRecords } from '@/db/schema';
@@ -21,6 +21,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 const ENCRYPTION_KEY = 'cd'.repeat(32);
 const SCOPES = 'store_v2_orders store_v2_information_read_only store_v2_products_read_only store_v2_customers_read_only';
 const IMPORT_STATUS = 11; // the default settings post Awaiting Fulfillment orders
+const REFUNDED = [4, 14];
 
 let sandbox: BigCommerceSandbox;
 let testDb: TestDatabase;
@@ -139,12 +140,12 @@ async function allOrders(store: SandboxStore): Promise<Array<{ id: number; statu
   return all;
 }
 
-/** Document entries (payments aside) per order id. */
+/** Sales documents (payments, credits and refunds aside) per order id. */
 async function entriesPerOrder(db: Db, hash: string): Promise<Map<number, number>> {
   const rows = await db
     .select({ orderId: ledgerEntries.orderId, n: count() })
     .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.storeHash, hash), ne(ledgerEntries.kind, 'payment')))
+    .where(and(eq(ledgerEntries.storeHash, hash), inArray(ledgerEntries.kind, ['invoice', 'sales_receipt', 'sales_order'])))
     .groupBy(ledgerEntries.orderId);
   return new Map(rows.map((r) => [Number(r.orderId), Number(r.n)]));
 }
@@ -193,8 +194,11 @@ describe('ledgerbridge CLI', () => {
   it('syncs 300 orders: each eligible order posted once (or held with its reason), the rest skipped, progress on stderr', async () => {
     const orders = await allOrders(store);
     expect(orders).toHaveLength(300);
-    eligible = orders.filter((o) => o.status_id === IMPORT_STATUS).map((o) => o.id);
+    // Orders in the import status, and those refunded (the seed refunds every order it leaves Refunded or Partially
+    // Refunded): their money came in and went out, so they are posted with their refunds.
+    eligible = orders.filter((o) => o.status_id === IMPORT_STATUS || REFUNDED.includes(o.status_id)).map((o) => o.id);
     expect(eligible.length).toBeGreaterThan(20);
+    expect(orders.some((o) => REFUNDED.includes(o.status_id))).toBe(true);
 
     const run = await cli(['sync', '--store', store.hash, '--since', daysAgo(90)]);
     expect(run.code, run.stderr).toBe(0);
@@ -364,7 +368,7 @@ describe('ledgerbridge CLI', () => {
     expect(resumed.stderr).not.toMatch(/^page [12]: /m);
 
     const orders = await allOrders(big);
-    const wanted = orders.filter((o) => o.status_id === IMPORT_STATUS).map((o) => o.id);
+    const wanted = orders.filter((o) => o.status_id === IMPORT_STATUS || REFUNDED.includes(o.status_id)).map((o) => o.id);
     await withDb(async (db) => {
       const records = await db.select().from(syncRecords).where(eq(syncRecords.storeHash, big.hash));
       expect(records).toHaveLength(600);

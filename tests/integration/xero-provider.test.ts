@@ -358,7 +358,7 @@ describe('contacts, items, chart, stock, credit notes', () => {
     const document = documents.find((d) => d.amountsAre === 'exclusive' && d.lines.some((l) => Number(l.discount) > 0))!;
     const posted = await provider.postDocument(document, 'cr-doc');
     if (!posted.ok) throw new Error(JSON.stringify(posted.error));
-    const input = { document: posted.value, lines: document.lines, date: document.date, reason: 'Order refunded' };
+    const input = { document: posted.value, number: `${document.number}-CR`, lines: document.lines, date: document.date, reason: 'Order refunded' };
     const credit = await provider.postCreditNote(input, 'cr-1');
     expect(credit).toMatchObject({ ok: true, value: { number: `${document.number}-CR`, created: true } });
     const again = await provider.postCreditNote(input, 'cr-1-later');

@@ -96,3 +96,13 @@ export function creditNoteJournal(lines: readonly DocumentLine[], scale: number,
   out.push({ accountCode: LEDGER_ROLES.receivable, amount: -gross, description: `Credit note ${number}`, itemId: null, quantity: null, taxCode: null, sourceId: null });
   return out;
 }
+
+/** Money paid back to the shopper against a credit note: Dr Accounts Receivable / Cr the account it leaves from. */
+export function payoutJournal(p: DocumentPayment, scale: number, number: string): JournalLine[] {
+  const amount = parseUnits(p.amount, scale);
+  const description = `Refund paid: ${p.method} ${number}${p.reference ? ` ${p.reference}` : ''}`;
+  return [
+    { accountCode: LEDGER_ROLES.receivable, amount, description, itemId: null, quantity: null, taxCode: null, sourceId: `payout:${p.kind}` },
+    { accountCode: p.account, amount: -amount, description, itemId: null, quantity: null, taxCode: null, sourceId: `payout:${p.kind}` },
+  ];
+}

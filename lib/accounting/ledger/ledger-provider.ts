@@ -6,6 +6,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { currencyScale } from '@/lib/money';
 import { ledgerAccounts, ledgerCustomers, ledgerEntries, ledgerItems, ledgerLines, ledgerStock } from '@/db/schema/ledger';
 import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
 import {
@@ -25,9 +26,9 @@ import {
   type RemoteItem,
   type StockLevel,
   type WrittenItem,
-} from '../provider';
+} from '@/lib/sync/provider';
 import { DEFAULT_CHART } from './chart';
-import { assertBalanced, creditNoteJournal, documentJournal, paymentJournal, type JournalLine } from './journal';
+import { assertBalanced, creditNoteJournal, documentJournal, paymentJournal, payoutJournal, type JournalLine } from './journal';
 import { DEFAULT_LOCATION, postingQueueFor, type PostingEntry } from './posting-writer';
 
 export interface LedgerDeps {
@@ -409,12 +410,35 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
       return result.ok ? ok({ remoteId: String(result.value.id), created: result.value.created }) : result;
     },
 
+    async updateDocument(document, next, idempotencyKey) {
+      // A journal is never rewritten: the previous version is reversed (and stays in the book, marked voided) and
+      // the new one posted, each under its own key. Only for documents nothing was paid or credited on: the
+      // pipeline books an adjustment for the others.
+      const voided = await provider.voidDocument(document, `${idempotencyKey}:reverse`);
+      if (!voided.ok) return voided;
+      return provider.postDocument(next, idempotencyKey);
+    },
+
+    async payOut(credit, payment, idempotencyKey) {
+      const original = await loadEntry(credit.remoteId);
+      if (!original) return fail({ kind: 'not_found', message: `Credit note ${credit.number} is not in the built-in ledger.` });
+      const scale = currencyScale(original.currency);
+      const result = await postEntry(
+        { kind: 'payout', orderId: original.orderId, number: `${original.number}-OUT`, date: payment.date, currency: original.currency,
+          exchangeRate: original.exchangeRate, description: `Refund paid (${payment.method}) for ${original.number}`, customerId: original.customerId, reversesEntryId: null },
+        payoutJournal(payment, scale, original.number),
+        idempotencyKey,
+        scale,
+      );
+      return result.ok ? ok({ remoteId: String(result.value.id), created: result.value.created }) : result;
+    },
+
     async postCreditNote(input: CreditNoteInput, idempotencyKey) {
       const original = await loadEntry(input.document.remoteId);
       if (!original) return fail({ kind: 'not_found', message: `Document ${input.document.number} is not in the built-in ledger.` });
       const doc = original.document as SalesDocument | null;
       const scale = doc?.currency.scale ?? 2;
-      const number = `${original.number}-CR`;
+      const number = input.number;
       const result = await postEntry(
         { kind: 'credit_note', orderId: original.orderId, number, date: input.date, currency: original.currency, exchangeRate: original.exchangeRate,
           description: `Credit note for ${original.number}: ${input.reason}`, customerId: original.customerId, reversesEntryId: original.id },

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
-import { ok, type Outcome, type PostedDocument, type PostedDocumentRef, type ProviderFailure } from '../provider';
+import { ok, type Outcome, type PostedDocument, type PostedDocumentRef, type ProviderFailure } from '@/lib/sync/provider';
 import { XERO_BATCH_SIZE } from './config';
 import { customerKey, ensureContact, type ContactDeps, type ContactDirectory } from './contacts';
 import { ALREADY_PAID, elementErrors, failed, failureOf, isContactNameTaken, isDuplicateInvoiceNumber, isUncertain, validationFailure } from './errors';

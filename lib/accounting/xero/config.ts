@@ -3,7 +3,7 @@
  * `<origin>/xero`); the defaults are Xero's real hosts.
  * Limits: https://developer.xero.com/documentation/guides/oauth2/limits/
  */
-import type { ProviderLimits } from '../provider';
+import type { ProviderLimits } from '@/lib/sync/provider';
 
 export interface XeroUrls {
   authorize: string;

@@ -6,7 +6,7 @@
  * we look our own key up again: a concurrent run may just have created this very customer.
  */
 import type { DocumentCustomer } from '@/lib/sync/sales-document';
-import { ok, type Outcome, type RemoteCustomer } from '../provider';
+import { ok, type Outcome, type RemoteCustomer } from '@/lib/sync/provider';
 import { elementErrors, failed, failureOf, isContactNameTaken, isUncertain, validationFailure } from './errors';
 import type { XeroApi } from './http';
 import { bcCustomerIdOf, contactBody, contactNumberFor, uniqueNameFor, whereEquals } from './mapping';

@@ -6,7 +6,7 @@
  * - 404 → not_found; 429 → rate_limited{retryAfterMs from Retry-After}; 5xx, timeouts, dropped connections → unavailable
  * https://developer.xero.com/documentation/api/accounting/responsecodes
  */
-import type { ProviderFailure } from '../provider';
+import type { ProviderFailure } from '@/lib/sync/provider';
 import { retryAfterMs } from './pacer';
 import { problemSchema, validationExceptionSchema } from './wire';
 

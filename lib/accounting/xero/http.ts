@@ -4,7 +4,7 @@
  * (https://developer.xero.com/documentation/guides/idempotent-requests/idempotency/). An expired access token
  * is refreshed once and the call repeated (a 401 was not processed, so repeating is safe).
  */
-import { ok, type Outcome } from '../provider';
+import { ok, type Outcome } from '@/lib/sync/provider';
 import { failed, failureOf, type XeroReply } from './errors';
 import type { XeroPacer } from './pacer';
 import { encodeJson } from './wire';

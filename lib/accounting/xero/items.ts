@@ -13,7 +13,7 @@
  *   account and tax type are kept.
  */
 import { createHash } from 'node:crypto';
-import { ok, type ItemRules, type ItemWrite, type Outcome, type RemoteItem, type WrittenItem } from '../provider';
+import { ok, type ItemRules, type ItemWrite, type Outcome, type RemoteItem, type WrittenItem } from '@/lib/sync/provider';
 import { XERO_BATCH_SIZE } from './config';
 import { elementErrors, failed, failureOf, isUncertain, validationFailure } from './errors';
 import type { XeroApi } from './http';

@@ -10,7 +10,7 @@
 import Big from 'big.js';
 import type { DocumentCustomer, DocumentLine, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
 import type { XeroPostingSettings } from '@/lib/sync/settings';
-import type { ProviderFailure } from '../provider';
+import type { ProviderFailure } from '@/lib/sync/provider';
 import { decimal, type WireDecimal } from './wire';
 
 export type LineAmountTypes = 'Exclusive' | 'Inclusive' | 'NoTax';

@@ -8,7 +8,7 @@
  * state minted for one store cannot complete a connection for another.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ok, type Outcome } from '../provider';
+import { ok, type Outcome } from '@/lib/sync/provider';
 import { XERO_SCOPES, type XeroUrls } from './config';
 import { failed } from './errors';
 import { connectionSchema, tokenErrorSchema, tokenResponseSchema, type XeroConnection } from './wire';

@@ -24,10 +24,10 @@ import {
   type RemoteCustomer,
   type RemoteItem,
   type StockLevel,
-} from '../provider';
+} from '@/lib/sync/provider';
 import { XERO_LIMITS, XERO_PRODUCTION_URLS, type XeroUrls } from './config';
 import { ContactDirectory, contactById, contactsWhere, ensureContact, toRemoteCustomer, updateContact, type ContactDeps } from './contacts';
-import { ALREADY_PAID, elementErrors, failed, failureOf, isDuplicateInvoiceNumber, isUncertain, validationFailure, type XeroReply } from './errors';
+import { ALREADY_PAID, elementErrors, failed, failureOf, isDocumentLocked, isDuplicateInvoiceNumber, isUncertain, NOT_VALID_STATUS_FOR_MODIFICATION, validationFailure, type XeroReply } from './errors';
 import { createXeroApi, type XeroApi, type XeroTokenPort } from './http';
 import { postDocumentsBatch, type BatchItem, type BatchPaymentItem, recordPaymentsBatch } from './batch';
 import { creditNoteBody, draftPaymentMessage, invoiceBody, paymentBody, whereEquals, type InvoiceStatus, type LineAmountTypes, type TrackingOption } from './mapping';
@@ -340,17 +340,17 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     skipped: draftPaymentMessage(document.number, payment),
   });
 
-  async function recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>> {
-    // Invoices this provider posts are drafts: no call that Xero would refuse.
-    if (status === 'DRAFT') return ok(skippedOnDraft(document, payment));
-    const body = paymentBody(document.remoteId, payment, null);
-    const existing = async (): Promise<Outcome<{ remoteId: string; created: boolean } | null>> => {
-      const inv = await getInvoice(document.remoteId);
-      if (!inv.ok) return inv;
-      const reference = String(body.Reference);
-      const match = inv.value?.Payments?.find((p) => p.Amount !== undefined && new Big(p.Amount).eq(payment.amount) && (p.Reference === undefined || p.Reference === reference));
-      return ok(match ? { remoteId: match.PaymentID, created: false } : null);
-    };
+  /**
+   * One payment (PUT /Payments) under the caller's key, found again rather than sent twice: after an uncertain answer,
+   * or a refusal that says the document takes no more money (our own earlier call, answered too late?), `existing`
+   * looks the payment up on its document. Xero's refusals come back as `refused` for the caller to read.
+   */
+  async function putPayment(
+    body: Record<string, unknown>,
+    idempotencyKey: string,
+    existing: () => Promise<Outcome<{ remoteId: string; created: boolean } | null>>,
+    what: string,
+  ): Promise<Outcome<{ remoteId: string; created: boolean } | { refused: string[] }>> {
     for (let attempt = 0; attempt <= retries; attempt += 1) {
       const key = attempt === 0 ? idempotencyKey : `${idempotencyKey}:r${attempt}`;
       const sent = await api.send({ method: 'PUT', path: '/Payments', query: { summarizeErrors: 'false' }, body: { Payments: [body] }, idempotencyKey: key });
@@ -360,26 +360,44 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
         const found = await existing();
         if (!found.ok) return found;
         if (found.value) return ok(found.value);
-        if (attempt >= retries) return failed(failureOf(reply, 'Recording the payment'));
+        if (attempt >= retries) return failed(failureOf(reply, what));
         await sleep(retryDelayMs * (attempt + 1));
         continue;
       }
-      if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Recording the payment'));
+      if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, what));
       const element = envelopes.payments.parse(reply.json).Payments[0];
       const errors = element ? elementErrors(element) : ['no payment returned'];
       if (element?.PaymentID && errors.length === 0) return ok({ remoteId: element.PaymentID, created: true });
       if (errors.some((m) => ALREADY_PAID.test(m))) {
-        // Paid already: by our earlier call whose answer was lost (past the key's 6 minutes)?
         const found = await existing();
         if (!found.ok) return found;
         if (found.value) return ok(found.value);
       }
-      // A draft all the same (a sales order, or returned to draft in Xero): the refusal is Xero's rule, not a fault.
-      const invoice = await getInvoice(document.remoteId);
-      if (invoice.ok && (invoice.value?.Status === 'DRAFT' || invoice.value?.Status === 'SUBMITTED')) return ok(skippedOnDraft(document, payment));
-      return failed(validationFailure(errors, `Xero refused the payment to account ${payment.account}`));
+      return ok({ refused: errors });
     }
-    return failed({ kind: 'unavailable', message: 'Recording the payment: no definite answer from Xero.' });
+    return failed({ kind: 'unavailable', message: `${what}: no definite answer from Xero.` });
+  }
+
+  /** A payment of that amount (and our reference) among the document's payments. */
+  const paymentAmong = (payments: Array<{ PaymentID: string; Amount?: string; Reference?: string }> | undefined, amount: string, reference: string) => {
+    const match = payments?.find((p) => p.Amount !== undefined && new Big(p.Amount).eq(amount) && (p.Reference === undefined || p.Reference === reference));
+    return match ? { remoteId: match.PaymentID, created: false } : null;
+  };
+
+  async function recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>> {
+    // Invoices this provider posts are drafts: no call that Xero would refuse.
+    if (status === 'DRAFT') return ok(skippedOnDraft(document, payment));
+    const body = paymentBody(document.remoteId, payment, null);
+    const existing = async (): Promise<Outcome<{ remoteId: string; created: boolean } | null>> => {
+      const inv = await getInvoice(document.remoteId);
+      return inv.ok ? ok(paymentAmong(inv.value?.Payments, payment.amount, String(body.Reference))) : inv;
+    };
+    const paid = await putPayment(body, idempotencyKey, existing, 'Recording the payment');
+    if (!paid.ok || !('refused' in paid.value)) return paid as Outcome<RecordedPayment>;
+    // A draft all the same (a sales order, or returned to draft in Xero): the refusal is Xero's rule, not a fault.
+    const invoice = await getInvoice(document.remoteId);
+    if (invoice.ok && (invoice.value?.Status === 'DRAFT' || invoice.value?.Status === 'SUBMITTED')) return ok(skippedOnDraft(document, payment));
+    return failed(validationFailure(paid.value.refused, `Xero refused the payment to account ${payment.account}`));
   }
 
   async function voidDocument(document: PostedDocumentRef, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>> {
@@ -420,7 +438,7 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     const invoice = inv.value;
     const lat = (invoice.LineAmountTypes ?? 'Exclusive') as LineAmountTypes;
     const reference = `Credit for ${input.document.number}: ${input.reason}`.slice(0, 255);
-    const base = `${input.document.number}-CR`;
+    const base = input.number;
     const candidates = numberCandidates(base);
     const rate = invoice.CurrencyCode && invoice.CurrencyRate && invoice.CurrencyRate !== '1' ? invoice.CurrencyRate : null;
     const lookup = async () => {
@@ -472,6 +490,89 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     return ok({ remoteId: created.id, number: created.number, created: created.created });
   }
 
+  /**
+   * The invoice's lines, contact and dates replaced by `next`'s (POST /Invoices/{InvoiceID}), its number and status kept.
+   * Xero refuses to edit an invoice with a payment or credit note allocated ("This document cannot be edited as it has
+   * a payment or credit note allocated to it"): that, and a PAID invoice, is `locked`, and the pipeline books an
+   * adjustment instead. https://developer.xero.com/documentation/api/accounting/invoices#post-invoices
+   */
+  async function updateDocument(document: PostedDocumentRef, next: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>> {
+    const inv = await getInvoice(document.remoteId);
+    if (!inv.ok) return inv;
+    const current = inv.value;
+    if (!current || !ACTIVE(current.Status)) return failed({ kind: 'not_found', message: `Invoice ${document.number} is not in Xero any more (voided or deleted there), so it cannot be updated.` });
+    const allocated = new Big(current.AmountPaid ?? '0').plus(current.AmountCredited ?? '0');
+    if (current.Status === 'PAID' || !allocated.eq(0)) {
+      return failed({ kind: 'locked', message: `invoice ${document.number} has payments or credit notes allocated in Xero` });
+    }
+    const contact = await contactFor(next, idempotencyKey);
+    if (!contact.ok) return contact;
+    const rate = await currencyRateFor(next);
+    if (!rate.ok) return rate;
+    const keep = current.Status === 'DRAFT' || current.Status === 'SUBMITTED' ? 'DRAFT' : 'AUTHORISED';
+    const body = invoiceBody(next, { contact: contact.value, status: keep, currencyRate: rate.value, number: current.InvoiceNumber ?? document.number, tracking: deps.tracking ?? null });
+    if (!body.ok) return body;
+    const sameAsNext = (i: XeroInvoice | null) => !!i && i.Total !== undefined && new Big(i.Total).eq(next.totals.total) && i.TotalTax !== undefined && new Big(i.TotalTax).eq(next.totals.tax);
+    for (let attempt = 0; attempt <= retries; attempt += 1) {
+      const key = attempt === 0 ? idempotencyKey : `${idempotencyKey}:r${attempt}`;
+      const sent = await api.send({
+        method: 'POST',
+        path: `/Invoices/${encodeURIComponent(document.remoteId)}`,
+        query: { summarizeErrors: 'false', unitdp: '4' },
+        body: { Invoices: [{ InvoiceID: document.remoteId, ...body.value, Status: current.Status === 'SUBMITTED' ? 'SUBMITTED' : body.value.Status }] },
+        idempotencyKey: key,
+      });
+      if (!sent.ok) return sent;
+      const reply = sent.value;
+      if (isUncertain(reply)) {
+        const again = await getInvoice(document.remoteId);
+        if (again.ok && sameAsNext(again.value)) return ok({ remoteId: document.remoteId, number: again.value?.InvoiceNumber ?? document.number, created: false });
+        if (attempt >= retries) return failed(failureOf(reply, 'Updating the invoice'));
+        await sleep(retryDelayMs * (attempt + 1));
+        continue;
+      }
+      if (reply.kind !== 'response') return failed(failureOf(reply, 'Updating the invoice'));
+      const element = reply.status === 200 ? envelopes.invoices.parse(reply.json).Invoices[0] : undefined;
+      const errors = element ? elementErrors(element) : [];
+      if (reply.status === 400) {
+        const failure = failureOf(reply, `Xero refused to update invoice ${document.number}`);
+        const messages = failure.kind === 'validation' ? (failure.fields ?? []).map((f) => f.message) : [];
+        if (isDocumentLocked(messages) || messages.some((m) => NOT_VALID_STATUS_FOR_MODIFICATION.test(m))) return failed({ kind: 'locked', message: messages.join(' ') });
+        return failed(failure);
+      }
+      if (reply.status !== 200) return failed(failureOf(reply, 'Updating the invoice'));
+      if (isDocumentLocked(errors) || errors.some((m) => NOT_VALID_STATUS_FOR_MODIFICATION.test(m))) return failed({ kind: 'locked', message: errors.join(' ') });
+      if (errors.length) return failed(validationFailure(errors, `Xero refused to update invoice ${document.number}`));
+      return ok({ remoteId: document.remoteId, number: element?.InvoiceNumber ?? document.number, created: true });
+    }
+    return failed({ kind: 'unavailable', message: 'Updating the invoice: no definite answer from Xero.' });
+  }
+
+  /**
+   * A refund paid out: a payment on the credit note (PUT /Payments with `CreditNote`), Xero's "cash refund", from the
+   * account the money leaves. https://developer.xero.com/documentation/api/accounting/payments (refunding a credit
+   * note). While invoices are posted as drafts their payments are not sent, so neither is the money paid back.
+   */
+  async function payOut(credit: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>> {
+    if (status === 'DRAFT') {
+      return ok({ remoteId: '', created: false, skipped: `Refund of ${payment.amount} not recorded in Xero: invoices are posted as drafts, so payments are left to you; record the refund on credit note ${credit.number} in Xero.` });
+    }
+    const body = {
+      CreditNote: { CreditNoteID: credit.remoteId },
+      Account: { Code: payment.account },
+      Date: payment.date.slice(0, 10),
+      Amount: decimal(payment.amount),
+      Reference: (payment.reference ?? payment.method).slice(0, 255),
+    };
+    const existing = async (): Promise<Outcome<{ remoteId: string; created: boolean } | null>> => {
+      const cn = await get(`/CreditNotes/${encodeURIComponent(credit.remoteId)}`, {}, (j) => envelopes.creditNotes.parse(j).CreditNotes[0], 'Reading the credit note');
+      return cn.ok ? ok(paymentAmong(cn.value?.Payments, payment.amount, body.Reference)) : cn;
+    };
+    const paid = await putPayment(body, idempotencyKey, existing, 'Paying out the refund');
+    if (!paid.ok || !('refused' in paid.value)) return paid as Outcome<RecordedPayment>;
+    return failed(validationFailure(paid.value.refused, `Xero refused the refund payment from account ${payment.account}`));
+  }
+
   /** Allocates what is left of the credit note to the invoice, up to what the invoice still owes. */
   async function allocate(creditNoteId: string, invoice: XeroInvoice, date: string, key: string): Promise<Outcome<void>> {
     const cn = await get(`/CreditNotes/${encodeURIComponent(creditNoteId)}`, {}, (j) => envelopes.creditNotes.parse(j).CreditNotes[0], 'Reading the credit note');
@@ -515,6 +616,8 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     recordPayment,
     voidDocument,
     postCreditNote,
+    updateDocument,
+    payOut,
     stockLevels,
     postDocuments: (items) =>
       postDocumentsBatch(

@@ -5,7 +5,7 @@
  * only a dead refresh token. Another process that rotated first wins; we reload and use its tokens. Refreshes
  * in one process are single-flight.
  */
-import { ok, type Outcome } from '../provider';
+import { ok, type Outcome } from '@/lib/sync/provider';
 import type { XeroTokenPort } from './http';
 import { refreshTokens, type OAuthDeps, type XeroTokenSet } from './oauth';
 

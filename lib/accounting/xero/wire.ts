@@ -118,6 +118,7 @@ const documentFields = {
   Total: money.optional(),
   AmountDue: money.optional(),
   AmountPaid: money.optional(),
+  AmountCredited: money.optional(),
   LineItems: z.array(lineSchema).optional(),
   Payments: z.array(z.object({ PaymentID: z.string(), Amount: money.optional(), Reference: z.string().optional() }).loose()).optional(),
   HasErrors: z.boolean().optional(),

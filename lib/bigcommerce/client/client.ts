@@ -578,6 +578,20 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
       return r.ok ? ok(r.value.map(toRefund)) : r;
     },
 
+    /**
+     * Refunds of many orders, or created since an instant (the sweep's safety net for lost refund webhooks): GET
+     * /v3/orders/payment_actions/refunds with `order_id:in` (chunked) or `created:min` (RFC 3339), by id ascending.
+     */
+    async listRefunds(filter: { orderIds?: readonly number[]; createdMin?: string }): Promise<Result<BcRefund[], BcFailure>> {
+      const req = (query: Record<string, string>) =>
+        listV3({ path: '/v3/orders/payment_actions/refunds', operation: 'GET /v3/orders/payment_actions/refunds', scope: SCOPES.transactionsRead, query }, wireRefund);
+      const base: Record<string, string> = filter.createdMin ? { 'created:min': filter.createdMin } : {};
+      const r = filter.orderIds
+        ? await inChunks(unique(filter.orderIds), (part) => req({ ...base, 'order_id:in': part.join(',') }))
+        : await req(base);
+      return r.ok ? ok(r.value.map(toRefund).sort((a, b) => a.id - b.id)) : r;
+    },
+
     async orderTransactions(orderId: number): Promise<Result<BcTransaction[], BcFailure>> {
       const r = await listV3({ path: `/v3/orders/${orderId}/transactions`, operation: 'GET /v3/orders/{id}/transactions', scope: SCOPES.transactionsRead }, wireTransaction);
       return r.ok ? ok(r.value.map(toTransaction)) : r;

@@ -10,6 +10,10 @@ export function describeOutcome(result: OrderResult, message: string, documentNu
   switch (result) {
     case 'posted':
       return `posted as ${documentNumber ?? '(unknown number)'}`;
+    case 'updated':
+    case 'paid':
+    case 'refunded':
+      return `${result} (${documentNumber ?? 'unknown number'}): ${reason}`;
     case 'voided':
     case 'credited':
     case 'held':
@@ -31,7 +35,7 @@ export async function retryCommand(rt: CliRuntime, options: { store: StoreHash; 
     async () => {
       const loaded = await loadOrder(ctx.pipeline, options.order);
       if (!loaded.found) return null;
-      return processLoadedOrder(ctx.pipeline, loaded.order, { trigger: 'manual', writeBack: true });
+      return processLoadedOrder(ctx.pipeline, loaded, { trigger: 'manual', writeBack: true });
     },
     signal,
     onRetry,

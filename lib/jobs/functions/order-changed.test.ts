@@ -63,13 +63,13 @@ describe('order/changed', () => {
     expect(records.rows.get(order.id)).toMatchObject({ state: 'posted', writtenStatusId: IMPORTED });
   });
 
-  it('skips an order already posted with the same content: nothing posted, no status written', async () => {
+  it('skips an order already posted with the same content: nothing posted, no status written (the write-back rule finds nothing to repair)', async () => {
     const { order, store, books } = world();
     await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
     store.calls.length = 0;
     const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'again' }) }).execute();
     expect(result).toMatchObject({ result: 'skipped', reason: 'already_posted_unchanged' });
-    expect(stepIds(ctx)).toEqual(['load-order', 'plan', 'record-decision']);
+    expect(stepIds(ctx)).toEqual(['load-order', 'plan', 'record-decision', 'write-back-status']);
     expect(books.posted).toHaveLength(1);
     expect(store.calls).toEqual([`GET /v2/orders/${order.id}`]);
   });

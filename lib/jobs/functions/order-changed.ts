@@ -1,5 +1,5 @@
 import type { StoreHash } from '@/lib/ids';
-import { isOwnStatusEcho, loadOrder, snapshotOf, writeBackStatus } from '@/lib/sync/pipeline';
+import { isOwnStatusEcho, loadOrder, snapshotOf, writeBackAfter, writeBackStatus } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
 import { storeContext } from '../context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
@@ -8,9 +8,10 @@ import { postToXeroFunction } from './post-remote';
 import { translateFailures } from './retry';
 
 /**
- * One run per order change: load-order → plan → post-document (or close-document / record-decision) →
- * write-back-status. For a remote accounting system plan and post run in its posting function (invoked), behind
- * the tenant's throttle. Rules live in lib/sync/pipeline.ts; this file only orders the steps.
+ * One run per order change (a webhook, the sweep, a retry): check-echo → load-order → the accounting steps (plan and
+ * each write it lists: lib/sync/pipeline/act.ts) → write-back-status. For a remote accounting system the accounting
+ * steps run in its posting function (invoked), behind the tenant's throttle. Rules live in lib/sync/pipeline; this
+ * file only orders the steps.
  */
 export const orderChangedFunction = inngest.createFunction(
   {
@@ -41,7 +42,7 @@ export const orderChangedFunction = inngest.createFunction(
     },
   },
   async ({ event, step }) => {
-    const { storeHash, orderId, trigger, statusChange } = event.data;
+    const { storeHash, orderId, trigger, statusChange, refundId } = event.data;
     const store = storeHash as StoreHash;
 
     if (statusChange) {
@@ -56,7 +57,7 @@ export const orderChangedFunction = inngest.createFunction(
     const loaded = await step.run('load-order', () =>
       translateFailures(async () => {
         const ctx = await storeContext(store);
-        return { ...(await loadOrder(ctx.pipeline, orderId)), tenant: ctx.accountingTenant ?? null };
+        return { ...(await loadOrder(ctx.pipeline, orderId, { refunds: refundId !== undefined })), tenant: ctx.accountingTenant ?? null };
       }),
     );
     if (!loaded.found) {
@@ -66,27 +67,29 @@ export const orderChangedFunction = inngest.createFunction(
       });
       return { orderId, result: 'skipped', reason: 'order not found' };
     }
-    const order = loaded.order;
+    const { order, refunds } = loaded;
+    const refundsUnreadable = 'refundsUnreadable' in loaded ? loaded.refundsUnreadable : undefined;
 
     // A remote system's calls all pass its tenant-keyed throttle and concurrency (post-remote.ts); the ledger's
     // run here, in this run.
     const acted: Acted = loaded.tenant
       ? ((await step.invoke('post-to-accounting', {
           function: postToXeroFunction,
-          data: { storeHash, orderId, tenant: loaded.tenant, trigger, order: order as unknown as Record<string, unknown> },
+          data: {
+            storeHash, orderId, tenant: loaded.tenant, trigger,
+            order: order as unknown as Record<string, unknown>,
+            refunds: refunds as unknown as Array<Record<string, unknown>> | null,
+            ...(refundsUnreadable ? { refundsUnreadable } : {}),
+          },
         })) as Acted)
-      : await planAndAct(step, { storeHash: store, order, trigger });
+      : await planAndAct(step, { storeHash: store, order, refunds, ...(refundsUnreadable ? { refundsUnreadable } : {}), trigger });
 
-    if (acted.result === 'skipped') return { orderId, result: 'skipped', reason: acted.reason };
-    if ('closing' in acted) return { orderId, result: acted.result };
-
-    const imported = acted.result === 'posted';
     const stockOn = await step.run('write-back-status', () =>
       translateFailures(async () => {
         const { pipeline, settings } = await storeContext(store);
-        await writeBackStatus(pipeline, { orderId, currentStatusId: order.status_id, outcome: imported ? 'imported' : 'error' });
-        // The posting moved stock in the books: the new levels go out when stock sync is on.
-        return imported && settings.stock.enabled;
+        await writeBackAfter(pipeline, order, acted);
+        // A posting moved stock in the books: the new levels go out when stock sync is on.
+        return (acted.result === 'posted' || acted.result === 'refunded' || acted.result === 'updated' || acted.result === 'voided' || acted.result === 'credited') && settings.stock.enabled;
       }),
     );
     if (stockOn) await step.sendEvent('push-stock', stockPush.create({ storeHash: store, reason: 'order_posted' }));

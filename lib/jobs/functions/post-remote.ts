@@ -1,5 +1,6 @@
-import type { ProviderLimits } from '@/lib/accounting/provider';
+import type { ProviderLimits } from '@/lib/sync/provider';
 import { providers } from '@/lib/accounting/registry';
+import type { BcRefund } from '@/lib/bigcommerce/client/model';
 import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
 import type { StoreHash } from '@/lib/ids';
 import { inngest } from '../client';
@@ -30,5 +31,11 @@ export const postToXeroFunction = inngest.createFunction(
     cancelOn: [{ event: storeUninstalled, match: 'data.storeHash' }],
   },
   async ({ event, step }) =>
-    planAndAct(step, { storeHash: event.data.storeHash as StoreHash, order: event.data.order as unknown as BcOrder, trigger: event.data.trigger }),
+    planAndAct(step, {
+      storeHash: event.data.storeHash as StoreHash,
+      order: event.data.order as unknown as BcOrder,
+      refunds: (event.data.refunds ?? null) as unknown as BcRefund[] | null,
+      ...(event.data.refundsUnreadable ? { refundsUnreadable: event.data.refundsUnreadable } : {}),
+      trigger: event.data.trigger,
+    }),
 );

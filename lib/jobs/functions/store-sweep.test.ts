@@ -21,26 +21,38 @@ function sweepWorld(input: {
   known?: Map<number, { state: string; orderDateModified: Date | null }>;
   stale?: number[];
   watermark?: Date | null;
+  refunds?: Array<{ id: number; orderId: number; createdAt: string }>;
+  bookedRefunds?: number[];
 }) {
   const recorded: Array<{ watermark: Date | null; result: Record<string, unknown> }> = [];
   const listed: unknown[] = [];
+  const refundListings: unknown[] = [];
+  const refundsWatermarks: Date[] = [];
   context.current = {
     providerId: 'ledger',
     settings: settingsWith(),
-    sync: { storeHash: STORE, provider: 'ledger', watermark: input.watermark ?? null, lastSweepAt: null },
+    sync: { storeHash: STORE, provider: 'ledger', watermark: input.watermark ?? null, refundsWatermark: null, lastSweepAt: null },
     client: {
       async *listOrders(filter: unknown) {
         listed.push(filter);
         for (const page of input.pages) yield page === 'fail' ? { ok: false, error: { kind: 'Unavailable', message: '503' } } : { ok: true, value: page };
       },
+      async listRefunds(filter: unknown) {
+        refundListings.push(filter);
+        return { ok: true, value: input.refunds ?? [] };
+      },
     },
     records: {
       statesOf: async (_s: string, _p: string, ids: number[]) => new Map([...(input.known ?? new Map()).entries()].filter(([id]) => ids.includes(id))),
       stalePending: async () => input.stale ?? [],
+      bookedRefundIds: async (_s: string, _p: string, ids: number[]) => new Set(ids.filter((id) => (input.bookedRefunds ?? []).includes(id))),
     },
-    storeSync: { recordSweep: async (_s: string, watermark: Date | null, result: Record<string, unknown>) => void recorded.push({ watermark, result }) },
+    storeSync: {
+      recordSweep: async (_s: string, watermark: Date | null, result: Record<string, unknown>) => void recorded.push({ watermark, result }),
+      recordRefundsSweep: async (_s: string, watermark: Date) => void refundsWatermarks.push(watermark),
+    },
   };
-  return { recorded, listed };
+  return { recorded, listed, refundListings, refundsWatermarks };
 }
 
 /** step.sendEvent is a step of its own; @inngest/test does not send it, so it is mocked here. */
@@ -92,5 +104,32 @@ describe('store/sweep', () => {
     const { result, ctx } = await new InngestTestEngine({ function: storeSweepFunction, events: sweepEvent, steps: sent() }).execute();
     expect(result).toEqual({ seen: 1, enqueued: 0 });
     expect(ctx.step.sendEvent).not.toHaveBeenCalled();
+  });
+
+  it('lists refunds by date too: a refund whose webhook was lost is enqueued by its refund id, a booked one is not', async () => {
+    const at = minutesAgo(10);
+    const { refundListings, refundsWatermarks } = sweepWorld({
+      pages: [[order(1, 11, at)]],
+      known: new Map([[1, { state: 'posted', orderDateModified: at }]]),
+      refunds: [{ id: 31, orderId: 1, createdAt: at.toISOString() }, { id: 32, orderId: 5, createdAt: at.toISOString() }],
+      bookedRefunds: [31],
+      watermark: minutesAgo(30),
+    });
+    const { result, ctx } = await new InngestTestEngine({ function: storeSweepFunction, events: sweepEvent, steps: sent() }).execute();
+    expect(result).toEqual({ seen: 1, enqueued: 1 });
+    expect(refundListings[0]).toMatchObject({ createdMin: expect.any(String) });
+    const events = ctx.step.sendEvent.mock.calls[0]?.[1] as Array<{ data: { orderId: number; dedupeKey: string; refundId?: number } }>;
+    // Same dedupe key as the refund's webhook: a late webhook and the sweep collapse into one run.
+    expect(events.map((e) => e.data)).toEqual([expect.objectContaining({ orderId: 5, dedupeKey: 'refund-32', refundId: 32 })]);
+    expect(refundsWatermarks).toHaveLength(1);
+  });
+
+  it('leaves the refunds watermark where it was when the store does not let the app read refunds', async () => {
+    const { refundsWatermarks, recorded } = sweepWorld({ pages: [[]], watermark: minutesAgo(30) });
+    (context.current as { client: { listRefunds: unknown } }).client.listRefunds = async () => ({ ok: false, error: { kind: 'Forbidden', message: 'missing scope' } });
+    const { result } = await new InngestTestEngine({ function: storeSweepFunction, events: sweepEvent, steps: sent() }).execute();
+    expect(result).toEqual({ seen: 0, enqueued: 0 });
+    expect(refundsWatermarks).toHaveLength(0);
+    expect(recorded[0]!.result).toMatchObject({ refunds: 'unreadable' });
   });
 });

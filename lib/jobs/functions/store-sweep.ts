@@ -2,7 +2,8 @@ import type { StoreHash } from '@/lib/ids';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { getDb } from '@/db';
-import { nextWatermark, sweepFrom, sweepStatuses, sweepVerdict, type SweptOrder } from '@/lib/sync/sweep';
+import { TransientFailure } from '@/lib/errors';
+import { nextWatermark, refundsSweepFrom, sweepFrom, sweepStatuses, sweepVerdict, type SweptOrder } from '@/lib/sync/sweep';
 import { inngest } from '../client';
 import { storeContext } from '../context';
 import { orderChanged, stockPush, storeSweep, storeUninstalled } from '../events';
@@ -67,10 +68,25 @@ export const storeSweepFunction = inngest.createFunction(
           }
           seen.push(...orders);
         }
+        // Refunds by date as well: a lost refund webhook on an order whose status is no longer swept is found here.
+        const refundsFrom = refundsSweepFrom(sync.refundsWatermark ? new Date(sync.refundsWatermark) : null, from);
+        const refunds = await client.listRefunds(refundsFrom ? { createdMin: refundsFrom.toISOString() } : {});
+        let refundsSeen: number | string = 'unreadable';
+        if (refunds.ok) {
+          const booked = await records.bookedRefundIds(store, providerId, refunds.value.map((r) => r.id));
+          for (const refund of refunds.value) {
+            if (!booked.has(refund.id) && !missing.some((m) => m.id === refund.orderId)) missing.push({ id: refund.orderId, modified: `refund-${refund.id}` });
+          }
+          refundsSeen = refunds.value.length;
+          // Every refund created before the listing began was in it (the next listing re-reads an overlap before this).
+          await storeSync.recordRefundsSweep(store, now);
+        } else if (refunds.error.kind === 'RateLimited' || refunds.error.kind === 'Unavailable') {
+          throw new TransientFailure(refunds.error.message, refunds.error.kind === 'RateLimited' ? refunds.error.resetMs : undefined);
+        }
         const stale = await records.stalePending(store, new Date(now.getTime() - 15 * 60_000));
         for (const id of stale) if (!missing.some((m) => m.id === id)) missing.push({ id, modified: `stale-${now.toISOString()}` });
         const watermark = nextWatermark(sync.watermark ? new Date(sync.watermark) : null, seen);
-        await storeSync.recordSweep(store, watermark, { seen: seen.length, missing: missing.length, at: now.toISOString() });
+        await storeSync.recordSweep(store, watermark, { seen: seen.length, refunds: refundsSeen, missing: missing.length, at: now.toISOString() });
         return { missing, seen: seen.length };
       }),
     );
@@ -79,7 +95,12 @@ export const storeSweepFunction = inngest.createFunction(
       await step.sendEvent(
         `enqueue-${i / 500}`,
         batch.map((m) =>
-          orderChanged.create({ storeHash: store, orderId: m.id, trigger: 'sweep', dedupeKey: `sweep-${m.modified}` }),
+          orderChanged.create({
+            storeHash: store, orderId: m.id, trigger: 'sweep',
+            // A refund found here and its (late) webhook collapse into one run: the same key as dispatch.ts gives it.
+            dedupeKey: m.modified.startsWith('refund-') ? m.modified : `sweep-${m.modified}`,
+            ...(m.modified.startsWith('refund-') ? { refundId: Number(m.modified.slice('refund-'.length)) } : {}),
+          }),
         ),
       );
     }

@@ -3,7 +3,7 @@
  * sandbox store API as a merchant's other tools would make them, polling, and the database facts the tests
  * assert on (ledger entries per order, sync records).
  */
-import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { ledgerEntries, syncRecords } from '@/db/schema';
 
@@ -104,14 +104,14 @@ export async function until<T>(probe: () => Promise<T>, done: (value: T) => bool
 }
 
 /**
- * Document entries (every kind but payments) per order in the store's ledger. An order posted exactly once has
- * one; a second post, or a void and re-post, shows as more.
+ * Sales documents (invoices, sales receipts, sales orders: not payments, credits, refunds paid out or voids) per order
+ * in the store's ledger. An order posted exactly once has one; a second post, or a void and re-post, shows as more.
  */
 export async function documentEntriesPerOrder(db: Db, storeHash: string): Promise<Map<number, number>> {
   const rows = await db
     .select({ orderId: ledgerEntries.orderId, n: sql<number>`count(*)::int` })
     .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.storeHash, storeHash), ne(ledgerEntries.kind, 'payment')))
+    .where(and(eq(ledgerEntries.storeHash, storeHash), inArray(ledgerEntries.kind, ['invoice', 'sales_receipt', 'sales_order'])))
     .groupBy(ledgerEntries.orderId);
   return new Map(rows.filter((r) => r.orderId !== null).map((r) => [r.orderId!, Number(r.n)]));
 }

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import { orderSchema, type BcOrder } from '@/lib/bigcommerce/schemas/orders';
-import type { AccountingProvider, Outcome } from '@/lib/accounting/provider';
+import type { AccountingProvider, Outcome } from '@/lib/sync/provider';
 import { ok as okResult, err, type Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
-import type { PipelineDeps, RecordKey, RecordPort } from '@/lib/sync/pipeline';
+import type { PipelineDeps, Posting, RecordKey, RecordPort } from '@/lib/sync/pipeline';
 import { defaultSettings, type SyncSettings } from '@/lib/sync/settings';
 
 export const STORE = 'teststore1' as StoreHash;
@@ -44,6 +44,13 @@ export function memoryRecords() {
     message: null,
   });
   const patch = (key: RecordKey, values: Partial<Row>) => rows.set(key.orderId, { ...(rows.get(key.orderId) ?? blank()), ...values });
+  const postings = new Map<number, Posting[]>();
+  const settle = (key: RecordKey): void => {
+    const row = rows.get(key.orderId);
+    if (!row?.remoteId || !['failed', 'held', 'pending'].includes(row.state)) return;
+    const cancelled = (postings.get(key.orderId) ?? []).some((p) => p.kind === 'cancel_credit' && p.state === 'posted');
+    patch(key, { state: cancelled ? 'credited' : 'posted', reason: null });
+  };
   const port = {
     async get(key) {
       return rows.get(key.orderId) ?? null;
@@ -59,8 +66,32 @@ export function memoryRecords() {
     },
     async markSkipped(key, input) {
       const existing = rows.get(key.orderId);
+      if (existing?.remoteId && ['failed', 'held'].includes(existing.state)) return settle(key);
       if (existing && !['skipped', 'failed', 'held'].includes(existing.state)) return;
       patch(key, { state: 'skipped', ...input });
+    },
+    async markLocked(key) {
+      patch(key, { locked: true });
+    },
+    async markSettled(key) {
+      settle(key);
+    },
+    async postings(key) {
+      return [...(postings.get(key.orderId) ?? [])];
+    },
+    async beginPosting(key, p) {
+      const list = postings.get(key.orderId) ?? [];
+      if (list.some((x) => x.key === p.key)) return;
+      list.push({ key: p.key, kind: p.kind, refundId: p.refundId ?? null, state: 'pending', remoteId: null, number: null, amount: p.amount ?? null, tax: p.tax ?? null, detail: p.detail ?? {}, message: null, createdAt: new Date() });
+      postings.set(key.orderId, list);
+    },
+    async finishPosting(key, postingKey, outcome) {
+      const found = (postings.get(key.orderId) ?? []).find((x) => x.key === postingKey);
+      if (!found) return;
+      found.state = outcome.state;
+      if (outcome.remoteId !== undefined) found.remoteId = outcome.remoteId;
+      if (outcome.number !== undefined) found.number = outcome.number;
+      found.message = outcome.message ?? null;
     },
     async markClosed(key, input) {
       patch(key, { state: input.state, message: input.message, reason: null });
@@ -75,7 +106,7 @@ export function memoryRecords() {
       return true;
     },
   } satisfies RecordPort;
-  return { port, rows, events };
+  return { port, rows, events, postings };
 }
 
 /** A BigCommerce store port holding one order, whose failures the test scripts. A status write changes the order. */
@@ -156,7 +187,9 @@ export function fakeProvider(
     },
     recordPayment: async (_d, _p, key) => ({ ok: true, value: { remoteId: `pay-${key}`, created: true } }),
     voidDocument: async (d) => ({ ok: true, value: { remoteId: `void-${d.remoteId}`, created: true } }),
-    postCreditNote: async (input) => ({ ok: true, value: { remoteId: `cn-${input.document.remoteId}`, number: `CN-${input.document.number}`, created: true } }),
+    postCreditNote: async (input) => ({ ok: true, value: { remoteId: `cn-${input.number}`, number: input.number, created: true } }),
+    updateDocument: async (d, next) => ({ ok: true, value: { remoteId: d.remoteId, number: next.number, created: true } }),
+    payOut: async (_c, _p, key) => ({ ok: true, value: { remoteId: `out-${key}`, created: true } }),
     stockLevels: async () => ({ ok: true, value: [] }),
   };
   return { provider, posted, items };

@@ -10,7 +10,7 @@ export const GET = withSession<{ params: Promise<{ orderId: string }> }>(async (
   const orderId = positiveInt((await context.params).orderId);
   if (!orderId) return failure({ kind: 'NotFound', message: 'No such order.' });
   const ctx = await adminStore(session);
-  const preview = await previewOrder({ pipeline: ctx.pipeline, getOrder: (id) => ctx.client.getOrder(id) }, orderId);
+  const preview = await previewOrder({ pipeline: ctx.pipeline }, orderId);
   if (!preview.ok) return failure({ kind: preview.kind, message: preview.message });
   return Response.json(preview);
 });

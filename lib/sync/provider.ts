@@ -4,8 +4,8 @@
  * finds the first result instead of writing twice (ledger: unique posting key; Xero: Idempotency-Key header;
  * QuickBooks: ?requestid=).
  */
-import type { ItemToCreate } from '@/lib/sync/items-import';
-import type { DocumentCustomer, DocumentPayment, DocumentLine, SalesDocument } from '@/lib/sync/sales-document';
+import type { ItemToCreate } from './items-import';
+import type { DocumentCustomer, DocumentPayment, DocumentLine, SalesDocument } from './sales-document';
 
 export const PROVIDER_IDS = ['ledger', 'xero', 'quickbooks'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
@@ -16,6 +16,11 @@ export type ProviderFailure =
   | { kind: 'rate_limited'; message: string; retryAfterMs: number }
   /** The system refused the data; the merchant must fix something (mapping, item, closed period). */
   | { kind: 'validation'; message: string; fields?: { field: string; message: string }[] }
+  /**
+   * The document can no longer be changed there (Xero: a payment or credit note is allocated to it): the change is
+   * booked as an adjustment instead.
+   */
+  | { kind: 'locked'; message: string }
   /** A document with this number or key already exists and could not be returned as ours. */
   | { kind: 'duplicate'; message: string; existingRemoteId?: string }
   /** The connection was revoked or the refresh token expired: reconnect. */
@@ -142,7 +147,9 @@ export interface RecordedPayment {
 export interface CreditNoteInput {
   /** The document being credited. */
   document: PostedDocumentRef;
-  /** Lines to credit, in the original document's terms (positive amounts); all of them for a full refund. */
+  /** The credit note's own number (BC-218-CR1 for the order's first refund, -CX for a cancellation). */
+  number: string;
+  /** Lines to credit, in the original document's terms (positive amounts). */
   lines: DocumentLine[];
   date: string;
   reason: string;
@@ -182,7 +189,18 @@ export interface AccountingProvider {
   postDocument(document: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
   recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>>;
   voidDocument(document: PostedDocumentRef, idempotencyKey: string): Promise<Outcome<{ remoteId: string; created: boolean }>>;
+  /**
+   * Replaces the lines, customer and amounts of a posted document with `next`'s, keeping its number and what was
+   * paid on it. `locked` when the system no longer lets it change (the pipeline then books an adjustment).
+   */
+  updateDocument(document: PostedDocumentRef, next: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
+  /** A credit note for some lines of a posted document, applied to what the document still owes, if anything. */
   postCreditNote(input: CreditNoteInput, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
+  /**
+   * Money paid back to the shopper against a credit note (a refund): out of `payment.account` (the clearing account
+   * the money came into, or the store-credit and gift-certificate accounts).
+   */
+  payOut(credit: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>>;
   stockLevels(skus: readonly string[], locationIds?: readonly number[]): Promise<Outcome<StockLevel[]>>;
 
   // ---- many orders at once (backfills); optional: the pipeline falls back to one call per order ----

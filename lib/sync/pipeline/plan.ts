@@ -1,0 +1,98 @@
+/**
+ * Step `plan`: what the books need now for this order. Reads the sync record and the order's postings (what is
+ * booked), builds the document when the order is or is to be in the books, and asks the pure planner
+ * (lib/sync/plan-sync.ts). Records nothing.
+ */
+import type { BcRefund } from '@/lib/bigcommerce/client/model';
+import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
+import { localDate } from '../build-sales-document';
+import { documentContentHash } from '../content-hash';
+import { gateOrder, isCancelled, planSteps, type Booked, type Step, type StepKind, type SyncTrigger } from '../plan-sync';
+import type { DocumentLine, DocumentPayment, SalesDocument } from '../sales-document';
+import { buildDocument } from './build-document';
+import { keyOf, type PipelineDeps, type Posting, type SyncRecord } from './ports';
+
+export type PlanOutcome =
+  | { action: 'skip'; reason: string; message: string }
+  | { action: 'hold'; reason: string; message: string; problems: { code: string; message: string }[] }
+  | { action: StepKind; reason: string; message: string; steps: Step[] };
+
+export interface OrderToPlan {
+  order: BcOrder;
+  /** The order's refunds by id ascending; null when they were not read. */
+  refunds: BcRefund[] | null;
+  refundsUnreadable?: string;
+}
+
+/** What the postings (and, for documents posted before postings existed, the document itself) say is booked. */
+export function bookedFrom(record: SyncRecord | null, postings: readonly Posting[]): Booked {
+  const done = (p: Posting) => p.state === 'posted' || p.state === 'skipped';
+  const paymentPostings = postings.filter((p) => p.kind === 'payment' && done(p));
+  const document = record?.document as SalesDocument | null | undefined;
+  // Posted before postings were kept: the document's payments were recorded with it.
+  const legacy = paymentPostings.length === 0 && !postings.some((p) => p.kind === 'payment') && record?.remoteId && document?.payments?.length;
+  const payments: DocumentPayment[] = legacy ? document!.payments : paymentPostings.map((p) => p.detail.payment as DocumentPayment);
+  const credits = postings.filter((p) => (p.kind === 'credit' || p.kind === 'cancel_credit') && p.state === 'posted');
+  return {
+    paymentKinds: new Set(payments.map((p) => p.kind)),
+    payments,
+    creditedRefunds: new Set(postings.filter((p) => p.kind === 'credit' && p.refundId !== null && done(p)).map((p) => p.refundId!)),
+    payoutKeys: new Set(postings.filter((p) => p.kind === 'payout' && done(p)).map((p) => p.key)),
+    creditLines: credits.map((p) => (p.detail.lines as DocumentLine[] | undefined) ?? []),
+    cancelCredited: postings.some((p) => p.kind === 'cancel_credit' && p.state === 'posted'),
+    adjusted: postings.some((p) => p.kind === 'adjustment_invoice' || p.kind === 'adjustment_credit'),
+  };
+}
+
+/** Decides what to do with the order now and, when it is to be posted or followed, builds the document. */
+export async function planOrder(deps: PipelineDeps, input: OrderToPlan, trigger: SyncTrigger): Promise<PlanOutcome> {
+  const { order } = input;
+  const key = keyOf(deps, order.id);
+  const record = await deps.records.get(key);
+  // An order in the error status because we put it there (its post was held or failed) is still an order to
+  // import: without this, the echo of that status write and the merchant's retry would skip it as "not in an
+  // import status", and the echo would replace the held reason with that skip.
+  const inOurErrorStatus =
+    (record?.state === 'held' || record?.state === 'failed') &&
+    record.writtenStatusId !== null &&
+    record.writtenStatusId === order.status_id &&
+    deps.settings.orders.statusOnError === order.status_id;
+  const planStatus = inOurErrorStatus ? (deps.settings.orders.importStatusIds[0] ?? order.status_id) : order.status_id;
+  const orderView = { id: order.id, statusId: planStatus, dateCreated: order.date_created, isDeleted: order.is_deleted ?? false };
+  const refunds = input.refunds ?? [];
+  const gate = gateOrder({ order: orderView, settings: deps.settings, record, hasRefunds: refunds.length > 0, trigger });
+  if (gate.action === 'skip' || gate.action === 'closed') return { action: 'skip', reason: gate.reason, message: gate.message };
+
+  const postings = record ? await deps.records.postings(key) : [];
+  const booked = bookedFrom(record, postings);
+  const bookedDocument = gate.action === 'follow' ? ((record?.document as SalesDocument | null) ?? null) : null;
+  const built = await buildDocument(deps, order);
+  let problems: { code: string; message: string }[] = [];
+  let document: SalesDocument;
+  if (built.ok) document = built.document;
+  else if (bookedDocument) {
+    // The order changed into something that cannot be built (a SKU without an item, a tax rate not mapped): what
+    // is booked stays; the rest of the order's events (refunds, payments, a cancellation) are still booked.
+    document = bookedDocument;
+    problems = built.problems;
+  } else {
+    return { action: 'hold', reason: built.problems[0]?.code ?? 'invalid', message: built.problems.map((p) => p.message).join(' '), problems: built.problems };
+  }
+  const contentHash = documentContentHash(document);
+  const plan = planSteps({
+    storeHash: deps.storeHash,
+    order: orderView,
+    settings: deps.settings,
+    gate,
+    record: record ? { ...record, document: bookedDocument } : null,
+    booked,
+    refunds,
+    built: { document, contentHash },
+    bookedHash: bookedDocument ? documentContentHash(bookedDocument) : null,
+    today: localDate((deps.now?.() ?? new Date()), deps.settings.document.timeZone),
+  });
+  if (plan.action === 'skip' && problems.length > 0 && !isCancelled(orderView, deps.settings)) {
+    return { action: 'hold', reason: problems[0]?.code ?? 'invalid', message: `The order changed, but the change cannot be booked: ${problems.map((p) => p.message).join(' ')}`, problems };
+  }
+  return plan;
+}
