@@ -3,7 +3,7 @@ import type { Database } from '@/db/client';
 import type { StoreHash } from '@/lib/ids';
 import { activityQuerySchema, listActivity, ordersInStates } from './activity';
 import { bucketOf, loadOverview, storeOrderCounts } from './overview';
-import { insertRecords, memoryDatabase } from './testing';
+import { insertRecords, memoryDatabase } from '@/tests/support/admin-records';
 
 let database: Database;
 const A = 'storea' as StoreHash;

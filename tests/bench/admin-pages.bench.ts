@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import type { StoreHash } from '@/lib/ids';
 import { activityQuerySchema, listActivity } from '@/lib/admin/activity';
-import { generateRecords } from '@/lib/admin/testing';
+import { generateRecords } from '@/tests/support/admin-records';
 import { startE2eWorld } from '../e2e/support/harness';
 
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';

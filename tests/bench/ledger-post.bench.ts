@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { schema, type Db } from '@/db/client';
 import { createLedgerProvider, LEDGER_LIMITS } from '@/lib/accounting/ledger';
 import { postingQueueFor } from '@/lib/accounting/ledger/posting-writer';
-import { openTestDatabase } from '@/lib/accounting/ledger/testing';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { orderSchema, orderTaxesSchema, type BcOrder, type BcOrderTax } from '@/lib/bigcommerce/schemas/orders';
 import { buildSalesDocument, orderSkus, parseSettings, type SyncSettings } from '@/lib/sync';
 

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { StoreHash } from '@/lib/ids';
-import { XERO_TEST_SETTINGS } from '@/lib/accounting/xero/testing';
+import { XERO_TEST_SETTINGS } from '@/tests/support/xero-fixtures';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { startLifecycleWorld } from '@/tests/integration/support/lifecycle-env';

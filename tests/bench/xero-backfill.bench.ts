@@ -4,7 +4,7 @@
 // `npm run bench xero-backfill` (BENCH_ORDERS, BENCH_CUSTOMERS, BENCH_TIME_SCALE, BENCH_PAGE).
 import path from 'node:path';
 import { createXeroPacer, createXeroProvider, staticXeroToken, xeroUrls, type BatchItem } from '@/lib/accounting/xero';
-import { loadOrderFixtures, needsOf } from '@/lib/accounting/xero/testing';
+import { loadOrderFixtures, needsOf } from '@/tests/support/xero-fixtures';
 import { parseUnits } from '@/lib/money';
 import type { SalesDocument } from '@/lib/sync/sales-document';
 import { startXeroSandbox } from '@/tests/sandbox/xero/server';

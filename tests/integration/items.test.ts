@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerItems } from '@/db/schema';
 import { createLedgerProvider } from '@/lib/accounting/ledger';
 import { createXeroProvider, staticXeroToken, xeroUrls } from '@/lib/accounting/xero';
-import { XERO_TEST_SETTINGS } from '@/lib/accounting/xero/testing';
+import { XERO_TEST_SETTINGS } from '@/tests/support/xero-fixtures';
 import { createBigCommerceClient } from '@/lib/bigcommerce/client';
 import type { StoreHash } from '@/lib/ids';
 import { importItems, pushProductDetails, type ItemsDeps } from '@/lib/jobs/items';

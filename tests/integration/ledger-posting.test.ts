@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '@/db/client';
 import { createLedgerProvider, LEDGER_LIMITS, type LedgerProvider } from '@/lib/accounting/ledger';
 import { postingQueueFor } from '@/lib/accounting/ledger/posting-writer';
-import { openTestDatabase, uniqueStoreHash, type TestDatabase } from '@/lib/accounting/ledger/testing';
+import { openTestDatabase, uniqueStoreHash, type TestDatabase } from '@/tests/support/test-database';
 import { orderSchema, type BcOrder } from '@/lib/bigcommerce/schemas/orders';
 import { buildSalesDocument, orderSkus, parseSettings, type SalesDocument } from '@/lib/sync';
 

@@ -14,7 +14,7 @@ import {
   trialBalance,
   type LedgerProvider,
 } from '@/lib/accounting/ledger';
-import { openTestDatabase, uniqueStoreHash, type TestDatabase } from '@/lib/accounting/ledger/testing';
+import { openTestDatabase, uniqueStoreHash, type TestDatabase } from '@/tests/support/test-database';
 import { orderSchema, orderTaxesSchema, type BcOrder } from '@/lib/bigcommerce/schemas/orders';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { buildSalesDocument, orderSkus, parseSettings, type SalesDocument } from '@/lib/sync';

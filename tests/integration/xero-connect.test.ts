@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncEvents, syncRecords } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
 import { createSettingsRepo } from '@/lib/repos/settings';
-import { XERO_TEST_SETTINGS } from '@/lib/accounting/xero/testing';
+import { XERO_TEST_SETTINGS } from '@/tests/support/xero-fixtures';
 import { tenantChoicePage } from '@/lib/http/tenant-choice-page';
 import type { RunSummary } from '@/tests/sandbox/inngest/engine';
 import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createXeroProvider, staticXeroToken, xeroUrls, type XeroProviderDeps } from '@/lib/accounting/xero';
 import { xeroPostingOptions } from '@/lib/accounting/xero/mapping';
-import { loadOrderFixtures, needsOf } from '@/lib/accounting/xero/testing';
+import { loadOrderFixtures, needsOf } from '@/tests/support/xero-fixtures';
 import type { SalesDocument } from '@/lib/sync/sales-document';
 import { parseSettings } from '@/lib/sync/settings';
 import { XeroSpecValidator, xeroSpecsAvailable } from '@/tests/sandbox/xero/openapi';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseUnits } from '@/lib/money';
 import { createXeroProvider, staticXeroToken, xeroUrls, type XeroProvider } from '@/lib/accounting/xero';
-import { loadOrderFixtures, needsOf } from '@/lib/accounting/xero/testing';
+import { loadOrderFixtures, needsOf } from '@/tests/support/xero-fixtures';
 import type { SalesDocument } from '@/lib/sync/sales-document';
 import { startXeroSandbox, type StartedXeroSandbox } from '@/tests/sandbox/xero/server';
 

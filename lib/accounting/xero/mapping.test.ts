@@ -16,7 +16,7 @@ import {
   xeroPostingOptions,
   xeroTotals,
 } from './mapping';
-import { loadOrderFixtures } from './testing';
+import { loadOrderFixtures } from '@/tests/support/xero-fixtures';
 import { encodeJson, decimal, numberToDecimal } from './wire';
 
 const line = (over: Partial<DocumentLine>): DocumentLine => ({

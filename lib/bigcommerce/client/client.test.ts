@@ -3,7 +3,7 @@ import type { BcOrderInput } from '@/lib/bigcommerce/schemas/orders';
 import { createBigCommerceClient, formatDateFilter } from './client';
 import { BigCommerceContractError } from './failures';
 import { RateLimiter } from './rate-limiter';
-import { fakeFetch, jsonResponse, VirtualClock, type RecordedRequest } from './testing';
+import { fakeFetch, jsonResponse, VirtualClock, type RecordedRequest } from '@/tests/support/bigcommerce-client-fakes';
 
 function order(id: number, extra: Partial<BcOrderInput> = {}): BcOrderInput {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, readRateLimitHeaders, sharedRateLimiter } from './rate-limiter';
-import { VirtualClock } from './testing';
+import { VirtualClock } from '@/tests/support/bigcommerce-client-fakes';
 
 /** A store's quota as BigCommerce keeps it: fixed windows that start with the first request after the last one ended. */
 class FakeQuota {

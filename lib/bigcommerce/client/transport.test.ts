@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, systemClock } from './rate-limiter';
 import { buildUrl, createTransport, DEFAULT_RETRY, type TransportDeps } from './transport';
-import { fakeFetch, hangUntilAborted, jsonResponse, VirtualClock, type RecordedRequest } from './testing';
+import { fakeFetch, hangUntilAborted, jsonResponse, VirtualClock, type RecordedRequest } from '@/tests/support/bigcommerce-client-fakes';
 
 const rateHeaders = (left: number, resetMs = 20_000) => ({
   'x-rate-limit-requests-left': String(left),

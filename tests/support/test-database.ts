@@ -1,6 +1,5 @@
 /**
- * Test support (used by tests/integration/ledger*.test.ts and tests/bench/ledger-post.bench.ts; belongs in a
- * tests/support folder). Opens a migrated database of our own: with DATABASE_URL, a fresh database created
+ * Test support (used by tests/integration/ledger*.test.ts and tests/bench/ledger-post.bench.ts). Opens a migrated database of our own: with DATABASE_URL, a fresh database created
  * on that server and dropped afterwards (so migrations and tables never collide with other suites);
  * otherwise an in-memory PGlite.
  */

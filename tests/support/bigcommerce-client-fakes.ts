@@ -2,7 +2,7 @@
  * Test helpers for the client's unit tests: a virtual clock (time moves only when every task is waiting on it)
  * and a scripted fake `fetch`. Not used by production code.
  */
-import type { Clock } from './rate-limiter';
+import type { Clock } from '@/lib/bigcommerce/client/rate-limiter';
 
 /** Discrete-event clock: `sleep` parks the caller; `run` advances time to the next timer whenever all work is idle. */
 export class VirtualClock implements Clock {

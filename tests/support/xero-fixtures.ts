@@ -8,7 +8,7 @@ import { orderSchema, orderTaxesSchema, type BcOrder } from '@/lib/bigcommerce/s
 import { buildSalesDocument } from '@/lib/sync/build-sales-document';
 import type { SalesDocument } from '@/lib/sync/sales-document';
 import { parseSettings } from '@/lib/sync/settings';
-import { XERO_LIMITS } from './config';
+import { XERO_LIMITS } from '@/lib/accounting/xero/config';
 
 /** Xero account and tax codes of a sandbox organisation (US edition), in place of the ledger's defaults. */
 export const XERO_TEST_SETTINGS = {
