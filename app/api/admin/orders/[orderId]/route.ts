@@ -2,13 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import { syncRecords } from '@/db/schema';
 import { adminDb, currentProvider } from '@/lib/admin/context';
 import { failure, positiveInt } from '@/lib/admin/http';
-import { loadOrderDetail } from '@/lib/admin/order-detail';
+import { loadOrderDetail, type OrderDetail } from '@/lib/admin/order-detail';
 import { createSyncRecordRepo } from '@/lib/repos/sync-records';
 import { withSession } from '@/lib/http/with-session';
 
 export const dynamic = 'force-dynamic';
 
-/** One order of the session's store: record, timeline, document as posted. Another store's order is a 404. */
+/** One order of the session's store: record, timeline, postings, document as posted. Another store's order is a 404. */
 export const GET = withSession<{ params: Promise<{ orderId: string }> }>(async (_request, session, context) => {
   const orderId = positiveInt((await context.params).orderId);
   if (!orderId) return failure({ kind: 'NotFound', message: 'No such order.' });
@@ -26,9 +26,10 @@ export const GET = withSession<{ params: Promise<{ orderId: string }> }>(async (
         return (rows[0] as never) ?? null;
       },
       timeline: (id) => records.timeline(session.storeHash, id),
+      postings: (id) => records.postings({ storeHash: session.storeHash, orderId: id, provider }),
     },
     orderId,
   );
   if (!detail) return failure({ kind: 'NotFound', message: `Order ${orderId} has no sync history in this store.` });
-  return Response.json(detail);
+  return Response.json(detail satisfies OrderDetail);
 });
