@@ -5,11 +5,13 @@
  * Index use (db/schema/sync.ts): no state filter → sync_records_store_updated_idx (store_hash, updated_at) walked
  * backwards; a state filter → sync_records_store_state_updated_idx; an order id → the unique (store, order,
  * provider) index. Customer, amount and date filters are applied to the rows of the store the index yields.
+ * "Refunded" is an EXISTS on sync_postings through sync_postings_store_order_idx (store_hash, order_id), per row
+ * (or a semi-join, as Postgres chooses); the same EXISTS marks each row of a page.
  */
-import { and, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableName, ilike, inArray, not, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db';
-import { syncRecords } from '@/db/schema';
+import { syncPostings, syncRecords } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
 
 export const SYNC_STATES = ['pending', 'posted', 'failed', 'held', 'skipped', 'voided', 'credited'] as const;
@@ -31,6 +33,8 @@ export const activityQuerySchema = z
     customer: z.string().trim().min(1).max(100).optional(),
     minAmount: decimal.optional(),
     maxAmount: decimal.optional(),
+    /** `true`: orders with a refund booked or under way (a refund's credit note or money paid back); `false`: without. */
+    refunded: z.enum(['true', 'false'], 'Refunded is true or false').transform((v) => v === 'true').optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'The end date is before the start date' });
 
@@ -53,6 +57,8 @@ export interface ActivityRow {
   documentNumber: string | null;
   attempts: number;
   updatedAt: string;
+  /** A refund of the order is booked or under way (see `refunded` in the query). */
+  refunded: boolean;
 }
 
 export interface ActivityPage {
@@ -69,6 +75,16 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** `"sync_records"."<column>"`, qualified: drizzle leaves columns bare in a select list, where the subquery below would take them for its own. */
+const outer = (column: { name: string }) => sql`${sql.identifier(getTableName(syncRecords))}.${sql.identifier(column.name)}`;
+
+/**
+ * The order has a refund in the books (or on its way there): a refund's credit note, or money paid back, under the
+ * record's own store, order and provider. Correlated on the outer row, so Postgres probes
+ * sync_postings_store_order_idx once per row (or hashes the store's postings for a semi-join when it counts many).
+ */
+const hasRefund = sql<boolean>`exists (select 1 from ${syncPostings} where ${syncPostings.storeHash} = ${outer(syncRecords.storeHash)} and ${syncPostings.orderId} = ${outer(syncRecords.orderId)} and ${syncPostings.provider} = ${outer(syncRecords.provider)} and ((${syncPostings.kind} = 'credit' and ${syncPostings.refundId} is not null) or ${syncPostings.kind} = 'payout'))`;
+
 function conditions(storeHash: StoreHash, q: ActivityQuery, provider?: string): SQL[] {
   const where: SQL[] = [eq(syncRecords.storeHash, storeHash)];
   if (provider) where.push(eq(syncRecords.provider, provider));
@@ -84,6 +100,8 @@ function conditions(storeHash: StoreHash, q: ActivityQuery, provider?: string): 
   // order_total holds BigCommerce's decimal string; the comparison is done by Postgres in numeric, not in JS.
   if (q.minAmount) where.push(sql`${syncRecords.orderTotal}::numeric >= ${q.minAmount}::numeric`);
   if (q.maxAmount) where.push(sql`${syncRecords.orderTotal}::numeric <= ${q.maxAmount}::numeric`);
+  if (q.refunded === true) where.push(hasRefund);
+  else if (q.refunded === false) where.push(not(hasRefund));
   return where;
 }
 
@@ -112,6 +130,7 @@ export async function listActivity(
         documentNumber: syncRecords.remoteNumber,
         attempts: syncRecords.attempts,
         updatedAt: syncRecords.updatedAt,
+        refunded: hasRefund,
       })
       .from(syncRecords)
       .where(where)
@@ -131,6 +150,7 @@ export async function listActivity(
     rows: rows.map((r) => ({
       ...r,
       state: r.state as ActivityState,
+      refunded: r.refunded === true,
       orderDate: r.orderDate ? r.orderDate.toISOString() : null,
       updatedAt: r.updatedAt.toISOString(),
     })),

@@ -1,11 +1,11 @@
 /**
  * Test support for the admin read models (used by lib/admin/*.test.ts, tests/integration/admin-*.test.ts and
- * tests/bench/admin-pages.bench.ts): an in-memory database and fast bulk seeding of sync records.
+ * tests/bench/admin-pages.bench.ts): an in-memory database and fast bulk seeding of sync records and postings.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { openDatabase, type Database } from '@/db/client';
-import { syncRecords } from '@/db/schema';
+import { syncPostings, syncRecords } from '@/db/schema';
 
 export async function memoryDatabase(): Promise<Database> {
   return openDatabase({ pgliteDir: 'memory://' });
@@ -45,6 +45,57 @@ export async function insertRecords(db: Db, storeHash: string, records: readonly
       })),
     );
   }
+}
+
+export interface SeedPosting {
+  orderId: number;
+  kind: string;
+  refundId?: number | null;
+  state?: string;
+  amount?: string | null;
+  tax?: string | null;
+  number?: string | null;
+  message?: string | null;
+  provider?: string;
+  detail?: Record<string, unknown>;
+  key?: string;
+}
+
+export async function insertPostings(db: Db, storeHash: string, postings: readonly SeedPosting[]): Promise<void> {
+  if (postings.length === 0) return;
+  await db.insert(syncPostings).values(
+    postings.map((p, i) => ({
+      storeHash,
+      orderId: p.orderId,
+      provider: p.provider ?? 'ledger',
+      key: p.key ?? `${storeHash}:${p.orderId}:${p.kind}:${p.refundId ?? 'x'}:${i}`,
+      kind: p.kind,
+      refundId: p.refundId ?? null,
+      state: p.state ?? 'posted',
+      amount: p.amount ?? null,
+      tax: p.tax ?? null,
+      number: p.number ?? null,
+      message: p.message ?? null,
+      detail: p.detail ?? {},
+    })),
+  );
+}
+
+/**
+ * Postings for records made by generateRecords: every order gets its payment, and one order in `every` a refund
+ * (its credit note and the money paid back), as a store with refunds looks.
+ */
+export async function generatePostings(db: Db, storeHash: string, count: number, every = 20): Promise<void> {
+  await db.execute(sql`
+    insert into sync_postings (store_hash, order_id, provider, key, kind, refund_id, state, amount, tax, detail)
+    select ${storeHash}, g, 'ledger', 'pay:' || g, 'payment', null, 'posted', '10.00', null, '{}'::jsonb
+    from generate_series(1, ${count}) as g
+    union all
+    select ${storeHash}, g, 'ledger', 'credit:' || g, 'credit', g, 'posted', '5.00', '0.41', '{}'::jsonb
+    from generate_series(1, ${count}) as g where g % ${every} = 0
+    union all
+    select ${storeHash}, g, 'ledger', 'payout:' || g, 'payout', g, 'posted', '5.00', null, '{}'::jsonb
+    from generate_series(1, ${count}) as g where g % ${every} = 0`);
 }
 
 /**
