@@ -60,7 +60,7 @@ describe('validating the order rules and mappings forms', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.fields['orders.ignoredStatusIds']).toMatch(/both imported and ignored/);
-      expect(result.fields['orders.statusAfterImport']).toMatch(/void or credit/);
+      expect(result.fields['orders.statusAfterImport']).toMatch(/means cancelled/);
       expect(result.fields['orders.statusOnError']).toMatch(/imported again/);
     }
   });
@@ -92,5 +92,49 @@ describe('inventory accounts for imported items', () => {
       expect(wrong.fields['items.inventoryAssetAccount']).toMatch(/does not exist/);
       expect(wrong.fields['items.costOfGoodsSoldAccount']).toMatch(/is not an expense account/);
     }
+  });
+});
+
+describe('cancellations and the lock date', () => {
+  const s = defaultSettings();
+  const now = new Date('2026-03-10T12:00:00Z');
+  const withRules = (orders: Record<string, unknown>, document: Record<string, unknown> = {}) => ({ ...s, orders: { ...s.orders, ...orders }, document: { ...s.document, ...document } });
+
+  it('voids by default, takes credit and leave, and keeps every other setting', () => {
+    expect(s.orders.onCancel).toBe('void');
+    expect(s.document.lockDate).toBeNull();
+    const result = validateSettingsInput(withRules({ onCancel: 'credit' }, { lockDate: '2026-02-28' }), ledgerChart, now);
+    expect(result.ok && [result.settings.orders.onCancel, result.settings.document.lockDate, result.settings.document.numberPrefix, result.settings.orders.importStatusIds]).toEqual(['credit', '2026-02-28', 'BC-', [11]]);
+    const leave = validateSettingsInput(withRules({ onCancel: 'leave' }), ledgerChart, now);
+    expect(leave.ok && leave.settings.orders.onCancel).toBe('leave');
+  });
+
+  it('refuses an unknown cancellation choice and a malformed or impossible lock date in a merchant’s words', () => {
+    expect(validateSettingsInput(withRules({ onCancel: 'delete' }), ledgerChart, now)).toEqual({
+      ok: false,
+      fields: { 'orders.onCancel': 'Choose what a cancellation does: void the document, post a credit note, or leave it alone.' },
+    });
+    for (const lockDate of ['31/01/2026', '2026-02-30', '']) {
+      expect(validateSettingsInput(withRules({}, { lockDate }), ledgerChart, now)).toEqual({
+        ok: false,
+        fields: { 'document.lockDate': 'Enter the date the books are closed up to as YYYY-MM-DD, or leave it empty.' },
+      });
+    }
+  });
+
+  it('refuses a lock date after today in the store’s time zone, and takes today', () => {
+    const ahead = validateSettingsInput(withRules({}, { lockDate: '2026-03-11' }), ledgerChart, now);
+    expect(ahead).toEqual({ ok: false, fields: { 'document.lockDate': 'The books can only be closed up to a day that has passed (today is 2026-03-10).' } });
+    expect(validateSettingsInput(withRules({}, { lockDate: '2026-03-10' }), ledgerChart, now).ok).toBe(true);
+    // 2026-03-10 23:30 UTC is already the 11th in Auckland.
+    const late = new Date('2026-03-10T23:30:00Z');
+    expect(validateSettingsInput(withRules({}, { lockDate: '2026-03-11', timeZone: 'Pacific/Auckland' }), ledgerChart, late).ok).toBe(true);
+  });
+
+  it('says why a status after posting cannot be a cancelled or refunded status', () => {
+    const cancelled = validateSettingsInput(withRules({ statusAfterImport: 5 }), ledgerChart, now);
+    expect(cancelled.ok ? null : cancelled.fields['orders.statusAfterImport']).toMatch(/means cancelled/);
+    const refunded = validateSettingsInput(withRules({ statusAfterImport: 4 }), ledgerChart, now);
+    expect(refunded.ok ? null : refunded.fields['orders.statusAfterImport']).toMatch(/refunded, though nothing was/);
   });
 });

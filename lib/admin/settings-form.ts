@@ -1,22 +1,66 @@
 /**
- * Validation of the order rules and mappings forms: the settings schema (lib/sync/settings.ts) first, then the
- * references it cannot check alone: every account is in the accounting system's chart, payment mappings point at
- * accounts that can receive payments, tax codes exist (when the system has tax codes), no method or rate is
- * mapped twice, and the status rules do not contradict each other. Answers `{path: message}` per field.
+ * The order rules and mappings forms: their contract (the settings as `GET /api/admin/settings` answers them, every
+ * key with its default, and `PUT` takes them back whole, so a form that changes one setting keeps every other), and
+ * their validation: the settings schema (lib/sync/settings.ts) first, then what it cannot check alone: every
+ * account is in the accounting system's chart, payment mappings point at accounts that can receive payments, tax
+ * codes exist (when the system has tax codes), no method or rate is mapped twice, the status rules do not
+ * contradict each other, and the lock date has passed. Answers `{path: message}` per field.
  */
 import type { ChartDescription } from '@/lib/sync/provider';
 import { parseSettings, type SyncSettings } from '@/lib/sync/settings';
 import type { FieldErrors } from './http';
 
+/** The form's values: the whole settings object. */
+export type SettingsForm = SyncSettings;
+/** What a cancellation does to a posted document: void (credit when paid), always credit, or leave it. */
+export type OnCancel = SyncSettings['orders']['onCancel'];
+
+/** `GET /api/admin/settings`: the settings and their version, for an optimistic save. */
+export interface StoredSettingsView {
+  version: number;
+  settings: SettingsForm;
+  savedAt: string | null;
+}
+
+/** `PUT /api/admin/settings` takes the version the form was loaded at; answers the saved settings and new version. */
+export interface SaveSettingsBody {
+  expectedVersion: number;
+  settings: SettingsForm;
+}
+export interface SavedSettingsView {
+  version: number;
+  settings: SettingsForm;
+}
+
 export type SettingsValidation = { ok: true; settings: SyncSettings } | { ok: false; fields: FieldErrors };
+
+/** The schema's own words for these fields are a developer's ("Invalid ISO date"); a merchant reads these. */
+const FIELD_MESSAGES: Readonly<Record<string, string>> = {
+  'orders.onCancel': 'Choose what a cancellation does: void the document, post a credit note, or leave it alone.',
+  'document.lockDate': 'Enter the date the books are closed up to as YYYY-MM-DD, or leave it empty.',
+  'orders.ordersFromDate': 'Enter a date as YYYY-MM-DD, or leave it empty.',
+};
+
+/** Today as YYYY-MM-DD in the store's document time zone (UTC when the zone is not one the runtime knows). */
+function todayIn(timeZone: string, now: Date): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  } catch {
+    return now.toISOString().slice(0, 10);
+  }
+}
 
 const ACCOUNT_FIELDS = ['sales', 'shipping', 'handling', 'wrapping', 'fees', 'discounts', 'rounding', 'giftCertificatesSold'] as const;
 
-export function validateSettingsInput(input: unknown, chart: Pick<ChartDescription, 'accounts' | 'paymentAccounts' | 'taxCodes'>): SettingsValidation {
+export function validateSettingsInput(
+  input: unknown,
+  chart: Pick<ChartDescription, 'accounts' | 'paymentAccounts' | 'taxCodes'>,
+  now: Date = new Date(),
+): SettingsValidation {
   const parsed = parseSettings(input);
   if (!parsed.ok) {
     const fields: FieldErrors = {};
-    for (const p of parsed.problems) fields[p.path || '_'] ??= p.message;
+    for (const p of parsed.problems) fields[p.path || '_'] ??= FIELD_MESSAGES[p.path] ?? p.message;
     return { ok: false, fields };
   }
   const s = parsed.settings;
@@ -80,11 +124,19 @@ export function validateSettingsInput(input: unknown, chart: Pick<ChartDescripti
   if (ignoredAndImported.length > 0) {
     fields['orders.ignoredStatusIds'] = `A status cannot be both imported and ignored (${ignoredAndImported.join(', ')}).`;
   }
-  if (o.statusAfterImport !== null && [...o.voidStatusIds, ...o.refundStatusIds].includes(o.statusAfterImport)) {
-    fields['orders.statusAfterImport'] = 'This status would void or credit the document just posted. Choose another status.';
+  if (o.statusAfterImport !== null && o.voidStatusIds.includes(o.statusAfterImport)) {
+    fields['orders.statusAfterImport'] = 'This status means cancelled: the document just posted would be voided or credited. Choose another status.';
+  } else if (o.statusAfterImport !== null && o.refundStatusIds.includes(o.statusAfterImport)) {
+    // Refunds are booked from BigCommerce's refunds, never from a status; this one would only tell people a refund happened.
+    fields['orders.statusAfterImport'] = 'This status says the order was refunded, though nothing was. Choose another status.';
   }
   if (o.statusOnError !== null && o.importStatusIds.includes(o.statusOnError)) {
     fields['orders.statusOnError'] = 'An order set to this status would be imported again at once. Choose a status that is not imported.';
+  }
+  // A closed period is behind us: a lock date ahead would date every credit and adjustment in the future.
+  const today = todayIn(s.document.timeZone, now);
+  if (s.document.lockDate !== null && s.document.lockDate > today) {
+    fields['document.lockDate'] = `The books can only be closed up to a day that has passed (today is ${today}).`;
   }
   return Object.keys(fields).length > 0 ? { ok: false, fields } : { ok: true, settings: s };
 }
