@@ -15,6 +15,8 @@ describe('environment', () => {
     expect(env.BIGCOMMERCE_API_URL).toBe('https://api.bigcommerce.com');
     expect(env.sandboxOrigin).toBeNull();
     expect(env.requiredScopes).toContain('store_v2_orders');
+    // Refunds and transactions are read to book refunds.
+    expect(env.requiredScopes).toContain('store_v2_transactions_read_only');
     expect(env.DATABASE_URL).toBeUndefined();
   });
 

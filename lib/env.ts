@@ -25,11 +25,15 @@ const schema = z.object({
   BIGCOMMERCE_CLIENT_SECRET: z.string().min(1),
   BIGCOMMERCE_LOGIN_URL: z.url().default(REAL_LOGIN_URL),
   BIGCOMMERCE_API_URL: z.url().default(REAL_API_URL),
-  /** Space-separated OAuth scopes the app must be granted on install. */
+  /**
+   * Space-separated OAuth scopes the app must be granted on install. `store_v2_transactions_read_only` reads an
+   * order's refunds and transactions (to book refunds); stores installed before it was required are asked to
+   * re-authorize (lib/admin/permissions.ts) and keep working meanwhile.
+   */
   BIGCOMMERCE_REQUIRED_SCOPES: z
     .string()
     .default(
-      'store_v2_orders store_v2_information_read_only store_v2_products store_v2_customers_read_only store_inventory',
+      'store_v2_orders store_v2_information_read_only store_v2_products store_v2_customers_read_only store_inventory store_v2_transactions_read_only',
     ),
   TOKEN_ENCRYPTION_KEY: hexKey,
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),

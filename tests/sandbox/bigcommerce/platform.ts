@@ -34,6 +34,7 @@ export const DEFAULT_APP_SCOPES = [
   'store_v2_products',
   'store_v2_customers_read_only',
   'store_inventory',
+  'store_v2_transactions_read_only',
 ] as const;
 
 /** Real BigCommerce auth codes are short-lived; we use 10 minutes of platform time (divided by timeScale). */
