@@ -77,11 +77,21 @@ export async function completeInstall(
   }
   const missing = missingScopes(token.scope, deps.config.requiredScopes);
   if (missing.length > 0) {
-    deps.log.warn({ storeHash, missing }, 'install: scopes not granted');
-    return err({
-      kind: 'Forbidden',
-      message: `Ledgerbridge needs these permissions to post your orders: ${missing.join(', ')}. Install the app again and approve all requested permissions.`,
-    });
+    // A store already installed that comes back through this callback is re-authorizing, and BigCommerce has
+    // invalidated its previous token by now: "Once they accept, their previous access_token will be invalid, and
+    // your app will receive a fresh auth callback for their store" (Implementing OAuth,
+    // https://developer.bigcommerce.com/docs/integrations/apps/guide/auth). Refusing the new token would cut the
+    // store off, so it is kept and the app's pages say what is still missing (lib/admin/permissions.ts). A new
+    // install is refused: it would start without what it needs.
+    const installed = await deps.stores.findInstalled(storeHash);
+    if (!installed) {
+      deps.log.warn({ storeHash, missing }, 'install: scopes not granted');
+      return err({
+        kind: 'Forbidden',
+        message: `Ledgerbridge needs these permissions to post your orders: ${missing.join(', ')}. Install the app again and approve all requested permissions.`,
+      });
+    }
+    deps.log.warn({ storeHash, missing }, 'install: re-authorized without every required scope; the token is kept');
   }
   const { reinstall } = await deps.stores.recordInstall({
     storeHash,
