@@ -25,8 +25,8 @@ export const STATUS_EXPLANATIONS: Record<number, string> = {
   1: 'The customer started checkout; payment not confirmed.',
   2: 'Paid and shipped.',
   3: 'Paid; some items shipped.',
-  4: 'Refunded in full: a posted document gets a credit note.',
-  5: 'Cancelled: a posted document is voided.',
+  4: 'Refunded in full. Each BigCommerce refund is booked as a credit note, with the money paid back.',
+  5: 'Cancelled: a posted document is voided or credited, as chosen in the order rules.',
   6: 'The payment was declined. Never a sale.',
   7: 'Waiting for the customer to pay (bank transfer, cheque).',
   8: 'Paid; waiting for the customer to collect.',
@@ -35,7 +35,7 @@ export const STATUS_EXPLANATIONS: Record<number, string> = {
   11: 'Paid; waiting for you to pack it. The usual moment to post a sale.',
   12: 'Flagged for a fraud review before fulfilment.',
   13: 'The customer disputed the payment.',
-  14: 'Part of the order was refunded.',
+  14: 'Part of the order was refunded. Each refund is booked as a credit note, with the money paid back.',
 };
 
 export interface StatusOption {
@@ -75,7 +75,9 @@ export const STATE_LABELS: Record<string, { label: string; variant: 'success' | 
   failed: { label: 'Failed', variant: 'danger' },
   held: { label: 'Needs attention', variant: 'warning' },
   skipped: { label: 'Skipped', variant: 'secondary' },
+  /** The document was voided: the order was cancelled before it was paid, or deleted. */
   voided: { label: 'Voided', variant: 'secondary' },
-  credited: { label: 'Credited', variant: 'secondary' },
+  /** Cancelled after it was paid: a credit note reversed the sale (refunds are shown apart, on a posted order). */
+  credited: { label: 'Cancelled, credited', variant: 'secondary' },
   not_imported: { label: 'Not imported', variant: 'primary' },
 };

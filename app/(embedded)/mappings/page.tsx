@@ -7,7 +7,7 @@ import { ImportItemsPanel, StockPanel } from '../_components/items-stock-panel';
 import { useMutation } from '../_components/hooks';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
-import type { Settings, StoredSettings } from '../_components/settings-types';
+import type { SavedSettingsView, SaveSettingsBody, SettingsForm, StoredSettingsView } from '@/lib/admin/settings-form';
 
 interface Account {
   code: string;
@@ -24,7 +24,7 @@ interface MappingsView {
   storeError: string | null;
 }
 
-const ACCOUNT_ROWS: Array<{ key: keyof Settings['accounts']; label: string }> = [
+const ACCOUNT_ROWS: Array<{ key: keyof SettingsForm['accounts']; label: string }> = [
   { key: 'sales', label: 'Product sales' },
   { key: 'shipping', label: 'Shipping' },
   { key: 'handling', label: 'Handling' },
@@ -38,11 +38,8 @@ const ACCOUNT_ROWS: Array<{ key: keyof Settings['accounts']; label: string }> = 
 const NO_MAPPING = '__default__';
 
 /** The Xero part of the settings (lib/sync/settings.ts `xero`). */
-interface XeroPosting {
-  invoiceStatus: 'AUTHORISED' | 'DRAFT';
-  tracking: { category: string; option: string } | null;
-}
-type FormSettings = Settings & { xero: XeroPosting };
+type XeroPosting = SettingsForm['xero'];
+type FormSettings = SettingsForm;
 interface XeroPostingView {
   applies: boolean;
   trackingCategories: Array<{ id: string; name: string; options: Array<{ id: string; name: string }> }>;
@@ -58,8 +55,8 @@ export default function MappingsPage() {
   const seen = useApi<Omit<MappingsView, 'chart' | 'fieldWarnings'>>('/api/admin/mappings/seen');
   // Xero's tracking categories, read live; the section shows only while the store posts to Xero.
   const xeroView = useApi<XeroPostingView>('/api/admin/mappings/xero');
-  const stored = useApi<StoredSettings & { settings: FormSettings }>('/api/admin/settings');
-  const save = useMutation<{ expectedVersion: number; settings: FormSettings }, { version: number; settings: FormSettings }>('PUT', '/api/admin/settings');
+  const stored = useApi<StoredSettingsView>('/api/admin/settings');
+  const save = useMutation<SaveSettingsBody, SavedSettingsView>('PUT', '/api/admin/settings');
   const [form, setForm] = useState<FormSettings | null>(null);
   const [version, setVersion] = useState(0);
   const [saved, setSaved] = useState(false);

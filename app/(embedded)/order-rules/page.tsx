@@ -6,7 +6,7 @@ import { dateTime, STATUS_EXPLANATIONS } from '../_components/format';
 import { useMutation, usePoll, useStatuses } from '../_components/hooks';
 import { LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
-import type { Settings, StoredSettings } from '../_components/settings-types';
+import type { OnCancel, SavedSettingsView, SaveSettingsBody, SettingsForm, StoredSettingsView } from '@/lib/admin/settings-form';
 
 interface Backfill {
   id: number;
@@ -98,11 +98,30 @@ function BackfillPanel({ defaultFrom }: { defaultFrom: string | null }) {
   );
 }
 
+/** What a cancellation does to a posted document (`orders.onCancel`): the "allow cancelling orders" choice of other connectors. */
+const ON_CANCEL: Array<{ value: OnCancel; label: string; description: string }> = [
+  {
+    value: 'void',
+    label: 'Void the document (recommended)',
+    description: 'An unpaid document is voided. A paid one gets a credit note, and the money stays owed to the shopper until you refund it in BigCommerce.',
+  },
+  {
+    value: 'credit',
+    label: 'Post a credit note',
+    description: 'The document stays as posted and a credit note reverses it, so your books show both.',
+  },
+  {
+    value: 'leave',
+    label: 'Leave the document alone',
+    description: 'Cancelling changes nothing in your books (the order’s timeline says so). For stores that handle cancellations in the accounting system.',
+  },
+];
+
 export default function OrderRulesPage() {
-  const stored = useApi<StoredSettings>('/api/admin/settings');
+  const stored = useApi<StoredSettingsView>('/api/admin/settings');
   const { statuses } = useStatuses();
-  const save = useMutation<{ expectedVersion: number; settings: Settings }, { version: number; settings: Settings }>('PUT', '/api/admin/settings');
-  const [form, setForm] = useState<Settings | null>(null);
+  const save = useMutation<SaveSettingsBody, SavedSettingsView>('PUT', '/api/admin/settings');
+  const [form, setForm] = useState<SettingsForm | null>(null);
   const [version, setVersion] = useState(0);
   const [saved, setSaved] = useState(false);
 
@@ -117,9 +136,13 @@ export default function OrderRulesPage() {
   if (!form) return <Loading label="Loading the order rules…" minHeight={900} />;
   const f = save.error?.fields ?? {};
   const o = form.orders;
-  const setOrders = (patch: Partial<Settings['orders']>) => {
+  const setOrders = (patch: Partial<SettingsForm['orders']>) => {
     setSaved(false);
     setForm({ ...form, orders: { ...o, ...patch } });
+  };
+  const setDocument = (patch: Partial<SettingsForm['document']>) => {
+    setSaved(false);
+    setForm({ ...form, document: { ...form.document, ...patch } });
   };
   const statusOptions = statuses.map((s) => ({ value: s.id, content: s.label, description: STATUS_EXPLANATIONS[s.id] }));
   const optional = [{ value: -1, content: 'Leave the status unchanged' }, ...statuses.map((s) => ({ value: s.id, content: s.label }))];
@@ -183,6 +206,46 @@ export default function OrderRulesPage() {
           </FormGroup>
         </Panel>
 
+        <Panel
+          header="Cancellations, refunds and closed periods"
+          description="Refunds are booked from BigCommerce’s refunds themselves: each becomes a credit note, with the money paid back out of the account it came into."
+        >
+          <FormGroup>
+            <fieldset style={{ border: 0, padding: 0, margin: 0 }} aria-describedby={f['orders.onCancel'] ? 'on-cancel-error' : undefined} data-testid="on-cancel">
+              <legend style={{ fontWeight: 600, marginBottom: 4 }}>When a posted order is cancelled</legend>
+              <Text color="secondary60" marginBottom="small">
+                Other connectors call this “allow cancelling orders”.
+              </Text>
+              {ON_CANCEL.map((choice) => (
+                <Radio
+                  key={choice.value}
+                  label={choice.label}
+                  description={choice.description}
+                  name="on-cancel"
+                  value={choice.value}
+                  checked={o.onCancel === choice.value}
+                  onChange={() => setOrders({ onCancel: choice.value })}
+                />
+              ))}
+            </fieldset>
+            {f['orders.onCancel'] ? (
+              <Text id="on-cancel-error" color="danger" marginTop="xSmall">
+                {f['orders.onCancel']}
+              </Text>
+            ) : null}
+          </FormGroup>
+          <FormGroup>
+            <Input
+              label="Books closed up to (lock date)"
+              description="Optional. Documents dated on or before this day are never changed: later edits, refunds and cancellations of their orders are booked as new documents dated after it. Leave empty if you do not close periods."
+              type="date"
+              value={form.document.lockDate ?? ''}
+              error={f['document.lockDate']}
+              onChange={(e) => setDocument({ lockDate: e.target.value || null })}
+            />
+          </FormGroup>
+        </Panel>
+
         <Panel header="Documents">
           <FormGroup>
             <Select
@@ -195,7 +258,7 @@ export default function OrderRulesPage() {
               ]}
               value={form.document.kind}
               error={f['document.kind']}
-              onOptionChange={(v) => v && setForm({ ...form, document: { ...form.document, kind: v as Settings['document']['kind'] } })}
+              onOptionChange={(v) => v && setDocument({ kind: v as SettingsForm['document']['kind'] })}
             />
           </FormGroup>
           <FormGroup>
@@ -204,7 +267,7 @@ export default function OrderRulesPage() {
               description="Letters, digits and # / _ . - (up to 20)."
               value={form.document.numberPrefix}
               error={f['document.numberPrefix']}
-              onChange={(e) => setForm({ ...form, document: { ...form.document, numberPrefix: e.target.value } })}
+              onChange={(e) => setDocument({ numberPrefix: e.target.value })}
               maxLength={20}
             />
             <Text marginTop="xSmall" data-testid="prefix-example" aria-live="polite">
@@ -247,7 +310,7 @@ export default function OrderRulesPage() {
                 { value: 'fail', content: 'Hold the order until the item exists' },
               ]}
               value={form.items.missingSku}
-              onOptionChange={(v) => v && setForm({ ...form, items: { ...form.items, missingSku: v as Settings['items']['missingSku'] } })}
+              onOptionChange={(v) => v && setForm({ ...form, items: { ...form.items, missingSku: v as SettingsForm['items']['missingSku'] } })}
             />
           </FormGroup>
         </Panel>
