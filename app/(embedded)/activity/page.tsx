@@ -8,36 +8,19 @@ import { dateOnly, dateTime, money, STATE_LABELS, statusLabel } from '../_compon
 import { useMutation, useStatuses } from '../_components/hooks';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
+import type { ActivityPage as ActivityPageView, ActivityRow } from '@/lib/admin/activity';
+import type { UnimportedOrder } from '@/lib/admin/unimported';
 
-interface Row {
-  orderId: number;
-  state: string;
-  reason: string | null;
-  message: string | null;
-  total: string | null;
-  currency: string | null;
-  customer: string | null;
-  orderStatusId: number | null;
-  orderDate: string | null;
-  documentNumber: string | null;
-  attempts: number;
-  updatedAt: string;
-}
-interface ActivityPage {
-  rows: Row[];
-  total: number;
-  totalIsExact: boolean;
-  page: number;
-  pageSize: number;
-  pages: number;
-}
+type Row = ActivityRow;
 interface Unimported {
-  orders: Array<{ orderId: number; orderStatusId: number; orderDate: string | null; total: string; currency: string; customer: string }>;
+  orders: UnimportedOrder[];
   error: string | null;
 }
 
 interface Filters {
   state: string;
+  /** '' (all), 'true' (with a refund), 'false' (without). */
+  refunded: string;
   from: string;
   to: string;
   orderId: string;
@@ -45,7 +28,7 @@ interface Filters {
   minAmount: string;
   maxAmount: string;
 }
-const EMPTY: Filters = { state: '', from: '', to: '', orderId: '', customer: '', minAmount: '', maxAmount: '' };
+const EMPTY: Filters = { state: '', refunded: '', from: '', to: '', orderId: '', customer: '', minAmount: '', maxAmount: '' };
 
 function toQuery(filters: Filters, page: number, pageSize: number): string {
   const params = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
@@ -103,11 +86,11 @@ function UnimportedPanel({ onQueued, enabled }: { onQueued: (ids: number[]) => v
 }
 
 export default function ActivityPage() {
-  // A deep link such as /activity?state=problems presets the filter. (The page only renders in the browser, after
-  // the session is read, so reading the address here cannot differ from a server render.)
+  // A deep link such as /activity?state=problems or ?refunded=true presets the filter. (The page only renders in the
+  // browser, after the session is read, so reading the address here cannot differ from a server render.)
   const [initial] = useState<Filters>(() => {
-    const state = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('state');
-    return state ? { ...EMPTY, state } : EMPTY;
+    const params = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search);
+    return { ...EMPTY, state: params?.get('state') ?? '', refunded: params?.get('refunded') ?? '' };
   });
   const [draft, setDraft] = useState<Filters>(initial);
   const [filters, setFilters] = useState<Filters>(initial);
@@ -116,7 +99,7 @@ export default function ActivityPage() {
   const [selected, setSelected] = useState<Row[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const activity = useApi<ActivityPage>(`/api/admin/activity?${toQuery(filters, page, pageSize)}`);
+  const activity = useApi<ActivityPageView>(`/api/admin/activity?${toQuery(filters, page, pageSize)}`);
   // Store status labels come from BigCommerce: asked once the table is on screen (BigCommerce's names until then).
   const { statuses } = useStatuses(activity.data !== undefined);
   const importer = useMutation<{ orderIds: number[] }, { queued: number[] }>('POST', '/api/admin/activity/import');
@@ -199,6 +182,19 @@ export default function ActivityPage() {
                 onOptionChange={(value) => setDraft({ ...draft, state: value ?? '' })}
               />
             </Box>
+            <Box style={{ width: 200 }}>
+              <Select
+                label="Refunds"
+                options={[
+                  { value: '', content: 'All orders' },
+                  { value: 'true', content: 'Refunded orders' },
+                  { value: 'false', content: 'Orders without refunds' },
+                ]}
+                value={draft.refunded}
+                error={queryErrors.refunded}
+                onOptionChange={(value) => setDraft({ ...draft, refunded: value ?? '' })}
+              />
+            </Box>
             <Box style={{ width: 170 }}>
               <Input label="Order date from" type="date" value={draft.from} error={queryErrors.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
             </Box>
@@ -251,17 +247,30 @@ export default function ActivityPage() {
               {
                 header: 'State',
                 hash: 'state',
-                render: ({ state, orderId }) => (
-                  <span data-testid={`state-${orderId}`} data-state={state}>
-                    <Badge label={STATE_LABELS[state]?.label ?? state} variant={STATE_LABELS[state]?.variant ?? 'secondary'} />
-                  </span>
+                render: ({ state, orderId, refunded }) => (
+                  <Flex flexGap="0.25rem" flexWrap="wrap">
+                    <span data-testid={`state-${orderId}`} data-state={state}>
+                      <Badge label={STATE_LABELS[state]?.label ?? state} variant={STATE_LABELS[state]?.variant ?? 'secondary'} />
+                    </span>
+                    {refunded ? (
+                      <span data-testid={`refunded-${orderId}`}>
+                        <Badge label="Refunded" variant="warning" />
+                      </span>
+                    ) : null}
+                  </Flex>
                 ),
               },
               { header: 'Date', hash: 'orderDate', render: ({ orderDate }) => dateOnly(orderDate) },
               { header: 'Customer', hash: 'customer', render: ({ customer }) => customer ?? '—' },
               { header: 'Amount', hash: 'total', align: 'right', render: ({ total, currency }) => money(total, currency) },
               { header: 'Store status', hash: 'orderStatusId', render: ({ orderStatusId }) => statusLabel(statuses, orderStatusId) },
-              { header: 'Document / reason', hash: 'message', render: ({ documentNumber, message, state }) => (state === 'posted' ? documentNumber : message) ?? '' },
+              {
+                header: 'Document / reason',
+                hash: 'message',
+                // A voided or credited order keeps its document; the message says what the cancellation did.
+                render: ({ documentNumber, message, state }) =>
+                  state === 'posted' ? (documentNumber ?? '') : state === 'voided' || state === 'credited' ? [documentNumber, message].filter(Boolean).join(' — ') : (message ?? ''),
+              },
               { header: 'Last change', hash: 'updatedAt', render: ({ updatedAt }) => dateTime(updatedAt) },
             ]}
             items={activity.data.rows.map((r) => ({ ...r, id: r.orderId }))}

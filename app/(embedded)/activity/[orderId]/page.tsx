@@ -8,67 +8,71 @@ import { dateTime, money, STATE_LABELS, statusLabel } from '../../_components/fo
 import { useMutation, useStatuses } from '../../_components/hooks';
 import { Empty, LoadError, Loading, PageHeader } from '../../_components/page-state';
 import { useApi, useApiFetch, type ApiError } from '../../_components/session';
+import type { OrderDetail, OrderPosting, Preview, TimelineEntry } from '@/lib/admin/order-detail';
+import type { SalesDocument } from '@/lib/sync/sales-document';
 
-interface DocLine {
-  kind: string;
-  description: string;
-  sku: string | null;
-  quantity: string;
-  net: string;
-  tax: string;
-  gross: string;
-  account: string;
-  taxCode: string | null;
-}
-interface SalesDocument {
-  kind: string;
-  number: string;
-  date: string;
-  currency: { code: string };
-  customer: { displayName: string };
-  lines: DocLine[];
-  totals: { net: string; tax: string; total: string; discount: string; due: string };
-  payments: Array<{ method: string; account: string; amount: string }>;
-  notes: Array<{ message: string }>;
-}
-interface Detail {
-  orderId: number;
-  record: {
-    state: string;
-    reason: string | null;
-    message: string | null;
-    documentNumber: string | null;
-    attempts: number;
-    total: string | null;
-    currency: string | null;
-    customer: string | null;
-    orderStatusId: number | null;
-    orderDate: string | null;
-    postedAt: string | null;
-    updatedAt: string;
-  } | null;
-  timeline: Array<{ kind: string; message: string; at: string }>;
-  document: SalesDocument | null;
-}
-interface Preview {
-  plan: { action: string; reason: string; message: string };
-  document: SalesDocument | null;
-  problems: Array<{ code: string; message: string }>;
-}
+type PreviewView = Extract<Preview, { ok: true }>;
 
-const EVENT_LABELS: Record<string, string> = {
-  webhook: 'Webhook received',
-  planned: 'Planned',
-  posted: 'Posted',
-  payment_not_recorded: 'Payment not recorded',
-  status_written: 'Status written',
-  failed: 'Attempt failed',
-  held: 'Needs attention',
-  skipped: 'Skipped',
-  voided: 'Voided',
-  credited: 'Credited',
-  requested: 'Requested',
+const POSTING_STATE_VARIANTS: Record<OrderPosting['state'], 'success' | 'danger' | 'warning' | 'secondary' | 'primary'> = {
+  posted: 'success',
+  pending: 'primary',
+  skipped: 'warning',
+  failed: 'danger',
 };
+
+/** "Refund 41 · 10.83 USD (tax 0.83 USD)" beside an event's label, when it has them. */
+function eventFigures(t: TimelineEntry, currency: string | null): string {
+  const parts: string[] = [];
+  if (t.refundId !== null) parts.push(`refund ${t.refundId}`);
+  if (t.amount !== null) parts.push(`${money(t.amount, currency)}${t.tax !== null ? ` (tax ${money(t.tax, currency)})` : ''}`);
+  return parts.join(' · ');
+}
+
+function PostingsPanel({ detail }: { detail: OrderDetail }) {
+  const currency = detail.record?.currency ?? null;
+  const r = detail.refunds;
+  return (
+    <Panel
+      header="Refunds and adjustments"
+      description="Everything written to your books for this order after its document: payments, each refund’s credit note and the money paid back, updates, adjustments, voids and cancellations."
+    >
+      {r ? (
+        <Text data-testid="refund-summary">
+          {r.refunds === 1 ? '1 refund' : `${r.refunds} refunds`}: {money(r.credited, currency)} credited, {money(r.paidBack, currency)} paid back.
+        </Text>
+      ) : null}
+      {detail.postings.length === 0 ? (
+        <Empty>Nothing booked after the document.</Empty>
+      ) : (
+        <Table
+          data-testid="postings"
+          columns={[
+            { header: 'What', hash: 'label', render: ({ label, refundId }) => (refundId !== null ? `${label} (refund ${refundId})` : label) },
+            { header: 'Number', hash: 'number', render: ({ number }) => number ?? '—' },
+            { header: 'Amount', hash: 'amount', align: 'right', render: ({ amount }) => money(amount, currency) },
+            { header: 'Tax', hash: 'tax', align: 'right', render: ({ tax }) => money(tax, currency) },
+            {
+              header: 'State',
+              hash: 'state',
+              render: ({ state, stateLabel, kind, refundId }) => (
+                <span data-testid={`posting-${kind}${refundId !== null ? `-${refundId}` : ''}`} data-state={state}>
+                  <Badge label={stateLabel} variant={POSTING_STATE_VARIANTS[state] ?? 'secondary'} />
+                </span>
+              ),
+            },
+            {
+              header: 'Details',
+              hash: 'message',
+              render: ({ message, method, account }) => [method && account ? `${method} · account ${account}` : null, message].filter(Boolean).join(' — ') || '',
+            },
+            { header: 'When', hash: 'at', render: ({ at }) => dateTime(at) },
+          ]}
+          items={detail.postings.map((p, i) => ({ ...p, id: i }))}
+        />
+      )}
+    </Panel>
+  );
+}
 
 function DocumentView({ doc, testId }: { doc: SalesDocument; testId: string }) {
   const c = doc.currency.code;
@@ -106,12 +110,12 @@ function DocumentView({ doc, testId }: { doc: SalesDocument; testId: string }) {
 export default function OrderPage() {
   const params = useParams<{ orderId: string }>();
   const orderId = params.orderId;
-  const detail = useApi<Detail>(`/api/admin/orders/${encodeURIComponent(orderId)}`);
+  const detail = useApi<OrderDetail>(`/api/admin/orders/${encodeURIComponent(orderId)}`);
   const { statuses } = useStatuses();
   const apiFetch = useApiFetch();
   const retry = useMutation<{ orderIds: number[] }, { queued: number[] }>('POST', '/api/admin/activity/retry');
   const importer = useMutation<{ orderIds: number[] }, { queued: number[] }>('POST', '/api/admin/activity/import');
-  const [preview, setPreview] = useState<{ loading: boolean; data?: Preview; error?: ApiError }>({ loading: false });
+  const [preview, setPreview] = useState<{ loading: boolean; data?: PreviewView; error?: ApiError }>({ loading: false });
   const [notice, setNotice] = useState<string | null>(null);
   const { reload } = detail;
   useEffect(() => {
@@ -212,7 +216,12 @@ export default function OrderPage() {
         )}
         {r?.message && r.state !== 'posted' ? (
           <Box marginTop="medium" data-testid="order-reason">
-            <InlineMessage type={r.state === 'skipped' ? 'info' : 'warning'} header="Why" messages={[{ text: r.message }]} />
+            {/* Skipped, voided and credited are outcomes, not problems: said as information. */}
+            <InlineMessage
+              type={r.state === 'skipped' || r.state === 'voided' || r.state === 'credited' ? 'info' : 'warning'}
+              header={r.state === 'voided' || r.state === 'credited' ? 'What happened' : 'Why'}
+              messages={[{ text: r.message }]}
+            />
           </Box>
         ) : null}
       </Panel>
@@ -222,17 +231,23 @@ export default function OrderPage() {
           <Empty>Nothing recorded yet.</Empty>
         ) : (
           <ol style={{ margin: 0, paddingLeft: '1.25rem' }} data-testid="timeline">
-            {d.timeline.map((t, i) => (
-              <li key={i} style={{ marginBottom: 8 }}>
-                <Text marginBottom="none">
-                  <strong>{EVENT_LABELS[t.kind] ?? t.kind}</strong> · {dateTime(t.at)}
-                </Text>
-                <Text marginBottom="none" color="secondary70">{t.message}</Text>
-              </li>
-            ))}
+            {d.timeline.map((t, i) => {
+              const figures = eventFigures(t, r?.currency ?? null);
+              return (
+                <li key={i} style={{ marginBottom: 8 }} data-kind={t.kind}>
+                  <Text marginBottom="none">
+                    <strong>{t.label}</strong>
+                    {figures ? <> · <span data-testid={`event-figures-${i}`}>{figures}</span></> : null} · {dateTime(t.at)}
+                  </Text>
+                  <Text marginBottom="none" color="secondary70">{t.message}</Text>
+                </li>
+              );
+            })}
           </ol>
         )}
       </Panel>
+
+      <PostingsPanel detail={d} />
 
       <Panel header="Document as posted">
         {d.document ? <DocumentView doc={d.document} testId="posted-document" /> : <Empty>Not posted yet.</Empty>}
@@ -245,7 +260,7 @@ export default function OrderPage() {
           onClick={async () => {
             setPreview({ loading: true });
             try {
-              setPreview({ loading: false, data: await apiFetch<Preview>(`/api/admin/orders/${encodeURIComponent(orderId)}/preview`) });
+              setPreview({ loading: false, data: await apiFetch<PreviewView>(`/api/admin/orders/${encodeURIComponent(orderId)}/preview`) });
             } catch (error) {
               setPreview({ loading: false, error: error as ApiError });
             }
