@@ -8,32 +8,14 @@ import { ConnectionCard } from './_components/connection-card';
 import { dateTime, STATE_LABELS } from './_components/format';
 import { useMutation } from './_components/hooks';
 import { Empty, LoadError, Loading } from './_components/page-state';
+import { ReauthorizePanel } from './_components/reauthorize';
 import { useApi } from './_components/session';
+import type { Counts, OverviewView, StoreOrderCounts } from '@/lib/admin/overview';
+import type { MeView } from '@/lib/admin/permissions';
 
-interface Counts {
-  posted: number;
-  pending: number;
-  failed: number;
-  skipped: number;
-}
-interface Overview {
-  today: Counts;
-  last30Days: Counts;
-  daily: Array<{ date: string } & Counts>;
-  problems: Array<{ orderId: number; state: string; message: string | null; at: string }>;
-  autoSync: boolean;
-  provider: { id: string; name: string };
-  onboardedAt: string | null;
-}
-interface StoreCounts {
-  toFulfil: { count: number | null; error: string | null };
-  toShip: { count: number | null; error: string | null };
-}
+type Overview = OverviewView;
 interface Audit {
   entries: Array<{ action: string; actorUserId: number | null; at: string }>;
-}
-interface Me {
-  store: { hash: string; name: string | null; plan: string | null; currency: string | null; installedAt: string } | null;
 }
 
 const actionLabels: Record<string, string> = {
@@ -102,8 +84,8 @@ export default function OverviewPage() {
   const overview = useApi<Overview>('/api/admin/overview');
   // Secondary panels load once the main numbers are on screen, so they never compete with them.
   const shown = overview.data !== undefined;
-  const me = useApi<Me>('/api/me');
-  const storeCounts = useApi<StoreCounts>(shown ? '/api/admin/overview/store-counts' : null);
+  const me = useApi<MeView>('/api/me');
+  const storeCounts = useApi<StoreOrderCounts>(shown ? '/api/admin/overview/store-counts' : null);
   const audit = useApi<Audit>(shown ? '/api/audit' : null);
   const autoSync = useMutation<{ enabled: boolean }, { autoSync: boolean }>('PUT', '/api/admin/auto-sync');
   const [autoSyncValue, setAutoSyncValue] = useState<boolean | null>(null);
@@ -127,6 +109,7 @@ export default function OverviewPage() {
           />
         </Box>
       ) : null}
+      {store ? <ReauthorizePanel permissions={store.permissions} /> : null}
       <Panel header="Store" description="The BigCommerce store this app is installed on.">
         <Text data-testid="store-summary">
           {store?.name ?? store?.hash ?? '…'} · plan {store?.plan ?? 'unknown'} · currency {store?.currency ?? 'unknown'}

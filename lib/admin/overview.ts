@@ -34,6 +34,12 @@ export interface Overview {
   autoSync: boolean;
 }
 
+/** `GET /api/admin/overview`: the numbers, the accounting system, and whether setup was completed. */
+export interface OverviewView extends Overview {
+  provider: { id: string; name: string };
+  onboardedAt: string | null;
+}
+
 export interface StoreOrderCounts {
   toFulfil: { count: number | null; error: string | null };
   toShip: { count: number | null; error: string | null };

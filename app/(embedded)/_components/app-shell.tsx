@@ -3,6 +3,8 @@
 import { Box, Flex, H1, ProgressCircle, StatusMessage, Tabs, Text } from '@bigcommerce/big-design';
 import { usePathname, useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
+import type { MeView } from '@/lib/admin/permissions';
+import { ReauthorizeBanner } from './reauthorize';
 import { SessionProvider, useApi, useSession } from './session';
 
 export const NAV = [
@@ -14,17 +16,11 @@ export const NAV = [
   { id: 'tab-ledger', path: '/ledger', title: 'Ledger' },
 ] as const;
 
-interface Me {
-  store: { hash: string; name: string | null; plan: string | null; currency: string | null } | null;
-  user: { id: number };
-}
-
-function Header() {
-  const me = useApi<Me>('/api/me');
+function Header({ me }: { me: MeView | undefined }) {
   const pathname = usePathname();
   const router = useRouter();
   const active = NAV.find((item) => item.path !== '/' && pathname.startsWith(item.path))?.id ?? 'tab-overview';
-  const storeLabel = me.data?.store ? (me.data.store.name ?? me.data.store.hash) : '';
+  const storeLabel = me?.store ? (me.store.name ?? me.store.hash) : '';
   return (
     <Box backgroundColor="white" paddingHorizontal="xLarge" paddingTop="large" shadow="raised">
       <Flex justifyContent="space-between" alignItems="center">
@@ -46,6 +42,8 @@ function Header() {
 
 function Gate({ children }: { children: ReactNode }) {
   const session = useSession();
+  const me = useApi<MeView>(session.status === 'ready' ? '/api/me' : null);
+  const pathname = usePathname();
   if (session.status === 'loading') {
     return (
       <Flex justifyContent="center" padding="xxLarge">
@@ -66,8 +64,10 @@ function Gate({ children }: { children: ReactNode }) {
   }
   return (
     <>
-      <Header />
+      <Header me={me.data} />
       <Box as="main" id="main" padding="xLarge">
+        {/* Permissions the store still has to grant; the overview explains them in full. */}
+        {me.data?.store && pathname !== '/' ? <ReauthorizeBanner permissions={me.data.store.permissions} /> : null}
         {children}
       </Box>
     </>

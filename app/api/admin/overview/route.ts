@@ -1,5 +1,5 @@
 import { adminStore, onboardingCompletedAt } from '@/lib/admin/context';
-import { loadOverview } from '@/lib/admin/overview';
+import { loadOverview, type OverviewView } from '@/lib/admin/overview';
 import { withSession } from '@/lib/http/with-session';
 
 export const dynamic = 'force-dynamic';
@@ -11,5 +11,5 @@ export const GET = withSession(async (_request, session) => {
     loadOverview({ db: ctx.db, storeHash: session.storeHash, provider: ctx.providerId, autoSync: ctx.settings.orders.autoSync }),
     onboardingCompletedAt(session.storeHash),
   ]);
-  return Response.json({ ...overview, provider: { id: ctx.providerId, name: ctx.provider.displayName }, onboardedAt: onboardedAt?.toISOString() ?? null });
+  return Response.json({ ...overview, provider: { id: ctx.providerId, name: ctx.provider.displayName }, onboardedAt: onboardedAt?.toISOString() ?? null } satisfies OverviewView);
 });
