@@ -155,6 +155,54 @@ describe('admin API: settings', () => {
   });
 });
 
+describe('admin API: cancellations and the lock date', () => {
+  it('saves what a cancellation does and the lock date, keeps every other setting, and refuses bad values with field messages', async () => {
+    const { GET, PUT } = await routes.settings();
+    const current = await call(GET, tokenA, '/api/admin/settings');
+    const settings = current.body.settings;
+    // The defaults: a cancellation voids (or credits a paid document); no closed period.
+    expect([settings.orders.onCancel, settings.document.lockDate]).toEqual(['void', null]);
+
+    const bad = await call(PUT, tokenA, '/api/admin/settings', {
+      method: 'PUT',
+      body: { expectedVersion: current.body.version, settings: { ...settings, orders: { ...settings.orders, onCancel: 'delete' }, document: { ...settings.document, lockDate: '2026-13-01' } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual({
+      'orders.onCancel': expect.stringMatching(/void the document, post a credit note, or leave it alone/),
+      'document.lockDate': expect.stringMatching(/YYYY-MM-DD/),
+    });
+    const ahead = await call(PUT, tokenA, '/api/admin/settings', {
+      method: 'PUT',
+      body: { expectedVersion: current.body.version, settings: { ...settings, document: { ...settings.document, lockDate: '2999-12-31' } } },
+    });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.error.fields['document.lockDate']).toMatch(/a day that has passed/);
+    // Nothing was saved by the refusals.
+    expect((await call(GET, tokenA, '/api/admin/settings')).body.version).toBe(current.body.version);
+
+    const saved = await call(PUT, tokenA, '/api/admin/settings', {
+      method: 'PUT',
+      body: { expectedVersion: current.body.version, settings: { ...settings, orders: { ...settings.orders, onCancel: 'credit' }, document: { ...settings.document, lockDate: '2026-01-31' } } },
+    });
+    expect(saved).toMatchObject({ status: 200, body: { version: current.body.version + 1 } });
+    const back = (await call(GET, tokenA, '/api/admin/settings')).body.settings;
+    expect([back.orders.onCancel, back.document.lockDate]).toEqual(['credit', '2026-01-31']);
+    // Every other setting is as it was (the PayPal mapping saved above among them).
+    expect({ ...back, orders: { ...back.orders, onCancel: settings.orders.onCancel }, document: { ...back.document, lockDate: null } }).toEqual(settings);
+    expect(back.payments.mappings).toEqual([{ method: 'PayPal', account: '1020' }]);
+
+    // Clearing the lock date saves null; store B never saw any of it.
+    const cleared = await call(PUT, tokenA, '/api/admin/settings', {
+      method: 'PUT',
+      body: { expectedVersion: current.body.version + 1, settings: { ...back, orders: { ...back.orders, onCancel: 'void' }, document: { ...back.document, lockDate: null } } },
+    });
+    expect(cleared.status).toBe(200);
+    expect((await call(GET, tokenA, '/api/admin/settings')).body.settings.document.lockDate).toBeNull();
+    expect((await call(GET, tokenB, '/api/admin/settings')).body.settings.orders.onCancel).toBe('void');
+  });
+});
+
 describe('admin API: preview', () => {
   it('builds the document the current settings would post, with the posted totals, and writes nothing', async () => {
     const before = (await world.database.db.select().from(syncRecords).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId))))[0]!;
@@ -167,8 +215,9 @@ describe('admin API: preview', () => {
     expect(preview.body.document.totals.total).toBe('32.49');
     // Settings v1 maps PayPal to 1020: the preview already uses it; the posted document used the default account.
     expect(preview.body.document.payments[0].account).toBe('1020');
-    // The new mapping changes the document's content, so a sync now would replace the posted document.
-    expect(preview.body.plan).toMatchObject({ action: 'update', reason: 'content_changed' });
+    // The payment is booked apart from the document and never booked again: the new mapping changes nothing in the
+    // books for this order, so a sync now would do nothing.
+    expect(preview.body.plan).toMatchObject({ action: 'skip', reason: 'already_posted_unchanged' });
     const after = (await world.database.db.select().from(syncRecords).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId))))[0]!;
     expect(after.updatedAt).toEqual(before.updatedAt);
     expect(await world.database.db.select().from(ledgerEntries).where(eq(ledgerEntries.storeHash, storeA.hash))).toHaveLength(entriesBefore.length);
@@ -187,5 +236,82 @@ describe('admin API: overview', () => {
     const counts = await call((await routes.storeCounts()).GET, tokenA, '/api/admin/overview/store-counts');
     expect(counts.body.toFulfil).toEqual({ count: 1, error: null });
     expect(overview.body.onboardedAt).toBeNull();
+  });
+});
+
+describe('admin API: refunds', () => {
+  let refundedOrder: number;
+  let refundId: number;
+
+  async function storeCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${world.sandbox.url}/stores/${storeA.hash}${path}`, {
+      method,
+      headers: { 'x-auth-token': storeA.accessToken, 'content-type': 'application/json', accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  beforeAll(async () => {
+    // A second order, paid through PayPal, posted; then one of its three mugs refunded in BigCommerce.
+    refundedOrder = (await storeCall<{ id: number }>('POST', '/v2/orders', {
+      customer_id: 0,
+      status_id: 11,
+      payment_method: 'PayPal',
+      billing_address: { first_name: 'Ada', last_name: 'Lovelace', street_1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', country: 'United States', country_iso2: 'US', email: 'ada@example.com' },
+      products: [{ name: 'Mug', sku: 'MUG-1', quantity: 3, price_ex_tax: '10.00', price_inc_tax: '10.83' }],
+    })).id;
+    const posted = await until(
+      async () => (await world.database.db.select().from(syncRecords).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, refundedOrder))))[0],
+      (r) => r?.state === 'posted',
+    );
+    if (posted?.state !== 'posted') throw new Error(`order ${refundedOrder} was not posted: ${JSON.stringify(posted)}`);
+    const [line] = await storeCall<Array<{ id: number }>>('GET', `/v2/orders/${refundedOrder}/products`);
+    const items = [{ item_type: 'PRODUCT', item_id: line!.id, quantity: 1 }];
+    const quote = await storeCall<{ data: { total_refund_amount: number } }>('POST', `/v3/orders/${refundedOrder}/payment_actions/refund_quotes`, { items });
+    expect(quote.data.total_refund_amount).toBe(10.83);
+    refundId = (await storeCall<{ data: { id: number } }>('POST', `/v3/orders/${refundedOrder}/payment_actions/refunds`, {
+      items,
+      payments: [{ provider_id: 'paypalexpress', amount: quote.data.total_refund_amount }],
+    })).data.id;
+  });
+
+  it('shows the refund on the order page: its credit note and the money paid back, on the timeline and among the postings', async () => {
+    const { GET } = await routes.order();
+    const detail = await until(
+      () => call(GET, tokenA, `/api/admin/orders/${refundedOrder}`, { params: { orderId: String(refundedOrder) } }),
+      (d) => (d.body.postings ?? []).some((p: { kind: string; state: string }) => p.kind === 'payout' && p.state === 'posted'),
+      45_000,
+    );
+    expect(detail.status).toBe(200);
+    const postings = detail.body.postings as Array<Record<string, unknown>>;
+    expect(postings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'payment', label: 'Payment received', state: 'posted', amount: '32.49' }),
+      expect.objectContaining({ kind: 'credit', label: 'Refund credit note', refundId, state: 'posted', stateLabel: 'Booked', amount: '10.83', tax: '0.83', number: expect.any(String) }),
+      expect.objectContaining({ kind: 'payout', label: 'Money paid back', refundId, state: 'posted', amount: '10.83', method: 'PayPal' }),
+    ]));
+    expect(detail.body.refunds).toEqual({ refunds: 1, credited: '10.83', paidBack: '10.83' });
+    const timeline = detail.body.timeline as Array<{ kind: string; label: string; amount: string | null; tax: string | null; refundId: number | null }>;
+    expect(timeline.find((t) => t.kind === 'refund_credited')).toMatchObject({ label: 'Refund credited', amount: '10.83', tax: '0.83', refundId });
+    expect(timeline.find((t) => t.kind === 'money_out')).toMatchObject({ label: 'Money paid back', amount: '10.83', refundId });
+    // The record stays posted: a refund is booked beside the document, never by rewriting it.
+    expect(detail.body.record.state).toBe('posted');
+  });
+
+  it('filters the activity to refunded orders, only in the session’s store', async () => {
+    const { GET } = await routes.activity();
+    const refunded = await call(GET, tokenA, '/api/admin/activity?refunded=true');
+    expect(refunded.body.rows.map((r: { orderId: number }) => r.orderId)).toEqual([refundedOrder]);
+    expect(refunded.body.rows[0]).toMatchObject({ state: 'posted', refunded: true });
+    const without = await call(GET, tokenA, '/api/admin/activity?refunded=false');
+    expect(without.body.rows.map((r: { orderId: number }) => r.orderId)).toEqual([orderId]);
+    const all = await call(GET, tokenA, '/api/admin/activity');
+    expect(all.body.rows.map((r: { orderId: number; refunded: boolean }) => [r.orderId, r.refunded])).toEqual(expect.arrayContaining([[refundedOrder, true], [orderId, false]]));
+    expect((await call(GET, tokenB, '/api/admin/activity?refunded=true')).body).toMatchObject({ total: 0, rows: [] });
+    const bad = await call(GET, tokenA, '/api/admin/activity?refunded=maybe');
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.fields)).toEqual(['refunded']);
   });
 });

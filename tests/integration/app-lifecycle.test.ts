@@ -134,6 +134,71 @@ describe('install (auth callback)', () => {
   });
 });
 
+describe('permissions added after install (re-authorize)', () => {
+  // The scopes the app asked for before it read refunds.
+  const OLD_SCOPES = 'store_v2_orders store_v2_information_read_only store_v2_products store_v2_customers_read_only store_inventory';
+
+  async function sessionOf(hash: string): Promise<string> {
+    const load = await world.admin<{ url: string }>(`/__sandbox/stores/${hash}/load`, {});
+    const location = (await fetch(load.body.url, { redirect: 'manual' })).headers.get('location')!;
+    return decodeURIComponent(location.split('#session=')[1]!);
+  }
+  async function permissionsOf(token: string) {
+    const me = await fetch(`${world.app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    return ((await me.json()) as { store: { permissions: { complete: boolean; missing: Array<{ scope: string; name: string; why: string }> } } }).store.permissions;
+  }
+
+  it('asks a store installed with the old scope list to re-authorize, keeps it working through a re-authorization without the scope, and clears once granted', async () => {
+    const { resetEnvForTests: reset } = await import('@/lib/env');
+    const created = await world.admin<{ hash: string }>('/__sandbox/stores', {});
+    const hash = created.body.hash;
+    // Installed when the app required the old list.
+    process.env.BIGCOMMERCE_REQUIRED_SCOPES = OLD_SCOPES;
+    reset();
+    try {
+      expect((await world.admin<{ status: number }>(`/__sandbox/stores/${hash}/install`, { scope: OLD_SCOPES })).body.status).toBe(200);
+    } finally {
+      delete process.env.BIGCOMMERCE_REQUIRED_SCOPES;
+      reset();
+    }
+    expect((await storeRow(hash))?.scope).toBe(OLD_SCOPES);
+
+    // Now the app requires the transactions scope: the store's pages say what is missing and why.
+    const token = await sessionOf(hash);
+    const before = await permissionsOf(token);
+    expect(before).toEqual({
+      complete: false,
+      missing: [{ scope: 'store_v2_transactions_read_only', name: 'Order Transactions: read-only', why: expect.stringMatching(/refund/) }],
+    });
+
+    // The merchant re-authorizes but the grant still lacks it: the new token is kept (BigCommerce has invalidated the
+    // old one), the store stays installed, and the prompt stays.
+    const partial = await world.admin<{ status: number; access_token: string }>(`/__sandbox/stores/${hash}/install`, { scope: OLD_SCOPES });
+    expect(partial.body.status).toBe(200);
+    const kept = await storeRow(hash);
+    expect(decryptSecret(kept!.accessTokenEnc!, ENCRYPTION_KEY, `stores/${hash}/access_token`)).toBe(partial.body.access_token);
+    expect((await permissionsOf(token)).complete).toBe(false);
+
+    // Re-authorized with the app's scopes (the auth callback again): the stored scope is replaced, the prompt goes.
+    const granted = await world.admin<{ status: number; scope: string }>(`/__sandbox/stores/${hash}/install`, {});
+    expect(granted.body.status).toBe(200);
+    expect(granted.body.scope.split(' ')).toContain('store_v2_transactions_read_only');
+    expect((await storeRow(hash))?.scope).toBe(granted.body.scope);
+    expect(await permissionsOf(token)).toEqual({ complete: true, missing: [] });
+    const audit = await world.database.db.select().from(auditLog).where(eq(auditLog.storeHash, hash));
+    expect(audit.map((a) => a.action)).toEqual(['store.installed', 'store.reinstalled', 'store.reinstalled']);
+  });
+
+  it('still refuses a new install without the transactions scope, naming it', async () => {
+    const created = await world.admin<{ hash: string }>('/__sandbox/stores', {});
+    const page = await fetch(await freshAuthUrl(created.body.hash, OLD_SCOPES));
+    expect(page.status).toBe(403);
+    expect(await page.text()).toContain('store_v2_transactions_read_only');
+    expect(await storeRow(created.body.hash)).toBeUndefined();
+  });
+});
+
 describe('load callback', () => {
   it('opens the app: redirects to the deep link with a session, and the session reads this store', async () => {
     const { hash } = await world.installedStore();
