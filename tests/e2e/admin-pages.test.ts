@@ -1,12 +1,15 @@
 import AxeBuilder from '@axe-core/playwright';
+import { eq } from 'drizzle-orm';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stores } from '@/db/schema';
 import { startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * The embedded admin in Debian Chromium, inside the sandbox control panel's iframe, against a production build:
- * onboarding, order rules, mappings, activity with retry and preview, backfill, ledger, accessibility, and
- * tenant isolation. One world (one build) for the file; the tests run in order and share one store.
+ * onboarding, order rules (cancellations and the lock date among them), mappings, activity with retry and preview,
+ * a refund on the order page, the re-authorize prompt, backfill, ledger, accessibility, and tenant isolation. One
+ * world (one build) for the file; the tests run in order and share one store.
  */
 let world: E2eWorld;
 let page: Page;
@@ -36,6 +39,17 @@ async function placeOrder(body: Record<string, unknown>): Promise<number> {
   const json = (await response.json()) as { id: number };
   expect(response.status).toBeLessThan(300);
   return json.id;
+}
+
+async function storeCall<T>(method: string, pathname: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${world.sandboxUrl}/stores/${hash}${pathname}`, {
+    method,
+    headers: { 'x-auth-token': apiToken, 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json()) as T;
+  expect(response.status, `${method} ${pathname}: ${JSON.stringify(json)}`).toBeLessThan(300);
+  return json;
 }
 
 async function shot(name: string) {
@@ -129,6 +143,38 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await expect(frame.getByLabel('Document number prefix').inputValue()).resolves.toBe('LB-');
   });
 
+  it('the order rules page offers what a cancellation does and the lock date, refuses a lock date ahead, and saves both', async () => {
+    await openTab('Order rules', 'When a posted order is cancelled');
+    const voidChoice = frame.getByRole('radio', { name: /Void the document/ });
+    const creditChoice = frame.getByRole('radio', { name: /Post a credit note/ });
+    await expect(voidChoice.isChecked()).resolves.toBe(true);
+    await frame.getByText('Other connectors call this “allow cancelling orders”.').waitFor();
+    await frame.getByText(/The document stays as posted and a credit note reverses it/).waitFor();
+    await frame.getByText(/Cancelling changes nothing in your books/).waitFor();
+    await frame.getByText('Post a credit note', { exact: true }).click();
+    await expect(creditChoice.isChecked()).resolves.toBe(true);
+    const lockDate = frame.getByLabel('Books closed up to (lock date)');
+    await lockDate.fill('2999-12-31');
+    await frame.getByRole('button', { name: 'Save order rules' }).click();
+    await frame.getByText(/The books can only be closed up to a day that has passed/).waitFor({ timeout: 15_000 });
+    await lockDate.scrollIntoViewIfNeeded();
+    await shot('04b-order-rules-lock-date-refused');
+    const closed = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+    await lockDate.fill(closed);
+    await frame.getByRole('button', { name: 'Save order rules' }).click();
+    await frame.getByTestId('saved').waitFor({ timeout: 15_000 });
+    await expect(frame.getByText(/The books can only be closed/).count()).resolves.toBe(0);
+    await frame.getByTestId('on-cancel').scrollIntoViewIfNeeded();
+    await shot('04c-order-rules-cancellations');
+    await axe('order rules (cancellations)');
+    // Back from the server after a reload, with the rule saved before kept.
+    await frame.locator('body').evaluate(() => window.location.reload());
+    await frame.getByLabel('Books closed up to (lock date)').waitFor({ timeout: 30_000 });
+    await expect(frame.getByLabel('Books closed up to (lock date)').inputValue()).resolves.toBe(closed);
+    await expect(frame.getByRole('radio', { name: /Post a credit note/ }).isChecked()).resolves.toBe(true);
+    await expect(frame.getByLabel('Document number prefix').inputValue()).resolves.toBe('LB-');
+  });
+
   let postedOrder = 0;
   it('an order placed in the store appears in Activity as posted within seconds', async () => {
     postedOrder = await placeOrder({
@@ -207,6 +253,82 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await expect(frame.getByTestId('posted-document-total').textContent()).resolves.toBe('27.06 USD');
     await shot('08-order-preview');
     await axe('order page (preview)');
+  });
+
+  it('a refund made in BigCommerce shows on the order page: its credit note and the money paid back, with amounts', async () => {
+    const [line] = await storeCall<Array<{ id: number }>>('GET', `/v2/orders/${postedOrder}/products`);
+    const items = [{ item_type: 'PRODUCT', item_id: line!.id, quantity: 1 }];
+    const quote = await storeCall<{ data: { total_refund_amount: number } }>('POST', `/v3/orders/${postedOrder}/payment_actions/refund_quotes`, { items });
+    expect(quote.data.total_refund_amount).toBe(13.53);
+    const refund = await storeCall<{ data: { id: number } }>('POST', `/v3/orders/${postedOrder}/payment_actions/refunds`, {
+      items,
+      payments: [{ provider_id: 'paypalexpress', amount: quote.data.total_refund_amount }],
+    });
+    const refundId = refund.data.id;
+
+    await openTab('Activity', 'Every order and its sync state');
+    await frame.getByTestId(`order-link-${postedOrder}`).click();
+    const timeline = frame.getByTestId('timeline');
+    // The page refreshes itself every few seconds: the refund appears once the pipeline has booked it.
+    const credited = timeline.locator('li[data-kind="refund_credited"]');
+    await credited.waitFor({ timeout: 60_000 });
+    await expect(credited.textContent()).resolves.toMatch(new RegExp(`Refund credited · refund ${refundId} · 13\\.53 USD \\(tax 1\\.03 USD\\)`));
+    const paidBack = timeline.locator('li[data-kind="money_out"]');
+    await paidBack.waitFor({ timeout: 60_000 });
+    await expect(paidBack.textContent()).resolves.toMatch(new RegExp(`Money paid back · refund ${refundId} · 13\\.53 USD`));
+    await expect.poll(() => frame.getByTestId(`posting-payout-${refundId}`).getAttribute('data-state'), { timeout: 30_000 }).toBe('posted');
+    await expect(frame.getByTestId(`posting-credit-${refundId}`).getAttribute('data-state')).resolves.toBe('posted');
+    await expect(frame.getByTestId('refund-summary').textContent()).resolves.toBe('1 refund: 13.53 USD credited, 13.53 USD paid back.');
+    // The sale itself stays posted: the refund is booked beside it.
+    await expect(frame.getByTestId('order-state').getAttribute('data-state')).resolves.toBe('posted');
+    await frame.getByTestId('refund-summary').scrollIntoViewIfNeeded();
+    await shot('08b-order-refund');
+    await axe('order page (refund)');
+
+    // The activity's Refunds filter finds it, marked as refunded.
+    await openTab('Activity', 'Every order and its sync state');
+    await frame.getByRole('combobox', { name: 'Refunds' }).click();
+    await frame.getByRole('option', { name: 'Refunded orders', exact: true }).click();
+    await frame.getByRole('button', { name: 'Apply filters' }).click();
+    await frame.getByTestId(`refunded-${postedOrder}`).waitFor({ timeout: 30_000 });
+    await expect.poll(() => frame.locator('[data-testid^="order-link-"]').count(), { timeout: 15_000 }).toBe(1);
+    await shot('08c-activity-refunded');
+    await axe('activity (refunded)');
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('a store whose grant lacks a permission the app now needs is asked to re-authorize, on every page', async () => {
+    // As a store installed before the app read refunds: its stored grant lacks the transactions scope.
+    const db = world.database!.db;
+    const [row] = await db.select({ scope: stores.scope }).from(stores).where(eq(stores.storeHash, hash));
+    const granted = row!.scope;
+    const before = granted.split(' ').filter((scope) => scope !== 'store_v2_transactions_read_only').join(' ');
+    await db.update(stores).set({ scope: before }).where(eq(stores.storeHash, hash));
+    try {
+      await openTab('Overview', 'Last problems');
+      const panel = frame.getByTestId('reauthorize-panel');
+      await panel.getByText('Re-authorize Ledgerbridge so refunds can be booked').first().waitFor({ timeout: 30_000 });
+      await panel.getByText('store_v2_transactions_read_only').waitFor();
+      await panel.getByText(/Nothing is lost meanwhile/).waitFor();
+      await panel.getByText(/Apps › My Apps/).waitFor();
+      await shot('15-overview-reauthorize');
+      await axe('overview (re-authorize)');
+      // The header reads the store's grant when the app opens (a re-authorization reopens it): open it afresh.
+      await openTab('Activity', 'Every order and its sync state');
+      await frame.locator('body').evaluate(() => window.location.reload());
+      await frame.getByTestId('reauthorize-banner').getByText(/Order Transactions: read-only/).waitFor({ timeout: 30_000 });
+      await shot('16-activity-reauthorize-banner');
+      await axe('activity (re-authorize banner)');
+    } finally {
+      await db.update(stores).set({ scope: granted }).where(eq(stores.storeHash, hash));
+    }
+    // Granted again (as the auth callback of a re-authorization stores it): the prompt goes.
+    await frame.locator('body').evaluate(() => window.location.reload());
+    // The header's store name comes with the grant: once it shows, the banner would have too.
+    await expect.poll(() => frame.getByTestId('store-label').textContent(), { timeout: 30_000 }).toBe('Admin Store');
+    await expect(frame.getByTestId('reauthorize-banner').count()).resolves.toBe(0);
+    await openTab('Overview', 'Last problems');
+    await expect.poll(() => frame.getByTestId('store-summary').textContent(), { timeout: 30_000 }).toMatch(/^Admin Store/);
+    await expect(frame.getByTestId('reauthorize-panel').count()).resolves.toBe(0);
   });
 
   it('the backfill progress bar reaches 100%', async () => {
