@@ -6,7 +6,7 @@
  * backwards; a state filter → sync_records_store_state_updated_idx; an order id → the unique (store, order,
  * provider) index. Customer, amount and date filters are applied to the rows of the store the index yields.
  * "Refunded" is an EXISTS on sync_postings through sync_postings_store_order_idx (store_hash, order_id), per row
- * (or a semi-join, as Postgres chooses); the same EXISTS marks each row of a page.
+ * (or a semi-join, as Postgres chooses); the rows of a page are marked by one more query on that index.
  */
 import { and, desc, eq, getTableName, ilike, inArray, not, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
@@ -75,15 +75,31 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** `"sync_records"."<column>"`, qualified: drizzle leaves columns bare in a select list, where the subquery below would take them for its own. */
+/** `"sync_records"."<column>"`, qualified, so the subquery below never takes the outer row's columns for its own. */
 const outer = (column: { name: string }) => sql`${sql.identifier(getTableName(syncRecords))}.${sql.identifier(column.name)}`;
 
+/** A posting that books a refund: a refund's credit note, or money paid back. */
+const refundPosting = sql`((${syncPostings.kind} = 'credit' and ${syncPostings.refundId} is not null) or ${syncPostings.kind} = 'payout')`;
+
 /**
- * The order has a refund in the books (or on its way there): a refund's credit note, or money paid back, under the
- * record's own store, order and provider. Correlated on the outer row, so Postgres probes
- * sync_postings_store_order_idx once per row (or hashes the store's postings for a semi-join when it counts many).
+ * The order has a refund in the books (or on its way there), under the record's own store, order and provider.
+ * Correlated on the outer row: Postgres walks the page's index and probes sync_postings_store_order_idx per row
+ * (a nested-loop semi-join), or hashes the store's refund postings when it counts many.
  */
-const hasRefund = sql<boolean>`exists (select 1 from ${syncPostings} where ${syncPostings.storeHash} = ${outer(syncRecords.storeHash)} and ${syncPostings.orderId} = ${outer(syncRecords.orderId)} and ${syncPostings.provider} = ${outer(syncRecords.provider)} and ((${syncPostings.kind} = 'credit' and ${syncPostings.refundId} is not null) or ${syncPostings.kind} = 'payout'))`;
+const hasRefund = sql<boolean>`exists (select 1 from ${syncPostings} where ${syncPostings.storeHash} = ${outer(syncRecords.storeHash)} and ${syncPostings.orderId} = ${outer(syncRecords.orderId)} and ${syncPostings.provider} = ${outer(syncRecords.provider)} and ${refundPosting})`;
+
+/**
+ * Which of a page's orders have a refund: one indexed query on (store_hash, order_id) for the page's ids. (The same
+ * EXISTS in the page's select list made Postgres hash every refund posting of the database for each page.)
+ */
+async function refundedOf(db: Db, storeHash: StoreHash, rows: ReadonlyArray<{ orderId: number; provider: string }>): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const found = await db
+    .selectDistinct({ orderId: syncPostings.orderId, provider: syncPostings.provider })
+    .from(syncPostings)
+    .where(and(eq(syncPostings.storeHash, storeHash), inArray(syncPostings.orderId, [...new Set(rows.map((r) => r.orderId))]), refundPosting));
+  return new Set(found.map((f) => `${f.orderId}:${f.provider}`));
+}
 
 function conditions(storeHash: StoreHash, q: ActivityQuery, provider?: string): SQL[] {
   const where: SQL[] = [eq(syncRecords.storeHash, storeHash)];
@@ -130,7 +146,7 @@ export async function listActivity(
         documentNumber: syncRecords.remoteNumber,
         attempts: syncRecords.attempts,
         updatedAt: syncRecords.updatedAt,
-        refunded: hasRefund,
+        provider: syncRecords.provider,
       })
       .from(syncRecords)
       .where(where)
@@ -140,6 +156,7 @@ export async function listActivity(
     // Count at most COUNT_CAP + 1 rows: exact for any filtered view a merchant pages through, bounded for the rest.
     db.execute<{ n: string | number }>(sql`select count(*) as n from (select 1 from ${syncRecords} where ${where} limit ${cap + 1}) as capped`),
   ]);
+  const refunded = q.refunded === true ? null : await refundedOf(db, storeHash, rows);
   const countRows = Array.isArray(counted) ? counted : ((counted as { rows?: Array<{ n: string | number }> }).rows ?? []);
   const capped = Number(countRows[0]?.n ?? 0);
   const totalIsExact = capped <= cap;
@@ -147,10 +164,11 @@ export async function listActivity(
   const total = totalIsExact ? capped : Math.max(cap, (q.page - 1) * q.pageSize + rows.length);
   return {
     totalIsExact,
-    rows: rows.map((r) => ({
+    rows: rows.map(({ provider: recordProvider, ...r }) => ({
       ...r,
       state: r.state as ActivityState,
-      refunded: r.refunded === true,
+      // Every row of the "refunded" filter has one; otherwise the page's own lookup says.
+      refunded: refunded === null || refunded.has(`${r.orderId}:${recordProvider}`),
       orderDate: r.orderDate ? r.orderDate.toISOString() : null,
       updatedAt: r.updatedAt.toISOString(),
     })),
