@@ -19,6 +19,10 @@ describe('the permissions a store has granted', () => {
   });
 
   it('names a scope it has no words for by the scope itself', () => {
-    expect(storePermissions('', ['store_content']).missing).toEqual([{ scope: 'store_content', name: 'store_content', why: expect.any(String) }]);
+    expect(storePermissions('store_v2_orders', ['store_content']).missing).toEqual([{ scope: 'store_content', name: 'store_content', why: expect.any(String) }]);
+  });
+
+  it('asks nothing of a store connected with an API account (no grant on record)', () => {
+    expect(storePermissions('', REQUIRED)).toEqual({ complete: true, missing: [] });
   });
 });

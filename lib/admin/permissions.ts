@@ -65,6 +65,9 @@ const PURPOSES: Record<string, { name: string; why: string }> = {
 };
 
 export function storePermissions(grantedScope: string, requiredScopes: readonly string[]): StorePermissions {
+  // A store connected with a store-level API account (`ledgerbridge connect`) has no grant on record: it was never
+  // installed as an app, so there is nothing to re-authorize (its API account's scopes are the operator's to set).
+  if (grantedScope.trim() === '') return { complete: true, missing: [] };
   const missing = missingScopes(grantedScope, requiredScopes).map((scope) => ({
     scope,
     name: PURPOSES[scope]?.name ?? scope,
