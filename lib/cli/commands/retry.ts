@@ -35,7 +35,7 @@ export async function retryCommand(rt: CliRuntime, options: { store: StoreHash; 
     async () => {
       const loaded = await loadOrder(ctx.pipeline, options.order);
       if (!loaded.found) return null;
-      return processLoadedOrder(ctx.pipeline, loaded, { trigger: 'manual', writeBack: true });
+      return processLoadedOrder(ctx.pipeline, loaded, { trigger: 'manual', writeBack: true, recheck: true });
     },
     signal,
     onRetry,

@@ -59,8 +59,28 @@ describe('order/changed', () => {
     expect(result).toMatchObject({ orderId: order.id, result: 'posted', number: `BC-${order.id}` });
     expect(stepIds(ctx).slice(0, 4)).toEqual(['load-order', 'plan', 'post-document', 'write-back-status']);
     expect(books.posted).toEqual([{ key: `${STORE}:${order.id}:document`, number: `BC-${order.id}` }]);
-    expect(store.calls).toEqual([`GET /v2/orders/${order.id}`, `PUT /v2/orders/${order.id} status ${IMPORTED}`]);
+    // The status is read again right before it is written (BigCommerce has no conditional write).
+    expect(store.calls).toEqual([`GET /v2/orders/${order.id}`, `GET /v2/orders/${order.id}`, `PUT /v2/orders/${order.id} status ${IMPORTED}`]);
     expect(records.rows.get(order.id)).toMatchObject({ state: 'posted', writtenStatusId: IMPORTED });
+  });
+
+  it('never overwrites a status the merchant set while the order was being posted (a cancellation)', async () => {
+    const { order, store, records, books } = world();
+    // The order is cancelled between the load and the write-back.
+    const realGet = store.port.getOrder;
+    let reads = 0;
+    store.port.getOrder = async (id) => {
+      reads += 1;
+      if (reads === 2) store.current.status_id = 5;
+      return realGet(id);
+    };
+    const { result } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(result).toMatchObject({ result: 'posted' });
+    expect(books.posted).toHaveLength(1);
+    expect(store.calls.filter((c) => c.startsWith('PUT'))).toEqual([]);
+    expect(store.current.status_id).toBe(5);
+    expect(records.rows.get(order.id)?.writtenStatusId).toBeNull();
+    expect(records.events.map((e) => e.kind)).toContain('status_left');
   });
 
   it('skips an order already posted with the same content: nothing posted, no status written (the write-back rule finds nothing to repair)', async () => {

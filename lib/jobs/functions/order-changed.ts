@@ -87,7 +87,7 @@ export const orderChangedFunction = inngest.createFunction(
     const stockOn = await step.run('write-back-status', () =>
       translateFailures(async () => {
         const { pipeline, settings } = await storeContext(store);
-        await writeBackAfter(pipeline, order, acted);
+        await writeBackAfter(pipeline, order, acted, { recheck: true });
         // A posting moved stock in the books: the new levels go out when stock sync is on.
         return (acted.result === 'posted' || acted.result === 'refunded' || acted.result === 'updated' || acted.result === 'voided' || acted.result === 'credited') && settings.stock.enabled;
       }),

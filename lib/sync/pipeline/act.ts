@@ -13,7 +13,7 @@ import { planOrder, type OrderToPlan, type PlanOutcome } from './plan';
 import type { PipelineDeps } from './ports';
 import { postOrderDocument, type StepOutcome } from './post-document';
 import { recordOrderPayments } from './record-payments';
-import { recordDecision } from './record-decision';
+import { QUIET_SKIPS, recordDecision } from './record-decision';
 import { bookRefund } from './refund';
 import { updateOrderDocument } from './update-document';
 import { writeBackAfter, type WriteBack } from './write-back';
@@ -80,7 +80,7 @@ export function runStep(deps: PipelineDeps, order: BcOrder, step: Step): Promise
 export async function planAndNote(deps: PipelineDeps, input: OrderToPlan, trigger: SyncTrigger): Promise<PlanOutcome> {
   const plan = await planOrder(deps, input, trigger);
   const { order } = input;
-  if (plan.action !== 'skip' || plan.reason !== 'already_posted_unchanged') {
+  if (plan.action !== 'skip' || !QUIET_SKIPS.has(plan.reason)) {
     await deps.records.addEvent(deps.storeHash, order.id, 'planned', plan.message, { action: plan.action, reason: plan.reason, trigger });
   }
   if (input.refundsUnreadable) {
@@ -116,9 +116,9 @@ export async function act(deps: PipelineDeps, input: OrderToPlan, trigger: SyncT
 export async function processLoadedOrder(
   deps: PipelineDeps,
   input: OrderToPlan,
-  options: { trigger: SyncTrigger; writeBack: boolean },
+  options: { trigger: SyncTrigger; writeBack: boolean; recheck?: boolean },
 ): Promise<Acted & { writeBack?: WriteBack }> {
   const acted = await act(deps, input, options.trigger);
   if (!options.writeBack) return acted;
-  return { ...acted, writeBack: await writeBackAfter(deps, input.order, acted) };
+  return { ...acted, writeBack: await writeBackAfter(deps, input.order, acted, { recheck: options.recheck ?? false }) };
 }

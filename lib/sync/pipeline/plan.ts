@@ -9,7 +9,9 @@ import { localDate } from '../build-sales-document';
 import { documentContentHash } from '../content-hash';
 import { gateOrder, isCancelled, planSteps, type Booked, type Step, type StepKind, type SyncTrigger } from '../plan-sync';
 import type { DocumentLine, DocumentPayment, SalesDocument } from '../sales-document';
+import { formatUnits, parseUnits, sum } from '@/lib/money';
 import { buildDocument } from './build-document';
+import { fromStore } from './failures';
 import { keyOf, type PipelineDeps, type Posting, type SyncRecord } from './ports';
 
 export type PlanOutcome =
@@ -91,8 +93,38 @@ export async function planOrder(deps: PipelineDeps, input: OrderToPlan, trigger:
     bookedHash: bookedDocument ? documentContentHash(bookedDocument) : null,
     today: localDate((deps.now?.() ?? new Date()), deps.settings.document.timeZone),
   });
+  if ('steps' in plan) {
+    await capturedAmounts(deps, order.id, plan.steps, booked, document.currency.scale);
+    if (plan.steps.length === 0) return { action: 'skip', reason: 'already_posted_unchanged', message: 'Already posted; the payment BigCommerce took is booked.' };
+    return { ...plan, action: plan.steps[0]!.kind };
+  }
   if (plan.action === 'skip' && problems.length > 0 && !isCancelled(orderView, deps.settings)) {
     return { action: 'hold', reason: problems[0]?.code ?? 'invalid', message: `The order changed, but the change cannot be booked: ${problems.map((p) => p.message).join(' ')}`, problems };
   }
   return plan;
+}
+
+/**
+ * A payment captured after the order was posted is what BigCommerce took, not the order's total: a capture takes
+ * what was authorized, and an order edited in between may total more or less. The gateway payment of a `pay` step is
+ * set from the order's transactions (purchases and captures) less what is booked already; without permission to
+ * read them, the order's amount stands.
+ */
+async function capturedAmounts(deps: PipelineDeps, orderId: number, steps: Step[], booked: Booked, scale: number): Promise<void> {
+  const pay = steps.find((s) => s.kind === 'pay');
+  if (!pay || pay.kind !== 'pay' || !deps.store.orderTransactions) return;
+  const gateway = pay.payments.find((p) => p.kind === 'gateway');
+  if (!gateway) return;
+  const read = await deps.store.orderTransactions(orderId);
+  if (!read.ok) {
+    if (read.error.kind === 'Forbidden' || read.error.kind === 'NotFound') return;
+    fromStore(read.error, `loading the transactions of order ${orderId}`);
+  }
+  if (!read.ok) return;
+  const taken = sum(read.value.filter((t) => (t.event === 'purchase' || t.event === 'capture') && t.status === 'ok').map((t) => parseUnits(t.amount, scale)));
+  const already = sum(booked.payments.filter((p) => p.kind === 'gateway').map((p) => parseUnits(p.amount, scale)));
+  const due = taken - already;
+  if (due <= 0n) pay.payments = pay.payments.filter((p) => p !== gateway);
+  else if (due < parseUnits(gateway.amount, scale)) gateway.amount = formatUnits(due, scale);
+  if (pay.payments.length === 0) steps.splice(steps.indexOf(pay), 1);
 }

@@ -4,7 +4,7 @@
  * admin build them (lib/jobs/context.ts); tests pass fakes.
  */
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
-import type { BcRefund } from '@/lib/bigcommerce/client/model';
+import type { BcRefund, BcTransaction } from '@/lib/bigcommerce/client/model';
 import type { BcOrder, BcOrderTax } from '@/lib/bigcommerce/schemas/orders';
 import type { Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
@@ -18,6 +18,8 @@ export interface StorePort {
   orderTaxes?(orderId: number): Promise<Result<BcOrderTax[], BcFailure>>;
   /** The order's refunds (V3), by id ascending. */
   refunds?(orderId: number): Promise<Result<BcRefund[], BcFailure>>;
+  /** The order's payment transactions (V3): what was actually taken (a capture takes what was authorized). */
+  orderTransactions?(orderId: number): Promise<Result<BcTransaction[], BcFailure>>;
 }
 
 export interface OrderSnapshot {

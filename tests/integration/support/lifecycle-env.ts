@@ -48,6 +48,9 @@ export async function startLifecycleWorld(
     ? createXeroSandbox({
         refreshGraceMs: 0,
         timeScale: options.xeroTimeScale ?? 1,
+        // Xero's 30-minute access tokens stay 30 minutes of wall-clock time when Xero's minutes are scaled for its
+        // rate limits: a token shorter than the app's refresh margin (2 minutes) would be refreshed on every call.
+        accessTokenMs: 30 * 60_000 * (options.xeroTimeScale ?? 1),
         clients: [{ ...XERO_CLIENT, redirectUris: [`${app.url}/api/connections/xero/callback`], name: 'Ledgerbridge' }],
       })
     : null;

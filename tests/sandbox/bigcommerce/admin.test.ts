@@ -1,11 +1,12 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeApp, type FakeApp } from './fake-app';
+import { DEFAULT_APP_SCOPES } from './platform';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from './server';
 
 const CLIENT_ID = 'admin-client';
 const CLIENT_SECRET = 'admin-secret-abcdef';
-const APP_SCOPES = 'store_v2_orders store_v2_information_read_only store_v2_products store_v2_customers_read_only store_inventory';
+const APP_SCOPES = DEFAULT_APP_SCOPES.join(' ');
 
 let sandbox: BigCommerceSandbox;
 let app: FakeApp;
