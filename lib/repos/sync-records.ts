@@ -311,7 +311,13 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
         .from(syncRecords)
         .where(and(eq(syncRecords.storeHash, storeHash), eq(syncRecords.state, 'pending'), lt(syncRecords.updatedAt, before)))
         .limit(limit);
-      return rows.map((r) => r.orderId);
+      // A write after the document (a refund's credit or payout, a payment, an update) left pending by a crash.
+      const postings = await db
+        .selectDistinct({ orderId: syncPostings.orderId })
+        .from(syncPostings)
+        .where(and(eq(syncPostings.storeHash, storeHash), eq(syncPostings.state, 'pending'), lt(syncPostings.updatedAt, before)))
+        .limit(limit);
+      return [...new Set([...rows, ...postings].map((r) => r.orderId))];
     },
   };
 }

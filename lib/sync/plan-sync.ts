@@ -18,7 +18,7 @@ import { hashVersion } from './content-hash';
 import { remainingSale, saleDifference } from './document-difference';
 import { refundCredit, refundPayouts, type RefundPayout } from './refund-credit';
 import type { DocumentLine, DocumentPayment, PaymentKind, SalesDocument } from './sales-document';
-import { ORDER_STATUS, type SyncSettings } from './settings';
+import type { SyncSettings } from './settings';
 
 export type SyncTrigger = 'webhook' | 'sweep' | 'backfill' | 'manual';
 
@@ -71,8 +71,9 @@ export function isCancelled(order: GateInput['order'], settings: SyncSettings): 
   return order.isDeleted === true || settings.orders.voidStatusIds.includes(order.statusId);
 }
 
+/** Statuses in which an order never posted is posted with its refunds (setting `orders.refundStatusIds`). */
 export function refundStatuses(settings: SyncSettings): Set<number> {
-  return new Set([ORDER_STATUS.refunded, ORDER_STATUS.partiallyRefunded, ...settings.orders.refundStatusIds]);
+  return new Set(settings.orders.refundStatusIds);
 }
 
 /** Does the order belong in the books? */

@@ -41,6 +41,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+const SEED = process.env.PROPERTY_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.PROPERTY_SEED ?? 20261206);
 const SKUS = ['MUG-1', 'TEE-M', 'CAP-1'];
 const price = fc.integer({ min: 101, max: 4999 }).map((c) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`);
 const line = fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 4 }), price });
@@ -159,7 +160,9 @@ describe('the books after any sequence of store events (built-in ledger)', () =>
           await expectBooksTieOut(orderId, history);
         }
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 20), endOnFailure: true },
+      // A fixed seed, so CI explores the same sequences every time; PROPERTY_SEED=random (or a number) and
+      // PROPERTY_RUNS explore others (a failure prints its seed and the shrunk sequence).
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 20), endOnFailure: true, seed: SEED },
     );
     expect(runs).toBeGreaterThanOrEqual(10);
 

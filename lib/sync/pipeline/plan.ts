@@ -106,7 +106,8 @@ export async function planOrder(deps: PipelineDeps, input: OrderToPlan, trigger:
 
 /**
  * A payment captured after the order was posted is what BigCommerce took, not the order's total: a capture takes
- * what was authorized, and an order edited in between may total more or less. The gateway payment of a `pay` step is
+ * what was authorized, and an order edited in between may total more or less. (Xero refuses a payment above what an
+ * invoice still owes: the order then fails with Xero's words, for the merchant to record the overpayment there.) The gateway payment of a `pay` step is
  * set from the order's transactions (purchases and captures) less what is booked already; without permission to
  * read them, the order's amount stands.
  */
@@ -124,7 +125,9 @@ async function capturedAmounts(deps: PipelineDeps, orderId: number, steps: Step[
   const taken = sum(read.value.filter((t) => (t.event === 'purchase' || t.event === 'capture') && t.status === 'ok').map((t) => parseUnits(t.amount, scale)));
   const already = sum(booked.payments.filter((p) => p.kind === 'gateway').map((p) => parseUnits(p.amount, scale)));
   const due = taken - already;
+  // More than the document asks when the order was reduced after the payment was authorized: the shopper is then
+  // owed the difference (a negative receivable) until the merchant refunds it.
   if (due <= 0n) pay.payments = pay.payments.filter((p) => p !== gateway);
-  else if (due < parseUnits(gateway.amount, scale)) gateway.amount = formatUnits(due, scale);
+  else gateway.amount = formatUnits(due, scale);
   if (pay.payments.length === 0) steps.splice(steps.indexOf(pay), 1);
 }
