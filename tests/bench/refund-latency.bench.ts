@@ -95,6 +95,13 @@ try {
   console.log(`  to the credit note       p50 ${ms(percentile(toCredit, 50))}   p95 ${ms(percentile(toCredit, 95))}   max ${ms(Math.max(...toCredit))}`);
   console.log(`  to credit + money out    p50 ${ms(percentile(toBooks, 50))}   p95 ${ms(percentile(toBooks, 95))}   max ${ms(Math.max(...toBooks))}   (goal p50 ≤ 1000 ms, p95 ≤ 3000 ms)`);
   console.log(`  refunds with ≠ 1 credit  ${[...creditsPerRefund.values()].filter((n) => n !== 1).length}`);
+  const runs = world.inngest.runs().filter((r) => r.functionId === 'ledgerbridge-order-changed' && Date.parse(r.startedAt) >= started);
+  const byTrigger = new Map<string, number>();
+  for (const r of runs) {
+    const key = (r.event.data as { refundId?: number }).refundId ? 'refund webhook' : 'order webhook (updated, statusUpdated)';
+    byTrigger.set(key, (byTrigger.get(key) ?? 0) + 1);
+  }
+  console.log(`  order-changed runs       ${runs.length}: ${[...byTrigger].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   const p50 = percentile(toBooks, 50);
   const p95 = percentile(toBooks, 95);
   console.log(p50 <= 1000 && p95 <= 3000 ? '  goals met' : `  GOAL MISSED: ${p50 > 1000 ? 'p50' : ''} ${p95 > 3000 ? 'p95' : ''}`.trimEnd());
