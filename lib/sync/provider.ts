@@ -211,6 +211,10 @@ export interface AccountingProvider {
   prefetch?(input: { skus: readonly string[] }): Promise<Outcome<void>>;
   /** Up to `limits.batchSize` documents a request; results in the order given, each as postDocument's. */
   postDocuments?(items: readonly { document: SalesDocument; idempotencyKey: string }[]): Promise<Array<Outcome<PostedDocument>>>;
+  /** Credit notes, batched likewise (a backfill page's refunds); results in the order given, each as postCreditNote's. */
+  postCreditNotes?(items: readonly { input: CreditNoteInput; idempotencyKey: string }[]): Promise<Array<Outcome<PostedDocument>>>;
+  /** Refund payments against credit notes, batched likewise; results in the order given, each as payOut's. */
+  payOuts?(items: readonly { credit: PostedDocumentRef; payment: DocumentPayment; idempotencyKey: string }[]): Promise<Array<Outcome<RecordedPayment>>>;
   /** Payments of posted documents, batched likewise; results in the order given. */
   recordPayments?(
     items: readonly { document: PostedDocumentRef; payment: DocumentPayment; idempotencyKey: string }[],

@@ -86,7 +86,7 @@ describe.each(['ledger', 'xero'] as const)('after the first posting, in %s', (pr
       250,
     );
     const timeline = async () => (await records().timeline(store.hash as StoreHash, orderId)).map((e) => `${e.kind}: ${e.message}`).join('\n');
-    if (process.env.LC_DEBUG) console.log(orderId, await timeline());
+    if (process.env.LC_DEBUG) console.log(orderId, await timeline(), JSON.stringify(world.inngest!.runs().filter((r) => r.retries.length).map((r) => [r.functionId, r.retries.map((x) => [x.step, x.delayMs, x.error.message.slice(0, 200)])])));
     if (JSON.stringify(describeBooks(books)) !== JSON.stringify(describeBooks(expected))) {
       expect(describeBooks(books), `books of order ${orderId} (${provider})\n${await timeline()}`).toEqual(describeBooks(expected));
     }

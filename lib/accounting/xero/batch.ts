@@ -245,13 +245,19 @@ export async function postDocumentsBatch(deps: BatchDeps, items: readonly BatchI
 }
 
 export async function recordPaymentsBatch(
-  deps: { api: XeroApi; recordOne(document: PostedDocumentRef, payment: DocumentPayment, key: string): Promise<Outcome<{ remoteId: string; created: boolean }>>; concurrency?: number },
+  deps: {
+    api: XeroApi;
+    recordOne(document: PostedDocumentRef, payment: DocumentPayment, key: string): Promise<Outcome<{ remoteId: string; created: boolean }>>;
+    /** The element's body: a payment on an invoice by default (a refund payment on a credit note for payouts). */
+    bodyOf?(item: BatchPaymentItem): Record<string, unknown>;
+    concurrency?: number;
+  },
   items: readonly BatchPaymentItem[],
 ): Promise<Array<Outcome<{ remoteId: string; created: boolean }>>> {
   const results: Array<Outcome<{ remoteId: string; created: boolean }>> = new Array(items.length);
   const indexed = items.map((item, index) => ({ item, index }));
   const tasks = chunks(indexed, XERO_BATCH_SIZE).map((group) => async () => {
-    const body = { Payments: group.map(({ item }) => paymentBody(item.document.remoteId, item.payment, null)) };
+    const body = { Payments: group.map(({ item }) => (deps.bodyOf ? deps.bodyOf(item) : paymentBody(item.document.remoteId, item.payment, null))) };
     const sent = await deps.api.send({ method: 'PUT', path: '/Payments', query: { summarizeErrors: 'false' }, body, idempotencyKey: `xp:${hash(group.map((g) => g.item.idempotencyKey).join('|'))}` });
     const redo: typeof group = [];
     if (!sent.ok) {

@@ -284,6 +284,20 @@ export function paymentBody(invoiceId: string, payment: DocumentPayment, currenc
   };
 }
 
+/**
+ * Money paid back against a credit note: Xero's "cash refund", a payment on the credit note out of `payment.account`.
+ * https://developer.xero.com/documentation/api/accounting/payments (refunding a credit note)
+ */
+export function payoutBody(credit: { remoteId: string }, payment: DocumentPayment): Record<string, unknown> {
+  return {
+    CreditNote: { CreditNoteID: credit.remoteId },
+    Account: { Code: payment.account },
+    Date: payment.date.slice(0, 10),
+    Amount: decimal(payment.amount),
+    Reference: (payment.reference ?? payment.method).slice(0, 255),
+  };
+}
+
 /** `Field=="value"` with Xero's escaping of quotes and backslashes. */
 export function whereEquals(field: string, value: string): string {
   return `${field}=="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

@@ -7,6 +7,7 @@
  * invoice is looked up by InvoiceNumber before anything is sent again, and a found invoice is returned as
  * `created: false`. InvoiceNumber is unique in Xero, so even a retry after the key expired cannot book twice.
  */
+import { createHash } from 'node:crypto';
 import Big from 'big.js';
 import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
 import {
@@ -25,12 +26,12 @@ import {
   type RemoteItem,
   type StockLevel,
 } from '@/lib/sync/provider';
-import { XERO_LIMITS, XERO_PRODUCTION_URLS, type XeroUrls } from './config';
+import { XERO_BATCH_SIZE, XERO_LIMITS, XERO_PRODUCTION_URLS, type XeroUrls } from './config';
 import { ContactDirectory, contactById, contactsWhere, ensureContact, toRemoteCustomer, updateContact, type ContactDeps } from './contacts';
 import { ALREADY_PAID, elementErrors, failed, failureOf, isDocumentLocked, isDuplicateInvoiceNumber, isUncertain, NOT_VALID_STATUS_FOR_MODIFICATION, validationFailure, type XeroReply } from './errors';
 import { createXeroApi, type XeroApi, type XeroTokenPort } from './http';
 import { postDocumentsBatch, type BatchItem, type BatchPaymentItem, recordPaymentsBatch } from './batch';
-import { creditNoteBody, draftPaymentMessage, invoiceBody, paymentBody, whereEquals, type InvoiceStatus, type LineAmountTypes, type TrackingOption } from './mapping';
+import { creditNoteBody, draftPaymentMessage, invoiceBody, paymentBody, payoutBody, whereEquals, type InvoiceStatus, type LineAmountTypes, type TrackingOption } from './mapping';
 import { toRemoteItem, upsertXeroItems, XERO_ITEM_RULES, xeroItemsByCode } from './items';
 import type { XeroPacer } from './pacer';
 import { decimal, envelopes, type XeroAccount, type XeroInvoice, type XeroItem, type XeroTrackingCategory } from './wire';
@@ -485,9 +486,83 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
       return failed(failureOf(reply, 'Posting the credit note'));
     }
     if (!created) return failed({ kind: 'unavailable', message: 'Posting the credit note: no definite answer from Xero.' });
-    const allocated = await allocate(created.id, invoice, input.date, `${idempotencyKey}:alloc`);
+    const allocated = await allocateIfOwed(created.id, invoice, input.date, `${idempotencyKey}:alloc`);
     if (!allocated.ok) return allocated;
     return ok({ remoteId: created.id, number: created.number, created: created.created });
+  }
+
+  /** Only an approved invoice that still owes something takes an allocation (a paid one: the credit is paid out). */
+  const allocateIfOwed = (creditNoteId: string, invoice: XeroInvoice, date: string, key: string): Promise<Outcome<void>> =>
+    invoice.Status === 'AUTHORISED' && new Big(invoice.AmountDue ?? '0').gt(0) ? allocate(creditNoteId, invoice, date, key) : Promise.resolve(ok(undefined));
+
+  /**
+   * A backfill page's credit notes: their invoices read in one call per 50 (`IDs`), the credit notes sent 50 a request
+   * with summarizeErrors=false. An element Xero did not take cleanly (a number in use, an uncertain answer) goes the
+   * single way, which looks it up before sending it again; an invoice that still owes something gets its allocation.
+   */
+  async function postCreditNotes(items: readonly { input: CreditNoteInput; idempotencyKey: string }[]): Promise<Array<Outcome<PostedDocument>>> {
+    const results: Array<Outcome<PostedDocument>> = new Array(items.length);
+    const invoices = new Map<string, XeroInvoice>();
+    const ids = [...new Set(items.map((i) => i.input.document.remoteId))];
+    for (let i = 0; i < ids.length; i += XERO_BATCH_SIZE) {
+      const r = await get('/Invoices', { IDs: ids.slice(i, i + XERO_BATCH_SIZE).join(',') }, (j) => envelopes.invoices.parse(j).Invoices, 'Reading the invoices to credit');
+      if (!r.ok) return items.map(() => r);
+      for (const inv of r.value) if (inv.InvoiceID) invoices.set(inv.InvoiceID, inv);
+    }
+    const sendable: Array<{ index: number; body: Record<string, unknown>; reference: string }> = [];
+    items.forEach(({ input }, index) => {
+      const invoice = invoices.get(input.document.remoteId);
+      if (!invoice) {
+        results[index] = failed({ kind: 'not_found', message: `Invoice ${input.document.number} is not in Xero any more, so it cannot be credited.` });
+        return;
+      }
+      const rate = invoice.CurrencyCode && invoice.CurrencyRate && invoice.CurrencyRate !== '1' ? invoice.CurrencyRate : null;
+      const reference = `Credit for ${input.document.number}: ${input.reason}`.slice(0, 255);
+      const body = creditNoteBody({
+        lines: input.lines, lat: (invoice.LineAmountTypes ?? 'Exclusive') as LineAmountTypes, contactId: invoice.Contact?.ContactID ?? '', number: input.number,
+        reference, date: input.date, currencyCode: invoice.CurrencyCode ?? '', currencyRate: rate, tracking: deps.tracking ?? null,
+      });
+      if (!body.ok) results[index] = body;
+      else sendable.push({ index, body: body.value as unknown as Record<string, unknown>, reference });
+    });
+    const single: number[] = [];
+    for (let i = 0; i < sendable.length; i += XERO_BATCH_SIZE) {
+      const group = sendable.slice(i, i + XERO_BATCH_SIZE);
+      const key = `xc:${createHash('sha256').update(group.map((g) => items[g.index]!.idempotencyKey).join('|')).digest('hex').slice(0, 40)}`;
+      const sent = await api.send({ method: 'PUT', path: '/CreditNotes', query: { summarizeErrors: 'false', unitdp: '4' }, body: { CreditNotes: group.map((g) => g.body) }, idempotencyKey: key });
+      if (!sent.ok) {
+        for (const g of group) results[g.index] = sent;
+        continue;
+      }
+      const reply = sent.value;
+      if (isUncertain(reply)) {
+        single.push(...group.map((g) => g.index));
+        continue;
+      }
+      if (reply.kind !== 'response' || reply.status !== 200) {
+        const failure = failureOf(reply, 'Posting credit notes');
+        for (const g of group) results[g.index] = failed(failure);
+        continue;
+      }
+      const elements = envelopes.creditNotes.parse(reply.json).CreditNotes;
+      group.forEach((g, n) => {
+        const element = elements[n];
+        const errors = element ? elementErrors(element) : ['missing from the answer'];
+        if (element?.CreditNoteID && errors.length === 0) results[g.index] = ok({ remoteId: element.CreditNoteID, number: element.CreditNoteNumber ?? String(g.body.CreditNoteNumber), created: true });
+        else if (!element || isDuplicateInvoiceNumber(errors)) single.push(g.index);
+        else results[g.index] = failed(validationFailure(errors, 'Xero refused the credit note'));
+      });
+    }
+    for (const index of single) results[index] = await postCreditNote(items[index]!.input, items[index]!.idempotencyKey);
+    // Allocations where the invoice still owes something (rare in a backfill: refunded orders were paid).
+    for (const [index, outcome] of results.entries()) {
+      const { input, idempotencyKey } = items[index]!;
+      const invoice = invoices.get(input.document.remoteId);
+      if (!outcome.ok || single.includes(index) || !invoice) continue;
+      const allocated = await allocateIfOwed(outcome.value.remoteId, invoice, input.date, `${idempotencyKey}:alloc`);
+      if (!allocated.ok) results[index] = allocated;
+    }
+    return results;
   }
 
   /**
@@ -557,16 +632,10 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     if (status === 'DRAFT') {
       return ok({ remoteId: '', created: false, skipped: `Refund of ${payment.amount} not recorded in Xero: invoices are posted as drafts, so payments are left to you; record the refund on credit note ${credit.number} in Xero.` });
     }
-    const body = {
-      CreditNote: { CreditNoteID: credit.remoteId },
-      Account: { Code: payment.account },
-      Date: payment.date.slice(0, 10),
-      Amount: decimal(payment.amount),
-      Reference: (payment.reference ?? payment.method).slice(0, 255),
-    };
+    const body = payoutBody(credit, payment);
     const existing = async (): Promise<Outcome<{ remoteId: string; created: boolean } | null>> => {
       const cn = await get(`/CreditNotes/${encodeURIComponent(credit.remoteId)}`, {}, (j) => envelopes.creditNotes.parse(j).CreditNotes[0], 'Reading the credit note');
-      return cn.ok ? ok(paymentAmong(cn.value?.Payments, payment.amount, body.Reference)) : cn;
+      return cn.ok ? ok(paymentAmong(cn.value?.Payments, payment.amount, String(body.Reference))) : cn;
     };
     const paid = await putPayment(body, idempotencyKey, existing, 'Paying out the refund');
     if (!paid.ok || !('refused' in paid.value)) return paid as Outcome<RecordedPayment>;
@@ -616,8 +685,16 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     recordPayment,
     voidDocument,
     postCreditNote,
+    postCreditNotes,
     updateDocument,
     payOut,
+    payOuts: async (items) =>
+      status === 'DRAFT'
+        ? Promise.all(items.map((i) => payOut(i.credit, i.payment, i.idempotencyKey)))
+        : recordPaymentsBatch(
+            { api, recordOne: (credit, payment, key) => payOut(credit, payment, key), bodyOf: (item) => payoutBody(item.document, item.payment) },
+            items.map((i) => ({ document: i.credit, payment: i.payment, idempotencyKey: i.idempotencyKey })),
+          ),
     stockLevels,
     postDocuments: (items) =>
       postDocumentsBatch(

@@ -7,7 +7,7 @@
  * would leave it, so a retry of the page repeats nothing.
  */
 import { orderSkus } from '../build-sales-document';
-import { idempotencyKey, type SyncTrigger } from '../plan-sync';
+import { idempotencyKey, type Step, type SyncTrigger } from '../plan-sync';
 import type { PostedDocumentRef, ProviderFailure } from '../provider';
 import type { DocumentPayment } from '../sales-document';
 import { actOnPlan, planAndNote, processLoadedOrder, runInline, type Acted } from './act';
@@ -15,6 +15,7 @@ import { providerProblem } from './failures';
 import type { OrderToPlan } from './plan';
 import { keyOf, snapshotOf, type PipelineDeps } from './ports';
 import { completePost, failPost, paymentKey, postOrderDocument, recordPaymentPosting, type Create, type StepOutcome } from './post-document';
+import { bookRefunds, type Refund } from './refund';
 import { writeBackAfter } from './write-back';
 
 /** Runs `task` over `items`, `workers` at once, results in the order of `items`. */
@@ -62,16 +63,37 @@ export async function processLoadedOrders(
       ? { result: 'posted', reason: plans[c.index]!.reason, message: plans[c.index]!.message, ...(outcome.number ? { number: outcome.number } : {}) }
       : { result: 'failed', reason: outcome.reason, message: outcome.message };
   });
-  // Everything else, and what follows a batched create (a refund made before the order was posted), one by one.
+  // What remains of each plan (all of it, or what follows a batched create: the refunds an order had before it was
+  // posted). Plans of refunds only go out together (Xero: 50 credit notes a request); the rest one order at a time.
+  const remaining = plans.map((plan, index) => {
+    if (batched.has(index)) return results[index]!.result === 'posted' && 'steps' in plan ? plan.steps.slice(1) : [];
+    return null;
+  });
+  const refunds: Array<{ index: number; order: OrderToPlan['order']; step: Refund }> = [];
+  remaining.forEach((steps, index) => {
+    const list = steps ?? ('steps' in plans[index]! ? (plans[index] as { steps: Step[] }).steps : []);
+    if (list.length > 0 && list.every((s) => s.kind === 'refund')) {
+      for (const step of list) refunds.push({ index, order: orders[index]!.order, step: step as Refund });
+    }
+  });
+  const refundOrders = new Set(refunds.map((r) => r.index));
+  const booked = await bookRefunds(deps, refunds);
+  booked.forEach((outcome, i) => {
+    const { index } = refunds[i]!;
+    if (!outcome.ok) results[index] = { result: 'failed', reason: outcome.reason, message: outcome.message };
+    else if (!batched.has(index) && results[index]?.result !== 'failed') results[index] = { result: 'refunded', reason: plans[index]!.reason, message: plans[index]!.message, ...(outcome.number ? { number: outcome.number } : {}) };
+  });
   await inPool(orders.map((_, index) => index), options.workers, async (index) => {
+    if (refundOrders.has(index)) return;
     const plan = plans[index]!;
     const order = orders[index]!.order;
-    if (!batched.has(index)) {
+    const steps = remaining[index] ?? null;
+    if (steps === null) {
       results[index] = await actOnPlan(deps, order, plan, runInline);
       return;
     }
-    if (results[index]!.result !== 'posted' || !('steps' in plan) || plan.steps.length === 1) return;
-    const rest = await actOnPlan(deps, order, { ...plan, steps: plan.steps.slice(1) }, runInline);
+    if (steps.length === 0 || !('steps' in plan)) return;
+    const rest = await actOnPlan(deps, order, { ...plan, steps }, runInline);
     if (rest.result === 'failed') results[index] = rest;
   });
   if (options.writeBack) {

@@ -6,7 +6,8 @@
  */
 import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
 import type { Step } from '../plan-sync';
-import type { PostedDocumentRef } from '../provider';
+import type { CreditNoteInput, Outcome, PostedDocument, PostedDocumentRef, RecordedPayment } from '../provider';
+import type { DocumentPayment } from '../sales-document';
 import { providerProblem } from './failures';
 import { failStep, settle } from './settle';
 import { postedDocumentOf, type PipelineDeps } from './ports';
@@ -14,7 +15,13 @@ import type { StepOutcome } from './post-document';
 
 export type Refund = Extract<Step, { kind: 'refund' }>;
 
-export async function bookRefund(deps: PipelineDeps, order: BcOrder, step: Refund): Promise<StepOutcome> {
+/** The provider's answers when they were asked for many refunds at once (a backfill page): used instead of asking again. */
+export interface RefundAnswers {
+  credit?: Outcome<PostedDocument>;
+  payouts?: ReadonlyMap<string, Outcome<RecordedPayment>>;
+}
+
+export async function bookRefund(deps: PipelineDeps, order: BcOrder, step: Refund, answers: RefundAnswers = {}): Promise<StepOutcome> {
   const { key, document } = await postedDocumentOf(deps, order.id, 'refund');
   const postings = await deps.records.postings(key);
   const label = `refund ${step.refundId}`;
@@ -25,7 +32,7 @@ export async function bookRefund(deps: PipelineDeps, order: BcOrder, step: Refun
   if (step.credit && !booked) {
     const c = step.credit;
     await deps.records.beginPosting(key, { key: step.key, kind: 'credit', refundId: step.refundId, amount: c.total, tax: c.tax, detail: { lines: c.lines, number: c.number, date: c.date } });
-    const posted = await deps.provider.postCreditNote({ document, number: c.number, lines: c.lines, date: c.date, reason: `BigCommerce ${label}` }, step.key);
+    const posted = answers.credit ?? (await deps.provider.postCreditNote(creditInput(document, step, c), step.key));
     if (!posted.ok) {
       const problem = providerProblem(posted.error, `Posting the credit note for ${label}`);
       await deps.records.finishPosting(key, step.key, { state: 'failed', message: problem.message });
@@ -60,9 +67,9 @@ export async function bookRefund(deps: PipelineDeps, order: BcOrder, step: Refun
   if (!credit) throw new Error(`refund ${step.refundId} of order ${order.id}: no credit note to pay out against`);
 
   for (const payout of step.payouts) {
-    const payment = { kind: payout.kind, method: payout.method, account: payout.account, amount: payout.amount, date: payout.date, reference: `BigCommerce ${label}` };
+    const payment = payoutPayment(step, payout);
     await deps.records.beginPosting(key, { key: payout.key, kind: 'payout', refundId: step.refundId, amount: payout.amount, detail: { payment, providerId: payout.providerId, offline: payout.offline, credit } });
-    const paid = await deps.provider.payOut(credit, payment, payout.key);
+    const paid = answers.payouts?.get(payout.key) ?? (await deps.provider.payOut(credit, payment, payout.key));
     if (!paid.ok) {
       const problem = providerProblem(paid.error, `Paying out ${label}`);
       await deps.records.finishPosting(key, payout.key, { state: 'failed', message: problem.message });
@@ -83,4 +90,63 @@ export async function bookRefund(deps: PipelineDeps, order: BcOrder, step: Refun
   }
   await settle(deps, order.id);
   return { ok: true, number: credit.number };
+}
+
+const creditInput = (document: PostedDocumentRef, step: Refund, c: NonNullable<Refund['credit']>): CreditNoteInput => ({
+  document, number: c.number, lines: c.lines, date: c.date, reason: `BigCommerce refund ${step.refundId}`,
+});
+
+const payoutPayment = (step: Refund, payout: Refund['payouts'][number]): DocumentPayment => ({
+  kind: payout.kind, method: payout.method, account: payout.account, amount: payout.amount, date: payout.date, reference: `BigCommerce refund ${step.refundId}`,
+});
+
+/**
+ * Many refunds at once (a backfill page), where the provider takes them in batches (Xero: 50 credit notes, then 50
+ * refund payments, a request): the credits are asked for together, then the payouts, and each refund is recorded by
+ * bookRefund with those answers, exactly as one refund alone would be. Without batches, one by one.
+ */
+export async function bookRefunds(deps: PipelineDeps, items: ReadonlyArray<{ order: BcOrder; step: Refund }>): Promise<StepOutcome[]> {
+  const { provider } = deps;
+  if (!provider.postCreditNotes || !provider.payOuts) {
+    const outcomes: StepOutcome[] = [];
+    for (const item of items) outcomes.push(await bookRefund(deps, item.order, item.step));
+    return outcomes;
+  }
+  // What each refund still needs, from its order's postings.
+  const prepared = await Promise.all(items.map(async ({ order, step }) => {
+    const { key, document } = await postedDocumentOf(deps, order.id, 'refund');
+    const postings = await deps.records.postings(key);
+    const booked = postings.find((p) => p.key === step.key && (p.state === 'posted' || p.state === 'skipped'));
+    const cancellation = postings.find((p) => p.kind === 'cancel_credit' && p.state === 'posted');
+    return { order, step, key, document, booked, cancellation };
+  }));
+  const toCredit = prepared.filter((p) => p.step.credit && !p.booked);
+  for (const p of toCredit) {
+    const c = p.step.credit!;
+    await deps.records.beginPosting(p.key, { key: p.step.key, kind: 'credit', refundId: p.step.refundId, amount: c.total, tax: c.tax, detail: { lines: c.lines, number: c.number, date: c.date } });
+  }
+  const credited = toCredit.length ? await provider.postCreditNotes(toCredit.map((p) => ({ input: creditInput(p.document, p.step, p.step.credit!), idempotencyKey: p.step.key }))) : [];
+  const creditAnswers = new Map(toCredit.map((p, i) => [p.step.key, credited[i]!]));
+  // The credit each payout goes against: the answer just given, the credit booked before, or the cancellation's.
+  const payouts: Array<{ credit: PostedDocumentRef; payment: DocumentPayment; idempotencyKey: string; key: typeof prepared[number]['key']; step: Refund }> = [];
+  for (const p of prepared) {
+    const answer = creditAnswers.get(p.step.key);
+    const ref = answer?.ok ? { remoteId: answer.value.remoteId, number: answer.value.number }
+      : p.booked?.remoteId ? { remoteId: p.booked.remoteId, number: p.booked.number ?? '' }
+      : !p.step.credit && p.cancellation?.remoteId ? { remoteId: p.cancellation.remoteId, number: p.cancellation.number ?? '' } : null;
+    if (!ref) continue;
+    for (const payout of p.step.payouts) {
+      const payment = payoutPayment(p.step, payout);
+      await deps.records.beginPosting(p.key, { key: payout.key, kind: 'payout', refundId: p.step.refundId, amount: payout.amount, detail: { payment, providerId: payout.providerId, offline: payout.offline, credit: ref } });
+      payouts.push({ credit: ref, payment, idempotencyKey: payout.key, key: p.key, step: p.step });
+    }
+  }
+  const paid = payouts.length ? await provider.payOuts(payouts.map(({ credit, payment, idempotencyKey }) => ({ credit, payment, idempotencyKey }))) : [];
+  const payoutAnswers = new Map(payouts.map((p, i) => [p.idempotencyKey, paid[i]!]));
+  const outcomes: StepOutcome[] = [];
+  for (const p of prepared) {
+    const answer = creditAnswers.get(p.step.key);
+    outcomes.push(await bookRefund(deps, p.order, p.step, { ...(answer ? { credit: answer } : {}), payouts: payoutAnswers }));
+  }
+  return outcomes;
 }
