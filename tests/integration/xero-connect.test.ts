@@ -150,11 +150,11 @@ describe('Xero through the app', () => {
 
   it('a backfill posts to Xero in batches of up to 50 invoices: a few calls a page, every order once', async () => {
     const { hash } = await world.installedStore({ plan: 'pro' });
-    // Webhooks and sweeps stay out of it (auto-sync off): only the backfill posts. Refunded orders are left out
-    // (no refund statuses): their refunds are booked one at a time, and this measures the batches of invoices.
+    // Webhooks and sweeps stay out of it (auto-sync off): only the backfill posts. The seed's Refunded and Partially
+    // Refunded orders are posted with their refunds (the default refund statuses).
     await createSettingsRepo({ db: world.database.db }).save(
       hash as StoreHash,
-      { ...XERO_TEST_SETTINGS, orders: { autoSync: false, importStatusIds: [11, 10, 2, 3, 9], refundStatusIds: [] } },
+      { ...XERO_TEST_SETTINGS, orders: { autoSync: false, importStatusIds: [11, 10, 2, 3, 9] } },
       { expectedVersion: 0 },
     );
     const org = world.xero!.createTenant({ name: 'Backfill Books', currency: 'USD' });
@@ -191,10 +191,20 @@ describe('Xero through the app', () => {
     // Each posted order is one invoice in Xero, under its own number.
     const numbers = [...world.xero!.tenants.get(org.tenantId)!.documents.values()].filter((d) => d.Type === 'ACCREC').map((d) => d.number);
     for (const id of postedIds) expect(numbers.filter((n) => n === `BC-${id}`)).toHaveLength(1);
-    // One page of 240 orders: items and contacts read once, contacts, invoices and payments 50 a request. One
-    // invoice per call would have been at least one call per posted order.
+    // Each refunded order: one credit note, and its money paid out of the clearing account (a refund payment on it).
+    const tenant = world.xero!.tenants.get(org.tenantId)!;
+    const refundedIds = records.filter((r) => r.state === 'posted' && [4, 14].includes(r.orderStatusId ?? 0)).map((r) => r.orderId);
+    expect(refundedIds.length).toBeGreaterThan(5);
+    const creditNotes = [...tenant.documents.values()].filter((d) => d.Type === 'ACCRECCREDIT');
+    for (const id of refundedIds) expect(creditNotes.filter((c) => c.number === `BC-${id}-CR1`), `order ${id}`).toHaveLength(1);
+    expect(creditNotes).toHaveLength(refundedIds.length);
+    const refundPayments = [...tenant.payments.values()].filter((p) => p.PaymentType === 'ARCREDITPAYMENT' && p.Status === 'AUTHORISED');
+    expect(refundPayments).toHaveLength(refundedIds.length);
+    // One page of 240 orders: items and contacts read once, contacts, invoices and payments 50 a request, then the
+    // refunds: their invoices read, credit notes and refund payments 50 a request. One document per call would have
+    // been at least one call per posted order and two per refund.
     const calls = world.xero!.limiter.statsFor(org.tenantId).calls - before;
-    expect(calls).toBeLessThanOrEqual(Math.ceil(progress.posted / 50) * 3 + 10);
+    expect(calls).toBeLessThanOrEqual(Math.ceil(progress.posted / 50) * 3 + Math.ceil(refundedIds.length / 50) * 3 + 10);
     expect(world.xero!.limiter.statsFor(org.tenantId).rejected).toEqual({ minute: 0, day: 0, concurrent: 0, appminute: 0 });
   }, 120_000);
 
