@@ -106,6 +106,11 @@ export async function startAppServer(routes: RouteTable = appRoutes, edge: 'rout
     url: `http://127.0.0.1:${port}`,
     port,
     server,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // At teardown: requests still in flight (a step retrying a sandbox that is already closed) are cut, not awaited.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
