@@ -1,4 +1,5 @@
-import { fail, type AccountingProvider, type ProviderId, type ProviderLimits } from '@/lib/sync/provider';
+import { fail, type AccountingProvider, type ProviderLimits } from '@/lib/sync/provider';
+import type { ProviderId } from './registry';
 
 /**
  * Stands in for a remote accounting system the store selected but is not connected to (revoked grant, expired

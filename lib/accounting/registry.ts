@@ -4,7 +4,10 @@
  */
 import { createLedgerProvider, LEDGER_LIMITS, type LedgerDeps } from './ledger';
 import { createXeroProvider, XERO_LIMITS, type XeroProviderDeps } from './xero';
-import type { AccountingProvider, ProviderFactory, ProviderId, ProviderLimits } from '@/lib/sync/provider';
+import type { AccountingProvider, ProviderFactory, ProviderLimits } from '@/lib/sync/provider';
+
+export const PROVIDER_IDS = ['ledger', 'xero', 'quickbooks'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 export interface ProviderRegistration<Deps> {
   id: ProviderId;

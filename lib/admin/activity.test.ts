@@ -19,7 +19,7 @@ beforeAll(async () => {
     { orderId: 103, state: 'held', total: '250.5000', customer: 'Alan Turing', orderDate: new Date('2026-03-03T23:59:00Z'), updatedAt: new Date(base - 3000) },
     { orderId: 104, state: 'skipped', total: '5.0000', customer: 'Ada Byron', orderDate: new Date('2026-03-04T00:00:00Z'), updatedAt: new Date(base - 2000) },
     { orderId: 105, state: 'posted', total: '12.0000', customer: '100% Cotton Ltd', orderDate: new Date('2026-03-05T00:00:00Z'), updatedAt: new Date(base - 1000) },
-    { orderId: 106, state: 'posted', total: '1.0000', customer: 'Old provider', provider: 'xero', updatedAt: new Date(base) },
+    { orderId: 106, state: 'posted', total: '1.0000', customer: 'Old provider', provider: 'previous-books', updatedAt: new Date(base) },
   ]);
   await insertRecords(database.db, B, [{ orderId: 101, state: 'posted', customer: 'Ada in store B' }, { orderId: 900, state: 'failed' }]);
   await insertRecords(database.db, A, [
@@ -36,7 +36,7 @@ beforeAll(async () => {
     { orderId: 105, kind: 'payout', refundId: 7002, amount: '12.00' },
     // 108: a cancellation's credit note is not a refund; 104: a refund booked under the old provider is not this one's.
     { orderId: 108, kind: 'cancel_credit', amount: '20.00', tax: '1.50' },
-    { orderId: 104, kind: 'credit', refundId: 7003, amount: '5.00', provider: 'xero' },
+    { orderId: 104, kind: 'credit', refundId: 7003, amount: '5.00', provider: 'previous-books' },
   ]);
   // Store B's refund of its own order 101 says nothing about store A's order 101.
   await insertPostings(database.db, B, [{ orderId: 101, kind: 'credit', refundId: 7004, amount: '1.00' }]);

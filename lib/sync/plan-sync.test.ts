@@ -77,7 +77,7 @@ function sale(over: Partial<SalesDocument> = {}): SalesDocument {
   };
 }
 
-const nothingBooked = (): Booked => ({ paymentKinds: new Set(), payments: [], creditedRefunds: new Set(), payoutKeys: new Set(), creditLines: [], cancelCredited: false, adjusted: false });
+const nothingBooked = (): Booked => ({ paymentKinds: new Set(), payments: [], creditedRefunds: new Set(), payoutKeys: new Set(), creditLines: [], cancelCredited: false });
 const paidBooked = (): Booked => ({ ...nothingBooked(), paymentKinds: new Set(['gateway']), payments: sale().payments });
 
 function refund(id: number, over: Partial<BcRefund> = {}): BcRefund {

@@ -14,6 +14,7 @@
  */
 import type { BcRefund } from '@/lib/bigcommerce/client/model';
 import { formatUnits, parseUnits, sum } from '@/lib/money';
+import { localDate } from './build-sales-document';
 import { hashVersion } from './content-hash';
 import { remainingSale, saleDifference } from './document-difference';
 import { refundCredit, refundPayouts, type RefundPayout } from './refund-credit';
@@ -150,7 +151,6 @@ export interface Booked {
   /** The lines of every credit booked (refunds, cancellation, adjustments): what is no longer sold. */
   creditLines: DocumentLine[][];
   cancelCredited: boolean;
-  adjusted: boolean;
 }
 
 export interface StepsInput {
@@ -180,14 +180,6 @@ export function openPeriod(date: string, settings: SyncSettings): string {
   const next = new Date(`${lock}T00:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
   return next.toISOString().slice(0, 10);
-}
-
-function localDay(instant: string, timeZone: string): string {
-  const date = new Date(instant);
-  if (Number.isNaN(date.getTime())) return instant.slice(0, 10);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(date);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 /**
@@ -252,7 +244,8 @@ export function planSteps(input: StepsInput): StepsPlan {
       : cancelCredited
         ? null // the cancellation already reversed the sale: this refund only pays the money out
         : refundCredit({ sale, refund, earlier, settings });
-    const date = openPeriod(localDay(refund.createdAt, settings.document.timeZone), settings);
+    const created = new Date(refund.createdAt);
+    const date = openPeriod(Number.isNaN(created.getTime()) ? refund.createdAt.slice(0, 10) : localDate(created, settings.document.timeZone), settings);
     const payouts = refundPayouts({ sale, payments: bookedPayments, refund, settings })
       .map((p) => ({ ...p, date, key: key('payout', `${refund.id}-${p.paymentId}`) }))
       .filter((p) => !booked.payoutKeys.has(p.key));

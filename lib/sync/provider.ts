@@ -7,8 +7,6 @@
 import type { ItemToCreate } from './items-import';
 import type { DocumentCustomer, DocumentPayment, DocumentLine, SalesDocument } from './sales-document';
 
-export const PROVIDER_IDS = ['ledger', 'xero', 'quickbooks'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 // ---- outcomes ----
 export type ProviderFailure =
@@ -169,7 +167,8 @@ export interface CustomerQuery {
 }
 
 export interface AccountingProvider {
-  readonly id: ProviderId;
+  /** The registry's id of the system (lib/accounting/registry.ts): nothing outside lib/accounting names one. */
+  readonly id: string;
   readonly displayName: string;
   readonly limits: ProviderLimits;
 

@@ -44,7 +44,8 @@ export interface BatchDeps {
   concurrency?: number;
 }
 
-const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 40);
+/** The Idempotency-Key of a batch request: its elements' own keys, hashed (Xero takes ≤ 128 characters). */
+export const batchKey = (prefix: string, keys: readonly string[]) => `${prefix}:${createHash('sha256').update(keys.join('|')).digest('hex').slice(0, 40)}`;
 const ACTIVE = (s: string | undefined) => s !== 'DELETED' && s !== 'VOIDED';
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -107,7 +108,7 @@ async function resolveContacts(deps: BatchDeps, customers: readonly DocumentCust
     }
     if (planned.length === 0) return;
     const body = { Contacts: planned.map(([, c, name]) => contactBody(c, name, prefix)) };
-    const sent = await deps.api.send({ method: 'PUT', path: '/Contacts', query: { summarizeErrors: 'false' }, body, idempotencyKey: `xc:${hash(encodeJson(body))}` });
+    const sent = await deps.api.send({ method: 'PUT', path: '/Contacts', query: { summarizeErrors: 'false' }, body, idempotencyKey: batchKey('xc', [encodeJson(body)]) });
     if (!sent.ok) {
       for (const [key] of planned) out.set(key, sent);
       return;
@@ -198,7 +199,7 @@ export async function postDocumentsBatch(deps: BatchDeps, items: readonly BatchI
 
   async function send(group: Prepared[], attempt: number): Promise<void> {
     const body = { Invoices: group.map((p) => p.body) };
-    const key = `xi:${hash(group.map((p) => p.item.idempotencyKey).join('|'))}${attempt ? `:r${attempt}` : ''}`;
+    const key = `${batchKey('xi', group.map((p) => p.item.idempotencyKey))}${attempt ? `:r${attempt}` : ''}`;
     const sent = await deps.api.send({ method: 'PUT', path: '/Invoices', query: { summarizeErrors: 'false', unitdp: '4' }, body, idempotencyKey: key });
     if (!sent.ok) return setAll(group, sent);
     const reply = sent.value;
@@ -258,7 +259,7 @@ export async function recordPaymentsBatch(
   const indexed = items.map((item, index) => ({ item, index }));
   const tasks = chunks(indexed, XERO_BATCH_SIZE).map((group) => async () => {
     const body = { Payments: group.map(({ item }) => (deps.bodyOf ? deps.bodyOf(item) : paymentBody(item.document.remoteId, item.payment, null))) };
-    const sent = await deps.api.send({ method: 'PUT', path: '/Payments', query: { summarizeErrors: 'false' }, body, idempotencyKey: `xp:${hash(group.map((g) => g.item.idempotencyKey).join('|'))}` });
+    const sent = await deps.api.send({ method: 'PUT', path: '/Payments', query: { summarizeErrors: 'false' }, body, idempotencyKey: batchKey('xp', group.map((g) => g.item.idempotencyKey)) });
     const redo: typeof group = [];
     if (!sent.ok) {
       for (const g of group) results[g.index] = sent;

@@ -7,7 +7,6 @@
  * invoice is looked up by InvoiceNumber before anything is sent again, and a found invoice is returned as
  * `created: false`. InvoiceNumber is unique in Xero, so even a retry after the key expired cannot book twice.
  */
-import { createHash } from 'node:crypto';
 import Big from 'big.js';
 import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
 import {
@@ -30,7 +29,7 @@ import { XERO_BATCH_SIZE, XERO_LIMITS, XERO_PRODUCTION_URLS, type XeroUrls } fro
 import { ContactDirectory, contactById, contactsWhere, ensureContact, toRemoteCustomer, updateContact, type ContactDeps } from './contacts';
 import { ALREADY_PAID, elementErrors, failed, failureOf, isDocumentLocked, isDuplicateInvoiceNumber, isUncertain, NOT_VALID_STATUS_FOR_MODIFICATION, validationFailure, type XeroReply } from './errors';
 import { createXeroApi, type XeroApi, type XeroTokenPort } from './http';
-import { postDocumentsBatch, type BatchItem, type BatchPaymentItem, recordPaymentsBatch } from './batch';
+import { batchKey, postDocumentsBatch, type BatchItem, type BatchPaymentItem, recordPaymentsBatch } from './batch';
 import { creditNoteBody, draftPaymentMessage, invoiceBody, paymentBody, payoutBody, whereEquals, type InvoiceStatus, type LineAmountTypes, type TrackingOption } from './mapping';
 import { toRemoteItem, upsertXeroItems, XERO_ITEM_RULES, xeroItemsByCode } from './items';
 import type { XeroPacer } from './pacer';
@@ -437,11 +436,9 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     if (!inv.ok) return inv;
     if (!inv.value) return failed({ kind: 'not_found', message: `Invoice ${input.document.number} is not in Xero any more, so it cannot be credited.` });
     const invoice = inv.value;
-    const lat = (invoice.LineAmountTypes ?? 'Exclusive') as LineAmountTypes;
-    const reference = `Credit for ${input.document.number}: ${input.reason}`.slice(0, 255);
+    const reference = creditReference(input);
     const base = input.number;
     const candidates = numberCandidates(base);
-    const rate = invoice.CurrencyCode && invoice.CurrencyRate && invoice.CurrencyRate !== '1' ? invoice.CurrencyRate : null;
     const lookup = async () => {
       const r = await get('/CreditNotes', { CreditNoteNumbers: candidates.join(',') }, (j) => envelopes.creditNotes.parse(j).CreditNotes, 'Looking up the credit note');
       if (!r.ok) return r;
@@ -452,7 +449,7 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     let key = idempotencyKey;
     let created: { id: string; number: string; created: boolean } | null = null;
     for (let attempt = 0; attempt <= retries + candidates.length && !created; attempt += 1) {
-      const body = creditNoteBody({ lines: input.lines, lat, contactId: invoice.Contact?.ContactID ?? '', number, reference, date: input.date, currencyCode: invoice.CurrencyCode ?? '', currencyRate: rate, tracking: deps.tracking ?? null });
+      const body = creditNoteFor(input, invoice, number);
       if (!body.ok) return body;
       const sent = await api.send({ method: 'PUT', path: '/CreditNotes', query: { summarizeErrors: 'false', unitdp: '4' }, body: { CreditNotes: [body.value] }, idempotencyKey: key });
       if (!sent.ok) return sent;
@@ -491,6 +488,17 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     return ok({ remoteId: created.id, number: created.number, created: created.created });
   }
 
+  /** Credit notes refer to their invoice: "Credit for BC-218: BigCommerce refund 7". */
+  const creditReference = (input: CreditNoteInput) => `Credit for ${input.document.number}: ${input.reason}`.slice(0, 255);
+
+  /** A credit note of some lines of `invoice`, in its contact, line amount type, currency and rate. */
+  const creditNoteFor = (input: CreditNoteInput, invoice: XeroInvoice, number: string) =>
+    creditNoteBody({
+      lines: input.lines, lat: (invoice.LineAmountTypes ?? 'Exclusive') as LineAmountTypes, contactId: invoice.Contact?.ContactID ?? '', number,
+      reference: creditReference(input), date: input.date, currencyCode: invoice.CurrencyCode ?? '',
+      currencyRate: invoice.CurrencyCode && invoice.CurrencyRate && invoice.CurrencyRate !== '1' ? invoice.CurrencyRate : null, tracking: deps.tracking ?? null,
+    });
+
   /** Only an approved invoice that still owes something takes an allocation (a paid one: the credit is paid out). */
   const allocateIfOwed = (creditNoteId: string, invoice: XeroInvoice, date: string, key: string): Promise<Outcome<void>> =>
     invoice.Status === 'AUTHORISED' && new Big(invoice.AmountDue ?? '0').gt(0) ? allocate(creditNoteId, invoice, date, key) : Promise.resolve(ok(undefined));
@@ -509,26 +517,21 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
       if (!r.ok) return items.map(() => r);
       for (const inv of r.value) if (inv.InvoiceID) invoices.set(inv.InvoiceID, inv);
     }
-    const sendable: Array<{ index: number; body: Record<string, unknown>; reference: string }> = [];
+    const sendable: Array<{ index: number; body: Record<string, unknown> }> = [];
     items.forEach(({ input }, index) => {
       const invoice = invoices.get(input.document.remoteId);
       if (!invoice) {
         results[index] = failed({ kind: 'not_found', message: `Invoice ${input.document.number} is not in Xero any more, so it cannot be credited.` });
         return;
       }
-      const rate = invoice.CurrencyCode && invoice.CurrencyRate && invoice.CurrencyRate !== '1' ? invoice.CurrencyRate : null;
-      const reference = `Credit for ${input.document.number}: ${input.reason}`.slice(0, 255);
-      const body = creditNoteBody({
-        lines: input.lines, lat: (invoice.LineAmountTypes ?? 'Exclusive') as LineAmountTypes, contactId: invoice.Contact?.ContactID ?? '', number: input.number,
-        reference, date: input.date, currencyCode: invoice.CurrencyCode ?? '', currencyRate: rate, tracking: deps.tracking ?? null,
-      });
+      const body = creditNoteFor(input, invoice, input.number);
       if (!body.ok) results[index] = body;
-      else sendable.push({ index, body: body.value as unknown as Record<string, unknown>, reference });
+      else sendable.push({ index, body: body.value as unknown as Record<string, unknown> });
     });
     const single: number[] = [];
     for (let i = 0; i < sendable.length; i += XERO_BATCH_SIZE) {
       const group = sendable.slice(i, i + XERO_BATCH_SIZE);
-      const key = `xc:${createHash('sha256').update(group.map((g) => items[g.index]!.idempotencyKey).join('|')).digest('hex').slice(0, 40)}`;
+      const key = batchKey('xn', group.map((g) => items[g.index]!.idempotencyKey));
       const sent = await api.send({ method: 'PUT', path: '/CreditNotes', query: { summarizeErrors: 'false', unitdp: '4' }, body: { CreditNotes: group.map((g) => g.body) }, idempotencyKey: key });
       if (!sent.ok) {
         for (const g of group) results[g.index] = sent;

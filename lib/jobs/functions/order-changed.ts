@@ -1,5 +1,5 @@
 import type { StoreHash } from '@/lib/ids';
-import { isOwnStatusEcho, loadOrder, snapshotOf, writeBackAfter, writeBackStatus } from '@/lib/sync/pipeline';
+import { isOwnStatusEcho, loadOrder, movesStock, snapshotOf, writeBackAfter, writeBackStatus } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
 import { storeContext } from '../context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
@@ -89,7 +89,7 @@ export const orderChangedFunction = inngest.createFunction(
         const { pipeline, settings } = await storeContext(store);
         await writeBackAfter(pipeline, order, acted, { recheck: true });
         // A posting moved stock in the books: the new levels go out when stock sync is on.
-        return (acted.result === 'posted' || acted.result === 'refunded' || acted.result === 'updated' || acted.result === 'voided' || acted.result === 'credited') && settings.stock.enabled;
+        return movesStock(acted) && settings.stock.enabled;
       }),
     );
     if (stockOn) await step.sendEvent('push-stock', stockPush.create({ storeHash: store, reason: 'order_posted' }));

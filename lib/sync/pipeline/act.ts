@@ -112,6 +112,10 @@ export async function act(deps: PipelineDeps, input: OrderToPlan, trigger: SyncT
   return actOnPlan(deps, input.order, plan, run);
 }
 
+/** Did what happened move stock in the books (a sale, its return, a changed quantity)? The levels are pushed then. */
+export const movesStock = (acted: Pick<Acted, 'result'>): boolean =>
+  acted.result === 'posted' || acted.result === 'refunded' || acted.result === 'updated' || acted.result === 'voided' || acted.result === 'credited';
+
 /** Plan, act and write the status back: the whole pipeline for an order already loaded (backfill, command line). */
 export async function processLoadedOrder(
   deps: PipelineDeps,

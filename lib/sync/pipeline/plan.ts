@@ -42,7 +42,6 @@ export function bookedFrom(record: SyncRecord | null, postings: readonly Posting
     payoutKeys: new Set(postings.filter((p) => p.kind === 'payout' && done(p)).map((p) => p.key)),
     creditLines: credits.map((p) => (p.detail.lines as DocumentLine[] | undefined) ?? []),
     cancelCredited: postings.some((p) => p.kind === 'cancel_credit' && p.state === 'posted'),
-    adjusted: postings.some((p) => p.kind === 'adjustment_invoice' || p.kind === 'adjustment_credit'),
   };
 }
 

@@ -326,15 +326,10 @@ function quote(store: StoreState, order: OrderRecord, body: { items?: ItemInput[
   return { calculation, total, rounding: requested - calculation.requested, adjustment: total - requested, methods: refundMethods(store, order, total) };
 }
 
-export interface RefundDraft {
-  created: number;
-  reason: string;
-  total_amount: Units;
-  total_tax: Units;
-  uses_merchant_override_values: boolean;
-  items: OrderRefundItem[];
+/** A refund before it is recorded: the ids and the payments' outcomes come when it is. */
+export type RefundDraft = Omit<OrderRefund, 'id' | 'order_id' | 'user_id' | 'payments'> & {
   payments: Array<{ provider_id: string; amount: Units; offline?: boolean }>;
-}
+};
 
 /**
  * Stores a refund with its payments and their `refund` transactions, and counts the units refunded on each line. The
