@@ -7,7 +7,7 @@ import { ImportItemsPanel, StockPanel } from '../_components/items-stock-panel';
 import { useMutation } from '../_components/hooks';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
-import type { SavedSettingsView, SaveSettingsBody, SettingsForm, StoredSettingsView } from '@/lib/admin/settings-form';
+import type { SavedSettingsView, SaveSettingsBody, SettingsForm, StoredSettingsView, XeroPostingSettings } from '@/lib/admin/settings-form';
 
 interface Account {
   code: string;
@@ -38,7 +38,7 @@ const ACCOUNT_ROWS: Array<{ key: keyof SettingsForm['accounts']; label: string }
 const NO_MAPPING = '__default__';
 
 /** The Xero part of the settings (lib/sync/settings.ts `xero`). */
-type XeroPosting = SettingsForm['xero'];
+type XeroPosting = XeroPostingSettings;
 type FormSettings = SettingsForm;
 interface XeroPostingView {
   applies: boolean;
