@@ -1,6 +1,7 @@
 import { getDb } from '@/db';
 import type { LifecycleDeps } from '@/lib/bigcommerce/install';
-import type { XeroConnectDeps } from '@/lib/accounting/connect/xero';
+import type { ConnectDeps } from '@/lib/accounting/definition';
+import { appContext } from '@/lib/context';
 import { registerStoreWebhooks } from '@/lib/bigcommerce/store-webhooks';
 import type { StoreWebhookSecret, WebhookDeps } from '@/lib/bigcommerce/webhooks';
 import type { StoreHash } from '@/lib/ids';
@@ -9,8 +10,6 @@ import { logger } from '@/lib/logger';
 import { createAuditRepo } from '@/lib/repos/audit';
 import { createStoreRepo } from '@/lib/repos/stores';
 import { createWebhookRepo } from '@/lib/repos/webhooks';
-import { createConnectionRepo } from '@/lib/repos/connections';
-import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { afterResponse } from '@/lib/http/after-response';
 import { dispatchDelivery, dispatchInstalled, dispatchUninstalled, retryUnposted } from '@/lib/jobs/dispatch';
 import type { SessionDeps } from '@/lib/session';
@@ -98,23 +97,11 @@ export async function webhookDeps(): Promise<WebhookDeps> {
   };
 }
 
-/** Xero connection dependencies, or null when the app has no Xero credentials configured. */
-export async function xeroConnectDeps(): Promise<XeroConnectDeps | null> {
-  const e = env();
-  if (!e.XERO_CLIENT_ID || !e.XERO_CLIENT_SECRET) return null;
-  const db = await getDb();
-  return {
-    connections: createConnectionRepo({ db, encryptionKey: e.TOKEN_ENCRYPTION_KEY }),
-    config: {
-      clientId: e.XERO_CLIENT_ID,
-      clientSecret: e.XERO_CLIENT_SECRET,
-      redirectUri: e.XERO_REDIRECT_URI ?? new URL('/api/connections/xero/callback', e.APP_URL).toString(),
-      baseUrl: e.XERO_BASE_URL ?? null,
-      stateSecret: e.SESSION_SECRET,
-    },
-    afterConnect: async (storeHash) => {
-      await createStoreSyncRepo({ db }).setProvider(storeHash, 'xero');
-      await retryUnposted(storeHash);
-    },
-  };
+/**
+ * A remote accounting system's connection dependencies (registry id from the route), or null when the id is not a
+ * remote system or the app has no credentials for it. After a (re)connection the store posts there and the orders
+ * held meanwhile are retried.
+ */
+export async function connectDeps(providerId: string): Promise<ConnectDeps | null> {
+  return (await appContext({ afterConnect: async (storeHash) => void (await retryUnposted(storeHash)) })).connectDeps(providerId);
 }

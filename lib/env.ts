@@ -45,18 +45,15 @@ const schema = z.object({
   INNGEST_DEV: z.string().min(1).optional(),
   INNGEST_EVENT_KEY: z.string().min(1).optional(),
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
-  /** Xero app credentials (developer.xero.com); without them the Xero connection is not offered. */
-  XERO_CLIENT_ID: z.string().min(1).optional(),
-  XERO_CLIENT_SECRET: z.string().min(1).optional(),
-  /** Where Xero sends the merchant back; default `${APP_URL}/api/connections/xero/callback`. */
-  XERO_REDIRECT_URI: z.url().optional(),
-  /** Xero's hosts: unset means the real ones; `<sandbox origin>/xero` for the local sandbox. */
-  XERO_BASE_URL: z.url().optional(),
-  /** Xero's minute window for the app's pacing: 60000 against Xero; shorter only against a time-scaled sandbox. */
-  XERO_RATE_WINDOW_MS: z.coerce.number().int().positive().optional(),
 });
 
 export type Env = z.infer<typeof schema> & {
+  /**
+   * Every variable as set (non-empty), for what the schema does not name: an accounting provider's own settings
+   * (the registry's connector names them, e.g. its client id and secret) are read through here, so adding a
+   * provider does not touch this file.
+   */
+  variables: Readonly<Record<string, string>>;
   /** The origin of the BigCommerce control panel when it is not the real one (the local sandbox). */
   sandboxOrigin: string | null;
   requiredScopes: string[];
@@ -94,6 +91,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const loginOrigin = new URL(value.BIGCOMMERCE_LOGIN_URL).origin;
   return {
     ...value,
+    variables: cleaned as Record<string, string>,
     sandboxOrigin: loginOrigin === REAL_LOGIN_URL ? null : loginOrigin,
     requiredScopes: value.BIGCOMMERCE_REQUIRED_SCOPES.split(/\s+/).filter(Boolean),
   };
@@ -129,13 +127,13 @@ const cliSchema = schema
     LEDGERBRIDGE_CWD: z.string().min(1).optional(),
   });
 
-export type CliEnv = z.infer<typeof cliSchema>;
+export type CliEnv = z.infer<typeof cliSchema> & { variables: Readonly<Record<string, string>> };
 
 /** Parses the CLI's environment; the error names every bad variable on one line (a CLI prints one line). */
 export function parseCliEnv(source: Record<string, string | undefined>): CliEnv {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = cliSchema.safeParse(cleaned);
-  if (result.success) return result.data;
+  if (result.success) return { ...result.data, variables: cleaned as Record<string, string> };
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';
     const missing = issue.code === 'invalid_type' && cleaned[name] === undefined;

@@ -1,51 +1,32 @@
 /**
- * Every accounting system the app can post to, keyed by provider id. The job layer and the pages look a
- * provider up here instead of switching on its id. Xero and QuickBooks join as they are built.
+ * Every accounting system the app can post to, keyed by provider id: one line per provider. Each entry is the
+ * provider's whole definition (lib/accounting/definition.ts): display data, limits, mapping lists and, for a remote
+ * system, its connector. Everything outside lib/accounting looks a provider up here instead of naming one.
  */
-import { createLedgerProvider, LEDGER_LIMITS, type LedgerDeps } from './ledger';
-import { createXeroProvider, XERO_LIMITS, type XeroProviderDeps } from './xero';
-import type { AccountingProvider, ProviderFactory, ProviderLimits } from '@/lib/sync/provider';
-
-export const PROVIDER_IDS = ['ledger', 'xero', 'quickbooks'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
-export interface ProviderRegistration<Deps> {
-  id: ProviderId;
-  displayName: string;
-  limits: ProviderLimits;
-  /** Needs an OAuth connection before it can be used. */
-  requiresConnection: boolean;
-  create: ProviderFactory<Deps>;
-}
+import type { ProviderDefinition, RemoteDefinition } from './definition';
+import { ledgerDefinition } from './ledger';
+import { xeroDefinition } from './xero';
 
 export const providers = {
-  ledger: {
-    id: 'ledger',
-    displayName: 'Built-in ledger',
-    limits: LEDGER_LIMITS,
-    requiresConnection: false,
-    create: (deps: LedgerDeps) => createLedgerProvider(deps),
-  },
-  xero: {
-    id: 'xero',
-    displayName: 'Xero',
-    limits: XERO_LIMITS,
-    requiresConnection: true,
-    create: (deps: XeroProviderDeps) => createXeroProvider(deps),
-  },
-} satisfies { [K in ProviderId]?: ProviderRegistration<never> & { id: K } };
+  ledger: ledgerDefinition,
+  xero: xeroDefinition,
+} as const satisfies Record<string, ProviderDefinition>;
 
-export type RegisteredProviderId = keyof typeof providers;
+export type ProviderId = keyof typeof providers;
+export const PROVIDER_IDS = Object.keys(providers) as [ProviderId, ...ProviderId[]];
 
-/** The provider every new store starts with. */
-export const DEFAULT_PROVIDER: RegisteredProviderId = 'ledger';
+/** The provider every new store starts with, and the one a disconnected store falls back to. */
+export const DEFAULT_PROVIDER: ProviderId = 'ledger';
 
-export function isRegisteredProvider(id: string): id is RegisteredProviderId {
+export function isProviderId(id: string): id is ProviderId {
   return Object.hasOwn(providers, id);
 }
 
-export function createProvider<K extends RegisteredProviderId>(id: K, deps: Parameters<(typeof providers)[K]['create']>[0]): AccountingProvider {
-  // Each entry's factory takes its own dependencies; `deps` was typed for this `id` by the signature above.
-  const create = providers[id].create as (d: typeof deps) => AccountingProvider;
-  return create(deps);
+export function definitionOf(id: string): ProviderDefinition | null {
+  return isProviderId(id) ? providers[id] : null;
+}
+
+/** The systems reached over OAuth, in registry order. */
+export function remoteDefinitions(): RemoteDefinition[] {
+  return Object.values(providers as Record<string, ProviderDefinition>).filter((d): d is RemoteDefinition => d.connector !== null);
 }

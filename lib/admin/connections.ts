@@ -1,11 +1,13 @@
 /**
  * Connection health for the overview and the connections page: what was checked, and the exact error otherwise.
- * The built-in ledger needs no connection; Xero is offered where the app has Xero credentials (its connection state
- * comes from `GET /api/connections/xero`); QuickBooks is listed as coming soon until its issue lands.
+ * The built-in ledger needs no connection; a remote system of the registry is offered where the app has its
+ * credentials (its connection state comes from `GET /api/connections/<id>`).
  */
 import type { AccountingProvider } from '@/lib/sync/provider';
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import type { BcStore } from '@/lib/bigcommerce/client/model';
+import type { ProviderDefinition } from '@/lib/accounting/definition';
+import { providers, remoteDefinitions } from '@/lib/accounting/registry';
 import { env } from '@/lib/env';
 import type { Result } from '@/lib/errors';
 
@@ -80,36 +82,49 @@ export async function testAccountingConnection(provider: AccountingProvider, now
 }
 
 export interface ProviderListing {
-  id: 'ledger' | 'xero' | 'quickbooks';
+  /** The registry's id (lib/accounting/registry.ts). */
+  id: string;
   name: string;
+  shortName: string;
   description: string;
-  status: 'connected' | 'available' | 'coming_soon';
+  /** Reached over OAuth: the pages show a connection card for it. */
+  remote: boolean;
+  /** What one connection points at ("organisation", "company"). */
+  tenantNoun: string;
+  /** Documents can be posted as drafts there. */
+  drafts: boolean;
+  /** What the tracking setting is called there; null when it has none. */
+  trackingNoun: string | null;
+  /**
+   * `connected`: the store posts to it; `available`: it can be chosen (a remote one once connected);
+   * `not_configured`: this installation has no app credentials for it (the page says which variables to set).
+   */
+  status: 'connected' | 'available' | 'not_configured';
+  /** For `not_configured`: the environment variables that would offer it. */
+  needs: string[];
 }
 
-/** Whether this installation can connect Xero (XERO_CLIENT_ID and XERO_CLIENT_SECRET are set). */
-export function xeroConfigured(): boolean {
-  const e = env();
-  return Boolean(e.XERO_CLIENT_ID && e.XERO_CLIENT_SECRET);
+/** Which remote systems this installation has app credentials for (their client id and secret are set). */
+export function configuredProviders(variables: Readonly<Record<string, string>> = env().variables): Set<string> {
+  return new Set(remoteDefinitions().filter((d) => variables[d.connector.env.clientId] && variables[d.connector.env.clientSecret]).map((d) => d.id));
 }
 
 /**
- * The accounting systems shown on onboarding and the connections page. Xero is "connected" when the store posts to
- * it, "available" when it can be connected, and "coming soon" where the app has no Xero credentials.
+ * The accounting systems shown on onboarding and the connections page, in registry order: "connected" when the
+ * store posts to it, "available" when it can be chosen or connected, "not configured" where the app has no
+ * credentials for a remote one.
  */
-export function providerListings(currentProvider: string, options: { xeroConfigured: boolean } = { xeroConfigured: xeroConfigured() }): ProviderListing[] {
-  return [
-    {
-      id: 'ledger',
-      name: 'Built-in ledger',
-      description: 'A double-entry ledger kept by Ledgerbridge, exportable to hledger, beancount and CSV. Nothing to connect.',
-      status: currentProvider === 'ledger' ? 'connected' : 'available',
-    },
-    {
-      id: 'xero',
-      name: 'Xero',
-      description: 'Post invoices, payments and credit notes to your Xero organisation.',
-      status: currentProvider === 'xero' ? 'connected' : options.xeroConfigured ? 'available' : 'coming_soon',
-    },
-    { id: 'quickbooks', name: 'QuickBooks Online', description: 'Post sales receipts and invoices to QuickBooks Online.', status: 'coming_soon' },
-  ];
+export function providerListings(currentProvider: string, configured: ReadonlySet<string> = configuredProviders()): ProviderListing[] {
+  return Object.values(providers as Record<string, ProviderDefinition>).map((d) => ({
+    id: d.id,
+    name: d.display.name,
+    shortName: d.display.shortName,
+    description: d.display.description,
+    remote: d.connector !== null,
+    tenantNoun: d.display.tenantNoun,
+    drafts: d.display.drafts,
+    trackingNoun: d.display.trackingNoun,
+    status: currentProvider === d.id ? 'connected' : d.connector === null || configured.has(d.id) ? 'available' : 'not_configured',
+    needs: d.connector === null ? [] : [d.connector.env.clientId, d.connector.env.clientSecret],
+  }));
 }

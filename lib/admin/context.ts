@@ -6,7 +6,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { auditLog } from '@/db/schema';
 import type { ChartDescription } from '@/lib/sync/provider';
-import { storeContext } from '@/lib/jobs/context';
+import { storeContext } from '@/lib/context';
 import { sendJobEvents } from '@/lib/jobs/dispatch';
 import { orderChanged, storeBackfill, storeBackfillCancelled } from '@/lib/jobs/events';
 import type { StoreHash } from '@/lib/ids';

@@ -4,6 +4,7 @@
  * Completion is an audit entry, so "who set this store up, when" is in the trail with everything else.
  */
 import { z } from 'zod';
+import { PROVIDER_IDS, providers } from '@/lib/accounting/registry';
 import type { ChartDescription } from '@/lib/sync/provider';
 import type { StoreHash } from '@/lib/ids';
 import type { SaveSettingsResult, StoredSettings } from '@/lib/repos/settings';
@@ -15,7 +16,7 @@ export const ONBOARDING_DONE = 'onboarding.completed';
 const statusIds = z.array(z.number().int().min(0).max(100));
 
 export const completeOnboardingSchema = z.object({
-  provider: z.enum(['ledger', 'xero'], 'Choose the built-in ledger or Xero'),
+  provider: z.enum(PROVIDER_IDS, `Choose one of: ${PROVIDER_IDS.map((id) => providers[id].display.name).join(', ')}`),
   expectedVersion: z.number().int().min(0),
   orders: z.object({
     importStatusIds: statusIds.min(1, 'Choose at least one status to import'),
@@ -35,7 +36,7 @@ export interface OnboardingDeps {
   save(input: unknown, expectedVersion: number): Promise<SaveSettingsResult>;
   setProvider(provider: string): Promise<void>;
   /** A remote system can be chosen only with a live connection (the ledger always can). */
-  connected(provider: 'xero'): Promise<boolean>;
+  connected(provider: string): Promise<boolean>;
   startBackfill(fromDate: string): Promise<{ ok: true } | { ok: false; message: string }>;
   audit(action: string, detail: Record<string, unknown>): Promise<void>;
 }
@@ -46,8 +47,10 @@ export type OnboardingResult =
   | { ok: false; kind: 'Conflict'; message: string };
 
 export async function completeOnboarding(deps: OnboardingDeps, input: z.infer<typeof completeOnboardingSchema>): Promise<OnboardingResult> {
-  if (input.provider === 'xero' && !(await deps.connected('xero'))) {
-    return { ok: false, kind: 'Validation', fields: { provider: 'Connect Xero first (the Connect Xero button above), or choose the built-in ledger.' } };
+  const chosen = providers[input.provider];
+  if (chosen.connector !== null && !(await deps.connected(chosen.id))) {
+    const name = chosen.display.shortName;
+    return { ok: false, kind: 'Validation', fields: { provider: `Connect ${name} first (the Connect ${name} button above), or choose the built-in ledger.` } };
   }
   const { settings } = await deps.current();
   const next = { ...settings, orders: { ...settings.orders, ...input.orders } };

@@ -12,8 +12,8 @@ import type { FieldErrors } from './http';
 
 /** The form's values: the whole settings object. */
 export type SettingsForm = SyncSettings;
-/** The Xero posting part of the settings (invoice status, tracking), as the mappings page edits it. */
-export type { XeroPostingSettings } from '@/lib/sync/settings';
+/** The posting part of the settings (approval, tracking), as the mappings page edits it. */
+export type { PostingSettings } from '@/lib/sync/settings';
 /** What a cancellation does to a posted document: void (credit when paid), always credit, or leave it. */
 export type OnCancel = SyncSettings['orders']['onCancel'];
 

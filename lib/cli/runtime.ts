@@ -1,6 +1,6 @@
 /**
  * The CLI's composition root: its environment (a subset of the app's, see `cliEnv`), the database, and a store's
- * dependencies built the same way lib/jobs/context.ts builds them for the background jobs.
+ * dependencies built the same way lib/context.ts builds them for the background jobs.
  */
 import path from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
@@ -11,7 +11,7 @@ import { createBigCommerceClient, type BigCommerceClient } from '@/lib/bigcommer
 import type { ClientLog } from '@/lib/bigcommerce/client';
 import { cliEnv, EnvError, type CliEnv } from '@/lib/env';
 import type { StoreHash } from '@/lib/ids';
-import { buildStoreContext } from '@/lib/jobs/context';
+import { createAppContext } from '@/lib/context';
 import { createStoreRepo, type InstalledStore } from '@/lib/repos/stores';
 import { CliError, EXIT, UsageError } from './errors';
 
@@ -115,7 +115,7 @@ export function bigCommerceClient(
 }
 
 /**
- * Everything a store's sync needs, as lib/jobs/context.ts `storeContext` builds it for the jobs (same repositories,
+ * Everything a store's sync needs, as lib/context.ts builds it for the jobs (same repositories,
  * provider registry, settings and client), from the CLI's environment instead of the web app's.
  */
 export async function cliStoreContext(rt: CliRuntime, storeHash: StoreHash) {
@@ -133,13 +133,13 @@ export async function cliStoreContext(rt: CliRuntime, storeHash: StoreHash) {
     throw new CliError(`cannot decrypt the access token of store "${storeHash}": TOKEN_ENCRYPTION_KEY is not the key the app uses`, EXIT.usage);
   }
   if (!accessToken) throw new UsageError(`store "${storeHash}" has no access token; connect it again first`);
-  // The same context the app's jobs build (one place decides the provider); Xero's token refresh needs the app's
-  // configuration, so a Xero store's orders wait here with a message saying so.
-  return buildStoreContext(
-    { db, encryptionKey: rt.env.TOKEN_ENCRYPTION_KEY, apiUrl: rt.env.BIGCOMMERCE_API_URL, xero: null, client: (hash, token) => bigCommerceClient(rt, hash, token) },
-    storeHash,
-    { installed, accessToken },
-  );
+  // The same context the app's jobs build (lib/context.ts: one place decides the provider), from the CLI's
+  // environment: a remote system's token refresh uses the app credentials set there (e.g. its client id and secret);
+  // without them that store's orders wait with a message saying which variables to set.
+  return createAppContext({ db, env: rt.env, fetch: rt.fetch, log: rt.log, client: (hash, token) => bigCommerceClient(rt, hash, token) }).storeContext(storeHash, {
+    installed,
+    accessToken,
+  });
 }
 
 export type CliStoreContext = Awaited<ReturnType<typeof cliStoreContext>>;

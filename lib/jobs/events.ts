@@ -21,25 +21,27 @@ export const orderChanged = eventType('order/changed', {
   }),
 });
 
-/**
- * Plan and post one order change in a remote accounting system, run by that provider's own function so that every
- * call to one accounting tenant passes one throttle and one concurrency limit keyed by the tenant. The order
- * function invokes it (`step.invoke`) with the order it loaded.
- */
-export const xeroPosting = eventType('accounting/xero.post', {
-  schema: z.object({
-    storeHash,
-    orderId: z.number().int().positive(),
-    /** `xero:<tenantId>`: the key of the throttle and concurrency limit. */
-    tenant: z.string().min(1),
-    trigger: z.enum(['webhook', 'sweep', 'backfill', 'manual']),
-    /** The order as the order function loaded it (one BigCommerce call, not repeated here). */
-    order: z.record(z.string(), z.unknown()),
-    /** Its refunds as loaded (null when they were not read). */
-    refunds: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
-    refundsUnreadable: z.string().optional(),
-  }),
+const remotePostingSchema = z.object({
+  storeHash,
+  orderId: z.number().int().positive(),
+  /** `<provider id>:<tenant id>`: the key of the throttle and concurrency limit. */
+  tenant: z.string().min(1),
+  trigger: z.enum(['webhook', 'sweep', 'backfill', 'manual']),
+  /** The order as the order function loaded it (one BigCommerce call, not repeated here). */
+  order: z.record(z.string(), z.unknown()),
+  /** Its refunds as loaded (null when they were not read). */
+  refunds: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
+  refundsUnreadable: z.string().optional(),
 });
+
+/**
+ * Plan and post one order change in a remote accounting system (`accounting/<provider id>.post`), run by that
+ * provider's own function so that every call to one accounting tenant passes one throttle and one concurrency
+ * limit keyed by the tenant. The order function invokes it (`step.invoke`) with the order it loaded.
+ */
+export function remotePosting(providerId: string) {
+  return eventType(`accounting/${providerId}.post`, { schema: remotePostingSchema });
+}
 
 export const storeSweep = eventType('store/sweep', { schema: z.object({ storeHash }) });
 

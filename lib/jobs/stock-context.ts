@@ -1,7 +1,7 @@
 import { createStockRepo } from '@/lib/repos/stock';
 import type { StoreHash } from '@/lib/ids';
 import type { StockPushDeps } from '@/lib/sync/stock-push';
-import { storeContext } from './context';
+import { storeContext } from '@/lib/context';
 
 /** The stock push's dependencies for one store. */
 export async function stockContext(storeHash: StoreHash) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { accountingConnections } from '@/db/schema/connections';
-import type { StoredXeroTokens, XeroTokenStore } from '@/lib/accounting/xero';
+import type { StoredTokens, TokenStore } from '@/lib/accounting/connect/tokens';
 import { decryptSecret, encryptSecret } from '@/lib/crypto';
 import type { StoreHash } from '@/lib/ids';
 
@@ -91,10 +91,10 @@ export function createConnectionRepo({ db, encryptionKey }: { db: Db; encryption
       };
     },
 
-    /** The token store the Xero token manager rotates through (compare-and-swap on the refresh token's hash). */
-    tokenStore(storeHash: StoreHash, provider: string): XeroTokenStore {
+    /** The token store the token manager rotates through (compare-and-swap on the refresh token's hash). */
+    tokenStore(storeHash: StoreHash, provider: string): TokenStore {
       return {
-        async load(): Promise<StoredXeroTokens | null> {
+        async load(): Promise<StoredTokens | null> {
           const view = await repo.get(storeHash, provider);
           if (!view || view.status === 'reconnect') return null;
           return repo.tokens(storeHash, provider);

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-export const SETTINGS_SCHEMA_VERSION = 1 as const;
+/** 2: the provider-named `xero` section became `posting` (approval and tracking apply to any system that has them). */
+export const SETTINGS_SCHEMA_VERSION = 2 as const;
 
 /** BigCommerce order status ids (GET /v2/order_statuses). */
 export const ORDER_STATUS = {
@@ -184,17 +185,20 @@ export const syncSettingsSchema = z.object({
     })
     .prefault({}),
   /**
-   * How documents are posted when the store's accounting system is Xero (ignored by the others). The defaults post
-   * exactly what was posted before these settings existed, so adding them changed no posted document.
+   * How documents are posted, where the accounting system has the choice (the registry's display data says which:
+   * drafts, tracking). The defaults post exactly what was posted before these settings existed.
    */
-  xero: z
+  posting: z
     .object({
       /**
-       * AUTHORISED books each invoice at once; DRAFT leaves it for review in Xero. Xero takes payments only on
-       * approved invoices, so a paid order's payment is not sent for a draft: the provider reports it as skipped.
+       * `approved` books each document at once; `draft` leaves it for review in the books (Xero). Xero takes payments
+       * only on approved invoices, so a paid order's payment is not sent for a draft: the provider reports it as skipped.
        */
-      invoiceStatus: z.enum(['AUTHORISED', 'DRAFT']).default('AUTHORISED'),
-      /** One tracking category option put on every line (Xero's `Tracking: [{Name, Option}]`); null = none. */
+      approval: z.enum(['approved', 'draft']).default('approved'),
+      /**
+       * One tracking option put on every line (Xero: a tracking category and option; QuickBooks: Class or
+       * Department and its value); null = none.
+       */
       tracking: z
         .object({ category: z.string().trim().min(1).max(100), option: z.string().trim().min(1).max(100) })
         .nullable()
@@ -204,7 +208,7 @@ export const syncSettingsSchema = z.object({
 });
 
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;
-export type XeroPostingSettings = SyncSettings['xero'];
+export type PostingSettings = SyncSettings['posting'];
 export type StockSettingsValue = SyncSettings['stock'];
 export type SyncSettingsInput = z.input<typeof syncSettingsSchema>;
 
@@ -231,11 +235,22 @@ export function parseSettings(input: unknown): SettingsParseResult {
   };
 }
 
+/** Schema v1's name of the posting section (stored data from before v2 still has it; lib/accounting/structure.test.ts allows this line). */
+const V1_POSTING_SECTION = 'xero';
+
 /** Version upgrades live here, one step per version, so stored settings never need a data migration. */
 function upgradeSettings(input: unknown): unknown {
   if (typeof input !== 'object' || input === null) return input;
-  const value = input as { schemaVersion?: unknown };
-  if (value.schemaVersion === undefined) return { ...value, schemaVersion: SETTINGS_SCHEMA_VERSION };
+  let value = input as Record<string, unknown>;
+  if (value.schemaVersion === undefined) value = { ...value, schemaVersion: SETTINGS_SCHEMA_VERSION };
+  if (value.schemaVersion === 1) {
+    // v1 → v2: the section that only one system read was named after it; its two choices are the posting section's.
+    const legacy = value[V1_POSTING_SECTION] as { invoiceStatus?: unknown; tracking?: unknown } | undefined;
+    const { [V1_POSTING_SECTION]: _dropped, ...rest } = value;
+    const posting =
+      rest.posting ?? (legacy ? { approval: legacy.invoiceStatus === 'DRAFT' ? 'draft' : 'approved', ...(legacy.tracking !== undefined ? { tracking: legacy.tracking } : {}) } : undefined);
+    value = { ...rest, ...(posting === undefined ? {} : { posting }), schemaVersion: 2 };
+  }
   return value;
 }
 

@@ -364,10 +364,11 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await axe('ledger items');
   });
 
-  it('the connections page shows the ledger connected and the others coming soon', async () => {
+  it('the connections page shows the ledger connected and the systems this installation has no credentials for as not set up', async () => {
     await openTab('Connections', 'Accounting systems');
     await frame.getByTestId('provider-ledger').getByText('Connected').waitFor();
-    await frame.getByTestId('provider-xero').getByText('Coming soon').waitFor();
+    await frame.getByTestId('provider-xero').getByText('Not set up').waitFor();
+    await frame.getByTestId('provider-xero').getByText('To offer it on this installation, set XERO_CLIENT_ID and XERO_CLIENT_SECRET.', { exact: false }).waitFor();
     await frame.getByRole('button', { name: 'Test connection' }).last().click();
     await frame.getByTestId('connection-accounting').getByText('Read the chart of accounts', { exact: false }).waitFor({ timeout: 15_000 });
     await shot('13-connections');

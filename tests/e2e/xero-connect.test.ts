@@ -144,7 +144,7 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await shot('03-callback-window', popup);
     await popup.close();
 
-    await frame.getByTestId('xero-organisation').getByText('Connected to Harbour Goods Ltd').waitFor({ timeout: 30_000 });
+    await frame.getByTestId('connection-tenant').getByText('Connected to Harbour Goods Ltd').waitFor({ timeout: 30_000 });
     await frame.getByTestId('provider-xero').getByText('Connected').waitFor({ timeout: 30_000 });
     await frame.getByTestId('connection-xero').getByRole('button', { name: 'Test connection' }).click();
     await frame.getByTestId('connection-xero').getByText('OK: Open Xero. Harbour Goods Ltd').waitFor({ timeout: 30_000 });
@@ -186,11 +186,11 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     // Imported products that BigCommerce tracks become tracked items in Xero with these two.
     await chooseOption('Inventory asset account', '630 Inventory');
     await chooseOption('Cost of goods sold account', '310 Cost of Goods Sold');
-    await chooseOption('Invoice status', 'Draft');
+    await chooseOption('Document status', 'Draft');
     await frame.getByText('Payments are not recorded on drafts').waitFor();
     await shot('06-mappings-xero-draft');
     // Back to approved invoices: the order below is paid, and its payment belongs in Xero.
-    await chooseOption('Invoice status', 'Approved');
+    await chooseOption('Document status', 'Approved');
     await frame.getByRole('button', { name: 'Save mappings' }).click();
     await frame.getByTestId('saved').waitFor({ timeout: 30_000 });
     await axe('mappings (Xero)');
@@ -199,13 +199,13 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await combobox('Tracking option').waitFor({ timeout: 30_000 });
     await expect(combobox('Tracking category').inputValue()).resolves.toBe('Region');
     await expect(combobox('Tracking option').inputValue()).resolves.toBe('South');
-    await expect(combobox('Invoice status').inputValue()).resolves.toBe('Approved');
+    await expect(combobox('Document status').inputValue()).resolves.toBe('Approved');
     await expect(combobox('Product sales').inputValue()).resolves.toBe('200 Sales');
     await shot('07-mappings-xero-saved');
   });
 
   it('on Xero the mappings page offers Import items: the preview lists the catalog, and importing creates those items in Xero', async () => {
-    const section = frame.getByTestId('xero-items-stock');
+    const section = frame.getByTestId('remote-items-stock');
     await section.getByRole('button', { name: 'Preview import' }).click();
     const preview = frame.getByTestId('import-preview');
     await preview.waitFor({ timeout: 30_000 });
@@ -279,7 +279,7 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await popup.click('#allow');
     await popup.getByText('Xero is connected').waitFor({ timeout: 30_000 });
     await popup.close();
-    await frame.getByTestId('xero-organisation').getByText('Connected to Harbour Goods Ltd').waitFor({ timeout: 30_000 });
+    await frame.getByTestId('connection-tenant').getByText('Connected to Harbour Goods Ltd').waitFor({ timeout: 30_000 });
     await shot('10-reconnected');
   });
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportBeancount, exportHledger, loadLedger } from '@/lib/accounting/ledger/exports';
 import type { StoreHash } from '@/lib/ids';
-import { buildStoreContext } from '@/lib/jobs/context';
+import { createAppContext } from '@/lib/context';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { loadOrder, processLoadedOrder } from '@/lib/sync/pipeline';
 import { startLifecycleWorld, ENCRYPTION_KEY, type LifecycleWorld } from './support/lifecycle-env';
@@ -71,7 +71,7 @@ const scenario = fc.record({
 });
 
 async function pipelineRun(orderId: number): Promise<void> {
-  const ctx = await buildStoreContext({ db: world.database.db, encryptionKey: ENCRYPTION_KEY, apiUrl: world.sandbox.url, xero: null }, store.hash as StoreHash);
+  const ctx = await createAppContext({ db: world.database.db, env: { TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY, BIGCOMMERCE_API_URL: world.sandbox.url, variables: {} } }).storeContext(store.hash as StoreHash);
   const loaded = await loadOrder(ctx.pipeline, orderId);
   if (!loaded.found) throw new Error(`order ${orderId} not found`);
   const acted = await processLoadedOrder(ctx.pipeline, loaded, { trigger: 'webhook', writeBack: true, recheck: true });
@@ -136,7 +136,7 @@ async function expectBooksTieOut(orderId: number, history: string[]): Promise<vo
   if (JSON.stringify(describeBooks(books)) === JSON.stringify(describeBooks(expected))) return;
   const order = await storeJson<{ status_id: number; payment_status: string }>(store, 'GET', `/v2/orders/${orderId}`);
   const refunds = await storeJson<{ data: unknown[] }>(reader, 'GET', `/v3/orders/${orderId}/payment_actions/refunds`);
-  const ctx = await buildStoreContext({ db: world.database.db, encryptionKey: ENCRYPTION_KEY, apiUrl: world.sandbox.url, xero: null }, store.hash as StoreHash);
+  const ctx = await createAppContext({ db: world.database.db, env: { TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY, BIGCOMMERCE_API_URL: world.sandbox.url, variables: {} } }).storeContext(store.hash as StoreHash);
   const timeline = (await ctx.records.timeline(store.hash as StoreHash, orderId)).map((t) => `${t.kind}: ${t.message}`);
   expect(describeBooks(books), `order ${orderId} (status ${order.status_id}, ${order.payment_status}) after: ${history.join(' → ')}\nrefunds: ${JSON.stringify(refunds.data)}\n${timeline.join('\n')}`).toEqual(describeBooks(expected));
 }

@@ -210,7 +210,7 @@ describe('Xero through the app', () => {
 
   it("the store's Xero posting settings reach its invoices: DRAFT for review, nothing approved behind the merchant's back", async () => {
     const { hash, accessToken } = await world.installedStore();
-    await createSettingsRepo({ db: world.database.db }).save(hash as StoreHash, { ...XERO_TEST_SETTINGS, xero: { invoiceStatus: 'DRAFT' } }, { expectedVersion: 0 });
+    await createSettingsRepo({ db: world.database.db }).save(hash as StoreHash, { ...XERO_TEST_SETTINGS, posting: { approval: 'draft' } }, { expectedVersion: 0 });
     const org = world.xero!.createTenant({ name: 'Draft Books', currency: 'USD' });
     expect((await connectThroughConsent(await sessionFor(hash), [org.tenantId])).status).toBe(200);
     const orderId = await placeOrder(hash, accessToken);
@@ -257,9 +257,9 @@ describe('Xero through the app', () => {
   it('asks which organisation when the consent covered several, and accepts only one of those', async () => {
     const { hash } = await world.installedStore();
     // Imported here: the app's modules read the environment the world has just set up (INNGEST_DEV, XERO_*).
-    const { xeroConnectDeps } = await import('@/lib/deps');
-    const { startXeroConnection } = await import('@/lib/accounting/connect/xero');
-    const deps = (await xeroConnectDeps())!;
+    const { connectDeps } = await import('@/lib/deps');
+    const { startXeroConnection } = await import('@/lib/accounting/xero');
+    const deps = (await connectDeps('xero'))!;
     const { url } = startXeroConnection(deps, { storeHash: hash as StoreHash, userId: 1 });
     const state = new URL(url).searchParams.get('state')!;
     const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 1_800_000 };
@@ -268,7 +268,7 @@ describe('Xero through the app', () => {
       { tenantId: 't-2', tenantName: 'Second Org' },
     ];
     await deps.connections.awaitTenantChoice(hash as StoreHash, 'xero', tokens, tenants, 1);
-    const page = await tenantChoicePage({ action: '/x', state, tenants }).text();
+    const page = await tenantChoicePage({ action: '/x', state, tenants, display: { name: 'Xero', tenantNoun: 'organisation' } }).text();
     expect(page).toContain('First Org');
     expect(page).toContain('Second Org');
     const post = (tenantId: string, s = state) =>

@@ -70,7 +70,7 @@ afterAll(async () => {
 
 describe('invoice status', () => {
   it('DRAFT: the invoice is a draft with the order total, and its payment is skipped with a message, not sent', async () => {
-    const provider = providerFor({ xero: { invoiceStatus: 'DRAFT' } });
+    const provider = providerFor({ posting: { approval: 'draft' } });
     const document = fixture('16-shipping-handling-wrapping', 'BC-D1');
     expect(document.payments).toHaveLength(1);
     const posted = await provider.postDocument(document, 'key-d1');
@@ -124,7 +124,7 @@ describe('invoice status', () => {
 
 describe('tracking', () => {
   it('the option goes on every line of the invoice as Xero books it', async () => {
-    const provider = providerFor({ xero: { tracking: { category: 'Sales Channel', option: 'Online Store' } } });
+    const provider = providerFor({ posting: { tracking: { category: 'Sales Channel', option: 'Online Store' } } });
     const document = fixture('16-shipping-handling-wrapping', 'BC-T1');
     const posted = await provider.postDocument(document, 'key-t1');
     if (!posted.ok) throw new Error(posted.error.message);
@@ -147,7 +147,7 @@ describe('tracking', () => {
       'Region: North, South',
     ]);
 
-    const provider = providerFor({ xero: { invoiceStatus: 'DRAFT', tracking: { category: 'Region', option: 'South' } } });
+    const provider = providerFor({ posting: { approval: 'draft', tracking: { category: 'Region', option: 'South' } } });
     const posted = await provider.postDocument(fixture('01-single-line-taxed', 'BC-T2'), 'key-t2');
     if (!posted.ok) throw new Error(posted.error.message);
     const invoice = await invoiceInXero(posted.value.remoteId);
@@ -156,7 +156,7 @@ describe('tracking', () => {
   });
 
   it('an option Xero does not have is refused with Xero\'s message, and no invoice is booked', async () => {
-    const provider = providerFor({ xero: { tracking: { category: 'Sales Channel', option: 'Pop-up shop' } } });
+    const provider = providerFor({ posting: { tracking: { category: 'Sales Channel', option: 'Pop-up shop' } } });
     const posted = await provider.postDocument(fixture('01-single-line-taxed', 'BC-T3'), 'key-t3');
     expect(posted.ok).toBe(false);
     if (posted.ok) return;

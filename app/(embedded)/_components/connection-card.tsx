@@ -2,6 +2,7 @@
 
 import { Badge, Box, Button, Flex, InlineMessage, Modal, Panel, Text } from '@bigcommerce/big-design';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { ProviderListing } from '@/lib/admin/connections';
 import { dateTime } from './format';
 import { useMutation } from './hooks';
 import { ApiError, useApiFetch, useSession } from './session';
@@ -60,37 +61,41 @@ export function ConnectionCard({ target, title, autoTest = true }: { target: 'st
   );
 }
 
-// ---------------------------------------------------------------------------------------- Xero
+// ---------------------------------------------------------------------------------------- remote systems
 
-export interface XeroConnectionView {
+export interface RemoteConnectionView {
   status: 'connected' | 'choose_tenant' | 'reconnect';
   tenantName: string | null;
   lastError: string | null;
   connectedAt: string | null;
 }
 
-interface XeroStatus {
+interface RemoteStatus {
   configured: boolean;
-  connection: XeroConnectionView | null;
+  connection: RemoteConnectionView | null;
 }
 
-/** How often the page asks whether the merchant has finished in Xero's window, and for how long at most. */
+/** A remote accounting system as the provider listings describe it (lib/admin/connections.ts). */
+export type RemoteSystem = Pick<ProviderListing, 'id' | 'name' | 'shortName' | 'description' | 'tenantNoun'>;
+
+/** How often the page asks whether the merchant has finished in the system's window, and for how long at most. */
 const POLL_MS = 1500;
 const WAIT_LIMIT_MS = 15 * 60_000;
 
 /**
- * The store's Xero connection, and connecting it in a new window. Xero's consent page cannot be shown inside the
- * control panel's iframe, so it opens in a window of its own; the page learns the outcome by asking the status route
- * (`GET /api/connections/xero`) every 1.5 s while that window is open, and once more when it closes or this frame
- * regains focus. Polling rather than a postMessage from the callback page: the popup's link back to this frame is cut
- * on purpose before it goes to Xero (Xero's pages get no handle on the control panel), a cross-origin
+ * The store's connection to a remote system, and connecting it in a new window. Consent pages (Xero's, Intuit's)
+ * cannot be shown inside the control panel's iframe, so they open in a window of their own; the page learns the
+ * outcome by asking the status route (`GET /api/connections/<id>`) every 1.5 s while that window is open, and once
+ * more when it closes or this frame regains focus. Polling rather than a postMessage from the callback page: the
+ * popup's link back to this frame is cut on purpose before it goes to the system (its pages get no handle on the
+ * control panel), a cross-origin
  * Cross-Origin-Opener-Policy on the way can cut it too, and the status route is the one source of truth (it also
  * sees a connection finished in another tab, or an organisation chosen minutes later).
  */
-export function useXeroConnection() {
+export function useRemoteConnection(id: string) {
   const apiFetch = useApiFetch();
   const session = useSession();
-  const [status, setStatus] = useState<XeroStatus | null>(null);
+  const [status, setStatus] = useState<RemoteStatus | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [waiting, setWaiting] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -99,9 +104,9 @@ export function useXeroConnection() {
   const popup = useRef<Window | null>(null);
   const waitStarted = useRef(0);
 
-  const refresh = useCallback(async (): Promise<XeroStatus | null> => {
+  const refresh = useCallback(async (): Promise<RemoteStatus | null> => {
     try {
-      const next = await apiFetch<XeroStatus>('/api/connections/xero');
+      const next = await apiFetch<RemoteStatus>(`/api/connections/${id}`);
       setStatus(next);
       setLoadError(null);
       return next;
@@ -109,7 +114,7 @@ export function useXeroConnection() {
       setLoadError(e instanceof ApiError ? e : new ApiError(0, String(e)));
       return null;
     }
-  }, [apiFetch]);
+  }, [apiFetch, id]);
 
   useEffect(() => {
     if (session.status === 'ready') void refresh();
@@ -150,18 +155,18 @@ export function useXeroConnection() {
   const connect = useCallback(async () => {
     setActionError(null);
     setBlockedUrl(null);
-    // Browsers allow a window only in the click itself: open it now, send it to Xero once the URL is known.
-    const opened = window.open('', 'ledgerbridge-xero', 'popup,width=620,height=760');
+    // Browsers allow a window only in the click itself: open it now, send it to the system once the URL is known.
+    const opened = window.open('', `ledgerbridge-${id}`, 'popup,width=620,height=760');
     let url: string;
     try {
-      url = (await apiFetch<{ url: string }>('/api/connections/xero/start')).url;
+      url = (await apiFetch<{ url: string }>(`/api/connections/${id}/start`)).url;
     } catch (e) {
       opened?.close();
       setActionError(e instanceof ApiError ? e.message : String(e));
       return;
     }
     if (opened) {
-      // Cut the way back before Xero's pages load in it: nothing there can navigate the control panel's frame.
+      // Cut the way back before the system's pages load in it: nothing there can navigate the control panel's frame.
       opened.opener = null;
       opened.location.href = url;
       popup.current = opened;
@@ -170,7 +175,7 @@ export function useXeroConnection() {
     }
     waitStarted.current = Date.now();
     setWaiting(true);
-  }, [apiFetch]);
+  }, [apiFetch, id]);
 
   const cancel = useCallback(() => {
     popup.current?.close();
@@ -182,34 +187,44 @@ export function useXeroConnection() {
   const disconnect = useCallback(async (): Promise<boolean> => {
     setActionError(null);
     try {
-      await apiFetch('/api/connections/xero', { method: 'DELETE' });
+      await apiFetch(`/api/connections/${id}`, { method: 'DELETE' });
     } catch (e) {
       setActionError(e instanceof ApiError ? e.message : String(e));
       return false;
     }
     await refresh();
     return true;
-  }, [apiFetch, refresh]);
+  }, [apiFetch, refresh, id]);
 
   return { status, loadError, waiting, blockedUrl, actionError, connect, cancel, disconnect, refresh };
 }
 
 /**
- * Xero on the connections page and in onboarding: "Connect Xero" (consent in a new window), "Connected to <org>",
- * "Reconnect Xero" when the grant was revoked or expired, "Test connection" and "Disconnect".
+ * A remote system on the connections page and in onboarding: "Connect <system>" (consent in a new window),
+ * "Connected to <organisation>", "Reconnect <system>" when the grant was revoked or expired, "Test connection" and
+ * "Disconnect".
  */
-export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (connection: XeroConnectionView | null) => void; showTest?: boolean }) {
-  const xero = useXeroConnection();
+export function RemoteConnectionCard({
+  system,
+  onChange,
+  showTest = true,
+}: {
+  system: RemoteSystem;
+  onChange?: (connection: RemoteConnectionView | null) => void;
+  showTest?: boolean;
+}) {
+  const remote = useRemoteConnection(system.id);
+  const { name, shortName, tenantNoun } = system;
   const test = useConnectionTest();
   const [confirming, setConfirming] = useState(false);
   const [disconnecting, setDisconnecting] = useState(false);
-  const connection = xero.status?.connection ?? null;
+  const connection = remote.status?.connection ?? null;
   // The parent hears of a change of state (connected, reconnect, gone), not of every poll.
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const connectionRef = useRef(connection);
   connectionRef.current = connection;
-  const loaded = xero.status !== null;
+  const loaded = remote.status !== null;
   const key = connection ? `${connection.status}:${connection.tenantName ?? ''}` : 'none';
   useEffect(() => {
     if (loaded) onChangeRef.current?.(connectionRef.current);
@@ -217,27 +232,29 @@ export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (
 
   let body: ReactNode;
   let actions: ReactNode = null;
-  if (!xero.status) {
-    body = xero.loadError ? <Text color="danger">Could not read the Xero connection: {xero.loadError.message}</Text> : <Text color="secondary60">Reading the Xero connection…</Text>;
-  } else if (!xero.status.configured) {
-    body = <Text color="secondary60">Xero cannot be connected on this installation yet.</Text>;
-  } else if (xero.waiting) {
+  if (!remote.status) {
+    body = remote.loadError ? <Text color="danger">Could not read the {name} connection: {remote.loadError.message}</Text> : <Text color="secondary60">Reading the {name} connection…</Text>;
+  } else if (!remote.status.configured) {
+    body = <Text color="secondary60">{name} cannot be connected on this installation yet.</Text>;
+  } else if (remote.waiting) {
     body = (
       <>
         <Text marginBottom="xSmall">
-          {connection?.status === 'choose_tenant' ? 'Choose the organisation in the Xero window to finish.' : 'Finish in the Xero window: sign in, choose your organisation and allow access.'}
+          {connection?.status === 'choose_tenant'
+            ? `Choose the ${tenantNoun} in the ${name} window to finish.`
+            : `Finish in the ${name} window: sign in, choose your ${tenantNoun} and allow access.`}
         </Text>
-        {xero.blockedUrl ? (
+        {remote.blockedUrl ? (
           <InlineMessage
             type="warning"
-            header="Your browser blocked the Xero window"
-            messages={[{ text: 'Open Xero’s page from this link; this page updates when you are done.', link: { text: 'Open Xero', href: xero.blockedUrl, target: '_blank', external: true } }]}
+            header={`Your browser blocked the ${name} window`}
+            messages={[{ text: `Open ${name}’s page from this link; this page updates when you are done.`, link: { text: `Open ${shortName}`, href: remote.blockedUrl, target: '_blank', external: true } }]}
           />
         ) : null}
       </>
     );
     actions = (
-      <Button variant="subtle" onClick={xero.cancel}>
+      <Button variant="subtle" onClick={remote.cancel}>
         Cancel
       </Button>
     );
@@ -246,11 +263,11 @@ export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (
       <>
         <Flex alignItems="center" flexGap="0.5rem" marginBottom="xSmall">
           <Badge label="Connected" variant="success" />
-          <Text bold marginBottom="none" data-testid="xero-organisation">
+          <Text bold marginBottom="none" data-testid="connection-tenant">
             Connected to {connection.tenantName}
           </Text>
         </Flex>
-        {connection.connectedAt ? <Text color="secondary60">Since {dateTime(connection.connectedAt)}. Orders are posted to this organisation.</Text> : null}
+        {connection.connectedAt ? <Text color="secondary60">Since {dateTime(connection.connectedAt)}. Orders are posted to this {tenantNoun}.</Text> : null}
         {showTest && (test.data || test.error || test.pending) ? (
           <Box marginTop="small">
             <TestResult test={test} idle="" />
@@ -266,8 +283,8 @@ export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (
             isLoading={test.pending}
             onClick={async () => {
               await test.run({ target: 'accounting' });
-              // A test that finds the grant revoked turns the connection into "Reconnect Xero": show it at once.
-              await xero.refresh();
+              // A test that finds the grant revoked turns the connection into "Reconnect …": show it at once.
+              await remote.refresh();
             }}
           >
             Test connection
@@ -283,18 +300,18 @@ export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (
       <>
         <Flex alignItems="center" flexGap="0.5rem" marginBottom="xSmall">
           <Badge label="Reconnect needed" variant="danger" />
-          <Text bold marginBottom="none" data-testid="xero-organisation">
-            {connection.tenantName ?? 'Xero'}
+          <Text bold marginBottom="none" data-testid="connection-tenant">
+            {connection.tenantName ?? name}
           </Text>
         </Flex>
         <Text>
-          {connection.lastError ?? 'Xero no longer accepts this connection.'} Orders wait and are posted once you reconnect; none is lost or posted twice.
+          {connection.lastError ?? `${name} no longer accepts this connection.`} Orders wait and are posted once you reconnect; none is lost or posted twice.
         </Text>
       </>
     );
     actions = (
       <>
-        <Button onClick={() => void xero.connect()}>Reconnect Xero</Button>
+        <Button onClick={() => void remote.connect()}>Reconnect {shortName}</Button>
         <Button variant="subtle" actionType="destructive" onClick={() => setConfirming(true)}>
           Disconnect
         </Button>
@@ -304,23 +321,23 @@ export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (
     body = (
       <Text>
         {connection?.status === 'choose_tenant'
-          ? 'Xero asked which organisation to use and none was chosen. Connect again to choose one.'
-          : 'Post invoices, payments and credit notes to your Xero organisation. Xero opens in a new window to ask for your permission.'}
+          ? `${name} asked which ${tenantNoun} to use and none was chosen. Connect again to choose one.`
+          : `${system.description} ${name} opens in a new window to ask for your permission.`}
       </Text>
     );
-    actions = <Button onClick={() => void xero.connect()}>Connect Xero</Button>;
+    actions = <Button onClick={() => void remote.connect()}>Connect {shortName}</Button>;
   }
 
   return (
-    <Panel header="Xero">
-      <div data-testid="connection-xero" data-status={xero.waiting ? 'waiting' : (connection?.status ?? (xero.status ? 'none' : 'loading'))}>
+    <Panel header={name}>
+      <div data-testid={`connection-${system.id}`} data-status={remote.waiting ? 'waiting' : (connection?.status ?? (remote.status ? 'none' : 'loading'))}>
         <Box style={{ minHeight: 96 }}>
           <div role="status" aria-live="polite">
             {body}
           </div>
-          {xero.actionError ? (
+          {remote.actionError ? (
             <Box marginTop="small">
-              <InlineMessage type="error" messages={[{ text: xero.actionError }]} />
+              <InlineMessage type="error" messages={[{ text: remote.actionError }]} />
             </Box>
           ) : null}
         </Box>
@@ -332,7 +349,7 @@ export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (
       </div>
       <Modal
         isOpen={confirming}
-        header="Disconnect Xero?"
+        header={`Disconnect ${shortName}?`}
         onClose={() => setConfirming(false)}
         closeOnEscKey
         actions={[
@@ -343,7 +360,7 @@ export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (
             isLoading: disconnecting,
             onClick: async () => {
               setDisconnecting(true);
-              const done = await xero.disconnect();
+              const done = await remote.disconnect();
               setDisconnecting(false);
               if (done) setConfirming(false);
             },
@@ -351,8 +368,8 @@ export function XeroConnectionCard({ onChange, showTest = true }: { onChange?: (
         ]}
       >
         <Text>
-          Ledgerbridge gives up its access to {connection?.tenantName ?? 'your Xero organisation'} and posts new orders to the built-in ledger. Invoices already in
-          Xero stay there.
+          Ledgerbridge gives up its access to {connection?.tenantName ?? `your ${name} ${tenantNoun}`} and posts new orders to the built-in ledger. Documents already in
+          {name} stay there.
         </Text>
       </Modal>
     </Panel>

@@ -3,7 +3,8 @@
 import { Box, Button, Checkbox, Flex, H2, InlineMessage, Input, Panel, Radio, Select, Text } from '@bigcommerce/big-design';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { XeroConnectionCard, type XeroConnectionView } from './connection-card';
+import type { ProviderListing } from '@/lib/admin/connections';
+import { RemoteConnectionCard, type RemoteConnectionView } from './connection-card';
 import { STATUS_EXPLANATIONS } from './format';
 import { useMutation, useStatuses } from './hooks';
 import { LoadError, Loading } from './page-state';
@@ -11,7 +12,7 @@ import { useApi } from './session';
 
 interface OnboardingState {
   completedAt: string | null;
-  providers: Array<{ id: string; name: string; description: string; status: 'connected' | 'available' | 'coming_soon' }>;
+  providers: ProviderListing[];
   version: number;
   orders: { importStatusIds: number[]; ignoredStatusIds: number[]; statusAfterImport: number | null; statusOnError: number | null };
 }
@@ -29,21 +30,24 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
   const [orders, setOrders] = useState<OnboardingState['orders'] | null>(null);
   const [backfill, setBackfill] = useState(false);
   const [backfillFrom, setBackfillFrom] = useState('');
-  const [xero, setXero] = useState<XeroConnectionView | null>(null);
+  const [remote, setRemote] = useState<RemoteConnectionView | null>(null);
 
   useEffect(() => {
     if (state.data && !orders) {
       setOrders(state.data.orders);
       // Running setup again starts from where the store posts today.
-      if (state.data.providers.some((p) => p.id === 'xero' && p.status === 'connected')) setProvider('xero');
+      const current = state.data.providers.find((p) => p.status === 'connected');
+      if (current) setProvider(current.id);
     }
   }, [state.data, orders]);
 
   if (state.error && !state.data) return <LoadError what="the setup" error={state.error} onRetry={state.reload} />;
   if (!state.data || !orders) return <Loading label="Loading the setup…" minHeight={480} />;
   const fields = finish.error?.fields ?? {};
-  const xeroReady = xero?.status === 'connected';
-  const destination = provider === 'xero' ? `Xero (${xero?.tenantName ?? 'your organisation'})` : 'the built-in ledger';
+  const chosen = state.data.providers.find((p) => p.id === provider);
+  const remoteChosen = chosen?.remote ? chosen : null;
+  const remoteReady = remote?.status === 'connected';
+  const destination = remoteChosen ? `${remoteChosen.name} (${remote?.tenantName ?? `your ${remoteChosen.tenantNoun}`})` : 'the built-in ledger';
   const statusOptions = statuses.map((s) => ({ value: s.id, content: s.label }));
   const toggleImport = (id: number, on: boolean) =>
     setOrders({
@@ -80,18 +84,21 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
             <Box key={p.id} marginBottom="small">
               <Radio
                 name="provider"
-                label={p.status === 'coming_soon' ? `${p.name} (coming soon)` : p.name}
-                description={p.description}
+                label={p.status === 'not_configured' ? `${p.name} (not set up on this installation)` : p.name}
+                description={p.status === 'not_configured' ? `${p.description} To offer it, set ${p.needs.join(' and ')}.` : p.description}
                 value={p.id}
                 checked={provider === p.id}
-                disabled={p.status === 'coming_soon'}
-                onChange={() => setProvider(p.id)}
+                disabled={p.status === 'not_configured'}
+                onChange={() => {
+                  setProvider(p.id);
+                  setRemote(null);
+                }}
               />
             </Box>
           ))}
-          {provider === 'xero' ? (
+          {remoteChosen ? (
             <Box marginTop="medium">
-              <XeroConnectionCard showTest={false} onChange={setXero} />
+              <RemoteConnectionCard key={remoteChosen.id} system={remoteChosen} showTest={false} onChange={setRemote} />
             </Box>
           ) : null}
           {fields.provider ? <InlineMessage type="error" messages={[{ text: fields.provider }]} /> : null}
@@ -182,7 +189,7 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
         {step < 3 ? (
           <Button
             onClick={() => setStep(step + 1)}
-            disabled={(step === 0 && provider === 'xero' && !xeroReady) || (step === 1 && orders.importStatusIds.length === 0) || (step === 2 && backfill && !backfillFrom)}
+            disabled={(step === 0 && remoteChosen !== null && !remoteReady) || (step === 1 && orders.importStatusIds.length === 0) || (step === 2 && backfill && !backfillFrom)}
           >
             Next
           </Button>

@@ -1,13 +1,14 @@
 'use client';
 
 import { Badge, Box, Flex, Grid, Panel, Text } from '@bigcommerce/big-design';
-import { ConnectionCard, XeroConnectionCard } from '../_components/connection-card';
+import type { ProviderListing } from '@/lib/admin/connections';
+import { ConnectionCard, RemoteConnectionCard } from '../_components/connection-card';
 import { LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
 
 interface Connections {
   current: string;
-  providers: Array<{ id: string; name: string; description: string; status: 'connected' | 'available' | 'coming_soon' }>;
+  providers: ProviderListing[];
 }
 
 export default function ConnectionsPage() {
@@ -15,18 +16,21 @@ export default function ConnectionsPage() {
   if (data.error && !data.data) return <LoadError what="the connections" error={data.error} onRetry={data.reload} />;
   if (!data.data) return <Loading label="Loading the connections…" minHeight={500} />;
   const { current, providers } = data.data;
-  const xeroOffered = providers.some((p) => p.id === 'xero' && p.status !== 'coming_soon');
+  const remotes = providers.filter((p) => p.remote && p.status !== 'not_configured');
+  const currentSystem = providers.find((p) => p.id === current);
   return (
     <>
       <PageHeader title="Connections">
-        <Text color="secondary60">Connect the built-in ledger, Xero or QuickBooks Online, and test each connection.</Text>
+        <Text color="secondary60">Connect {providers.map((p) => p.name).join(', ')}, and test each connection.</Text>
       </PageHeader>
       <Grid gridColumns="repeat(auto-fit, minmax(320px, 1fr))" gridGap="1.5rem">
         <ConnectionCard target="store" title="BigCommerce store" autoTest={false} />
-        {/* "Test connection" tests the system the store posts to: the Xero card has its own while Xero is in use. */}
-        {current === 'xero' ? null : <ConnectionCard target="accounting" title="Built-in ledger" autoTest={false} />}
+        {/* "Test connection" tests the system the store posts to: a remote system's card has its own while it is in use. */}
+        {currentSystem?.remote ? null : <ConnectionCard target="accounting" title={currentSystem?.name ?? 'Built-in ledger'} autoTest={false} />}
         {/* Connecting or disconnecting changes where the store posts: the list below is read again. */}
-        {xeroOffered ? <XeroConnectionCard onChange={data.reload} /> : null}
+        {remotes.map((p) => (
+          <RemoteConnectionCard key={p.id} system={p} onChange={data.reload} />
+        ))}
       </Grid>
       <Panel header="Accounting systems">
         {providers.map((p) => (
@@ -34,11 +38,14 @@ export default function ConnectionsPage() {
             <Flex alignItems="center" flexGap="0.5rem">
               <Text bold marginBottom="none">{p.name}</Text>
               <Badge
-                label={p.status === 'connected' ? 'Connected' : p.status === 'available' ? 'Available' : 'Coming soon'}
+                label={p.status === 'connected' ? 'Connected' : p.status === 'available' ? 'Available' : 'Not set up'}
                 variant={p.status === 'connected' ? 'success' : p.status === 'available' ? 'primary' : 'secondary'}
               />
             </Flex>
-            <Text color="secondary60">{p.description}</Text>
+            <Text color="secondary60">
+              {p.description}
+              {p.status === 'not_configured' ? ` To offer it on this installation, set ${p.needs.join(' and ')}.` : ''}
+            </Text>
           </Box>
         ))}
       </Panel>

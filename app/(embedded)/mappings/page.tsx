@@ -7,7 +7,8 @@ import { ImportItemsPanel, StockPanel } from '../_components/items-stock-panel';
 import { useMutation } from '../_components/hooks';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
-import type { SavedSettingsView, SaveSettingsBody, SettingsForm, StoredSettingsView, XeroPostingSettings } from '@/lib/admin/settings-form';
+import type { PostingOptionsView } from '@/lib/admin/posting-options';
+import type { PostingSettings, SavedSettingsView, SaveSettingsBody, SettingsForm, StoredSettingsView } from '@/lib/admin/settings-form';
 
 interface Account {
   code: string;
@@ -37,15 +38,7 @@ const ACCOUNT_ROWS: Array<{ key: keyof SettingsForm['accounts']; label: string }
 
 const NO_MAPPING = '__default__';
 
-/** The Xero part of the settings (lib/sync/settings.ts `xero`). */
-type XeroPosting = XeroPostingSettings;
 type FormSettings = SettingsForm;
-interface XeroPostingView {
-  applies: boolean;
-  trackingCategories: Array<{ id: string; name: string; options: Array<{ id: string; name: string }> }>;
-  error: string | null;
-  fieldWarnings: Record<string, string>;
-}
 const NO_TRACKING = '__none__';
 const NO_ACCOUNT = '__none__';
 
@@ -53,8 +46,8 @@ export default function MappingsPage() {
   const chartData = useApi<Pick<MappingsView, 'chart' | 'fieldWarnings'>>('/api/admin/mappings');
   // What the store's orders use comes from BigCommerce: it fills in after the form is on screen.
   const seen = useApi<Omit<MappingsView, 'chart' | 'fieldWarnings'>>('/api/admin/mappings/seen');
-  // Xero's tracking categories, read live; the section shows only while the store posts to Xero.
-  const xeroView = useApi<XeroPostingView>('/api/admin/mappings/xero');
+  // The system's posting choices and tracking categories, read live; the section shows only where it has them.
+  const postingView = useApi<PostingOptionsView>('/api/admin/mappings/posting');
   const stored = useApi<StoredSettingsView>('/api/admin/settings');
   const save = useMutation<SaveSettingsBody, SavedSettingsView>('PUT', '/api/admin/settings');
   const [form, setForm] = useState<FormSettings | null>(null);
@@ -131,7 +124,7 @@ export default function MappingsPage() {
             setSaved(true);
             chartData.reload();
             seen.reload();
-            xeroView.reload();
+            postingView.reload();
           }
         }}
       >
@@ -185,7 +178,7 @@ export default function MappingsPage() {
               onOptionChange={(value) => value && update({ ...form, payments: { ...form.payments, defaultAccount: value } })}
             />
           </Box>
-          {/* Checked against the chart like the others: a system with its own chart (Xero) needs them chosen here. */}
+          {/* Checked against the chart like the others: a system with its own chart needs them chosen here. */}
           <Flex flexGap="1.5rem" flexWrap="wrap" marginTop="medium">
             <Box style={{ minWidth: 280, maxWidth: 420, flex: 1 }}>
               <Select
@@ -291,8 +284,8 @@ export default function MappingsPage() {
           ))}
         </Panel>
 
-        {xeroView.data?.applies ? (
-          <XeroPostingPanel form={form} update={update} view={xeroView.data} fields={f} onRetry={xeroView.reload} accounts={v.chart.accounts} />
+        {postingView.data?.applies ? (
+          <PostingPanel form={form} update={update} view={postingView.data} fields={f} onRetry={postingView.reload} accounts={v.chart.accounts} />
         ) : null}
 
         <Flex alignItems="center" flexGap="1rem" marginBottom="large">
@@ -317,9 +310,9 @@ export default function MappingsPage() {
           </Box>
         ) : null}
       </Form>
-      {/* A store on the built-in ledger finds these on the ledger page; on Xero, here beside the item mappings. */}
-      {xeroView.data?.applies ? (
-        <Box data-testid="xero-items-stock">
+      {/* A store on the built-in ledger finds these on the ledger page; on a connected system, here beside the item mappings. */}
+      {postingView.data?.applies ? (
+        <Box data-testid="remote-items-stock">
           <ImportItemsPanel />
           <StockPanel />
         </Box>
@@ -329,10 +322,10 @@ export default function MappingsPage() {
 }
 
 /**
- * How invoices are posted to Xero: approved or draft, and one tracking option on every line, chosen from the
- * categories Xero has now. Saved with the rest of the mappings.
+ * How documents are posted where the system has the choice: approved or draft, and one tracking option on every
+ * line, chosen from the categories the system has now. Saved with the rest of the mappings.
  */
-function XeroPostingPanel({
+function PostingPanel({
   form,
   update,
   view,
@@ -342,94 +335,101 @@ function XeroPostingPanel({
 }: {
   form: FormSettings;
   update: (next: FormSettings) => void;
-  view: XeroPostingView;
+  view: PostingOptionsView;
   fields: Record<string, string>;
   onRetry: () => void;
   accounts: Array<{ code: string; name: string; type: string }>;
 }) {
-  const xero = form.xero;
-  const setXero = (next: Partial<XeroPosting>) => update({ ...form, xero: { ...xero, ...next } });
-  const chosen = xero.tracking;
+  const { name, drafts, trackingNoun } = view.system;
+  const posting = form.posting;
+  const setPosting = (next: Partial<PostingSettings>) => update({ ...form, posting: { ...posting, ...next } });
+  const chosen = posting.tracking;
   const category = chosen ? view.trackingCategories.find((c) => c.name.toLowerCase() === chosen.category.toLowerCase()) : undefined;
-  // A saved choice Xero no longer has stays visible (and is warned about) until the merchant changes it.
+  const notThere = `(not in ${name})`;
+  // A saved choice the system no longer has stays visible (and is warned about) until the merchant changes it.
   const categoryOptions = [
     { value: NO_TRACKING, content: 'No tracking' },
     ...view.trackingCategories.map((c) => ({ value: c.name, content: c.name })),
-    ...(chosen && !category ? [{ value: chosen.category, content: `${chosen.category} (not in Xero)` }] : []),
+    ...(chosen && !category ? [{ value: chosen.category, content: `${chosen.category} ${notThere}` }] : []),
   ];
   const optionOptions = [
     ...(category?.options ?? []).map((o) => ({ value: o.name, content: o.name })),
-    ...(chosen && !category?.options.some((o) => o.name.toLowerCase() === chosen.option.toLowerCase()) ? [{ value: chosen.option, content: `${chosen.option} (not in Xero)` }] : []),
+    ...(chosen && !category?.options.some((o) => o.name.toLowerCase() === chosen.option.toLowerCase()) ? [{ value: chosen.option, content: `${chosen.option} ${notThere}` }] : []),
   ];
-  const trackingProblem = fields['xero.tracking.category'] ?? fields['xero.tracking.option'] ?? fields['xero.tracking'] ?? view.fieldWarnings['xero.tracking'];
+  const trackingProblem = fields['posting.tracking.category'] ?? fields['posting.tracking.option'] ?? fields['posting.tracking'] ?? view.fieldWarnings['posting.tracking'];
+  const trackingLabel = trackingNoun ? trackingNoun.charAt(0).toUpperCase() + trackingNoun.slice(1) : '';
   return (
-    <Panel header="Xero" description="How orders become invoices in your Xero organisation.">
-      <Box style={{ maxWidth: 420 }}>
-        <FormGroup>
-          <Select
-            label="Invoice status"
-            description="Approved invoices are in your books at once; drafts wait for you to review and approve them in Xero."
-            options={[
-              { value: 'AUTHORISED' as const, content: 'Approved' },
-              { value: 'DRAFT' as const, content: 'Draft' },
-            ]}
-            value={xero.invoiceStatus}
-            error={fields['xero.invoiceStatus']}
-            onOptionChange={(value) => value && setXero({ invoiceStatus: value })}
-          />
-        </FormGroup>
-      </Box>
-      {xero.invoiceStatus === 'DRAFT' ? (
+    <Panel header={name} description={`How orders become documents in ${name}.`}>
+      {drafts ? (
+        <Box style={{ maxWidth: 420 }}>
+          <FormGroup>
+            <Select
+              label="Document status"
+              description={`Approved documents are in your books at once; drafts wait for you to review and approve them in ${name}.`}
+              options={[
+                { value: 'approved' as const, content: 'Approved' },
+                { value: 'draft' as const, content: 'Draft' },
+              ]}
+              value={posting.approval}
+              error={fields['posting.approval']}
+              onOptionChange={(value) => value && setPosting({ approval: value })}
+            />
+          </FormGroup>
+        </Box>
+      ) : null}
+      {drafts && posting.approval === 'draft' ? (
         <Box marginBottom="medium">
           <InlineMessage
             type="info"
             header="Payments are not recorded on drafts"
             messages={[
               {
-                text: 'Xero accepts payments only on approved invoices, so a paid order’s payment is not sent to Xero while its invoice is a draft. Approve the invoice in Xero and apply the payment there.',
+                text: `${name} accepts payments only on approved invoices, so a paid order’s payment is not sent while its invoice is a draft. Approve the invoice in ${name} and apply the payment there.`,
               },
             ]}
           />
         </Box>
       ) : null}
-      {view.error ? (
+      {trackingNoun && view.error ? (
         <Box marginBottom="medium">
           <InlineMessage type="warning" header="Tracking categories unavailable" messages={[{ text: view.error }]} actions={[{ text: 'Try again', onClick: onRetry }]} />
         </Box>
       ) : null}
-      <Flex flexGap="1.5rem" flexWrap="wrap">
-        <Box style={{ minWidth: 280 }}>
-          <Select
-            label="Tracking category"
-            description={view.trackingCategories.length === 0 && !view.error ? 'Your Xero organisation has no tracking categories.' : 'Every line of every invoice is tracked.'}
-            options={categoryOptions}
-            value={chosen ? (category?.name ?? chosen.category) : NO_TRACKING}
-            error={trackingProblem}
-            onOptionChange={(value) => {
-              if (!value || value === NO_TRACKING) return setXero({ tracking: null });
-              const next = view.trackingCategories.find((c) => c.name === value);
-              const first = next?.options[0]?.name;
-              setXero({ tracking: first ? { category: value, option: first } : null });
-            }}
-          />
-        </Box>
-        {chosen ? (
+      {trackingNoun ? (
+        <Flex flexGap="1.5rem" flexWrap="wrap">
           <Box style={{ minWidth: 280 }}>
             <Select
-              label="Tracking option"
-              description="The option those lines get."
-              options={optionOptions}
-              value={category?.options.find((o) => o.name.toLowerCase() === chosen.option.toLowerCase())?.name ?? chosen.option}
-              onOptionChange={(value) => value && setXero({ tracking: { category: chosen.category, option: value } })}
+              label={trackingLabel}
+              description={view.trackingCategories.length === 0 && !view.error ? `${name} has no ${trackingNoun} to choose.` : 'Every line of every document is tracked.'}
+              options={categoryOptions}
+              value={chosen ? (category?.name ?? chosen.category) : NO_TRACKING}
+              error={trackingProblem}
+              onOptionChange={(value) => {
+                if (!value || value === NO_TRACKING) return setPosting({ tracking: null });
+                const next = view.trackingCategories.find((c) => c.name === value);
+                const first = next?.options[0]?.name;
+                setPosting({ tracking: first ? { category: value, option: first } : null });
+              }}
             />
           </Box>
-        ) : null}
-      </Flex>
+          {chosen ? (
+            <Box style={{ minWidth: 280 }}>
+              <Select
+                label="Tracking option"
+                description="The option those lines get."
+                options={optionOptions}
+                value={category?.options.find((o) => o.name.toLowerCase() === chosen.option.toLowerCase())?.name ?? chosen.option}
+                onOptionChange={(value) => value && setPosting({ tracking: { category: chosen.category, option: value } })}
+              />
+            </Box>
+          ) : null}
+        </Flex>
+      ) : null}
       <Text bold marginTop="large" marginBottom="xxSmall">
         Items imported as tracked inventory
       </Text>
       <Text color="secondary60">
-        Xero tracks an item&apos;s stock only with an inventory asset account and a cost-of-goods-sold account. With both
+        {name} tracks an item&apos;s stock only with an inventory asset account and a cost-of-goods-sold account. With both
         chosen, &quot;Import items&quot; creates the products BigCommerce tracks as tracked items; without them it
         creates them untracked and says so.
       </Text>

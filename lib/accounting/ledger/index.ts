@@ -12,3 +12,4 @@ export {
   type LedgerSnapshot,
   type TrialBalanceRow,
 } from './exports';
+export { ledgerDefinition } from './definition';

@@ -8,14 +8,9 @@ import { ok, type Outcome } from '@/lib/sync/provider';
 import { failed, failureOf, type XeroReply } from './errors';
 import type { XeroPacer } from './pacer';
 import { encodeJson } from './wire';
+import type { TokenPort } from '../connect/tokens';
 
-export interface XeroTokenPort {
-  /**
-   * A usable access token for this connection, refreshed (and the rotated refresh token persisted) when it is
-   * about to expire or when `forceRefresh` is set; `auth_revoked` when the grant is gone.
-   */
-  accessToken(options?: { forceRefresh?: boolean }): Promise<Outcome<string>>;
-}
+export type XeroTokenPort = TokenPort;
 
 export interface XeroApiDeps {
   /** Accounting API root (`XeroUrls.api`). */

@@ -21,3 +21,5 @@ export {
 } from './oauth';
 export { createXeroTokenManager, staticXeroToken, type StoredXeroTokens, type XeroTokenStore } from './token-manager';
 export type { XeroConnection } from './wire';
+export { xeroDefinition } from './definition';
+export { xeroConnector, xeroTokenPort, startXeroConnection, completeXeroConnection, chooseXeroTenant, disconnectXero } from './connector';

@@ -145,14 +145,14 @@ describe('posting settings: invoice status and tracking', () => {
   it('DRAFT posts the invoice as a draft with the same lines and amounts', () => {
     const document = fixture('16-shipping-handling-wrapping');
     const approved = body(document, {});
-    const draft = body(document, { xero: { invoiceStatus: 'DRAFT' } });
+    const draft = body(document, { posting: { approval: 'draft' } });
     expect(draft.Status).toBe('DRAFT');
     expect({ ...draft, Status: 'AUTHORISED' }).toEqual(approved);
   });
 
   it('a tracking option goes on every line, shipping and discounts included, and on the lines of a credit note', () => {
     const document = fixture('16-shipping-handling-wrapping');
-    const invoice = body(document, { xero: { tracking: { category: 'Sales Channel', option: 'Online Store' } } });
+    const invoice = body(document, { posting: { tracking: { category: 'Sales Channel', option: 'Online Store' } } });
     expect(invoice.LineItems.length).toBeGreaterThan(3);
     for (const line of invoice.LineItems) expect(line.Tracking).toEqual([{ Name: 'Sales Channel', Option: 'Online Store' }]);
     const credit = creditNoteBody({
@@ -171,15 +171,15 @@ describe('posting settings: invoice status and tracking', () => {
 
   it('a sales order is a draft whatever the setting', () => {
     const document: SalesDocument = { ...fixture('01-single-line-taxed'), kind: 'sales_order' };
-    expect(body(document, { xero: { invoiceStatus: 'AUTHORISED' } }).Status).toBe('DRAFT');
+    expect(body(document, { posting: { approval: 'approved' } }).Status).toBe('DRAFT');
   });
 
   it('refuses a tracking choice without its option, and names over Xero\'s 100 characters', () => {
-    const missing = parseSettings({ xero: { tracking: { category: 'Sales Channel' } } });
-    expect(missing.ok ? [] : missing.problems.map((p) => p.path)).toEqual(['xero.tracking.option']);
-    const long = parseSettings({ xero: { tracking: { category: 'x'.repeat(101), option: 'A' } } });
+    const missing = parseSettings({ posting: { tracking: { category: 'Sales Channel' } } });
+    expect(missing.ok ? [] : missing.problems.map((p) => p.path)).toEqual(['posting.tracking.option']);
+    const long = parseSettings({ posting: { tracking: { category: 'x'.repeat(101), option: 'A' } } });
     expect(long.ok).toBe(false);
-    expect(parseSettings({ xero: { invoiceStatus: 'PAID' } }).ok).toBe(false);
+    expect(parseSettings({ posting: { approval: 'PAID' } }).ok).toBe(false);
   });
 
   it('says why a payment was not recorded on a draft and what to do', () => {

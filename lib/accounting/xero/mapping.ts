@@ -9,7 +9,7 @@
  */
 import Big from 'big.js';
 import type { DocumentCustomer, DocumentLine, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
-import type { XeroPostingSettings } from '@/lib/sync/settings';
+import type { PostingSettings } from '@/lib/sync/settings';
 import type { ProviderFailure } from '@/lib/sync/provider';
 import { decimal, type WireDecimal } from './wire';
 
@@ -66,12 +66,12 @@ type Mapped<T> = { ok: true; value: T } | { ok: false; error: ProviderFailure };
 export type InvoiceStatus = 'AUTHORISED' | 'DRAFT';
 
 /**
- * The store's Xero settings as the provider's posting options: the status of new invoices and the tracking option
+ * The store's posting settings as Xero's posting options: the status of new invoices and the tracking option
  * on every line. Defaults (AUTHORISED, no tracking) are what was posted before the settings existed.
  */
-export function xeroPostingOptions(settings: { xero: XeroPostingSettings }): { invoiceStatus: InvoiceStatus; tracking: TrackingOption | null } {
-  const { invoiceStatus, tracking } = settings.xero;
-  return { invoiceStatus, tracking: tracking ? { category: tracking.category, option: tracking.option } : null };
+export function xeroPostingOptions(settings: { posting: PostingSettings }): { invoiceStatus: InvoiceStatus; tracking: TrackingOption | null } {
+  const { approval, tracking } = settings.posting;
+  return { invoiceStatus: approval === 'draft' ? 'DRAFT' : 'AUTHORISED', tracking: tracking ? { category: tracking.category, option: tracking.option } : null };
 }
 
 /**

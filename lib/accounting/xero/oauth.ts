@@ -7,7 +7,15 @@
  * PKCE verifier is derived from the same secret and nonce, so the callback needs no server-side storage and a
  * state minted for one store cannot complete a connection for another.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  newNonce,
+  pkceChallenge,
+  pkceVerifier as sharedVerifier,
+  signState as sharedSign,
+  verifyState as sharedVerify,
+  type AuthorizationState,
+  type StateCheck,
+} from '../connect/state';
 import { ok, type Outcome } from '@/lib/sync/provider';
 import { XERO_SCOPES, type XeroUrls } from './config';
 import { failed } from './errors';
@@ -38,51 +46,15 @@ export interface OAuthDeps {
 }
 
 // ---------------------------------------------------------------------------------------- state + PKCE
+// The shared signed state (../connect/state.ts) under Xero's domain.
 
-export interface AuthorizationState {
-  storeHash: string;
-  userId: number;
-  nonce: string;
-  /** Epoch seconds. */
-  exp: number;
-}
+export type { AuthorizationState, StateCheck } from '../connect/state';
+export { pkceChallenge } from '../connect/state';
 
-const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
-
-export function pkceChallenge(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
-}
-
-/** The PKCE verifier for a state's nonce: 43 characters, derivable only with the secret. */
-export function pkceVerifier(secret: string, nonce: string): string {
-  return createHmac('sha256', secret).update(`xero-pkce:${nonce}`).digest('base64url');
-}
-
-export function signState(secret: string, state: AuthorizationState): string {
-  const payload = b64url(JSON.stringify(state));
-  const sig = createHmac('sha256', secret).update(`xero-state:${payload}`).digest('base64url');
-  return `${payload}.${sig}`;
-}
-
-export type StateCheck = { ok: true; state: AuthorizationState } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_store' };
-
-/** Verifies a state from the callback; `expected` binds it to the session that started the flow. */
-export function verifyState(secret: string, raw: string, expected: { storeHash?: string; nowMs: number }): StateCheck {
-  const [payload, sig] = raw.split('.');
-  if (!payload || !sig) return { ok: false, reason: 'malformed' };
-  const want = createHmac('sha256', secret).update(`xero-state:${payload}`).digest();
-  const got = Buffer.from(sig, 'base64url');
-  if (got.length !== want.length || !timingSafeEqual(got, want)) return { ok: false, reason: 'bad_signature' };
-  let state: AuthorizationState;
-  try {
-    state = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AuthorizationState;
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  if (typeof state.exp !== 'number' || state.exp * 1000 < expected.nowMs) return { ok: false, reason: 'expired' };
-  if (expected.storeHash !== undefined && state.storeHash !== expected.storeHash) return { ok: false, reason: 'wrong_store' };
-  return { ok: true, state };
-}
+export const pkceVerifier = (secret: string, nonce: string): string => sharedVerifier('xero', secret, nonce);
+export const signState = (secret: string, state: AuthorizationState): string => sharedSign('xero', secret, state);
+export const verifyState = (secret: string, raw: string, expected: { storeHash?: string; nowMs: number }): StateCheck =>
+  sharedVerify('xero', secret, raw, expected);
 
 /**
  * The consent page URL for a store session (opened in a new window, not in the control-panel iframe).
@@ -92,7 +64,7 @@ export function authorizationUrl(
   deps: Pick<OAuthDeps, 'urls' | 'client'>,
   input: { secret: string; storeHash: string; userId: number; nowMs: number; ttlSeconds?: number; scopes?: readonly string[]; nonce?: string },
 ): { url: string; state: string } {
-  const nonce = input.nonce ?? randomBytes(18).toString('base64url');
+  const nonce = input.nonce ?? newNonce();
   const state = signState(input.secret, { storeHash: input.storeHash, userId: input.userId, nonce, exp: Math.floor(input.nowMs / 1000) + (input.ttlSeconds ?? 600) });
   const url = new URL(deps.urls.authorize);
   url.search = new URLSearchParams({

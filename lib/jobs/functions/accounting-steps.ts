@@ -5,7 +5,7 @@ import type { StoreHash } from '@/lib/ids';
 import type { SyncTrigger } from '@/lib/sync/plan-sync';
 import { act, type Acted, type StepRunner } from '@/lib/sync/pipeline';
 import type { inngest } from '../client';
-import { storeContext } from '../context';
+import { storeContext } from '@/lib/context';
 import { translateFailures } from './retry';
 
 type Step = GetStepTools<typeof inngest>;

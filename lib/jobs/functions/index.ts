@@ -1,5 +1,5 @@
 import { orderChangedFunction } from './order-changed';
-import { postToXeroFunction } from './post-remote';
+import { postingFunctions } from './post-remote';
 import { storeBackfillFunction } from './store-backfill';
 import { storeInstalledFunction } from './store-lifecycle';
 import { storeSweepFunction, sweepSchedulerFunction } from './store-sweep';
@@ -8,7 +8,7 @@ import { stockChangedInStoreFunction, stockPushFunction } from './stock';
 /** Every background function the app serves at /api/inngest. */
 export const functions = [
   orderChangedFunction,
-  postToXeroFunction,
+  ...postingFunctions.values(),
   storeSweepFunction,
   sweepSchedulerFunction,
   storeBackfillFunction,

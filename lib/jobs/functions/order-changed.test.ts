@@ -17,7 +17,7 @@ import { orderSkus } from '@/lib/sync/build-sales-document';
  * (an in-memory record port, a scripted BigCommerce store, a fake provider); the pipeline itself is the real one.
  */
 const context = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('../context', () => ({ storeContext: vi.fn(async () => context.current) }));
+vi.mock('@/lib/context', () => ({ storeContext: vi.fn(async () => context.current) }));
 // The Inngest client logs step errors through the app logger, which reads the environment: keep it quiet.
 vi.mock('@/lib/logger', () => {
   const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, child: () => silent };
@@ -201,7 +201,7 @@ describe('order/changed', () => {
 
   it('a store on a remote system hands plan and post to the tenant-keyed posting function, then writes the status back', async () => {
     const { order, store, records, books } = world();
-    (context.current as { accountingTenant: string | null }).accountingTenant = 'xero:tenant-1';
+    Object.assign(context.current as object, { accountingTenant: 'xero:tenant-1', providerId: 'xero' });
     const t = new InngestTestEngine({
       function: orderChangedFunction,
       events: event(order.id),

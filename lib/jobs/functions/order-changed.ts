@@ -1,10 +1,10 @@
 import type { StoreHash } from '@/lib/ids';
 import { isOwnStatusEcho, loadOrder, movesStock, snapshotOf, writeBackAfter, writeBackStatus } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
-import { storeContext } from '../context';
+import { storeContext } from '@/lib/context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
 import { planAndAct, type Acted } from './accounting-steps';
-import { postToXeroFunction } from './post-remote';
+import { postingFunctions } from './post-remote';
 import { translateFailures } from './retry';
 
 /**
@@ -57,7 +57,7 @@ export const orderChangedFunction = inngest.createFunction(
     const loaded = await step.run('load-order', () =>
       translateFailures(async () => {
         const ctx = await storeContext(store);
-        return { ...(await loadOrder(ctx.pipeline, orderId, { refunds: refundId !== undefined })), tenant: ctx.accountingTenant ?? null };
+        return { ...(await loadOrder(ctx.pipeline, orderId, { refunds: refundId !== undefined })), tenant: ctx.accountingTenant ?? null, providerId: ctx.providerId };
       }),
     );
     if (!loaded.found) {
@@ -72,9 +72,10 @@ export const orderChangedFunction = inngest.createFunction(
 
     // A remote system's calls all pass its tenant-keyed throttle and concurrency (post-remote.ts); the ledger's
     // run here, in this run.
-    const acted: Acted = loaded.tenant
+    const remote = loaded.tenant ? postingFunctions.get(loaded.providerId) : undefined;
+    const acted: Acted = remote && loaded.tenant
       ? ((await step.invoke('post-to-accounting', {
-          function: postToXeroFunction,
+          function: remote,
           data: {
             storeHash, orderId, tenant: loaded.tenant, trigger,
             order: order as unknown as Record<string, unknown>,

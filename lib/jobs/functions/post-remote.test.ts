@@ -5,13 +5,14 @@ import { XERO_LIMITS } from '@/lib/accounting/xero';
 import { fakeProvider, fakeStoreContext, fixtureOrder, memoryRecords, scriptedStore, settingsWith, STORE } from '@/tests/integration/support/sync-job-fakes';
 
 const context = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('../context', () => ({ storeContext: vi.fn(async () => context.current) }));
+vi.mock('@/lib/context', () => ({ storeContext: vi.fn(async () => context.current) }));
 vi.mock('@/lib/logger', () => {
   const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, child: () => silent };
   return { logger: () => silent };
 });
 
-const { postToXeroFunction, tenantFlowControl } = await import('./post-remote');
+const { postingFunctions, tenantFlowControl } = await import('./post-remote');
+const postToXeroFunction = postingFunctions.get('xero')!;
 
 describe('flow control from a provider’s declared limits', () => {
   it('Xero: 60 run starts a minute and 5 at once per tenant, shared across stores and functions (env scope)', () => {

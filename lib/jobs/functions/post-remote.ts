@@ -1,10 +1,11 @@
 import type { ProviderLimits } from '@/lib/sync/provider';
-import { providers } from '@/lib/accounting/registry';
+import type { RemoteDefinition } from '@/lib/accounting/definition';
+import { remoteDefinitions } from '@/lib/accounting/registry';
 import type { BcRefund } from '@/lib/bigcommerce/client/model';
 import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
 import type { StoreHash } from '@/lib/ids';
 import { inngest } from '../client';
-import { storeUninstalled, xeroPosting } from '../events';
+import { remotePosting, storeUninstalled } from '../events';
 import { planAndAct } from './accounting-steps';
 
 /**
@@ -21,21 +22,26 @@ export function tenantFlowControl(limits: ProviderLimits) {
   };
 }
 
-/** Plans and posts one order change to Xero; invoked by `order-changed` for stores connected to Xero. */
-export const postToXeroFunction = inngest.createFunction(
-  {
-    id: 'post-to-xero',
-    triggers: [xeroPosting],
-    ...tenantFlowControl(providers.xero.limits),
-    retries: 5,
-    cancelOn: [{ event: storeUninstalled, match: 'data.storeHash' }],
-  },
-  async ({ event, step }) =>
-    planAndAct(step, {
-      storeHash: event.data.storeHash as StoreHash,
-      order: event.data.order as unknown as BcOrder,
-      refunds: (event.data.refunds ?? null) as unknown as BcRefund[] | null,
-      ...(event.data.refundsUnreadable ? { refundsUnreadable: event.data.refundsUnreadable } : {}),
-      trigger: event.data.trigger,
-    }),
-);
+/** Plans and posts one order change to a remote system; invoked by `order-changed` for stores posting there. */
+function postingFunction(definition: RemoteDefinition) {
+  return inngest.createFunction(
+    {
+      id: `post-to-${definition.id}`,
+      triggers: [remotePosting(definition.id)],
+      ...tenantFlowControl(definition.limits),
+      retries: 5,
+      cancelOn: [{ event: storeUninstalled, match: 'data.storeHash' }],
+    },
+    async ({ event, step }) =>
+      planAndAct(step, {
+        storeHash: event.data.storeHash as StoreHash,
+        order: event.data.order as unknown as BcOrder,
+        refunds: (event.data.refunds ?? null) as unknown as BcRefund[] | null,
+        ...(event.data.refundsUnreadable ? { refundsUnreadable: event.data.refundsUnreadable } : {}),
+        trigger: event.data.trigger,
+      }),
+  );
+}
+
+/** One posting function per remote system of the registry, by provider id. */
+export const postingFunctions: ReadonlyMap<string, ReturnType<typeof postingFunction>> = new Map(remoteDefinitions().map((d) => [d.id, postingFunction(d)]));

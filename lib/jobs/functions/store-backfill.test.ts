@@ -8,7 +8,7 @@ import { fakeProvider, fakeStoreContext, fixtureOrder, memoryRecords, scriptedSt
  * RetryAfterError. The page work (lib/jobs/backfill.ts) and the pipeline are real; BigCommerce and the rows are fakes.
  */
 const context = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('../context', () => ({ storeContext: vi.fn(async () => context.current) }));
+vi.mock('@/lib/context', () => ({ storeContext: vi.fn(async () => context.current) }));
 vi.mock('@/lib/logger', () => {
   const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, child: () => silent };
   return { logger: () => silent };

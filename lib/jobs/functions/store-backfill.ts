@@ -2,7 +2,7 @@ import type { StoreHash } from '@/lib/ids';
 import { prepareBackfill, runBackfillPage } from '../backfill';
 import { importItems } from '../items';
 import { inngest } from '../client';
-import { storeContext } from '../context';
+import { storeContext } from '@/lib/context';
 import { storeBackfill, storeBackfillCancelled, storeUninstalled } from '../events';
 import { translateFailures } from './retry';
 

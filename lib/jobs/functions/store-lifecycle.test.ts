@@ -4,7 +4,7 @@ import { STORE } from '@/tests/integration/support/sync-job-fakes';
 
 /** store/installed with @inngest/test: hooks ensured, then the first sweep; failures mapped for Inngest. */
 const hooks = vi.hoisted(() => ({ outcome: null as unknown }));
-vi.mock('../context', () => ({ storeContext: vi.fn(async () => ({ stores: {} })) }));
+vi.mock('@/lib/context', () => ({ storeContext: vi.fn(async () => ({ stores: {} })) }));
 vi.mock('@/lib/env', () => ({ env: () => ({ BIGCOMMERCE_API_URL: 'http://127.0.0.1:1', APP_URL: 'http://127.0.0.1:2' }) }));
 vi.mock('@/lib/bigcommerce/store-webhooks', () => ({ registerStoreWebhooks: vi.fn(async () => hooks.outcome) }));
 vi.mock('@/lib/logger', () => {

@@ -3,7 +3,7 @@ import { env } from '@/lib/env';
 import { PermanentFailure, TransientFailure } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import { inngest } from '../client';
-import { storeContext } from '../context';
+import { storeContext } from '@/lib/context';
 import { storeInstalled, storeSweep } from '../events';
 import { translateFailures } from './retry';
 

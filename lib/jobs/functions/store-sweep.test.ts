@@ -5,7 +5,7 @@ import { fixtureOrder, settingsWith, STORE } from '@/tests/integration/support/s
 
 /** The sweep's steps with @inngest/test: what it enqueues, and how far it moves the watermark. */
 const context = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('../context', () => ({ storeContext: vi.fn(async () => context.current) }));
+vi.mock('@/lib/context', () => ({ storeContext: vi.fn(async () => context.current) }));
 vi.mock('@/lib/logger', () => {
   const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, child: () => silent };
   return { logger: () => silent };

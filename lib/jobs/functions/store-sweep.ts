@@ -5,7 +5,7 @@ import { getDb } from '@/db';
 import { TransientFailure } from '@/lib/errors';
 import { nextWatermark, refundsSweepFrom, sweepFrom, sweepStatuses, sweepVerdict, type SweptOrder } from '@/lib/sync/sweep';
 import { inngest } from '../client';
-import { storeContext } from '../context';
+import { storeContext } from '@/lib/context';
 import { orderChanged, stockPush, storeSweep, storeUninstalled } from '../events';
 import { translateFailures } from './retry';
 

@@ -1,7 +1,7 @@
 /**
  * What the order pipeline needs from the world, as ports: the store (BigCommerce), the sync records and postings
  * (our own bookkeeping), and the accounting system (lib/sync/provider.ts). The job layer, the command line and the
- * admin build them (lib/jobs/context.ts); tests pass fakes.
+ * admin build them (lib/context.ts); tests pass fakes.
  */
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import type { BcRefund, BcTransaction } from '@/lib/bigcommerce/client/model';

@@ -4,7 +4,7 @@ import { withSession } from '@/lib/http/with-session';
 
 export const dynamic = 'force-dynamic';
 
-/** The accounting systems (the built-in ledger connected; Xero and QuickBooks coming soon). */
+/** The accounting systems of the registry, with the store's current one and which this installation can connect. */
 export const GET = withSession(async (_request, session) => {
   const provider = await currentProvider(session.storeHash);
   return Response.json({ current: provider, providers: providerListings(provider) });

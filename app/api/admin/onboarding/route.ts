@@ -3,7 +3,7 @@ import { providerListings } from '@/lib/admin/connections';
 import { adminStore, audit, backfillDeps, chartOf, onboardingCompletedAt, settingsRepo } from '@/lib/admin/context';
 import { failure, parseBody, validationResponse } from '@/lib/admin/http';
 import { completeOnboarding, completeOnboardingSchema } from '@/lib/admin/onboarding';
-import { xeroConnectDeps } from '@/lib/deps';
+import { connectDeps } from '@/lib/deps';
 import { withSession } from '@/lib/http/with-session';
 
 export const dynamic = 'force-dynamic';
@@ -37,9 +37,9 @@ export const POST = withSession(async (request, session) => {
       chart: () => chartOf(ctx),
       save: (settings, expectedVersion) => repo.save(session.storeHash, settings, { expectedVersion, actorUserId: session.userId }),
       setProvider: (provider) => ctx.storeSync.setProvider(session.storeHash, provider),
-      connected: async () => {
-        const xero = await xeroConnectDeps();
-        const connection = xero ? await xero.connections.get(session.storeHash, 'xero') : null;
+      connected: async (provider) => {
+        const deps = await connectDeps(provider);
+        const connection = deps ? await deps.connections.get(session.storeHash, provider) : null;
         return connection?.status === 'connected' && Boolean(connection.tenantId);
       },
       startBackfill: async (fromDate) => {

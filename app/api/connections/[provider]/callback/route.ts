@@ -1,5 +1,6 @@
-import { chooseXeroTenant, completeXeroConnection } from '@/lib/accounting/connect/xero';
-import { xeroConnectDeps } from '@/lib/deps';
+import { definitionOf } from '@/lib/accounting/registry';
+import type { Connector, ConnectDeps, ProviderDisplay } from '@/lib/accounting/definition';
+import { connectDeps } from '@/lib/deps';
 import { callbackFailurePage } from '@/lib/http/callback-failure';
 import { messagePage } from '@/lib/http/message-page';
 import { tenantChoicePage } from '@/lib/http/tenant-choice-page';
@@ -8,39 +9,40 @@ export const dynamic = 'force-dynamic';
 
 type Context = { params: Promise<{ provider: string }> };
 
-async function deps(provider: string) {
-  if (provider !== 'xero') return null;
-  return xeroConnectDeps();
+async function flow(provider: string): Promise<{ connector: Connector; display: ProviderDisplay; deps: ConnectDeps } | null> {
+  const definition = definitionOf(provider);
+  if (!definition?.connector) return null;
+  const deps = await connectDeps(provider);
+  return deps ? { connector: definition.connector, display: definition.display, deps } : null;
 }
 
-const connectedPage = (tenantName: string) =>
+const connectedPage = (display: ProviderDisplay, tenantName: string) =>
   messagePage({
     status: 200,
     variant: 'success',
-    title: 'Xero is connected',
+    title: `${display.name} is connected`,
     message: `Ledgerbridge now posts your orders to ${tenantName}. You can close this window and return to the control panel.`,
   });
 
-/** Xero sends the merchant back here (in the consent window, not the iframe) with a code and our signed state. */
+/** The system sends the merchant back here (in the consent window, not the iframe) with a code and our signed state. */
 export async function GET(request: Request, { params }: Context): Promise<Response> {
-  const d = await deps((await params).provider);
-  if (!d) return callbackFailurePage({ kind: 'NotFound', message: 'This accounting system cannot be connected.' });
-  const query = new URL(request.url).searchParams;
-  const result = await completeXeroConnection(d, { code: query.get('code'), state: query.get('state'), error: query.get('error') });
+  const f = await flow((await params).provider);
+  if (!f) return callbackFailurePage({ kind: 'NotFound', message: 'This accounting system cannot be connected.' });
+  const result = await f.connector.complete(f.deps, new URL(request.url).searchParams);
   if (!result.ok) return callbackFailurePage(result.error);
-  if (result.value.kind === 'connected') return connectedPage(result.value.tenantName);
-  return tenantChoicePage({ action: request.url.split('?')[0]!, state: result.value.state, tenants: result.value.tenants });
+  if (result.value.kind === 'connected') return connectedPage(f.display, result.value.tenantName);
+  return tenantChoicePage({ action: request.url.split('?')[0]!, state: result.value.state, tenants: result.value.tenants, display: f.display });
 }
 
 /** The organisation chosen on the choice page. */
 export async function POST(request: Request, { params }: Context): Promise<Response> {
-  const d = await deps((await params).provider);
-  if (!d) return callbackFailurePage({ kind: 'NotFound', message: 'This accounting system cannot be connected.' });
+  const f = await flow((await params).provider);
+  if (!f) return callbackFailurePage({ kind: 'NotFound', message: 'This accounting system cannot be connected.' });
   const form = new URLSearchParams(await request.text());
   const state = form.get('state');
   const tenantId = form.get('tenantId');
-  if (!state || !tenantId) return callbackFailurePage({ kind: 'BadRequest', message: 'Choose an organisation.' });
-  const result = await chooseXeroTenant(d, { state, tenantId });
+  if (!state || !tenantId) return callbackFailurePage({ kind: 'BadRequest', message: `Choose an ${f.display.tenantNoun}.` });
+  const result = await f.connector.chooseTenant(f.deps, { state, tenantId });
   if (!result.ok) return callbackFailurePage(result.error);
-  return connectedPage(result.value.tenantName);
+  return connectedPage(f.display, result.value.tenantName);
 }

@@ -1,18 +1,22 @@
-import { startXeroConnection } from '@/lib/accounting/connect/xero';
-import { xeroConnectDeps } from '@/lib/deps';
+import { definitionOf } from '@/lib/accounting/registry';
+import { connectDeps } from '@/lib/deps';
 import { jsonFailure } from '@/lib/http/respond';
 import { withSession } from '@/lib/http/with-session';
 
 export const dynamic = 'force-dynamic';
 
 /**
- * The consent URL for the store's session. The page opens it in a new window: Xero's consent page cannot be shown
- * inside the control-panel iframe.
+ * The consent URL for the store's session. The page opens it in a new window: consent pages cannot be shown inside
+ * the control-panel iframe.
  */
 export const GET = withSession<{ params: Promise<{ provider: string }> }>(async (_request, session, { params }) => {
   const { provider } = await params;
-  if (provider !== 'xero') return jsonFailure({ kind: 'NotFound', message: `${provider} cannot be connected yet.` });
-  const deps = await xeroConnectDeps();
-  if (!deps) return jsonFailure({ kind: 'Conflict', message: 'Xero is not configured for this app (XERO_CLIENT_ID, XERO_CLIENT_SECRET).' });
-  return Response.json(startXeroConnection(deps, session));
+  const definition = definitionOf(provider);
+  if (!definition?.connector) return jsonFailure({ kind: 'NotFound', message: `${provider} cannot be connected.` });
+  const deps = await connectDeps(provider);
+  if (!deps) {
+    const { clientId, clientSecret } = definition.connector.env;
+    return jsonFailure({ kind: 'Conflict', message: `${definition.display.name} is not configured for this app (${clientId}, ${clientSecret}).` });
+  }
+  return Response.json(definition.connector.start(deps, session));
 });

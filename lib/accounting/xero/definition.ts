@@ -1,0 +1,19 @@
+import type { RemoteDefinition } from '../definition';
+import { XERO_LIMITS } from './config';
+import { xeroConnector } from './connector';
+
+/** Xero: invoices, payments and credit notes in one organisation per store. */
+export const xeroDefinition = {
+  id: 'xero',
+  display: {
+    name: 'Xero',
+    shortName: 'Xero',
+    description: 'Post invoices, payments and credit notes to your Xero organisation.',
+    tenantNoun: 'organisation',
+    drafts: true,
+    trackingNoun: 'tracking category',
+  },
+  limits: XERO_LIMITS,
+  mappingLists: ['accounts', 'taxCodes', 'paymentAccounts', 'items', 'tracking'],
+  connector: xeroConnector,
+} as const satisfies RemoteDefinition;

@@ -1,0 +1,99 @@
+/**
+ * The one composition root: from a database and an environment it builds what every edge uses (HTTP routes, the
+ * jobs, the command line), so each provider's connection, the store's accounting system and the BigCommerce client
+ * are decided in one place. `appContext()` is the web app's and the jobs' (process environment, process-wide
+ * database); the CLI builds its own with `createAppContext` from its environment. Tests build either.
+ */
+import { getDb, type Db } from '@/db';
+import { appCredentials } from '@/lib/accounting/credentials';
+import type { ConnectDeps } from '@/lib/accounting/definition';
+import { openProvider } from '@/lib/accounting/open';
+import { definitionOf, DEFAULT_PROVIDER, isProviderId, type ProviderId } from '@/lib/accounting/registry';
+import { createBigCommerceClient, type BigCommerceClient } from '@/lib/bigcommerce/client';
+import type { ClientLog } from '@/lib/bigcommerce/client/transport';
+import { env, type Env } from '@/lib/env';
+import { PermanentFailure } from '@/lib/errors';
+import type { StoreHash } from '@/lib/ids';
+import { logger } from '@/lib/logger';
+import { createConnectionRepo } from '@/lib/repos/connections';
+import { createSettingsRepo } from '@/lib/repos/settings';
+import { createStoreSyncRepo } from '@/lib/repos/store-sync';
+import { createStoreRepo, type InstalledStore } from '@/lib/repos/stores';
+import { createSyncRecordRepo } from '@/lib/repos/sync-records';
+import type { PipelineDeps } from '@/lib/sync/pipeline';
+
+export interface AppContextConfig {
+  db: Db;
+  env: Pick<Env, 'TOKEN_ENCRYPTION_KEY' | 'BIGCOMMERCE_API_URL' | 'variables'> & Partial<Pick<Env, 'APP_URL' | 'SESSION_SECRET'>>;
+  fetch?: typeof fetch;
+  log?: ClientLog;
+  /** A BigCommerce client of the caller's own (e.g. the CLI's retry policy); by default one is built here. */
+  client?: (storeHash: StoreHash, accessToken: string) => BigCommerceClient;
+  /** Connectors' options that are the caller's: the web app retries held orders after a (re)connection. */
+  afterConnect?: (storeHash: StoreHash) => Promise<void>;
+}
+
+export function createAppContext(config: AppContextConfig) {
+  const { db } = config;
+  const encryptionKey = config.env.TOKEN_ENCRYPTION_KEY;
+  const stores = createStoreRepo({ db, encryptionKey });
+  const connections = createConnectionRepo({ db, encryptionKey });
+  const storeSync = createStoreSyncRepo({ db });
+
+  /** A remote provider's connection dependencies; null for a local one or where the app has no credentials for it. */
+  function connectDeps(providerId: string): ConnectDeps | null {
+    const definition = definitionOf(providerId);
+    if (!definition || definition.connector === null) return null;
+    const credentials = appCredentials(definition, config.env.variables, config.env.APP_URL ?? 'http://localhost:3000');
+    if (!credentials) return null;
+    return {
+      connections,
+      // The CLI never starts a connection flow: without a session secret nothing it signs is ever accepted.
+      config: { ...credentials, stateSecret: config.env.SESSION_SECRET ?? '' },
+      fetch: config.fetch,
+      afterConnect: async (storeHash) => {
+        await storeSync.setProvider(storeHash, providerId);
+        await config.afterConnect?.(storeHash);
+      },
+    };
+  }
+
+  /**
+   * Everything the sync needs for one store: the BigCommerce client with the store's token, the store's accounting
+   * provider (the one place a provider id becomes a provider), its settings, and the repositories. The jobs build it
+   * once per step (steps may run in different processes).
+   */
+  async function storeContext(storeHash: StoreHash, known?: { installed: InstalledStore; accessToken: string }) {
+    const installed = known?.installed ?? (await stores.findInstalled(storeHash));
+    const accessToken = known?.accessToken ?? (installed ? await stores.accessToken(storeHash) : null);
+    if (!installed || !accessToken) throw new PermanentFailure(`Store ${storeHash} is not installed.`);
+    const sync = await storeSync.get(storeHash);
+    const providerId: ProviderId = isProviderId(sync.provider) ? sync.provider : DEFAULT_PROVIDER;
+    const { settings } = await createSettingsRepo({ db }).current(storeHash);
+    const { provider, tenant } = await openProvider(definitionOf(providerId)!, { db, storeHash, settings, connect: connectDeps(providerId) });
+    const client =
+      config.client?.(storeHash, accessToken) ??
+      createBigCommerceClient({ fetch: config.fetch ?? globalThis.fetch, apiUrl: config.env.BIGCOMMERCE_API_URL, storeHash, accessToken, log: config.log });
+    const records = createSyncRecordRepo({ db });
+    const pipeline: PipelineDeps = { storeHash, providerId, provider, store: client, records, settings, storeCurrency: installed.currency };
+    return { db, client, provider, providerId, settings, records, storeSync, stores, sync, installed, pipeline, accountingTenant: tenant };
+  }
+
+  return { db, stores, connections, storeSync, connectDeps, storeContext };
+}
+
+export type AppContext = ReturnType<typeof createAppContext>;
+export type StoreContext = Awaited<ReturnType<AppContext['storeContext']>>;
+
+/**
+ * The web app's and the jobs' context, from the environment and the process-wide database. `afterConnect` is
+ * registered by the HTTP edge (lib/deps.ts), which owns dispatching jobs.
+ */
+export async function appContext(options: Pick<AppContextConfig, 'afterConnect'> = {}): Promise<AppContext> {
+  return createAppContext({ db: await getDb(), env: env(), log: logger(), ...options });
+}
+
+/** The store's context in the web app and the jobs. */
+export async function storeContext(storeHash: StoreHash) {
+  return (await appContext()).storeContext(storeHash);
+}
