@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startBigCommerceSandbox } from './bigcommerce/server';
 import { startInngestStandIn } from './inngest/server';
+import { createQuickBooksSandbox } from './quickbooks/server';
 import { createXeroSandbox } from './xero/server';
 
 const started = Date.now();
@@ -86,8 +87,19 @@ try {
       },
     ],
   });
+  // QuickBooks Online beside Xero under /quickbooks, with the app registered as an OAuth client.
+  const quickbooks = createQuickBooksSandbox({
+    clients: [
+      {
+        clientId: process.env.QUICKBOOKS_CLIENT_ID || 'ledgerbridge-quickbooks-demo-client',
+        clientSecret: process.env.QUICKBOOKS_CLIENT_SECRET || 'ledgerbridge-quickbooks-demo-secret',
+        redirectUris: [`${appUrl}/api/connections/quickbooks/callback`],
+        name: 'Ledgerbridge',
+      },
+    ],
+  });
   sandbox = await startBigCommerceSandbox({
-    mounts: xero.mounts,
+    mounts: [...xero.mounts, ...quickbooks.mounts],
     port: sandboxPort,
     host: '127.0.0.1',
     apps: [{ clientId, clientSecret, appUrl, name: 'Ledgerbridge' }],

@@ -3,6 +3,7 @@
 // Sandboxes are test tooling, so they read their few settings here directly rather than through lib/env.ts.
 import { z } from 'zod';
 import { startBigCommerceSandbox } from './bigcommerce/server';
+import { createQuickBooksSandbox } from './quickbooks/server';
 import { createXeroSandbox } from './xero/server';
 
 const settings = z
@@ -17,6 +18,8 @@ const settings = z
     SANDBOX_TIME_SCALE: z.coerce.number().positive().default(1),
     XERO_CLIENT_ID: z.string().min(1).default('ledgerbridge-xero-demo-client'),
     XERO_CLIENT_SECRET: z.string().min(1).default('ledgerbridge-xero-demo-secret'),
+    QUICKBOOKS_CLIENT_ID: z.string().min(1).default('ledgerbridge-quickbooks-demo-client'),
+    QUICKBOOKS_CLIENT_SECRET: z.string().min(1).default('ledgerbridge-quickbooks-demo-secret'),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== '')));
 
@@ -42,8 +45,21 @@ const xero = createXeroSandbox({
   ],
 });
 
+// QuickBooks Online beside it under /quickbooks (admin API under /__sandbox/quickbooks).
+const quickbooks = createQuickBooksSandbox({
+  timeScale: cfg.SANDBOX_TIME_SCALE,
+  clients: [
+    {
+      clientId: cfg.QUICKBOOKS_CLIENT_ID,
+      clientSecret: cfg.QUICKBOOKS_CLIENT_SECRET,
+      redirectUris: [`${appUrl}/api/connections/quickbooks/callback`],
+      name: 'Ledgerbridge',
+    },
+  ],
+});
+
 const sandbox = await startBigCommerceSandbox({
-  mounts: xero.mounts,
+  mounts: [...xero.mounts, ...quickbooks.mounts],
   port: cfg.SANDBOX_PORT,
   host: cfg.SANDBOX_HOST,
   apps: [
@@ -61,6 +77,7 @@ const sandbox = await startBigCommerceSandbox({
 const publicUrl = sandbox.url.replace('127.0.0.1', 'localhost');
 console.log(`BigCommerce sandbox: ${publicUrl} (app callbacks under ${appUrl}/api/bigcommerce/)`);
 console.log(`Xero sandbox: ${publicUrl}/xero (admin API under ${publicUrl}/__sandbox/xero)`);
+console.log(`QuickBooks sandbox: ${publicUrl}/quickbooks (admin API under ${publicUrl}/__sandbox/quickbooks)`);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
