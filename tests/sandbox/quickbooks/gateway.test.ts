@@ -33,7 +33,7 @@ describe('QuickBooks gateway', () => {
 
   it('answers 429 past 10 requests at once and past 40 batches a minute', async () => {
     const { api, realmId } = await companyApi(qb.url);
-    await admin(qb.url, 'POST', '/faults', { kind: 'delay', delayMs: 150, realmId });
+    await admin(qb.url, 'POST', '/faults', { kind: 'delay', delayMs: 500, realmId });
     const statuses = await Promise.all(Array.from({ length: 12 }, () => api('GET', '/preferences').then((r) => r.status)));
     expect(statuses.filter((s) => s === 429)).toHaveLength(2);
     await admin(qb.url, 'DELETE', '/faults');

@@ -1,7 +1,7 @@
 // Intuit's OAuth 2.0 as an app sees it: the consent page, the code exchange, rotating refresh tokens with Intuit's
 // 24-hour grace for the previous one, revocation, and the API's 401 for expired or revoked tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StartedQuickBooksSandbox } from './server';
+import { startQuickBooksSandbox, type StartedQuickBooksSandbox } from './server';
 import { APP, apiClient, call, consent, newCompany, startTestSandbox, tokenRequest } from './test-client';
 
 describe('QuickBooks OAuth', () => {
@@ -105,5 +105,20 @@ describe('QuickBooks OAuth', () => {
     const r = await apiClient(qb.url, t.json.access_token, other)('GET', '/preferences');
     expect(r.status).toBe(403);
     expect(r.json.fault.error[0].code).toBe('3100');
+  });
+
+  it('scales lifetimes with timeScale: at 3600× an access token lives one wall-clock second', async () => {
+    const fast = await startQuickBooksSandbox({ port: 0, timeScale: 3600, clients: [{ clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUris: [APP.redirectUri] }] });
+    try {
+      const back = await consent(fast.url);
+      const t = await tokenRequest(fast.url, { grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: APP.redirectUri });
+      expect(t.json).toMatchObject({ expires_in: 1, x_refresh_token_expires_in: 2424 });
+      const api = apiClient(fast.url, t.json.access_token, back.searchParams.get('realmId')!);
+      expect((await api('GET', '/preferences')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await api('GET', '/preferences')).status).toBe(401);
+    } finally {
+      await fast.close();
+    }
   });
 });
