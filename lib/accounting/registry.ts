@@ -5,11 +5,13 @@
  */
 import type { ProviderDefinition, RemoteDefinition } from './definition';
 import { ledgerDefinition } from './ledger';
+import { quickbooksDefinition } from './quickbooks';
 import { xeroDefinition } from './xero';
 
 export const providers = {
   ledger: ledgerDefinition,
   xero: xeroDefinition,
+  quickbooks: quickbooksDefinition,
 } as const satisfies Record<string, ProviderDefinition>;
 
 export type ProviderId = keyof typeof providers;

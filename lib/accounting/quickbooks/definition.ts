@@ -1,0 +1,19 @@
+import type { RemoteDefinition } from '../definition';
+import { QUICKBOOKS_LIMITS } from './config';
+import { quickbooksConnector } from './connector';
+
+/** QuickBooks Online: sales receipts, invoices, payments, credit memos and refunds in one company per store. */
+export const quickbooksDefinition = {
+  id: 'quickbooks',
+  display: {
+    name: 'QuickBooks Online',
+    shortName: 'QuickBooks',
+    description: 'Post sales receipts, invoices, payments and refunds to your QuickBooks Online company.',
+    tenantNoun: 'company',
+    drafts: false,
+    trackingNoun: 'class or department',
+  },
+  limits: QUICKBOOKS_LIMITS,
+  mappingLists: ['accounts', 'taxCodes', 'paymentAccounts', 'items', 'tracking'],
+  connector: quickbooksConnector,
+} as const satisfies RemoteDefinition;
