@@ -11,7 +11,7 @@
  */
 import { ok, type Outcome, type RemoteCustomer } from '@/lib/sync/provider';
 import type { DocumentCustomer } from '@/lib/sync/sales-document';
-import { CODES, errorsOf, failed, failureOf, hasCode, isUncertain, validationFailure } from './errors';
+import { CODES, errorsOf, failed, failureOf, hasCode, isUncertain } from './errors';
 import { quoted, type QboApi } from './http';
 import { bcCustomerIdOf, customerBody, displayNames, requestIdOf } from './mapping';
 import { customerSchema, queryResponse, type QboCustomer } from './wire';
@@ -123,8 +123,7 @@ export async function ensureCustomer(deps: CustomerDeps, customer: DocumentCusto
         if (isUncertain(reply)) return failed(failureOf(reply, 'Creating the QuickBooks customer', deps.api.minuteMs));
         break;
       }
-      if (reply.kind === 'response' && reply.status === 400) return failed(validationFailure(errors, `QuickBooks refused the customer "${name}"`));
-      return failed(failureOf(reply, 'Creating the QuickBooks customer', deps.api.minuteMs));
+      return failed(failureOf(reply, `QuickBooks refused the customer "${name}"`, deps.api.minuteMs));
     }
   }
   return failed({

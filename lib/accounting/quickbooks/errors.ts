@@ -98,7 +98,7 @@ export function failureOf(reply: QboReply, what: string, minuteMs = 60_000): Pro
   if (hasCode(errors, CODES.companyStatus)) {
     return {
       kind: 'auth_revoked',
-      message: `${what}: ${words} Renew the QuickBooks subscription, then ${RECONNECT.toLowerCase()} Orders wait and are posted once QuickBooks takes data again.`,
+      message: `${what}: ${words} Renew the QuickBooks subscription (${RECONNECT} if it asks); orders wait and are posted once QuickBooks takes data again.`,
     };
   }
   if (status >= 500) return { kind: 'unavailable', message: `${what}: QuickBooks answered ${status}${words ? ` (${words})` : ''}; it will be retried.` };

@@ -8,7 +8,7 @@
  * - Name ≤ 100 characters and unique among items (6240); Sku ≤ 100; Description ≤ 4,000.
  */
 import { ok, type ItemRules, type ItemWrite, type Outcome, type RemoteItem, type WrittenItem } from '@/lib/sync/provider';
-import { CODES, errorsOf, failed, failureOf, hasCode, isUncertain, validationFailure } from './errors';
+import { CODES, errorsOf, failed, failureOf, hasCode, isUncertain } from './errors';
 import { quoted, type QboApi } from './http';
 import { requestIdOf } from './mapping';
 import { decimal, itemSchema, queryResponse, type QboItem } from './wire';
@@ -36,8 +36,9 @@ export async function itemsBySku(api: QboApi, skus: readonly string[]): Promise<
   for (let i = 0; i < wanted.length; i += PER_QUERY) {
     const chunk = wanted.slice(i, i + PER_QUERY);
     const bySku = await itemsWhere(api, `Sku IN (${chunk.map(quoted).join(', ')})`);
-    if (!bySku.ok) return bySku;
-    for (const item of bySku.value) if (item.Sku && chunk.includes(item.Sku) && !found.has(item.Sku)) found.set(item.Sku, item);
+    // A company whose items have no Sku yet may refuse to filter on it ("property 'Sku' is not queryable"): by name then.
+    if (!bySku.ok && !(bySku.error.kind === 'validation' && /Sku/.test(bySku.error.message))) return bySku;
+    for (const item of bySku.ok ? bySku.value : []) if (item.Sku && chunk.includes(item.Sku) && !found.has(item.Sku)) found.set(item.Sku, item);
     const rest = chunk.filter((s) => !found.has(s));
     if (rest.length === 0) continue;
     const byName = await itemsWhere(api, `Name IN (${rest.map(quoted).join(', ')})`);
@@ -66,7 +67,6 @@ async function createItem(api: QboApi, body: Record<string, unknown>, what: stri
       if (existing.value) return ok({ item: existing.value, created: false });
       if (isUncertain(reply) && attempt === 0) continue;
     }
-    if (reply.kind === 'response' && reply.status === 400) return failed(validationFailure(errors, what));
     return failed(failureOf(reply, what, api.minuteMs));
   }
   return failed({ kind: 'unavailable', message: `${what}: no definite answer from QuickBooks.` });
