@@ -138,6 +138,9 @@ const appEnv = {
   XERO_CLIENT_ID: process.env.XERO_CLIENT_ID || 'ledgerbridge-xero-demo-client',
   XERO_CLIENT_SECRET: process.env.XERO_CLIENT_SECRET || 'ledgerbridge-xero-demo-secret',
   XERO_BASE_URL: `${sandboxUrl}/xero`,
+  QUICKBOOKS_CLIENT_ID: process.env.QUICKBOOKS_CLIENT_ID || 'ledgerbridge-quickbooks-demo-client',
+  QUICKBOOKS_CLIENT_SECRET: process.env.QUICKBOOKS_CLIENT_SECRET || 'ledgerbridge-quickbooks-demo-secret',
+  QUICKBOOKS_BASE_URL: `${sandboxUrl}/quickbooks`,
   NEXT_TELEMETRY_DISABLED: '1',
 };
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');

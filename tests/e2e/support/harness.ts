@@ -120,6 +120,8 @@ export async function startE2eWorld(options: { xero?: boolean } = {}): Promise<E
     // The machine's own Xero settings never leak into a world that has no Xero.
     for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_BASE_URL', 'XERO_REDIRECT_URI']) delete env[name];
   }
+  // No QuickBooks sandbox in this world yet: the machine's own QuickBooks settings never leak into it.
+  for (const name of ['QUICKBOOKS_CLIENT_ID', 'QUICKBOOKS_CLIENT_SECRET', 'QUICKBOOKS_BASE_URL', 'QUICKBOOKS_REDIRECT_URI', 'QUICKBOOKS_RATE_WINDOW_MS']) delete env[name];
   if (database) env.DATABASE_URL = database.url!;
   else {
     delete env.DATABASE_URL;

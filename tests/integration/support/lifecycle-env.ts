@@ -2,6 +2,7 @@ import { setDatabaseForTests } from '@/db';
 import { resetEnvForTests } from '@/lib/env';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
 import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
+import { createQuickBooksSandbox, type QuickBooksSandbox } from '@/tests/sandbox/quickbooks/server';
 import { createXeroSandbox, type XeroSandbox } from '@/tests/sandbox/xero/server';
 import { startAppServer, type TestAppServer } from './app-server';
 import { freshDatabase, type TestDatabase } from './db';
@@ -16,6 +17,8 @@ export interface LifecycleWorld {
   inngest: InngestStandIn | null;
   /** The Xero sandbox, mounted under `/xero` on the BigCommerce sandbox's port (only with `{xero: true}`). */
   xero: XeroSandbox | null;
+  /** The QuickBooks sandbox, mounted under `/quickbooks` on the same port (only with `{quickbooks: true}`). */
+  quickbooks: QuickBooksSandbox | null;
   sandbox: BigCommerceSandbox;
   database: TestDatabase;
   /** JSON call to the sandbox admin API. */
@@ -30,12 +33,14 @@ export interface LifecycleWorld {
  * fresh database the handlers use. Environment variables are set the way `npm run demo` sets them.
  */
 export const XERO_CLIENT = { clientId: 'lb-test-xero-client', clientSecret: 'lb-test-xero-secret' };
+export const QUICKBOOKS_CLIENT = { clientId: 'lb-test-quickbooks-client', clientSecret: 'lb-test-quickbooks-secret' };
 
 export async function startLifecycleWorld(
   options: {
     jobs?: boolean;
     timeScale?: number;
     xero?: boolean;
+    quickbooks?: boolean;
     /** Xero's minutes and days last 1/N (benchmarks). */
     xeroTimeScale?: number;
     /** Which edge answers webhook deliveries (support/app-server.ts); the Next route by default. */
@@ -54,8 +59,11 @@ export async function startLifecycleWorld(
         clients: [{ ...XERO_CLIENT, redirectUris: [`${app.url}/api/connections/xero/callback`], name: 'Ledgerbridge' }],
       })
     : null;
+  const quickbooks = options.quickbooks
+    ? createQuickBooksSandbox({ clients: [{ ...QUICKBOOKS_CLIENT, redirectUris: [`${app.url}/api/connections/quickbooks/callback`], name: 'Ledgerbridge' }] })
+    : null;
   const sandbox = await startBigCommerceSandbox({
-    mounts: xero?.mounts,
+    mounts: [...(xero?.mounts ?? []), ...(quickbooks?.mounts ?? [])],
     port: 0,
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl: app.url, name: 'Ledgerbridge' }],
   });
@@ -82,6 +90,11 @@ export async function startLifecycleWorld(
   } else {
     for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_BASE_URL', 'XERO_RATE_WINDOW_MS']) delete process.env[name];
   }
+  if (quickbooks) {
+    Object.assign(process.env, { QUICKBOOKS_CLIENT_ID: QUICKBOOKS_CLIENT.clientId, QUICKBOOKS_CLIENT_SECRET: QUICKBOOKS_CLIENT.clientSecret, QUICKBOOKS_BASE_URL: `${sandbox.url}/quickbooks` });
+  } else {
+    for (const name of ['QUICKBOOKS_CLIENT_ID', 'QUICKBOOKS_CLIENT_SECRET', 'QUICKBOOKS_BASE_URL', 'QUICKBOOKS_RATE_WINDOW_MS']) delete process.env[name];
+  }
   resetEnvForTests();
   const database = await freshDatabase('lifecycle');
   setDatabaseForTests(database);
@@ -100,6 +113,7 @@ export async function startLifecycleWorld(
     app,
     inngest,
     xero,
+    quickbooks,
     sandbox,
     database,
     admin,

@@ -1,0 +1,90 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncRecords } from '@/db/schema';
+import type { StoreHash } from '@/lib/ids';
+import { createSettingsRepo } from '@/lib/repos/settings';
+import { QBO_TEST_ACCOUNTS, QBO_TEST_PAYMENTS } from '@/tests/support/quickbooks-fixtures';
+import { QUICKBOOKS_CLIENT, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { until } from './support/sync-helpers';
+import { sessionFor } from './support/xero-connect';
+
+/**
+ * QuickBooks through the app's generic routes: start → Intuit's consent (the sandbox's page) → callback with realmId
+ * → connected; an order posts; a revoked grant holds the next order with "Reconnect QuickBooks"; reconnecting posts
+ * it once.
+ */
+let world: LifecycleWorld;
+const SETTINGS = { accounts: QBO_TEST_ACCOUNTS, payments: QBO_TEST_PAYMENTS, tax: { defaultTaxCode: 'TAX', zeroTaxCode: 'NON' } };
+
+beforeAll(async () => {
+  world = await startLifecycleWorld({ jobs: true, quickbooks: true, timeScale: 0.01 });
+});
+afterAll(async () => world?.stop());
+
+async function connect(token: string, realmId: string): Promise<Response> {
+  const start = await fetch(`${world.app.url}/api/connections/quickbooks/start`, { headers: { authorization: `Bearer ${token}` } });
+  if (start.status !== 200) throw new Error(`start answered ${start.status}`);
+  const { url } = (await start.json()) as { url: string };
+  const page = await fetch(url);
+  const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const consent = await fetch(`${world.sandbox.url}/quickbooks/connect/oauth2/consent`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ request, realmId, action: 'connect' }).toString(),
+  });
+  if (consent.status !== 302) throw new Error(`consent answered ${consent.status}`);
+  return fetch(consent.headers.get('location')!);
+}
+
+async function placeOrder(hash: string, accessToken: string): Promise<number> {
+  const response = await fetch(`${world.sandbox.url}/stores/${hash}/v2/orders`, {
+    method: 'POST',
+    headers: { 'x-auth-token': accessToken, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      customer_id: 0,
+      status_id: 11,
+      billing_address: { first_name: 'Grace', last_name: 'Hopper', street_1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', country: 'United States', country_iso2: 'US', email: 'grace@example.com' },
+      products: [{ name: 'Keyboard', sku: 'KB-1', quantity: 1, price_ex_tax: '49.00', price_inc_tax: '49.00' }],
+    }),
+  });
+  return ((await response.json()) as { id: number }).id;
+}
+
+const recordOf = async (hash: string, orderId: number) =>
+  (await world.database.db.select().from(syncRecords).where(and(eq(syncRecords.storeHash, hash), eq(syncRecords.orderId, orderId))))[0];
+
+describe('QuickBooks through the app', () => {
+  it('connects with the realmId of the consent, posts, holds while revoked, and posts once after reconnecting', async () => {
+    const { hash, accessToken } = await world.installedStore();
+    await createSettingsRepo({ db: world.database.db }).save(hash as StoreHash, SETTINGS, { expectedVersion: 0 });
+    const company = world.quickbooks!.createCompany({ name: 'Hopper Trading Inc', country: 'US', currency: 'USD', ast: true });
+    const token = await sessionFor(world, hash);
+
+    const callback = await connect(token, company.realmId);
+    expect(callback.status).toBe(200);
+    const status = await (await fetch(`${world.app.url}/api/connections/quickbooks`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(status).toMatchObject({ configured: true, connection: { status: 'connected', tenantName: 'Hopper Trading Inc' } });
+
+    const invoices = () => [...(world.quickbooks!.companies.get(company.realmId)!.entities.get('Invoice')?.values() ?? [])].map((s) => s.data as { DocNumber: string; TotalAmt: number });
+    const first = await placeOrder(hash, accessToken);
+    const posted = await until(() => recordOf(hash, first), (r) => r?.state === 'posted' || r?.state === 'failed', 60_000);
+    expect([posted?.state, posted?.message]).toEqual(['posted', expect.anything()]);
+    expect(invoices().find((i) => i.DocNumber === `BC-${first}`)?.TotalAmt).toBe(49);
+
+    // The merchant disconnects the app in QuickBooks; the access token expires: the next order waits.
+    await fetch(`${world.sandbox.url}/__sandbox/quickbooks/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: QUICKBOOKS_CLIENT.clientId }) });
+    await fetch(`${world.sandbox.url}/__sandbox/quickbooks/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 3700 }) });
+    const second = await placeOrder(hash, accessToken);
+    const held = await until(() => recordOf(hash, second), (r) => r?.state === 'failed' || r?.state === 'held', 60_000);
+    expect(held?.message).toMatch(/Reconnect QuickBooks|reconnect/i);
+    const reconnect = await (await fetch(`${world.app.url}/api/connections/quickbooks`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(reconnect).toMatchObject({ connection: { status: 'reconnect' } });
+
+    expect((await connect(token, company.realmId)).status).toBe(200);
+    const later = await until(() => recordOf(hash, second), (r) => r?.state === 'posted', 60_000);
+    expect(later?.state).toBe('posted');
+    expect(invoices().filter((i) => i.DocNumber === `BC-${second}`)).toHaveLength(1);
+    expect(invoices().filter((i) => i.DocNumber === `BC-${first}`)).toHaveLength(1);
+  });
+});
