@@ -31,7 +31,7 @@ describe('the posting section of the mappings page', () => {
     describeCalls = 0;
     await expect(postingOptionsView({ display: providers.ledger.display, settings: defaultSettings(), describe: describeOk })).resolves.toEqual({
       applies: false,
-      system: { name: 'Built-in ledger', drafts: false, trackingNoun: null },
+      system: { name: 'Built-in ledger', tenantNoun: 'ledger', drafts: false, trackingNoun: null },
       trackingCategories: [],
       error: null,
       fieldWarnings: {},

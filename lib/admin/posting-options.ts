@@ -13,7 +13,7 @@ export interface PostingOptionsView {
   /** The store's system has posting choices: the page shows the section. */
   applies: boolean;
   /** The system's name, and which of the choices it has. */
-  system: { name: string; drafts: boolean; trackingNoun: string | null };
+  system: { name: string; tenantNoun: string; drafts: boolean; trackingNoun: string | null };
   trackingCategories: RemoteTrackingCategory[];
   /** Why the categories could not be read (a reconnect is needed, the system is unavailable); null when they were. */
   error: string | null;
@@ -28,8 +28,8 @@ export interface PostingOptionsDeps {
 }
 
 export async function postingOptionsView(deps: PostingOptionsDeps): Promise<PostingOptionsView> {
-  const { name, drafts, trackingNoun } = deps.display;
-  const system = { name, drafts, trackingNoun };
+  const { name, tenantNoun, drafts, trackingNoun } = deps.display;
+  const system = { name, tenantNoun, drafts, trackingNoun };
   if (!drafts && trackingNoun === null) return { applies: false, system, trackingCategories: [], error: null, fieldWarnings: {} };
   if (trackingNoun === null) return { applies: true, system, trackingCategories: [], error: null, fieldWarnings: {} };
   const chart = await deps.describe();

@@ -161,7 +161,7 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     expect((await xeroApi(orgs.main, 'PUT', `/TrackingCategories/${regionId}/Options`, { Options: [{ Name: 'North' }, { Name: 'South' }] })).status).toBe(200);
 
     await openTab('Mappings', 'Payment methods');
-    await frame.getByText('How orders become invoices in your Xero organisation.').waitFor({ timeout: 30_000 });
+    await frame.getByText('How orders become documents in your Xero organisation.').waitFor({ timeout: 30_000 });
     // The ledger's account codes are not in Xero's chart: each is flagged until chosen from Xero's accounts.
     await frame.getByText('Account 4000 does not exist in your accounting system. Choose an account from the list.').first().waitFor();
     await shot('05-mappings-xero-before');

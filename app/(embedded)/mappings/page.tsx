@@ -359,7 +359,7 @@ function PostingPanel({
   const trackingProblem = fields['posting.tracking.category'] ?? fields['posting.tracking.option'] ?? fields['posting.tracking'] ?? view.fieldWarnings['posting.tracking'];
   const trackingLabel = trackingNoun ? trackingNoun.charAt(0).toUpperCase() + trackingNoun.slice(1) : '';
   return (
-    <Panel header={name} description={`How orders become documents in ${name}.`}>
+    <Panel header={name} description={`How orders become documents in your ${name} ${view.system.tenantNoun}.`}>
       {drafts ? (
         <Box style={{ maxWidth: 420 }}>
           <FormGroup>

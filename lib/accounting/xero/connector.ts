@@ -9,6 +9,7 @@ import type { StoreHash } from '@/lib/ids';
 import type { ConnectionInfo } from '@/lib/sync/provider';
 import type { CallbackOutcome, ConnectDeps, Connector } from '../definition';
 import { XERO_LIMITS, XERO_MINUTE_MS, XERO_SCOPES, xeroUrls } from './config';
+import { OrganisationLists } from './lists';
 import { xeroPostingOptions } from './mapping';
 import { authorizationUrl, exchangeCode, listConnections, pkceVerifier, revokeToken, verifyState, type OAuthDeps } from './oauth';
 import { createXeroPacer, type XeroPacer } from './pacer';
@@ -97,21 +98,23 @@ export function xeroTokenPort(deps: ConnectDeps, storeHash: StoreHash) {
 /**
  * Per Xero organisation, for the whole process: one pacer, so every store context built for that tenant (each
  * step builds its own) shares Xero's 60 calls a minute and 5 at once and what Xero's headers say about the rest;
- * and the organisation's base currency, read once every ten minutes instead of once per posting.
+ * the organisation's base currency, read once every ten minutes instead of once per posting; and its contacts and
+ * items (./lists.ts), read again only on a miss and at most every five Xero minutes, so a live order costs its invoice and payment only.
  */
-const tenants = new Map<string, { pacer: XeroPacer; organisation: { value: ConnectionInfo; at: number } | null }>();
+const tenants = new Map<string, { pacer: XeroPacer; lists: OrganisationLists; organisation: { value: ConnectionInfo; at: number } | null }>();
 const ORGANISATION_TTL_MS = 10 * 60_000;
 function tenantState(tenantId: string, windowMs: number) {
   const key = `${tenantId}:${windowMs}`;
   let state = tenants.get(key);
   if (!state) {
     const pacer = createXeroPacer({ callsPerMinute: XERO_LIMITS.callsPerMinute ?? 60, concurrency: XERO_LIMITS.concurrency, windowMs });
-    state = { pacer, organisation: null };
+    state = { pacer, lists: new OrganisationLists({ maxAgeMs: 5 * windowMs }), organisation: null };
     tenants.set(key, state);
   }
   const tenant = state;
   return {
     pacer: tenant.pacer,
+    lists: tenant.lists,
     organisationCache: {
       get: () => (tenant.organisation && Date.now() - tenant.organisation.at < ORGANISATION_TTL_MS ? tenant.organisation.value : null),
       set: (value: ConnectionInfo) => void (tenant.organisation = { value, at: Date.now() }),

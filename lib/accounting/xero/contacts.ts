@@ -119,7 +119,9 @@ export class ContactDirectory {
   loaded = false;
 
   add(c: XeroContact): void {
-    if (!c.ContactID || c.ContactStatus === 'ARCHIVED') return;
+    if (!c.ContactID) return;
+    this.remove(c.ContactID);
+    if (c.ContactStatus === 'ARCHIVED') return;
     if (c.ContactNumber) this.byNumber.set(c.ContactNumber, c);
     if (c.EmailAddress) {
       const email = c.EmailAddress.toLowerCase();
@@ -130,13 +132,28 @@ export class ContactDirectory {
     if (c.Name) this.byName.set(c.Name.toLowerCase(), c);
   }
 
+  /** Forgets a contact (archived, or about to be re-added with new details). */
+  remove(contactId: string): void {
+    for (const map of [this.byNumber, this.byEmail, this.byName]) for (const [k, c] of map) if (c.ContactID === contactId) map.delete(k);
+    for (const [k, list] of this.allByEmail) {
+      const rest = list.filter((c) => c.ContactID !== contactId);
+      if (rest.length === 0) this.allByEmail.delete(k);
+      else if (rest.length !== list.length) this.allByEmail.set(k, rest);
+    }
+  }
+
   withEmail(email: string): XeroContact[] {
     return this.allByEmail.get(email.toLowerCase()) ?? [];
   }
 
-  async load(deps: ContactDeps): Promise<Outcome<void>> {
+  /**
+   * Reads every contact, or with `modifiedSince` (Xero's `If-Modified-Since`: "only records created or modified since
+   * this timestamp", archived ones included) only the changes, applying each.
+   */
+  async load(deps: ContactDeps, modifiedSince?: Date): Promise<Outcome<void>> {
+    const headers = modifiedSince ? { 'If-Modified-Since': modifiedSince.toISOString().slice(0, 19) } : undefined;
     for (let page = 1; ; page += 1) {
-      const sent = await deps.api.send({ method: 'GET', path: '/Contacts', query: { page: String(page), pageSize: '1000', summaryOnly: 'true' } });
+      const sent = await deps.api.send({ method: 'GET', path: '/Contacts', query: { page: String(page), pageSize: '1000', summaryOnly: 'true', ...(modifiedSince ? { includeArchived: 'true' } : {}) }, ...(headers ? { headers } : {}) });
       if (!sent.ok) return sent;
       const reply = sent.value;
       if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Reading the Xero contacts'));

@@ -29,6 +29,8 @@ export interface XeroRequest {
   query?: Record<string, string | undefined>;
   body?: unknown;
   idempotencyKey?: string;
+  /** Extra request headers (e.g. `If-Modified-Since` for an incremental read). */
+  headers?: Record<string, string>;
 }
 
 export interface XeroApi {
@@ -53,6 +55,7 @@ export function createXeroApi(deps: XeroApiDeps): XeroApi {
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
+    for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
     const release = deps.pacer ? await deps.pacer.acquire() : () => {};
     counters.calls += 1;
     try {

@@ -33,7 +33,7 @@ export function toRemoteItem(i: XeroItem): RemoteItem {
   return { id: i.ItemID, sku: i.Code, name: i.Name ?? i.Code, description: i.Description ?? '', unitPrice: i.SalesDetails?.UnitPrice ?? null };
 }
 
-async function getItems(api: XeroApi, query: Record<string, string>): Promise<Outcome<XeroItem[]>> {
+export async function getItems(api: XeroApi, query: Record<string, string>): Promise<Outcome<XeroItem[]>> {
   const sent = await api.send({ method: 'GET', path: '/Items', query: { ...query, unitdp: '4' } });
   if (!sent.ok) return sent;
   const reply = sent.value;

@@ -166,7 +166,8 @@ function mapLines(lines: readonly DocumentLine[], lat: LineAmountTypes, allowDis
 }
 
 export interface InvoiceOptions {
-  contact: { ContactID: string } | { Name: string };
+  /** An existing contact, or a new one named in the invoice (Xero creates it when no contact matches). */
+  contact: { ContactID: string } | ({ Name: string } & Record<string, unknown>);
   status: InvoiceStatus;
   /** Units of the document currency per unit of the organisation's base currency; null lets Xero use its daily rate. */
   currencyRate: string | null;

@@ -30,10 +30,11 @@ import { ContactDirectory, contactById, contactsWhere, ensureContact, toRemoteCu
 import { ALREADY_PAID, elementErrors, failed, failureOf, isDocumentLocked, isDuplicateInvoiceNumber, isUncertain, NOT_VALID_STATUS_FOR_MODIFICATION, validationFailure, type XeroReply } from './errors';
 import { createXeroApi, type XeroApi, type XeroTokenPort } from './http';
 import { batchKey, postDocumentsBatch, type BatchItem, type BatchPaymentItem, recordPaymentsBatch } from './batch';
-import { creditNoteBody, draftPaymentMessage, invoiceBody, paymentBody, payoutBody, whereEquals, type InvoiceStatus, type LineAmountTypes, type TrackingOption } from './mapping';
+import { contactBody, creditNoteBody, draftPaymentMessage, invoiceBody, paymentBody, payoutBody, whereEquals, type InvoiceOptions, type InvoiceStatus, type LineAmountTypes, type TrackingOption } from './mapping';
+import type { OrganisationLists } from './lists';
 import { toRemoteItem, upsertXeroItems, XERO_ITEM_RULES, xeroItemsByCode } from './items';
 import type { XeroPacer } from './pacer';
-import { decimal, envelopes, type XeroAccount, type XeroInvoice, type XeroItem, type XeroTrackingCategory } from './wire';
+import { decimal, envelopes, type XeroAccount, type XeroContact, type XeroInvoice, type XeroItem, type XeroTrackingCategory } from './wire';
 
 export interface XeroProviderDeps {
   tenantId: string;
@@ -48,6 +49,11 @@ export interface XeroProviderDeps {
    * posting does not re-read it (one call of the 60 a minute). testConnection always reads it afresh.
    */
   organisationCache?: { get(): ConnectionInfo | null; set(value: ConnectionInfo): void };
+  /**
+   * The organisation's contacts and items, shared by every provider built for it in this process (./lists.ts): a
+   * live order then costs its invoice and payment only. Without it each lookup is a call of its own.
+   */
+  lists?: OrganisationLists;
   timeoutMs?: number;
   /**
    * Status of new invoices (settings `xero.invoiceStatus`, see `xeroPostingOptions`): AUTHORISED books them, DRAFT
@@ -108,7 +114,8 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
   const status = deps.invoiceStatus ?? 'AUTHORISED';
   let described: { at: number; value: XeroChartDescription } | null = null;
   let organisation: ConnectionInfo | null = deps.organisationCache?.get() ?? null;
-  const directory = new ContactDirectory();
+  const lists = deps.lists ?? null;
+  const directory = lists?.contacts ?? new ContactDirectory();
 
   async function get<T>(path: string, query: Record<string, string | undefined>, parse: (json: unknown) => T, what: string): Promise<Outcome<T>> {
     const sent = await api.send({ method: 'GET', path, query });
@@ -167,6 +174,7 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     if (!items.ok) return items;
     for (const sku of wanted) prefetchedItems.set(sku, null);
     for (const item of items.value) prefetchedItems.set(item.Code, item);
+    if (lists) return lists.freshContacts(contactDeps);
     if (!directory.loaded) {
       const loaded = await directory.load(contactDeps);
       if (!loaded.ok) return loaded;
@@ -174,17 +182,31 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     return ok(undefined);
   }
 
-  async function findCustomer(query: CustomerQuery): Promise<Outcome<RemoteCustomer[]>> {
-    if (directory.loaded && !query.remoteId) {
-      // After prefetch(): the directory answers as the two lookups below would (active contacts only).
-      const found = new Map<string, RemoteCustomer>();
-      const linked = query.bcCustomerId ? directory.byNumber.get(`${prefix}${query.bcCustomerId}`) : undefined;
-      if (linked?.ContactID) found.set(linked.ContactID, toRemoteCustomer(linked, prefix));
-      for (const c of query.email ? directory.withEmail(query.email) : []) {
-        if (c.ContactID && !found.has(c.ContactID)) found.set(c.ContactID, toRemoteCustomer(c, prefix));
-      }
-      return ok([...found.values()]);
+  /** The directory's answer, as the two lookups below would give it (active contacts only). */
+  function fromDirectory(query: CustomerQuery): RemoteCustomer[] {
+    const found = new Map<string, RemoteCustomer>();
+    const linked = query.bcCustomerId ? directory.byNumber.get(`${prefix}${query.bcCustomerId}`) : undefined;
+    if (linked?.ContactID) found.set(linked.ContactID, toRemoteCustomer(linked, prefix));
+    for (const c of query.email ? directory.withEmail(query.email) : []) {
+      if (c.ContactID && !found.has(c.ContactID)) found.set(c.ContactID, toRemoteCustomer(c, prefix));
     }
+    return [...found.values()];
+  }
+
+  async function findCustomer(query: CustomerQuery): Promise<Outcome<RemoteCustomer[]>> {
+    if (lists && !query.remoteId) {
+      // Read once; after that only a miss asks Xero again, and not more than once per refresh window.
+      if (!directory.loaded) {
+        const first = await lists.freshContacts(contactDeps);
+        if (!first.ok) return first;
+      }
+      const hit = fromDirectory(query);
+      if (hit.length > 0) return ok(hit);
+      const fresh = await lists.freshContacts(contactDeps);
+      return fresh.ok ? ok(fromDirectory(query)) : fresh;
+    }
+    // After prefetch(): the directory answers.
+    if (directory.loaded && !query.remoteId) return ok(fromDirectory(query));
     const found = new Map<string, RemoteCustomer>();
     if (query.remoteId) {
       const c = await contactById(contactDeps, query.remoteId);
@@ -212,6 +234,13 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
   const itemsByCode = (skus: readonly string[]): Promise<Outcome<XeroItem[]>> => xeroItemsByCode(api, skus);
 
   async function findItemsBySku(skus: readonly string[]): Promise<Outcome<RemoteItem[]>> {
+    if (lists) {
+      if (!skus.every((sku) => lists.items.has(sku))) {
+        const fresh = await lists.freshItems(api);
+        if (!fresh.ok) return fresh;
+      }
+      return ok(skus.flatMap((sku) => lists.items.get(sku) ?? []).map(toRemoteItem));
+    }
     if (skus.length > 0 && skus.every((sku) => prefetchedItems.has(sku))) {
       return ok(skus.flatMap((sku) => prefetchedItems.get(sku) ?? []).map(toRemoteItem));
     }
@@ -246,8 +275,22 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     return ok(base.value === storeCurrency && code !== base.value ? exchangeRate : null);
   }
 
-  async function contactFor(document: SalesDocument, key: string): Promise<Outcome<{ ContactID: string }>> {
+  async function contactFor(document: SalesDocument, key: string): Promise<Outcome<InvoiceOptions['contact']>> {
     if (document.customer.remoteId) return ok({ ContactID: document.customer.remoteId });
+    if (lists) {
+      // The directory is current to within a Xero minute: a customer it does not know, under a name nobody has, is
+      // created by the invoice itself (Xero creates the contact named in an invoice when none matches), no call of its own.
+      let known = directory.loaded ? lists.contacts.match(document.customer, prefix) : undefined;
+      if (!known) {
+        const fresh = await lists.freshContacts(contactDeps);
+        if (!fresh.ok) return fresh;
+        known = lists.contacts.match(document.customer, prefix);
+      }
+      if (known?.ContactID) return ok({ ContactID: known.ContactID });
+      if (!lists.contacts.nameTaken(document.customer.displayName)) {
+        return ok(contactBody(document.customer, document.customer.displayName, prefix) as { Name: string } & Record<string, unknown>);
+      }
+    }
     const c = await ensureContact(contactDeps, document.customer, key);
     if (!c.ok) return c;
     return ok({ ContactID: c.value.ContactID ?? '' });
@@ -292,7 +335,12 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
       const element = envelopes.invoices.parse(reply.json).Invoices[0];
       if (!element) throw new Error('Xero answered an invoice create without the invoice');
       const errors = elementErrors(element);
-      if (errors.length === 0 && element.InvoiceID) return withPayments(document, postedOf(element, true), idempotencyKey);
+      if (errors.length === 0 && element.InvoiceID) {
+        if (lists && !('ContactID' in contact.value) && element.Contact?.ContactID) {
+          lists.contacts.add({ ...contact.value, ContactID: element.Contact.ContactID, ContactStatus: 'ACTIVE' } as XeroContact);
+        }
+        return withPayments(document, postedOf(element, true), idempotencyKey);
+      }
       if (!isDuplicateInvoiceNumber(errors)) return failed(validationFailure(errors, `Xero refused invoice ${number}`));
       // The number is in use: our own earlier post (returned as not created), or a voided earlier version.
       const found = await findPosted(document);
@@ -683,7 +731,11 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     findItemsBySku,
     prefetch,
     itemRules: XERO_ITEM_RULES,
-    upsertItems: (items) => upsertXeroItems({ api, retries, retryDelayMs, sleep }, items),
+    upsertItems: async (items) => {
+      const written = await upsertXeroItems({ api, retries, retryDelayMs, sleep }, items);
+      lists?.itemsChanged();
+      return written;
+    },
     postDocument,
     recordPayment,
     voidDocument,
