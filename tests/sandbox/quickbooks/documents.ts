@@ -163,7 +163,7 @@ export function prepareSalesDoc(company: Company, entity: SalesDocName, input: W
   // Tax sees each line less its share of the discount (QBO discounts before tax by default).
   const taxable: TaxableLine[] = items.map((l) => ({ amount: subtotal.eq(0) ? l.amount : l.amount.minus(discount.times(l.amount).div(subtotal)), taxCode: l.taxCode }));
   const tax = computeTax({ company, lines: taxable, calculation: calculation ?? 'TaxExcluded', detail: body.TxnTaxDetail, shipState: body.ShipAddr?.CountrySubDivisionCode });
-  const total = subtotal.minus(discount).plus(tax.inclusive ? 0 : tax.totalTax);
+  const total = subtotal.minus(discount).plus(tax.totalTax);
 
   const lines: Wire[] = [...items.map((l) => l.out), ...others, { Amount: money(subtotal), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} }, ...discountLines];
   const data: Wire = {

@@ -57,9 +57,11 @@ describe('QuickBooks sales rules', () => {
     const excl = await api('POST', '/salesreceipt', { TxnDate: '2025-01-02', GlobalTaxCalculation: 'TaxExcluded', Line: [sale(widgetId, 2, 25, { TaxCodeRef: { value: std } }), sale(serviceId, 1, 5, { TaxCodeRef: { value: reduced } })] });
     expect(excl.json.SalesReceipt.TxnTaxDetail.TotalTax).toBe(10.25);
     expect(excl.json.SalesReceipt.TotalAmt).toBe(65.25);
-    const incl = await api('POST', '/salesreceipt', { TxnDate: '2025-01-02', GlobalTaxCalculation: 'TaxInclusive', Line: [sale(widgetId, 1, 24, { TaxCodeRef: { value: std } })] });
+    // TaxInclusive: Amount stays the net, the gross rides in TaxInclusiveAmt (Intuit's reference; see tax.ts).
+    const incl = await api('POST', '/salesreceipt', { TxnDate: '2025-01-02', GlobalTaxCalculation: 'TaxInclusive', Line: [sale(widgetId, 1, 20, { TaxCodeRef: { value: std }, TaxInclusiveAmt: 24 })] });
     expect(incl.json.SalesReceipt.TxnTaxDetail.TotalTax).toBe(4);
     expect(incl.json.SalesReceipt.TotalAmt).toBe(24);
+    expect(incl.json.SalesReceipt.Line[0]).toMatchObject({ Amount: 20, SalesItemLineDetail: { TaxInclusiveAmt: 24 } });
     const missing = await api('POST', '/salesreceipt', { TxnDate: '2025-01-02', Line: [sale(widgetId, 1, 24)] });
     expect(missing.json.Fault.Error[0].code).toBe('6000');
   });

@@ -6,8 +6,14 @@
 //   specify the TotalTax"). Lines say only TAX or NON. The sandbox's rates are a fixed table per state (CA 7.25%,
 //   NY 4%, TX 6.25%, any other 5%): real AST uses the full address and product categories.
 // - US without AST: lines say TAX/NON; the transaction names a combined rate in TxnTaxDetail.TxnTaxCodeRef.
-// - Everywhere else: each line names a TaxCode whose TaxRates apply; GlobalTaxCalculation says whether line amounts
-//   are TaxExcluded (tax added), TaxInclusive (tax inside the amount) or NotApplicable (no tax).
+// - Everywhere else: each line names a TaxCode whose TaxRates apply; GlobalTaxCalculation is TaxExcluded, TaxInclusive
+//   or NotApplicable (no tax). Line.Amount is the net either way: with TaxInclusive the gross travels beside it in
+//   SalesItemLineDetail.TaxInclusiveAmt, which Intuit's API reference defines as "The total amount of the line item
+//   including tax" (Invoice / SalesReceipt / CreditMemo / RefundReceipt › Line › SalesItemLineDetail.TaxInclusiveAmt,
+//   minor version 1+, locales GB AU CA IN: developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice;
+//   the JournalEntry reference requires it for TaxInclusive AU lines). So the tax is added to the net amounts in both
+//   modes and TotalAmt = Σ net − discount + tax. An integrator says the same (quickbooks-ruby#346: "By default
+//   QuickBooks assumes all prices exclude tax"). TaxInclusive changes how the form shows prices, not the arithmetic.
 import Big from 'big.js';
 import { businessValidation, invalidReference, invalidUsTaxCode } from './faults';
 import { find, type Company, type Wire } from './store';
@@ -22,7 +28,7 @@ export const astRate = (state: string | undefined): Big => new Big(AST_STATE_RAT
 export type GlobalTaxCalculation = 'TaxExcluded' | 'TaxInclusive' | 'NotApplicable';
 
 export interface TaxableLine {
-  /** Line amount after its share of the discount: net for TaxExcluded, gross for TaxInclusive. */
+  /** Line amount (net of tax, whatever GlobalTaxCalculation says) after its share of the discount. */
   amount: Big;
   /** US: TAX or NON; elsewhere a TaxCode Id. */
   taxCode?: string;
@@ -40,8 +46,6 @@ export interface TaxInput {
 
 export interface TaxResult {
   totalTax: Big;
-  /** Tax inside the line amounts (TaxInclusive): subtract to get the net. */
-  inclusive: boolean;
   detail: Wire;
 }
 
@@ -74,8 +78,7 @@ export function computeTax(input: TaxInput): TaxResult {
   const { company, lines, detail } = input;
   const override = overrideOf(detail);
   if (company.country === 'US') return usTax(input, override);
-  if (input.calculation === 'NotApplicable') return { totalTax: new Big(0), inclusive: false, detail: { TotalTax: 0 } };
-  const inclusive = input.calculation === 'TaxInclusive';
+  if (input.calculation === 'NotApplicable') return { totalTax: new Big(0), detail: { TotalTax: 0 } };
   // Group by rate so each rate is rounded once, as QBO's tax summary shows one line per rate.
   const byRate = new Map<string, { percent: Big; base: Big }>();
   for (const line of lines) {
@@ -90,13 +93,12 @@ export function computeTax(input: TaxInput): TaxResult {
   let total = new Big(0);
   for (const [id, g] of byRate) {
     const r = g.percent.div(100);
-    const tax = round2(inclusive ? g.base.times(r).div(r.plus(1)) : g.base.times(r));
-    const net = inclusive ? g.base.minus(tax) : g.base;
+    const tax = round2(g.base.times(r));
     total = total.plus(tax);
-    taxLines.push(rateLine(tax, id, g.percent, net));
+    taxLines.push(rateLine(tax, id, g.percent, g.base));
   }
   if (override !== undefined) total = override;
-  return { totalTax: total, inclusive, detail: { TotalTax: Number(total.toFixed(2)), TaxLine: taxLines } };
+  return { totalTax: total, detail: { TotalTax: Number(total.toFixed(2)), TaxLine: taxLines } };
 }
 
 function usTax(input: TaxInput, override: Big | undefined): TaxResult {
@@ -113,14 +115,13 @@ function usTax(input: TaxInput, override: Big | undefined): TaxResult {
     const total = override ?? computed;
     return {
       totalTax: total,
-      inclusive: false,
       detail: { TxnTaxCodeRef: { value: 'AST' }, TotalTax: Number(total.toFixed(2)), TaxLine: [rateLine(total, `AST-${(input.shipState ?? company.state).toUpperCase()}`, percent, base)] },
     };
   }
   const codeRef = detail?.TxnTaxCodeRef?.value;
   if (codeRef === undefined || codeRef === null || codeRef === '') {
     const total = override ?? new Big(0);
-    return { totalTax: total, inclusive: false, detail: { TotalTax: Number(total.toFixed(2)) } };
+    return { totalTax: total, detail: { TotalTax: Number(total.toFixed(2)) } };
   }
   const taxLines: Wire[] = [];
   let total = new Big(0);
@@ -130,5 +131,5 @@ function usTax(input: TaxInput, override: Big | undefined): TaxResult {
     taxLines.push(rateLine(tax, r.id, r.percent, base));
   }
   if (override !== undefined) total = override;
-  return { totalTax: total, inclusive: false, detail: { TxnTaxCodeRef: { value: String(codeRef) }, TotalTax: Number(total.toFixed(2)), TaxLine: taxLines } };
+  return { totalTax: total, detail: { TxnTaxCodeRef: { value: String(codeRef) }, TotalTax: Number(total.toFixed(2)), TaxLine: taxLines } };
 }
