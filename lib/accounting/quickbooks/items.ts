@@ -35,10 +35,10 @@ export async function itemsBySku(api: QboApi, skus: readonly string[]): Promise<
   const found = new Map<string, QboItem>();
   for (let i = 0; i < wanted.length; i += PER_QUERY) {
     const chunk = wanted.slice(i, i + PER_QUERY);
+    // Item.Sku is filterable (Intuit's Item reference, minor version 4+), whether or not any item has one yet.
     const bySku = await itemsWhere(api, `Sku IN (${chunk.map(quoted).join(', ')})`);
-    // A company whose items have no Sku yet may refuse to filter on it ("property 'Sku' is not queryable"): by name then.
-    if (!bySku.ok && !(bySku.error.kind === 'validation' && /Sku/.test(bySku.error.message))) return bySku;
-    for (const item of bySku.ok ? bySku.value : []) if (item.Sku && chunk.includes(item.Sku) && !found.has(item.Sku)) found.set(item.Sku, item);
+    if (!bySku.ok) return bySku;
+    for (const item of bySku.value) if (item.Sku && chunk.includes(item.Sku) && !found.has(item.Sku)) found.set(item.Sku, item);
     const rest = chunk.filter((s) => !found.has(s));
     if (rest.length === 0) continue;
     const byName = await itemsWhere(api, `Name IN (${rest.map(quoted).join(', ')})`);

@@ -64,6 +64,17 @@ describe('QuickBooks query language', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.Fault.Error[0]).toMatchObject({ code: '4001', Message: 'Invalid query' });
   });
+
+  it('filters items on Sku even while no item has one (Item.Sku is documented filterable)', async () => {
+    const { api: fresh } = await companyApi(qb.url, { name: 'No Sku Co' });
+    const item = (await fresh('POST', '/item', { Name: 'Keyboard', Type: 'Service', IncomeAccountRef: { value: '1' } })).json.Item;
+    const noneYet = await fresh('GET', q("select * from Item where Sku IN ('KB-1', 'MS-2')"));
+    expect(noneYet.status).toBe(200);
+    expect(noneYet.json.QueryResponse).toEqual({});
+    await fresh('POST', '/item', { Id: item.Id, SyncToken: item.SyncToken, sparse: true, Sku: 'KB-1' });
+    const found = await fresh('GET', q("select * from Item where Sku IN ('KB-1', 'MS-2')"));
+    expect(found.json.QueryResponse.Item.map((i: { Id: string }) => i.Id)).toEqual([item.Id]);
+  });
 });
 
 describe('QuickBooks batch and CDC', () => {

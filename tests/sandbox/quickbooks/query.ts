@@ -193,10 +193,18 @@ function like(value: unknown, pattern: string): boolean {
   return re.test(String(value));
 }
 
-/** Fields a query may name: the entity's own (as stored) plus the envelope's. */
-function knownField(rows: Wire[], field: string): boolean {
+/** Optional fields Intuit's reference marks filterable, queryable whether or not a stored record has one yet.
+ *  Item.Sku: "Traits: filterable", minor version 4+ (developer.intuit.com/app/developer/qbo/docs/api/accounting/
+ *  most-commonly-used/item); integrators query `WHERE Sku = '…'` with minorversion ≥ 4 (minimul/qbo_api#22). Intuit
+ *  ties this to no company preference (Preferences exposes no SKU setting), so a company whose items have no Sku
+ *  still answers a Sku filter, with no rows. */
+const FILTERABLE: Partial<Record<EntityName, readonly string[]>> = { Item: ['sku'] };
+
+/** Fields a query may name: the entity's own (as stored, or documented filterable) plus the envelope's. */
+function knownField(entity: EntityName, rows: Wire[], field: string): boolean {
   const head = field.split('.')[0]!.toLowerCase();
   if (['id', 'synctoken', 'metadata', 'domain', 'sparse', 'active', 'balance', 'remainingcredit', 'linkedtxn'].includes(head)) return true;
+  if (FILTERABLE[entity]?.includes(head)) return true;
   return rows.some((r) => Object.keys(r).some((k) => k.toLowerCase() === head));
 }
 
@@ -204,7 +212,7 @@ function knownField(rows: Wire[], field: string): boolean {
 export function runQuery(company: Company, text: string): Wire {
   const q = parseQuery(text);
   let rows = [...table(company, q.entity).values()].map((s) => render(company, q.entity, s));
-  for (const c of q.where) if (!knownField(rows, c.field) && rows.length > 0) throw queryValidationError(`property '${c.field}' is not queryable`);
+  for (const c of q.where) if (!knownField(q.entity, rows, c.field) && rows.length > 0) throw queryValidationError(`property '${c.field}' is not queryable`);
   const filtersActive = q.where.some((c) => c.field.toLowerCase() === 'active');
   if (NAME_LISTS.includes(q.entity) && !filtersActive) rows = rows.filter((r) => r.Active !== false);
   rows = rows.filter((row) =>
