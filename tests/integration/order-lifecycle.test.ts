@@ -3,16 +3,18 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StoreHash } from '@/lib/ids';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { createSyncRecordRepo } from '@/lib/repos/sync-records';
+import { QBO_TEST_ACCOUNTS, QBO_TEST_PAYMENTS } from '@/tests/support/quickbooks-fixtures';
 import { XERO_TEST_SETTINGS } from '@/tests/support/xero-fixtures';
 import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
-import { describeBooks, ledgerSide, storeSide, xeroSide, type OrderBooks } from './support/order-books';
+import { describeBooks, ledgerSide, quickbooksSide, storeSide, xeroSide, type OrderBooks } from './support/order-books';
+import { connectQuickBooksThroughConsent } from './support/quickbooks-connect';
 import { orderProducts as productsOf, placeOrder as placeOrderIn, refundOrFail, shippingAddressId, type LineInput } from './support/store-actions';
 import { queryRows, storeCall, storeJson, syncRecordOf, until, type StoreApi } from './support/sync-helpers';
 import { connectThroughConsent, sessionFor } from './support/xero-connect';
 
 /**
  * After the first posting, through the real Inngest functions (the stand-in) and the sandboxes, for the built-in
- * ledger and Xero alike: refunds (one unit, shipping only, two on one order, in full, before the order was posted,
+ * ledger, Xero and QuickBooks Online (a US company with Automated Sales Tax, connected through Intuit's consent) alike: refunds (one unit, shipping only, two on one order, in full, before the order was posted,
  * with their webhooks duplicated and reordered), an edit of a paid order, a capture after authorization, and
  * cancellations unpaid and paid. Each case waits until the books of its order, read from the accounting system
  * itself, hold what the store says (money = paid − refunded, receivable, revenue + tax, tax), and asserts the
@@ -22,18 +24,22 @@ const IMPORTED = 9; // Awaiting Shipment
 // Each case waits for the books (up to 40 s for the runs to finish and 40 s for the books to tie out).
 vi.setConfig({ testTimeout: 120_000 });
 
-// One world for both (the app's Inngest client is made once per process): a store on the ledger, one on Xero.
+// One world for all (the app's Inngest client is made once per process): a store on the ledger, one on Xero, one on
+// QuickBooks.
 let world: LifecycleWorld;
 beforeAll(async () => {
-  world = await startLifecycleWorld({ jobs: true, xero: true, timeScale: 0.01, xeroTimeScale: 30 });
+  world = await startLifecycleWorld({ jobs: true, xero: true, quickbooks: true, timeScale: 0.01, xeroTimeScale: 30 });
 }, 120_000);
 afterAll(async () => world?.stop());
 
-describe.each(['ledger', 'xero'] as const)('after the first posting, in %s', (provider) => {
+const QUICKBOOKS_SETTINGS = { accounts: QBO_TEST_ACCOUNTS, payments: QBO_TEST_PAYMENTS, tax: { defaultTaxCode: 'TAX', zeroTaxCode: 'NON' } };
+
+describe.each(['ledger', 'xero', 'quickbooks'] as const)('after the first posting, in %s', (provider) => {
   let store: StoreApi;
   /** A token that may read transactions, for the test's own view of the store. */
   let reader: StoreApi;
   let tenantId = '';
+  let realmId = '';
 
   beforeAll(async () => {
     const { hash, accessToken } = await world.installedStore();
@@ -42,12 +48,16 @@ describe.each(['ledger', 'xero'] as const)('after the first posting, in %s', (pr
       scopes: ['store_v2_orders_read_only', 'store_v2_transactions_read_only'],
     });
     reader = { ...store, token: account.body.access_token };
-    const settings = { orders: { statusAfterImport: IMPORTED }, ...(provider === 'xero' ? XERO_TEST_SETTINGS : {}) };
+    const settings = { orders: { statusAfterImport: IMPORTED }, ...(provider === 'xero' ? XERO_TEST_SETTINGS : provider === 'quickbooks' ? QUICKBOOKS_SETTINGS : {}) };
     expect((await createSettingsRepo({ db: world.database.db }).save(hash as StoreHash, settings, { expectedVersion: 0 })).ok).toBe(true);
     if (provider === 'xero') {
       const org = world.xero!.createTenant({ name: 'Lifecycle Ltd', currency: 'USD' });
       tenantId = org.tenantId;
       expect((await connectThroughConsent(world, await sessionFor(world, hash), [tenantId])).status).toBe(200);
+    }
+    if (provider === 'quickbooks') {
+      realmId = world.quickbooks!.createCompany({ name: 'Lifecycle Inc', country: 'US', currency: 'USD', ast: true }).realmId;
+      expect((await connectQuickBooksThroughConsent(world, await sessionFor(world, hash), realmId)).status).toBe(200);
     }
     await world.inngest!.waitForIdle(30_000);
   }, 120_000);
@@ -63,6 +73,11 @@ describe.each(['ledger', 'xero'] as const)('after the first posting, in %s', (pr
     if (provider === 'xero') {
       const x = await xeroSide(`${world.sandbox.url}/__sandbox/xero`, tenantId, orderId);
       return { ...x, documents: x.invoices, credits: x.creditNotes };
+    }
+    if (provider === 'quickbooks') {
+      // A refund is a credit memo, turned into a refund receipt when it is paid out whole (provider README).
+      const q = await quickbooksSide(`${world.sandbox.url}/__sandbox/quickbooks`, realmId, orderId);
+      return { ...q, credits: q.creditMemos + q.refundReceipts };
     }
     const list = await queryRows<{ kind: string; n: number }>(
       db(),

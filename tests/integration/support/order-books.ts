@@ -99,3 +99,40 @@ export async function xeroSide(adminUrl: string, tenantId: string, orderId: numb
   const receivable = invoices.reduce((s, i) => s + cents(i.AmountDue), 0n) - credits.reduce((s, c) => s + cents(c.RemainingCredit), 0n);
   return { money, receivable, sold, tax, invoices: invoices.length, creditNotes: credits.length };
 }
+
+interface QboForm {
+  Id: string;
+  DocNumber?: string;
+  PrivateNote?: string;
+  TotalAmt: number;
+  TxnTaxDetail?: { TotalTax?: number };
+  Balance?: number;
+  RemainingCredit?: number;
+  Line?: Array<{ LinkedTxn?: Array<{ TxnId: string; TxnType: string }> }>;
+}
+
+/**
+ * The order's books in the QuickBooks sandbox, read through its admin entities route: the order's sales receipts and
+ * invoices (PrivateNote "BigCommerce order #id", voided ones zeroed), the credit memos and refund receipts numbered
+ * from the order's document number, and the payments applied to any of them. Money = receipts + payments − refund
+ * receipts; sold and tax = forms − credit memos − refund receipts; receivable = invoice balances − remaining credit.
+ */
+export async function quickbooksSide(adminUrl: string, realmId: string, orderId: number, number = `BC-${orderId}`): Promise<OrderBooks & { documents: number; creditMemos: number; refundReceipts: number }> {
+  const get = async (entity: string) => ((await (await fetch(`${adminUrl}/companies/${realmId}/entities/${entity}`)).json()) as { items: QboForm[] }).items;
+  const ours = (f: QboForm) => (f.PrivateNote ?? '').includes(`BigCommerce order #${orderId}`) && (f.PrivateNote ?? '').replace(/^Voided\s*/, '').startsWith('BigCommerce');
+  const numbered = (f: QboForm) => f.DocNumber === number || (f.DocNumber ?? '').startsWith(`${number}-`);
+  const receipts = (await get('SalesReceipt')).filter(ours);
+  const invoices = (await get('Invoice')).filter(ours);
+  const memos = (await get('CreditMemo')).filter(numbered);
+  const refunds = (await get('RefundReceipt')).filter(numbered);
+  const ids = new Set([...invoices, ...memos].map((f) => f.Id));
+  const payments = (await get('Payment')).filter((p) => (p.Line ?? []).some((l) => (l.LinkedTxn ?? []).some((t) => ids.has(t.TxnId))));
+  const total = (fs: QboForm[]) => fs.reduce((s, f) => s + cents(f.TotalAmt), 0n);
+  const taxOf = (fs: QboForm[]) => fs.reduce((s, f) => s + cents(f.TxnTaxDetail?.TotalTax), 0n);
+  const money = total(receipts) + total(payments) - total(refunds);
+  const sold = total(receipts) + total(invoices) - total(memos) - total(refunds);
+  const tax = taxOf(receipts) + taxOf(invoices) - taxOf(memos) - taxOf(refunds);
+  const receivable = invoices.reduce((s, i) => s + cents(i.Balance), 0n) - memos.reduce((s, m) => s + cents(m.RemainingCredit), 0n);
+  const live = (f: QboForm) => f.TotalAmt !== 0 || !(f.PrivateNote ?? '').startsWith('Voided');
+  return { money, receivable, sold, tax, documents: [...receipts, ...invoices].filter(live).length, creditMemos: memos.length, refundReceipts: refunds.length };
+}
