@@ -7,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
 import { freshDatabase, type TestDatabase } from '@/tests/integration/support/db';
 import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
+import { createQuickBooksSandbox, type QuickBooksSandbox } from '@/tests/sandbox/quickbooks/server';
 import { createXeroSandbox, type XeroSandbox } from '@/tests/sandbox/xero/server';
 
 /**
@@ -31,6 +32,8 @@ export const CLIENT_ID = 'lb-e2e-client';
 export const CLIENT_SECRET = 'lb-e2e-client-secret';
 export const XERO_CLIENT_ID = 'lb-e2e-xero-client';
 export const XERO_CLIENT_SECRET = 'lb-e2e-xero-secret';
+export const QUICKBOOKS_CLIENT_ID = 'lb-e2e-quickbooks-client';
+export const QUICKBOOKS_CLIENT_SECRET = 'lb-e2e-quickbooks-secret';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -69,6 +72,8 @@ export interface E2eWorld {
   database: TestDatabase | null;
   /** The Xero sandbox under `/xero` on the sandbox's port, when the world was started with `{ xero: true }`. */
   xero: XeroSandbox | null;
+  /** The QuickBooks sandbox under `/quickbooks` on the sandbox's port, when the world was started with `{ quickbooks: true }`. */
+  quickbooks: QuickBooksSandbox | null;
   admin<T = Record<string, unknown>>(pathname: string, body?: unknown): Promise<{ status: number; body: T }>;
   screenshotPath(name: string): string;
   stop(): Promise<void>;
@@ -76,9 +81,11 @@ export interface E2eWorld {
 
 /**
  * `xero: true` mounts the Xero sandbox on the BigCommerce sandbox's port (as `npm run demo` does) with the app
- * registered as its OAuth client, and points the app's XERO_* settings at it.
+ * registered as its OAuth client, and points the app's XERO_* settings at it; `quickbooks: true` does the same for
+ * the QuickBooks sandbox and the app's QUICKBOOKS_* settings. A system not asked for is not offered: the machine's
+ * own settings for it are kept out of the app's environment.
  */
-export async function startE2eWorld(options: { xero?: boolean } = {}): Promise<E2eWorld> {
+export async function startE2eWorld(options: { xero?: boolean; quickbooks?: boolean } = {}): Promise<E2eWorld> {
   buildApp();
   const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;
@@ -87,10 +94,15 @@ export async function startE2eWorld(options: { xero?: boolean } = {}): Promise<E
         clients: [{ clientId: XERO_CLIENT_ID, clientSecret: XERO_CLIENT_SECRET, redirectUris: [`${appUrl}/api/connections/xero/callback`], name: 'Ledgerbridge' }],
       })
     : null;
+  const quickbooks = options.quickbooks
+    ? createQuickBooksSandbox({
+        clients: [{ clientId: QUICKBOOKS_CLIENT_ID, clientSecret: QUICKBOOKS_CLIENT_SECRET, redirectUris: [`${appUrl}/api/connections/quickbooks/callback`], name: 'Ledgerbridge' }],
+      })
+    : null;
   const sandbox = await startBigCommerceSandbox({
     port: 0,
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl, name: 'Ledgerbridge' }],
-    ...(xero ? { mounts: xero.mounts } : {}),
+    mounts: [...(xero?.mounts ?? []), ...(quickbooks?.mounts ?? [])],
   });
   const sandboxUrl = `http://localhost:${sandbox.port}`;
   const inngest = await startInngestStandIn({ port: 0, timeScale: Number(process.env.E2E_INNGEST_TIME_SCALE ?? 0.05) });
@@ -120,8 +132,13 @@ export async function startE2eWorld(options: { xero?: boolean } = {}): Promise<E
     // The machine's own Xero settings never leak into a world that has no Xero.
     for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_BASE_URL', 'XERO_REDIRECT_URI']) delete env[name];
   }
-  // No QuickBooks sandbox in this world yet: the machine's own QuickBooks settings never leak into it.
+  // The machine's own QuickBooks settings never leak in: a world with the sandbox sets them all, one without none.
   for (const name of ['QUICKBOOKS_CLIENT_ID', 'QUICKBOOKS_CLIENT_SECRET', 'QUICKBOOKS_BASE_URL', 'QUICKBOOKS_REDIRECT_URI', 'QUICKBOOKS_RATE_WINDOW_MS']) delete env[name];
+  if (quickbooks) {
+    env.QUICKBOOKS_CLIENT_ID = QUICKBOOKS_CLIENT_ID;
+    env.QUICKBOOKS_CLIENT_SECRET = QUICKBOOKS_CLIENT_SECRET;
+    env.QUICKBOOKS_BASE_URL = `${sandboxUrl}/quickbooks`;
+  }
   if (database) env.DATABASE_URL = database.url!;
   else {
     delete env.DATABASE_URL;
@@ -159,6 +176,7 @@ export async function startE2eWorld(options: { xero?: boolean } = {}): Promise<E
     browser,
     database,
     xero,
+    quickbooks,
     async admin<T>(pathname: string, body?: unknown) {
       const response = await fetch(`${sandbox.url}${pathname}`, {
         method: body === undefined ? 'GET' : 'POST',
