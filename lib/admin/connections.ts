@@ -96,10 +96,11 @@ export interface ProviderListing {
   /** What the tracking setting is called there; null when it has none. */
   trackingNoun: string | null;
   /**
-   * `connected`: the store posts to it; `available`: it can be chosen (a remote one once connected);
-   * `not_configured`: this installation has no app credentials for it (the page says which variables to set).
+   * `connected`: the store posts to it; `reconnect`: the store posts to it but its grant was revoked or expired
+   * (orders wait); `available`: it can be chosen (a remote one once connected); `not_configured`: this installation
+   * has no app credentials for it (the page says which variables to set).
    */
-  status: 'connected' | 'available' | 'not_configured';
+  status: 'connected' | 'reconnect' | 'available' | 'not_configured';
   /** For `not_configured`: the environment variables that would offer it. */
   needs: string[];
 }
@@ -114,7 +115,12 @@ export function configuredProviders(variables: Readonly<Record<string, string>> 
  * store posts to it, "available" when it can be chosen or connected, "not configured" where the app has no
  * credentials for a remote one.
  */
-export function providerListings(currentProvider: string, configured: ReadonlySet<string> = configuredProviders()): ProviderListing[] {
+export function providerListings(
+  currentProvider: string,
+  configured: ReadonlySet<string> = configuredProviders(),
+  /** Remote systems whose stored connection needs reconnecting. */
+  needsReconnect: ReadonlySet<string> = new Set(),
+): ProviderListing[] {
   return Object.values(providers as Record<string, ProviderDefinition>).map((d) => ({
     id: d.id,
     name: d.display.name,
@@ -124,7 +130,14 @@ export function providerListings(currentProvider: string, configured: ReadonlySe
     tenantNoun: d.display.tenantNoun,
     drafts: d.display.drafts,
     trackingNoun: d.display.trackingNoun,
-    status: currentProvider === d.id ? 'connected' : d.connector === null || configured.has(d.id) ? 'available' : 'not_configured',
+    status:
+      currentProvider === d.id
+        ? needsReconnect.has(d.id)
+          ? 'reconnect'
+          : 'connected'
+        : d.connector === null || configured.has(d.id)
+          ? 'available'
+          : 'not_configured',
     needs: d.connector === null ? [] : [d.connector.env.clientId, d.connector.env.clientSecret],
   }));
 }

@@ -77,6 +77,7 @@ describe('provider listings', () => {
     expect(xero('ledger', ['xero'])?.status).toBe('available');
     expect(xero('xero', ['xero'])?.status).toBe('connected');
     expect(providerListings('xero', new Set(['xero'])).find((p) => p.id === 'ledger')?.status).toBe('available');
+    expect(providerListings('xero', new Set(['xero']), new Set(['xero'])).find((p) => p.id === 'xero')?.status).toBe('reconnect');
   });
   it('configured: a remote system is offered when both its client id and secret are set', () => {
     expect([...configuredProviders({ XERO_CLIENT_ID: 'id', XERO_CLIENT_SECRET: 'secret' })]).toEqual(['xero']);

@@ -36,7 +36,7 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
     if (state.data && !orders) {
       setOrders(state.data.orders);
       // Running setup again starts from where the store posts today.
-      const current = state.data.providers.find((p) => p.status === 'connected');
+      const current = state.data.providers.find((p) => p.status === 'connected' || p.status === 'reconnect');
       if (current) setProvider(current.id);
     }
   }, [state.data, orders]);

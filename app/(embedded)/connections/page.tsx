@@ -38,8 +38,8 @@ export default function ConnectionsPage() {
             <Flex alignItems="center" flexGap="0.5rem">
               <Text bold marginBottom="none">{p.name}</Text>
               <Badge
-                label={p.status === 'connected' ? 'Connected' : p.status === 'available' ? 'Available' : 'Not set up'}
-                variant={p.status === 'connected' ? 'success' : p.status === 'available' ? 'primary' : 'secondary'}
+                label={{ connected: 'Connected', reconnect: 'Reconnect needed', available: 'Available', not_configured: 'Not set up' }[p.status]}
+                variant={({ connected: 'success', reconnect: 'danger', available: 'primary', not_configured: 'secondary' } as const)[p.status]}
               />
             </Flex>
             <Text color="secondary60">
