@@ -25,6 +25,13 @@ export const stores = pgTable(
     webhookSecretEnc: text('webhook_secret_enc'),
     scope: text('scope').notNull().default(''),
     ownerBcUserId: bigint('owner_bc_user_id', { mode: 'number' }),
+    /** The user whose auth callback installed the app last: with the owner, the users known to hold uninstall rights. */
+    installerBcUserId: bigint('installer_bc_user_id', { mode: 'number' }),
+    /**
+     * Raised by every uninstall. Session tokens carry the generation they were issued in, so a session from before an
+     * uninstall is refused after a reinstall (lib/session.ts).
+     */
+    installGeneration: integer('install_generation').notNull().default(0),
     accountUuid: text('account_uuid'),
     planLevel: text('plan_level'),
     currency: text('currency'),
@@ -72,4 +79,21 @@ export const auditLog = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('audit_log_store_at_idx').on(t.storeHash, t.at)],
+);
+
+/**
+ * The `jti` of every BigCommerce signed payload (load, uninstall, remove_user) the app has accepted, kept until the
+ * payload expires: a payload is single use, so a replayed one is refused like a forged one. Expired rows are pruned.
+ */
+export const signedPayloadUses = pgTable(
+  'signed_payload_uses',
+  {
+    jti: text('jti').primaryKey(),
+    storeHash: text('store_hash').notNull(),
+    /** Which callback consumed it: load, uninstall or remove_user. */
+    callback: text('callback').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('signed_payload_uses_expires_at_idx').on(t.expiresAt)],
 );

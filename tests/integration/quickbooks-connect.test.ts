@@ -87,4 +87,36 @@ describe('QuickBooks through the app', () => {
     expect(invoices().filter((i) => i.DocNumber === `BC-${second}`)).toHaveLength(1);
     expect(invoices().filter((i) => i.DocNumber === `BC-${first}`)).toHaveLength(1);
   });
+
+  it('a backfill books the seeded refunds (in batches): each refund one credit memo turned into one refund receipt, once', async () => {
+    const { hash } = await world.installedStore({ plan: 'pro' });
+    // Webhooks and sweeps stay out of it (auto-sync off): only the backfill posts, with the refunds of the seed's
+    // Refunded and Partially Refunded orders (the default refund statuses).
+    await createSettingsRepo({ db: world.database.db }).save(hash as StoreHash, { ...SETTINGS, orders: { autoSync: false, importStatusIds: [11, 10, 2, 3, 9] } }, { expectedVersion: 0 });
+    const company = world.quickbooks!.createCompany({ name: 'Backfill Trading Inc', country: 'US', currency: 'USD', ast: true });
+    const token = await sessionFor(world, hash);
+    expect((await connect(token, company.realmId)).status).toBe(200);
+    const seeded = await world.admin<{ orders: number }>(`/__sandbox/stores/${hash}/seed`, { products: 15, customers: 40, orders: 240, seed: 11 });
+    expect(seeded.status).toBe(201);
+
+    const started = await fetch(`${world.app.url}/api/admin/backfill`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ fromDate: '2000-01-01' }) });
+    expect(started.status).toBe(201);
+    const progress = await until(
+      async () => ((await (await fetch(`${world.app.url}/api/admin/backfill`, { headers: { authorization: `Bearer ${token}` } })).json()) as { backfill: { status: string; seen: number; posted: number; skipped: number; failed: number } }).backfill,
+      (b) => b.status !== 'running',
+      90_000,
+    );
+    expect(progress).toMatchObject({ status: 'completed', seen: 240 });
+
+    const records = await world.database.db.select().from(syncRecords).where(eq(syncRecords.storeHash, hash));
+    const refundedIds = records.filter((r) => r.state === 'posted' && [4, 14].includes(r.orderStatusId ?? 0)).map((r) => r.orderId);
+    const stored = (entity: 'RefundReceipt' | 'CreditMemo') => [...(world.quickbooks!.companies.get(company.realmId)!.entities.get(entity)?.values() ?? [])].map((s) => s.data as { DocNumber: string; PrivateNote?: string });
+    const receipts = stored('RefundReceipt');
+    // Each refunded order: its refund is one credit memo turned into one refund receipt (money out of the clearing
+    // account, revenue and tax reversed once); no credit memo is left behind.
+    expect(refundedIds.length).toBeGreaterThan(10);
+    for (const id of refundedIds) expect(receipts.filter((r) => r.DocNumber === `BC-${id}-CR1`), `order ${id}`).toHaveLength(1);
+    expect(receipts).toHaveLength(refundedIds.length);
+    expect(stored('CreditMemo')).toHaveLength(0);
+  }, 120_000);
 });

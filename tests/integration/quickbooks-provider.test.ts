@@ -184,6 +184,50 @@ describe('after the first posting', () => {
     expect(v2.ok && v2.value.created).toBe(false);
   });
 
+  it('a page of 40 refunds in batches: one credit memo then one refund receipt each, in a few requests where one at a time takes six each', async () => {
+    const { realmId, items } = await company({ name: 'Refund Batches', country: 'US', currency: 'USD', ast: true }, skusOf());
+    const { access_token } = await admin<{ access_token: string }>('POST', `/companies/${realmId}/tokens`);
+    let requests = 0;
+    const counting: typeof fetch = (input, init) => {
+      requests += 1;
+      return fetch(input, init);
+    };
+    const provider = createQuickBooksProvider({ realmId, tokens: staticToken(access_token), urls: quickbooksUrls(`${qb.url}/quickbooks`), retryDelayMs: 5, timeoutMs: 3_000, fetch: counting });
+    // Paid orders, as a backfill's refunded orders are: sales receipts (nothing owed, so no credit is applied).
+    const base = loadQuickBooksFixtures(cases, { items, kind: 'sales_receipt' }).find((x) => x.file.startsWith('01-'))!.document!;
+    const docs = Array.from({ length: 40 }, (_, i) => ({ ...base, number: `BR-${i + 1}` }));
+    const posted = await provider.postDocuments!(docs.map((document, i) => ({ document, idempotencyKey: `abc123:${i + 1}:document:1` })));
+    const refs = posted.map((p, i) => {
+      if (!p.ok) throw new Error(`BR-${i + 1}: ${p.error.message}`);
+      return p.value;
+    });
+    await provider.describe();
+    const payment = (i: number) => ({ kind: 'gateway' as const, method: 'Credit Card', account: '4', amount: base.totals.total, date: base.date, reference: `BigCommerce refund ${i + 1}` });
+    const credits = refs.map((document, i) => ({ input: { document, number: `${document.number}-CR1`, lines: base.lines, date: base.date, reason: `BigCommerce refund ${i + 1}` }, idempotencyKey: `abc123:${i + 1}:refund:1` }));
+
+    requests = 0;
+    const memos = await provider.postCreditNotes!(credits);
+    const outs = await provider.payOuts!(memos.map((m, i) => {
+      if (!m.ok) throw new Error(`credit ${i + 1}: ${m.error.message}`);
+      return { credit: m.value, payment: payment(i), idempotencyKey: `abc123:${i + 1}:payout:1` };
+    }));
+    // Memos: the credited receipts read by one query, two batches of 30 + 10. Payouts: the memos and any earlier
+    // refund receipt read by two queries, two batches of receipts, two of deletions. One at a time: a read and a
+    // create per memo, a read, a lookup, a create and a delete per payout (240 requests).
+    expect(requests).toBeLessThanOrEqual(1 + 2 + 2 + 2 + 2 + 2);
+    expect(outs.every((o) => o.ok && o.value.created)).toBe(true);
+    const receipts = await entities(realmId, 'RefundReceipt');
+    expect(receipts.map((r) => r.DocNumber).sort()).toEqual(refs.map((r) => `${r.number}-CR1`).sort());
+    expect(await entities(realmId, 'CreditMemo')).toHaveLength(0);
+
+    // The page run again (a killed step retried): nothing new, each answer the same refund receipt.
+    const memosAgain = await provider.postCreditNotes!(credits);
+    expect(memosAgain.every((m) => m.ok)).toBe(true);
+    const again = await provider.payOuts!(outs.map((o, i) => ({ credit: o.ok ? { remoteId: o.value.remoteId, number: `${refs[i]!.number}-CR1` } : refs[i]!, payment: payment(i), idempotencyKey: `abc123:${i + 1}:payout:1` })));
+    expect(again.map((o) => o.ok && o.value.remoteId)).toEqual(outs.map((o) => o.ok && o.value.remoteId));
+    expect(await entities(realmId, 'RefundReceipt')).toHaveLength(40);
+  });
+
   it('a lapsed subscription holds posting with "Reconnect QuickBooks"', async () => {
     const { realmId, provider, items } = await company({ name: 'Lapsed', country: 'US', currency: 'USD', ast: true }, skusOf());
     await admin('POST', `/companies/${realmId}/subscription`, { status: 'EXPIRED' });

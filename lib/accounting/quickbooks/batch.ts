@@ -24,20 +24,27 @@ const batchResponseSchema = z.object({
 export const batchRequestId = (prefix: string, keys: readonly string[]) =>
   `${prefix}-${createHash('sha256').update(keys.join('|')).digest('base64url')}`.slice(0, BATCH_REQUEST_ID_MAX);
 
-function chunks<T>(list: readonly T[], size: number): T[][] {
+export function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
 }
 
-type Element = { bId: string; entity?: unknown; errors: IntuitError[] };
+export type Element = { bId: string; entity?: unknown; errors: IntuitError[] };
 
-/** Sends one /batch of create operations; the answer per bId, or the reply when the request as a whole failed. */
-async function sendBatch(api: QboApi, operations: Array<{ bId: string; entity: TxnEntity; body: Record<string, unknown> }>, requestId: string): Promise<Outcome<Map<string, Element> | QboReply>> {
+/**
+ * Sends one /batch of operations (create unless said; a delete names `{Id, SyncToken}`); the answer per bId, or the
+ * reply when the request as a whole failed. A deleted element answers with its entity `{status: "Deleted", Id}`.
+ */
+export async function sendBatch(
+  api: QboApi,
+  operations: Array<{ bId: string; entity: TxnEntity; body: Record<string, unknown>; operation?: 'create' | 'delete' }>,
+  requestId: string,
+): Promise<Outcome<Map<string, Element> | QboReply>> {
   const sent = await api.send({
     method: 'POST',
     path: '/batch',
-    body: { BatchItemRequest: operations.map((o) => ({ bId: o.bId, operation: 'create', [o.entity]: o.body })) },
+    body: { BatchItemRequest: operations.map((o) => ({ bId: o.bId, operation: o.operation ?? 'create', [o.entity]: o.body })) },
     requestId,
     batchOperations: operations.length,
   });
@@ -112,7 +119,7 @@ export async function postDocumentsBatch(deps: BatchDeps, items: readonly { docu
 }
 
 /** An element's fault as a failure (the batch's own HTTP status was 200). */
-function failureOfErrors(errors: IntuitError[], what: string, minuteMs: number) {
+export function failureOfErrors(errors: IntuitError[], what: string, minuteMs: number) {
   if (hasCode(errors, CODES.companyStatus) || hasCode(errors, CODES.throttled)) {
     return failureOf({ kind: 'response', status: hasCode(errors, CODES.throttled) ? 429 : 400, headers: new Headers(), json: { Fault: { Error: errors } }, text: '' }, what, minuteMs);
   }

@@ -20,7 +20,7 @@ import type { DocumentCustomer, DocumentLine, DocumentPayment, SalesDocument } f
 import type { PostingSettings } from '@/lib/sync/settings';
 import type { CompanySettings } from './company';
 import { QUICKBOOKS_LIMITS } from './config';
-import { decimal, type WireDecimal } from './wire';
+import { decimal, type QboTxn, type WireDecimal } from './wire';
 
 type Mapped<T> = { ok: true; value: T } | { ok: false; error: ProviderFailure };
 const invalid = (message: string, field = 'document'): Mapped<never> => ({ ok: false, error: { kind: 'validation', message, fields: [{ field, message }] } });
@@ -349,4 +349,38 @@ export function customerBody(customer: DocumentCustomer, name: string, currency:
   if (customer.bcCustomerId !== null && customer.bcCustomerId > 0) body.Notes = customerMarker(customer.bcCustomerId);
   if (currency) body.CurrencyRef = { value: currency };
   return body;
+}
+
+// ---------------------------------------------------------------------------------------- payouts
+
+/** Noted on the RefundReceipt a credit memo is turned into, so that a retry finds it again. */
+export const payoutMarker = (creditNumber: string) => `Paid out by Ledgerbridge: credit memo ${creditNumber}`;
+
+/**
+ * Why a payout against this credit memo is left to the merchant, or null: QuickBooks' API has no refund of a credit
+ * memo, so only a memo nothing was applied to, paid out in full, becomes a RefundReceipt.
+ */
+export function payoutSkipped(cm: QboTxn, creditNumber: string, payment: DocumentPayment): string | null {
+  const total = new Big(cm.TotalAmt ?? '0');
+  const remaining = new Big(cm.RemainingCredit ?? cm.Balance ?? cm.TotalAmt ?? '0');
+  if (total.eq(payment.amount) && remaining.eq(total)) return null;
+  return `Refund of ${payment.amount} (${payment.method}) not recorded in QuickBooks: credit memo ${creditNumber} holds ${remaining.toFixed(2)} of credit for the shopper. Pay it out in QuickBooks from account ${payment.account} against that credit memo.`;
+}
+
+/** The RefundReceipt that replaces a credit memo paid out whole: its lines, number and tax, paid from the account. */
+export function refundReceiptBody(cm: QboTxn, creditNumber: string, payment: DocumentPayment): Record<string, unknown> {
+  return {
+    DocNumber: cm.DocNumber ?? creditNumber,
+    TxnDate: payment.date.slice(0, 10),
+    CustomerRef: cm.CustomerRef,
+    CurrencyRef: cm.CurrencyRef,
+    ...(cm.ExchangeRate ? { ExchangeRate: Number(cm.ExchangeRate) } : {}),
+    ...(cm.GlobalTaxCalculation ? { GlobalTaxCalculation: cm.GlobalTaxCalculation } : {}),
+    ...(cm.DepartmentRef ? { DepartmentRef: cm.DepartmentRef } : {}),
+    DepositToAccountRef: { value: payment.account },
+    PaymentRefNum: (payment.reference ?? payment.method).slice(0, 21),
+    PrivateNote: `${cm.PrivateNote ?? ''}\n${payoutMarker(creditNumber)}`.trim().slice(0, 4000),
+    TxnTaxDetail: { TotalTax: Number(cm.TxnTaxDetail?.TotalTax ?? 0) },
+    Line: (cm.Line ?? []).filter((l) => l.DetailType === 'SalesItemLineDetail').map((l) => ({ DetailType: l.DetailType, Amount: Number(l.Amount ?? 0), Description: l.Description, SalesItemLineDetail: l.SalesItemLineDetail })),
+  };
 }

@@ -27,6 +27,7 @@ import {
 import type { DocumentCustomer, DocumentLine, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
 import type { TokenPort } from '../connect/tokens';
 import { postDocumentsBatch, recordPaymentsBatch } from './batch';
+import { payOutsBatch, postCreditNotesBatch, type PreparedCredit } from './refund-batch';
 import { readCompany, type CompanyCache, type CompanySettings } from './company';
 import { QUICKBOOKS_LIMITS, QUICKBOOKS_PRODUCTION_URLS, type QuickBooksUrls } from './config';
 import { CustomerDirectory, customerById, customersWhere, ensureCustomer, toRemoteCustomer, updateCustomer, type CustomerDeps } from './customers';
@@ -42,6 +43,9 @@ import {
   genericItemName,
   paymentBody,
   paymentNote,
+  payoutMarker,
+  payoutSkipped,
+  refundReceiptBody,
   requestIdOf,
   type Tracking,
 } from './mapping';
@@ -542,6 +546,19 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     const read = await readRef(input.document, 'Crediting the document');
     if (!read.ok) return read;
     const { entity, txn } = read.value;
+    const prepared = await prepareCredit(input, txn);
+    if (!prepared.ok) return prepared;
+    const posted = await createForm('CreditMemo', prepared.value.build, input.number, prepared.value.reference, idempotencyKey, `Posting credit memo ${input.number}`);
+    if (!posted.ok) return posted;
+    if (entity === 'Invoice') {
+      const applied = await applyToInvoice(posted.value, txn, input.date, `${idempotencyKey}:apply`);
+      if (!applied.ok) return applied;
+    }
+    return posted;
+  }
+
+  /** The credit memo's body for some lines of `txn` (the credited form): its customer, currency, rate, tax treatment. */
+  async function prepareCredit(input: CreditNoteInput, txn: QboTxn): Promise<Outcome<PreparedCredit>> {
     const c = await companySettings();
     if (!c.ok) return c;
     const [items, track] = [await lineItems(input.lines), await trackingRef()];
@@ -551,13 +568,7 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     const original = { currency: txn.CurrencyRef?.value ?? c.value.homeCurrency, exchangeRate: txn.ExchangeRate ?? null, inclusive: txn.GlobalTaxCalculation === 'TaxInclusive' };
     const build = (number: string) =>
       creditBody({ lines: input.lines, number, date: input.date, reason: reference, original }, { entity: 'CreditMemo', company: c.value, customerId: txn.CustomerRef?.value ?? '', itemOf: items.value, tracking: track.value });
-    const posted = await createForm('CreditMemo', build, input.number, reference, idempotencyKey, `Posting credit memo ${input.number}`);
-    if (!posted.ok) return posted;
-    if (entity === 'Invoice') {
-      const applied = await applyToInvoice(posted.value, txn, input.date, `${idempotencyKey}:apply`);
-      if (!applied.ok) return applied;
-    }
-    return posted;
+    return ok({ reference, build });
   }
 
   async function applyToInvoice(credit: PostedDocument, invoice: QboTxn, date: string, key: string): Promise<Outcome<void>> {
@@ -585,7 +596,7 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     const parsed = parseRemoteId(credit.remoteId);
     if (!parsed) throw new Error(`not a QuickBooks remote id: ${credit.remoteId}`);
     if (parsed.entity === 'RefundReceipt') return ok({ remoteId: credit.remoteId, created: false });
-    const marker = `Paid out by Ledgerbridge: credit memo ${credit.number}`;
+    const marker = payoutMarker(credit.number);
     const existing = async (): Promise<Outcome<QboTxn | null>> => {
       const r = await byDocNumbers('RefundReceipt', [credit.number]);
       return r.ok ? ok(r.value.find((t) => (t.PrivateNote ?? '').includes(marker)) ?? null) : r;
@@ -600,29 +611,9 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     }
     if (!memo.value) return failed({ kind: 'not_found', message: `Credit memo ${credit.number} is not in QuickBooks any more, so the refund cannot be paid out against it.` });
     const cm = memo.value;
-    const total = new Big(cm.TotalAmt ?? '0');
-    const remaining = new Big(cm.RemainingCredit ?? cm.Balance ?? cm.TotalAmt ?? '0');
-    if (!total.eq(payment.amount) || !remaining.eq(total)) {
-      return ok({
-        remoteId: '',
-        created: false,
-        skipped: `Refund of ${payment.amount} (${payment.method}) not recorded in QuickBooks: credit memo ${credit.number} holds ${remaining.toFixed(2)} of credit for the shopper. Pay it out in QuickBooks from account ${payment.account} against that credit memo.`,
-      });
-    }
-    const body: Record<string, unknown> = {
-      DocNumber: cm.DocNumber ?? credit.number,
-      TxnDate: payment.date.slice(0, 10),
-      CustomerRef: cm.CustomerRef,
-      CurrencyRef: cm.CurrencyRef,
-      ...(cm.ExchangeRate ? { ExchangeRate: Number(cm.ExchangeRate) } : {}),
-      ...(cm.GlobalTaxCalculation ? { GlobalTaxCalculation: cm.GlobalTaxCalculation } : {}),
-      ...(cm.DepartmentRef ? { DepartmentRef: cm.DepartmentRef } : {}),
-      DepositToAccountRef: { value: payment.account },
-      PaymentRefNum: (payment.reference ?? payment.method).slice(0, 21),
-      PrivateNote: `${cm.PrivateNote ?? ''}\n${marker}`.trim().slice(0, 4000),
-      TxnTaxDetail: { TotalTax: Number(cm.TxnTaxDetail?.TotalTax ?? 0) },
-      Line: (cm.Line ?? []).filter((l) => l.DetailType === 'SalesItemLineDetail').map((l) => ({ DetailType: l.DetailType, Amount: Number(l.Amount ?? 0), Description: l.Description, SalesItemLineDetail: l.SalesItemLineDetail })),
-    };
+    const skipped = payoutSkipped(cm, credit.number, payment);
+    if (skipped) return ok({ remoteId: '', created: false, skipped });
+    const body = refundReceiptBody(cm, credit.number, payment);
     let created: { id: string; created: boolean } | null = null;
     for (let attempt = 0; attempt <= retries && !created; attempt += 1) {
       const sent = await api.send({ method: 'POST', path: '/refundreceipt', body, requestId: requestIdOf(idempotencyKey) });
@@ -687,6 +678,8 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     postCreditNote,
     payOut,
     stockLevels,
+    postCreditNotes: (items) => postCreditNotesBatch({ api, prepareCredit, postOne: postCreditNote, applyToInvoice }, items),
+    payOuts: (items) => payOutsBatch({ api, payOne: payOut }, items),
     postDocuments: (items) => postDocumentsBatch({ api, prepare, findPosted, postOne: postDocument, withPayments, retries, retryDelayMs, sleep }, items),
     recordPayments: (items) => recordPaymentsBatch({ api, readRef, recordOne: recordPayment }, items),
   };
