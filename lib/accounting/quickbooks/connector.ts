@@ -10,6 +10,7 @@ import type { StoreHash } from '@/lib/ids';
 import { createTokenManager } from '../connect/token-manager';
 import { staticToken } from '../connect/token-manager';
 import type { CallbackOutcome, ConnectDeps, Connector } from '../definition';
+import { CompanyLists } from './lists';
 import { readCompany, type CompanyCache, type CompanySettings } from './company';
 import { QUICKBOOKS_BATCHES_PER_MINUTE, QUICKBOOKS_LIMITS, QUICKBOOKS_MINUTE_MS, QUICKBOOKS_SCOPES, quickbooksUrls } from './config';
 import { createQboApi } from './http';
@@ -73,17 +74,19 @@ export function quickbooksTokenPort(deps: ConnectDeps, storeHash: StoreHash) {
 
 /**
  * Per QuickBooks company, for the whole process: one pacer, so every store context built for that realm shares
- * Intuit's 500 calls a minute, 10 at once and 40 batches a minute; and the company's settings, read once every ten
- * minutes instead of once per posting.
+ * Intuit's 500 calls a minute, 10 at once and 40 batches a minute; the company's settings, read once every ten
+ * minutes instead of once per posting; and its customers and items (./lists.ts), read again only on a miss and at
+ * most every five QuickBooks minutes, so a live order costs its form and payment only.
  */
-const realms = new Map<string, { pacer: QuickBooksPacer; company: { value: CompanySettings; at: number } | null }>();
+const realms = new Map<string, { pacer: QuickBooksPacer; lists: CompanyLists; company: { value: CompanySettings; at: number } | null }>();
 const COMPANY_TTL_MS = 10 * 60_000;
-function realmState(realmId: string, windowMs: number): { pacer: QuickBooksPacer; companyCache: CompanyCache } {
+function realmState(realmId: string, windowMs: number): { pacer: QuickBooksPacer; lists: CompanyLists; companyCache: CompanyCache } {
   const key = `${realmId}:${windowMs}`;
   let state = realms.get(key);
   if (!state) {
     state = {
       pacer: createQuickBooksPacer({ callsPerMinute: QUICKBOOKS_LIMITS.callsPerMinute ?? 500, concurrency: QUICKBOOKS_LIMITS.concurrency, batchesPerMinute: QUICKBOOKS_BATCHES_PER_MINUTE, windowMs }),
+      lists: new CompanyLists({ maxAgeMs: 5 * windowMs }),
       company: null,
     };
     realms.set(key, state);
@@ -91,6 +94,7 @@ function realmState(realmId: string, windowMs: number): { pacer: QuickBooksPacer
   const realm = state;
   return {
     pacer: realm.pacer,
+    lists: realm.lists,
     companyCache: {
       get: () => (realm.company && Date.now() - realm.company.at < COMPANY_TTL_MS ? realm.company.value : null),
       set: (value) => void (realm.company = { value, at: Date.now() }),
@@ -127,6 +131,7 @@ export const quickbooksConnector: Connector = {
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
         pacer: realm.pacer,
         companyCache: realm.companyCache,
+        lists: realm.lists,
         tracking: trackingSetting(ctx.settings),
         minuteMs,
       }),

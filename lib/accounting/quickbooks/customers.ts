@@ -56,6 +56,10 @@ export class CustomerDirectory {
     this.all.set(c.Id, c);
   }
 
+  remove(id: string): void {
+    this.all.delete(id);
+  }
+
   async load(api: QboApi): Promise<Outcome<void>> {
     for (let start = 1; ; start += 1000) {
       const r = await api.query(`SELECT * FROM Customer STARTPOSITION ${start} MAXRESULTS 1000`, 'Reading the QuickBooks customers');

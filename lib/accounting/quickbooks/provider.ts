@@ -49,6 +49,7 @@ import {
   requestIdOf,
   type Tracking,
 } from './mapping';
+import type { CompanyLists } from './lists';
 import type { QuickBooksPacer } from './pacer';
 import { parseRemoteId, pathOf, remoteIdOf, type TxnEntity } from './refs';
 import { accountSchema, itemSchema, namedSchema, paymentSchema, queryResponse, taxCodeSchema, taxRateSchema, txnSchema, type QboAccount, type QboItem, type QboTxn } from './wire';
@@ -61,6 +62,11 @@ export interface QuickBooksProviderDeps {
   pacer?: QuickBooksPacer;
   /** The company's settings as last read, shared by the instances built for one realm. */
   companyCache?: CompanyCache;
+  /**
+   * The company's customers, items and just-posted invoices, shared by every provider built for it in this process
+   * (./lists.ts): a live order then costs its form and payment only. Without it each lookup is a call of its own.
+   */
+  lists?: CompanyLists;
   /** The posting setting's tracking choice: a Class on every line or a Department on the document, by name. */
   tracking?: { category: 'Class' | 'Department'; option: string } | null;
   /** Intuit's minute window (shorter against a time-scaled sandbox). */
@@ -118,11 +124,12 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retries = deps.uncertainRetries ?? 2;
   const retryDelayMs = deps.retryDelayMs ?? 500;
-  const directory = new CustomerDirectory();
+  const lists = deps.lists ?? null;
+  const directory = lists?.customers ?? new CustomerDirectory();
   let company: CompanySettings | null = deps.companyCache?.get() ?? null;
   let described: { at: number; value: ChartDescription } | null = null;
   let tracking: Tracking | undefined;
-  const serviceItems = new Map<string, string>();
+  const serviceItems = lists?.serviceItems ?? new Map<string, string>();
   const prefetchedItems = new Map<string, QboItem | null>();
 
   const fail = (reply: QboReply, what: string) => failed(failureOf(reply, what, minuteMs));
@@ -194,6 +201,7 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
   // ------------------------------------------------------------------------------------------ lookups
 
   async function prefetch(input: { skus: readonly string[] }): Promise<Outcome<void>> {
+    if (lists) return lists.fresh(api);
     const wanted = [...new Set(input.skus)].filter((s) => !prefetchedItems.has(s));
     const found = await itemsBySku(api, wanted);
     if (!found.ok) return found;
@@ -206,12 +214,34 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
   }
 
   async function findItemsBySku(skus: readonly string[]): Promise<Outcome<RemoteItem[]>> {
+    if (lists) {
+      // Read once; after that only a miss asks QuickBooks again, and not more than once per refresh window.
+      if (!lists.loaded || !skus.every((sku) => lists.items.has(sku))) {
+        const fresh = await lists.fresh(api);
+        if (!fresh.ok) return fresh;
+      }
+      return ok(skus.flatMap((sku) => lists.items.get(sku) ?? []).map(toRemoteItem));
+    }
     if (skus.length > 0 && skus.every((s) => prefetchedItems.has(s))) return ok(skus.flatMap((s) => prefetchedItems.get(s) ?? []).map(toRemoteItem));
     const r = await itemsBySku(api, skus);
     return r.ok ? ok([...r.value.values()].map(toRemoteItem)) : r;
   }
 
   async function findCustomer(query: CustomerQuery): Promise<Outcome<RemoteCustomer[]>> {
+    if (lists && !query.remoteId) {
+      if (!lists.loaded) {
+        const first = await lists.fresh(api);
+        if (!first.ok) return first;
+      }
+      const hit = await findCustomerIn(query);
+      if (!hit.ok || hit.value.length > 0) return hit;
+      const fresh = await lists.fresh(api);
+      if (!fresh.ok) return fresh;
+    }
+    return findCustomerIn(query);
+  }
+
+  async function findCustomerIn(query: CustomerQuery): Promise<Outcome<RemoteCustomer[]>> {
     const found = new Map<string, RemoteCustomer>();
     if (query.remoteId) {
       const c = await customerById(api, query.remoteId);
@@ -259,6 +289,10 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
       const linked = await customerById(api, document.customer.remoteId);
       if (!linked.ok) return linked;
       if (linked.value?.CurrencyRef?.value === foreign) return ok(linked.value.Id);
+    }
+    if (lists && !lists.loaded) {
+      const first = await lists.fresh(api);
+      if (!first.ok) return first;
     }
     const r = await ensureCustomer({ api, homeCurrency: c.value.homeCurrency, directory }, document.customer, foreign);
     return r.ok ? ok(r.value.Id) : r;
@@ -378,6 +412,7 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
 
   interface Prepared {
     entity: 'SalesReceipt' | 'Invoice';
+    customerId: string;
     build(number: string): Outcome<Record<string, unknown>>;
   }
 
@@ -392,7 +427,7 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     if (!items.ok) return items;
     if (!track.ok) return track;
     const entity = entityFor(document);
-    return ok({ entity, build: (number) => documentBody(document, { entity, company: c.value, customerId: customer.value, itemOf: items.value, tracking: track.value, number }) });
+    return ok({ entity, customerId: customer.value, build: (number) => documentBody(document, { entity, company: c.value, customerId: customer.value, itemOf: items.value, tracking: track.value, number }) });
   }
 
   async function postDocument(document: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>> {
@@ -400,6 +435,14 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     if (!prepared.ok) return prepared;
     const posted = await createForm(prepared.value.entity, prepared.value.build, document.number, document.reference, idempotencyKey, `Posting ${document.number} to QuickBooks`);
     if (!posted.ok) return posted;
+    if (lists && prepared.value.entity === 'Invoice') {
+      // Its payment comes next: what it needs of the invoice is known here (no read of the invoice first).
+      // (A foreign-currency invoice's rate is QuickBooks' to say: its payment reads the invoice.)
+      const company = await companySettings();
+      if (company.ok && document.currency.code === company.value.homeCurrency) {
+        lists.rememberInvoice(posted.value.remoteId, { customerId: prepared.value.customerId, currency: document.currency.code, exchangeRate: null });
+      }
+    }
     return withPayments(document, prepared.value.entity, posted.value, idempotencyKey);
   }
 
@@ -427,12 +470,22 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
   }
 
   async function recordPayment(document: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>> {
-    const read = await readRef(document, 'Recording the payment');
-    if (!read.ok) return read;
-    const { entity, txn } = read.value;
     // A sales receipt carries its payment.
-    if (entity === 'SalesReceipt') return ok({ remoteId: document.remoteId, created: false });
-    const body = paymentBody({ invoiceId: txn.Id, customerId: txn.CustomerRef?.value ?? '', currency: txn.CurrencyRef?.value ?? '', exchangeRate: txn.ExchangeRate ?? null, payment });
+    if (parseRemoteId(document.remoteId)?.entity === 'SalesReceipt') return ok({ remoteId: document.remoteId, created: false });
+    const known = lists?.posted.get(document.remoteId);
+    let txn: Pick<QboTxn, 'Id'> & { LinkedTxn?: QboTxn['LinkedTxn'] };
+    let invoice: { customerId: string; currency: string; exchangeRate: string | null };
+    if (known) {
+      txn = { Id: parseRemoteId(document.remoteId)!.id };
+      invoice = known;
+    } else {
+      const read = await readRef(document, 'Recording the payment');
+      if (!read.ok) return read;
+      if (read.value.entity === 'SalesReceipt') return ok({ remoteId: document.remoteId, created: false });
+      txn = read.value.txn;
+      invoice = { customerId: read.value.txn.CustomerRef?.value ?? '', currency: read.value.txn.CurrencyRef?.value ?? '', exchangeRate: read.value.txn.ExchangeRate ?? null };
+    }
+    const body = paymentBody({ invoiceId: txn.Id, ...invoice, payment });
     for (let attempt = 0; attempt <= retries; attempt += 1) {
       const sent = await api.send({ method: 'POST', path: '/payment', body, requestId: requestIdOf(idempotencyKey) });
       if (!sent.ok) return sent;
@@ -513,6 +566,8 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
    * adjustment instead.
    */
   async function updateDocument(document: PostedDocumentRef, next: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>> {
+    // Its customer may change: a later payment reads the invoice again.
+    lists?.posted.delete(document.remoteId);
     const read = await readRef(document, 'Updating the document');
     if (!read.ok) return read;
     const { entity, txn } = read.value;
