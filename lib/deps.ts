@@ -8,6 +8,7 @@ import type { StoreHash } from '@/lib/ids';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { createAuditRepo } from '@/lib/repos/audit';
+import { createSignedPayloadRepo } from '@/lib/repos/signed-payloads';
 import { createStoreRepo } from '@/lib/repos/stores';
 import { createWebhookRepo } from '@/lib/repos/webhooks';
 import { afterResponse } from '@/lib/http/after-response';
@@ -40,6 +41,7 @@ export async function lifecycleDeps(): Promise<LifecycleDeps> {
   };
   return {
     stores,
+    signedPayloads: createSignedPayloadRepo({ db: await getDb() }),
     afterInstall: async (storeHash) => {
       await registerHooks(storeHash);
       await dispatchInstalled(storeHash);
@@ -66,8 +68,9 @@ export async function sessionDeps(): Promise<SessionDeps> {
   const stores = await storeRepo();
   return {
     secret: env().SESSION_SECRET,
-    async isActiveUserOfStore(storeHash, userId) {
-      return (await stores.findInstalled(storeHash)) !== null && (await stores.isUserOfStore(storeHash, userId));
+    async isActiveUserOfStore(storeHash, userId, generation) {
+      const store = await stores.findInstalled(storeHash);
+      return store !== null && store.installGeneration === generation && (await stores.isUserOfStore(storeHash, userId));
     },
   };
 }

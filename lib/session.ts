@@ -12,22 +12,26 @@ import { StoreHash } from '@/lib/ids';
  * its own (so no CSRF surface), and BigCommerce's guidance prefers it. The load callback hands it to the page in
  * the URL fragment, which browsers never send to a server or put in a Referer header.
  *
- * The token only names a store and a user; every request re-checks that the store is still installed and the
- * user still belongs to it, so uninstall and remove_user take effect at once.
+ * The token only names a store, a user and the store's install generation; every request re-checks that the store
+ * is still installed in that generation and the user still belongs to it, so uninstall and remove_user take effect
+ * at once, and a session from before an uninstall stays dead after a reinstall (each uninstall raises the
+ * generation: lib/repos/stores.ts).
  */
 export interface Session {
   storeHash: StoreHash;
   userId: number;
+  /** The store's install generation when the session was issued. */
+  generation: number;
 }
 
 const AUDIENCE = 'ledgerbridge-session';
 const ISSUER = 'ledgerbridge';
 export const SESSION_TTL_SECONDS = 60 * 60;
 
-const claims = z.object({ sub: StoreHash, uid: z.number().int().positive() });
+const claims = z.object({ sub: StoreHash, uid: z.number().int().positive(), gen: z.number().int().nonnegative() });
 
 export function issueSessionToken(session: Session, secret: string, ttlSeconds = SESSION_TTL_SECONDS): string {
-  return jwt.sign({ uid: session.userId }, secret, {
+  return jwt.sign({ uid: session.userId, gen: session.generation }, secret, {
     algorithm: 'HS256',
     subject: session.storeHash,
     audience: AUDIENCE,
@@ -41,7 +45,7 @@ export function verifySessionToken(token: string, secret: string): Result<Sessio
     const decoded = jwt.verify(token, secret, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
     const parsed = claims.safeParse(decoded);
     if (!parsed.success) return err({ kind: 'Unauthorized', message: 'Session token has malformed claims.' });
-    return ok({ storeHash: parsed.data.sub, userId: parsed.data.uid });
+    return ok({ storeHash: parsed.data.sub, userId: parsed.data.uid, generation: parsed.data.gen });
   } catch (error) {
     const expired = error instanceof jwt.TokenExpiredError;
     return err({
@@ -53,8 +57,8 @@ export function verifySessionToken(token: string, secret: string): Result<Sessio
 
 export interface SessionDeps {
   secret: string;
-  /** Is this user still allowed into this installed store? */
-  isActiveUserOfStore(storeHash: StoreHash, userId: number): Promise<boolean>;
+  /** Is this user still allowed into this store, installed in this generation? */
+  isActiveUserOfStore(storeHash: StoreHash, userId: number, generation: number): Promise<boolean>;
 }
 
 /** The one helper every API route and server action uses: request → session, or a 401. */
@@ -69,7 +73,8 @@ export async function sessionFromRequest(
   }
   const verified = verifySessionToken(match[1], deps.secret);
   if (!verified.ok) return verified;
-  if (!(await deps.isActiveUserOfStore(verified.value.storeHash, verified.value.userId))) {
+  const { storeHash, userId, generation } = verified.value;
+  if (!(await deps.isActiveUserOfStore(storeHash, userId, generation))) {
     return err({ kind: 'Unauthorized', message: 'This session no longer has access to the store. Reopen the app from the control panel.' });
   }
   return verified;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { err, ok, type EdgeFailure, type Result } from '@/lib/errors';
 import { StoreContext, type StoreHash } from '@/lib/ids';
+import type { SignedPayloadCallback, SignedPayloadRepo } from '@/lib/repos/signed-payloads';
 import type { StoreRepo } from '@/lib/repos/stores';
 import { issueSessionToken } from '@/lib/session';
 import { exchangeCode, missingScopes } from './oauth';
-import { verifySignedPayload } from './signed-payload';
+import { INVALID_SIGNATURE, verifySignedPayload, type SignedPayload } from './signed-payload';
 import { fetchStoreInfo } from './store-info';
 
 /**
@@ -13,6 +14,8 @@ import { fetchStoreInfo } from './store-info';
  */
 export interface LifecycleDeps {
   stores: StoreRepo;
+  /** Each signed payload's `jti`, remembered until it expires: a payload is accepted once. */
+  signedPayloads: Pick<SignedPayloadRepo, 'consume'>;
   fetch: typeof fetch;
   config: {
     clientId: string;
@@ -93,7 +96,7 @@ export async function completeInstall(
     }
     deps.log.warn({ storeHash, missing }, 'install: re-authorized without every required scope; the token is kept');
   }
-  const { reinstall } = await deps.stores.recordInstall({
+  const { reinstall, generation } = await deps.stores.recordInstall({
     storeHash,
     accessToken: token.access_token,
     scope: token.scope,
@@ -112,7 +115,7 @@ export async function completeInstall(
     storeHash,
     reinstall,
     userEmail: token.user.email,
-    sessionToken: issueSessionToken({ storeHash, userId: token.user.id }, deps.config.sessionSecret),
+    sessionToken: issueSessionToken({ storeHash, userId: token.user.id, generation }, deps.config.sessionSecret),
   });
 }
 
@@ -140,8 +143,48 @@ export interface Loaded {
   path: string;
 }
 
+/**
+ * What each callback accepts. BigCommerce documents one claim set for all three (callbacks.mdx, "Data properties in
+ * the signed_payload_jwt"); what tells them apart is who the `user` can be
+ * (https://developer.bigcommerce.com/docs/integrations/apps/guide/callbacks#work-with-payload-claims and
+ * .../guide/users#enabling-multiple-users):
+ * - load: "the store owner or authorized user clicks to load the app": any user the merchant let in.
+ * - uninstall: "only store owner or authorized users can uninstall an app"; plain users "cannot install or
+ *   uninstall apps". The users we know to hold that right are the owner (`owner` claim, and the token's owner) and
+ *   the user who installed the app; a staff user's load payload sent here is refused.
+ * - remove_user: "the store owner revokes a user's access": `user` is the user removed, never the owner.
+ * And every payload is single use: its `jti` ("a unique identifier for the JWT") is remembered until `exp`, so a
+ * payload used at one callback is refused at every other, and a removed user cannot replay a kept load payload.
+ */
+async function acceptSignedPayload(
+  deps: LifecycleDeps,
+  token: string | null,
+  callback: SignedPayloadCallback,
+  allowed: (payload: SignedPayload) => Promise<boolean>,
+): Promise<Result<SignedPayload, EdgeFailure>> {
+  const verified = verifySignedPayload(token, deps.config);
+  if (!verified.ok) return verified;
+  const payload = verified.value;
+  if (!(await allowed(payload))) {
+    deps.log.warn({ storeHash: payload.storeHash, callback, userId: payload.user.id }, 'signed payload refused: not one BigCommerce sends to this callback');
+    return err({ kind: 'Unauthorized', message: 'The signed payload was not issued for this callback.' });
+  }
+  const fresh = await deps.signedPayloads.consume({ jti: payload.jti, storeHash: payload.storeHash, callback, expiresAt: payload.expiresAt });
+  if (!fresh) {
+    deps.log.warn({ storeHash: payload.storeHash, callback }, 'signed payload refused: already used');
+    return err({ kind: 'Unauthorized', message: INVALID_SIGNATURE });
+  }
+  return ok(payload);
+}
+
 export async function loadApp(deps: LifecycleDeps, signedPayload: string | null): Promise<Result<Loaded, EdgeFailure>> {
-  const verified = verifySignedPayload(signedPayload, deps.config);
+  // A payload issued before the user was removed stays refused (one kept unused would otherwise let them back in).
+  const verified = await acceptSignedPayload(
+    deps,
+    signedPayload,
+    'load',
+    async ({ storeHash, user, issuedAt }) => !(await deps.stores.userRemovedSince(storeHash, user.id, issuedAt)),
+  );
   if (!verified.ok) return verified;
   const { storeHash, user, url } = verified.value;
   const store = await deps.stores.findInstalled(storeHash);
@@ -160,7 +203,7 @@ export async function loadApp(deps: LifecycleDeps, signedPayload: string | null)
     userId: user.id,
     newUser,
     path: url,
-    sessionToken: issueSessionToken({ storeHash, userId: user.id }, deps.config.sessionSecret),
+    sessionToken: issueSessionToken({ storeHash, userId: user.id, generation: store.installGeneration }, deps.config.sessionSecret),
   });
 }
 
@@ -168,7 +211,12 @@ export async function uninstallApp(
   deps: LifecycleDeps,
   signedPayload: string | null,
 ): Promise<Result<{ storeHash: StoreHash; alreadyUninstalled: boolean; known: boolean }, EdgeFailure>> {
-  const verified = verifySignedPayload(signedPayload, deps.config);
+  const verified = await acceptSignedPayload(deps, signedPayload, 'uninstall', async ({ storeHash, user, owner }) => {
+    const store = await deps.stores.findInstalled(storeHash);
+    // Not installed (or already uninstalled): nothing to protect, and the answer stays 200.
+    if (!store) return true;
+    return user.id === owner.id || user.id === store.ownerBcUserId || user.id === store.installerBcUserId;
+  });
   if (!verified.ok) return verified;
   const { storeHash, user } = verified.value;
   const outcome = await deps.stores.recordUninstall(storeHash, user.id);
@@ -185,7 +233,12 @@ export async function removeUser(
   deps: LifecycleDeps,
   signedPayload: string | null,
 ): Promise<Result<{ storeHash: StoreHash; userId: number; removed: boolean }, EdgeFailure>> {
-  const verified = verifySignedPayload(signedPayload, deps.config);
+  const verified = await acceptSignedPayload(
+    deps,
+    signedPayload,
+    'remove_user',
+    async ({ user, owner }) => user.id !== owner.id,
+  );
   if (!verified.ok) return verified;
   const { storeHash, user, owner } = verified.value;
   const store = await deps.stores.findInstalled(storeHash);

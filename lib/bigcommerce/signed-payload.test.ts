@@ -23,11 +23,12 @@ function claims(overrides: Record<string, unknown> = {}) {
   };
 }
 const sign = (payload: object, secret = config.clientSecret, alg: jwt.Algorithm = 'HS256') =>
-  jwt.sign(payload, secret, { algorithm: alg, noTimestamp: true });
+  jwt.sign(payload, secret, { algorithm: alg }); // keeps the payload's own iat
 
 describe('signed_payload_jwt', () => {
   it('accepts a payload signed by BigCommerce for this app', () => {
-    const result = verifySignedPayload(sign(claims()), config);
+    const payload = claims();
+    const result = verifySignedPayload(sign(payload), config);
     expect(result).toEqual({
       ok: true,
       value: {
@@ -36,8 +37,16 @@ describe('signed_payload_jwt', () => {
         owner: { id: 7, email: 'owner@example.com' },
         url: '/activity',
         channelId: 1,
+        jti: 'j1',
+        issuedAt: new Date(payload.iat * 1000),
+        expiresAt: new Date(payload.exp * 1000),
       },
     });
+  });
+
+  it('refuses a payload without the jti that makes it single use', () => {
+    const result = verifySignedPayload(sign(claims({ jti: undefined })), config);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'BadRequest', message: expect.stringMatching(/jti/) } });
   });
 
   it.each([

@@ -15,7 +15,10 @@ const claimsSchema = z.object({
   owner: z.object({ id: z.number().int().positive(), email: z.string() }),
   url: z.string().default('/'),
   channel_id: z.number().int().nullable().optional(),
-  jti: z.string().optional(),
+  // "jti: string, UUID: a unique identifier for the JWT" (callbacks.mdx): what makes a payload single use.
+  jti: z.string().min(1).max(200),
+  iat: z.number(),
+  exp: z.number(),
 });
 
 export interface SignedPayload {
@@ -25,9 +28,16 @@ export interface SignedPayload {
   /** Deep link inside the app, always a path starting with "/". */
   url: string;
   channelId: number | null;
+  /** The payload's unique id: each is accepted once (lib/bigcommerce/install.ts). */
+  jti: string;
+  issuedAt: Date;
+  expiresAt: Date;
 }
 
 const CLOCK_SKEW_SECONDS = 60;
+
+/** Also the answer to a replayed payload: a replay is told nothing a forgery is not. */
+export const INVALID_SIGNATURE = 'The signed payload signature is invalid.';
 
 export function verifySignedPayload(
   token: string | null | undefined,
@@ -53,13 +63,16 @@ export function verifySignedPayload(
     const fields = claims.error.issues.map((i) => i.path.join('.')).join(', ');
     return err({ kind: 'BadRequest', message: `The signed payload is missing or has malformed claims: ${fields}.` });
   }
-  const { sub, user, owner, url, channel_id } = claims.data;
+  const { sub, user, owner, url, channel_id, jti, iat, exp } = claims.data;
   return ok({
     storeHash: sub,
     user,
     owner,
     url: safeDeepLink(url),
     channelId: channel_id ?? null,
+    jti,
+    issuedAt: new Date(iat * 1000),
+    expiresAt: new Date(exp * 1000),
   });
 }
 
@@ -70,7 +83,7 @@ function describeJwtError(error: unknown): string {
     if (/audience/.test(error.message)) return 'The signed payload was issued for another app (wrong audience).';
     if (/issuer/.test(error.message)) return 'The signed payload was not issued by BigCommerce (wrong issuer).';
     if (/algorithm|signature is required/.test(error.message)) return 'The signed payload uses an algorithm this app does not accept.';
-    if (/signature/.test(error.message)) return 'The signed payload signature is invalid.';
+    if (/signature/.test(error.message)) return INVALID_SIGNATURE;
     return `The signed payload was rejected: ${error.message}.`;
   }
   return 'The signed payload could not be verified.';

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { auditLog, storeUsers, stores, users } from '@/db/schema';
 import { decryptSecret, encryptSecret, randomSecret } from '@/lib/crypto';
@@ -13,6 +13,10 @@ export interface InstalledStore {
   storeHash: StoreHash;
   scope: string;
   ownerBcUserId: number | null;
+  /** Who installed the app last (null for stores installed before this was recorded). */
+  installerBcUserId: number | null;
+  /** Raised by each uninstall; sessions carry it (lib/session.ts). */
+  installGeneration: number;
   planLevel: string | null;
   currency: string | null;
   storeName: string | null;
@@ -56,7 +60,7 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
       accountUuid: string | null;
       owner: BcUser;
       installer: BcUser;
-    }): Promise<{ reinstall: boolean }> {
+    }): Promise<{ reinstall: boolean; generation: number }> {
       const sealed = encryptSecret(input.accessToken, encryptionKey, tokenAad(input.storeHash));
       return db.transaction(async (tx) => {
         const existing = await tx
@@ -68,7 +72,7 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
           existing[0]?.webhookSecretEnc ??
           encryptSecret(randomSecret(), encryptionKey, webhookSecretAad(input.storeHash));
         const now = new Date();
-        await tx
+        const [written] = await tx
           .insert(stores)
           .values({
             storeHash: input.storeHash,
@@ -77,6 +81,7 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
             scope: input.scope,
             accountUuid: input.accountUuid,
             ownerBcUserId: input.owner.id,
+            installerBcUserId: input.installer.id,
             installedAt: now,
           })
           .onConflictDoUpdate({
@@ -87,11 +92,13 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
               scope: input.scope,
               accountUuid: input.accountUuid,
               ownerBcUserId: input.owner.id,
+              installerBcUserId: input.installer.id,
               installedAt: now,
               uninstalledAt: null,
               updatedAt: now,
             },
-          });
+          })
+          .returning({ generation: stores.installGeneration });
         for (const user of dedupeUsers([input.owner, input.installer])) {
           await upsertUser(tx as unknown as Db, user);
           await tx
@@ -109,7 +116,7 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
           action: reinstall ? 'store.reinstalled' : 'store.installed',
           detail: { scope: input.scope },
         });
-        return { reinstall };
+        return { reinstall, generation: written!.generation };
       });
     },
 
@@ -135,6 +142,8 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
         storeHash: row.storeHash as StoreHash,
         scope: row.scope,
         ownerBcUserId: row.ownerBcUserId,
+        installerBcUserId: row.installerBcUserId,
+        installGeneration: row.installGeneration,
         planLevel: row.planLevel,
         currency: row.currency,
         storeName: row.storeName,
@@ -191,17 +200,34 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
       return rows.length > 0;
     },
 
+    /** Was this user removed from the store (remove_user) at or after `since`? Read from the audit trail. */
+    async userRemovedSince(storeHash: StoreHash, userId: number, since: Date): Promise<boolean> {
+      const rows = await db
+        .select({ id: auditLog.id })
+        .from(auditLog)
+        .where(
+          and(
+            eq(auditLog.storeHash, storeHash),
+            gte(auditLog.at, since),
+            eq(auditLog.action, 'user.removed'),
+            sql`(${auditLog.detail}->>'userId')::bigint = ${userId}`,
+          ),
+        )
+        .limit(1);
+      return rows.length > 0;
+    },
+
     async removeUser(storeHash: StoreHash, userId: number, actorUserId: number | null): Promise<boolean> {
       return db.transaction(async (tx) => {
         const removed = await tx
           .delete(storeUsers)
           .where(and(eq(storeUsers.storeHash, storeHash), eq(storeUsers.userId, userId)))
           .returning({ userId: storeUsers.userId });
-        if (removed.length > 0) {
-          await tx
-            .insert(auditLog)
-            .values({ storeHash, actorUserId, action: 'user.removed', detail: { userId } });
-        }
+        // Written even for a user who never opened the app: the entry is what refuses their older load payloads
+        // (userRemovedSince).
+        await tx
+          .insert(auditLog)
+          .values({ storeHash, actorUserId, action: 'user.removed', detail: { userId, wasMember: removed.length > 0 } });
         return removed.length > 0;
       });
     },
@@ -225,7 +251,14 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
         const now = new Date();
         await tx
           .update(stores)
-          .set({ accessTokenEnc: null, webhookSecretEnc: null, uninstalledAt: now, updatedAt: now })
+          // A new generation: sessions issued before this uninstall stay refused after a reinstall.
+          .set({
+            accessTokenEnc: null,
+            webhookSecretEnc: null,
+            uninstalledAt: now,
+            updatedAt: now,
+            installGeneration: sql`${stores.installGeneration} + 1`,
+          })
           .where(eq(stores.storeHash, storeHash));
         await tx.delete(storeUsers).where(eq(storeUsers.storeHash, storeHash));
         await tx.insert(auditLog).values({ storeHash, actorUserId, action: 'store.uninstalled', detail: {} });

@@ -28,7 +28,7 @@ async function call(handler: Handler, token: string | null, path: string, init: 
 
 async function sessionFor(hash: string): Promise<string> {
   const store = await world.admin<{ owner: { id: number } }>(`/__sandbox/stores/${hash}`);
-  return issueSessionToken({ storeHash: hash as StoreHash, userId: store.body.owner.id }, SECRET);
+  return issueSessionToken({ storeHash: hash as StoreHash, userId: store.body.owner.id, generation: 0 }, SECRET);
 }
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {

@@ -31,7 +31,7 @@ async function call(handler: Handler, token: string | null, path: string, init: 
 
 async function sessionFor(hash: string): Promise<string> {
   const store = await world.admin<{ owner: { id: number } }>(`/__sandbox/stores/${hash}`);
-  return issueSessionToken({ storeHash: hash as StoreHash, userId: store.body.owner.id }, SECRET);
+  return issueSessionToken({ storeHash: hash as StoreHash, userId: store.body.owner.id, generation: 0 }, SECRET);
 }
 
 const routes = {

@@ -272,7 +272,7 @@ describe('remove_user callback', () => {
 });
 
 describe('uninstall callback', () => {
-  it('deletes the token ciphertext, keeps the audit trail, and is harmless when replayed', async () => {
+  it('deletes the token ciphertext, keeps the audit trail, and refuses the same payload replayed', async () => {
     const { hash, accessToken } = await world.installedStore();
     const jwt = await world.admin<{ signed_payload_jwt: string }>('/__sandbox/jwt', { store_hash: hash });
     const url = `${world.app.url}/api/bigcommerce/uninstall?signed_payload_jwt=${jwt.body.signed_payload_jwt}`;
@@ -288,9 +288,9 @@ describe('uninstall callback', () => {
     expect(rows[0]?.uninstalled_at).not.toBeNull();
     expect(JSON.stringify(rows)).not.toContain(accessToken);
 
+    // Signed payloads are single use: the replay gets the 401 a forged signature gets, and changes nothing.
     const replay = await fetch(url);
-    expect(replay.status).toBe(200);
-    expect(await replay.json()).toMatchObject({ already_uninstalled: true });
+    expect(replay.status).toBe(401);
     const audit = await world.database.db.select().from(auditLog).where(eq(auditLog.storeHash, hash));
     expect(audit.map((a) => a.action)).toEqual(['store.installed', 'store.uninstalled']);
 
