@@ -1,6 +1,7 @@
 import { getDb } from '@/db';
 import type { LifecycleDeps } from '@/lib/bigcommerce/install';
 import type { ConnectDeps } from '@/lib/accounting/definition';
+import { disconnectStore } from '@/lib/accounting/disconnect-store';
 import { appContext } from '@/lib/context';
 import { registerStoreWebhooks } from '@/lib/bigcommerce/store-webhooks';
 import type { StoreWebhookSecret, WebhookDeps } from '@/lib/bigcommerce/webhooks';
@@ -47,7 +48,14 @@ export async function lifecycleDeps(): Promise<LifecycleDeps> {
       await dispatchInstalled(storeHash);
     },
     afterUninstall: async (storeHash) => {
-      await dispatchUninstalled(storeHash);
+      try {
+        await dispatchUninstalled(storeHash);
+      } finally {
+        // The accounting systems' grants go with the app: revoked at each system, tokens deleted.
+        const ctx = await appContext();
+        const disconnected = await disconnectStore({ connectDeps: ctx.connectDeps, connections: ctx.connections, log }, storeHash);
+        if (disconnected.length > 0) log.info({ storeHash, disconnected }, 'uninstall: accounting connections revoked and deleted');
+      }
     },
     afterLoad: registerHooks,
     fetch: globalThis.fetch,
