@@ -45,10 +45,22 @@ describe('environment', () => {
 });
 
 describe('Inngest settings', () => {
-  it('require signing and event keys in production unless a dev server is named', () => {
+  it('require signing and event keys in production', () => {
     expect(() => parseEnv({ ...valid, NODE_ENV: 'production' })).toThrow(/INNGEST_SIGNING_KEY: is required in production[\s\S]*INNGEST_EVENT_KEY/);
-    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_DEV: 'http://127.0.0.1:8288' })).not.toThrow();
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_EVENT_KEY: 'k' })).toThrow(/INNGEST_SIGNING_KEY: is required in production/);
     expect(() => parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_SIGNING_KEY: 'signkey-prod-1', INNGEST_EVENT_KEY: 'k' })).not.toThrow();
+    expect(() =>
+      parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_SIGNING_KEY: 'signkey-prod-1', INNGEST_EVENT_KEY: 'k', INNGEST_BASE_URL: 'http://inngest.internal:8288' }),
+    ).not.toThrow();
     expect(() => parseEnv(valid)).not.toThrow();
+  });
+
+  it('refuse INNGEST_DEV in production, even beside a signing key: dev mode checks no signature', () => {
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_DEV: 'http://127.0.0.1:8288' })).toThrow(EnvError);
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_DEV: '1', INNGEST_SIGNING_KEY: 'signkey-prod-1', INNGEST_EVENT_KEY: 'k' })).toThrow(
+      /INNGEST_DEV: must not be set in production/,
+    );
+    // Development and tests keep using a dev server (or the local stand-in).
+    expect(() => parseEnv({ ...valid, NODE_ENV: 'development', INNGEST_DEV: 'http://127.0.0.1:8288' })).not.toThrow();
   });
 });

@@ -40,11 +40,13 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Inngest's own settings, read by the Inngest SDK itself (validated here so a bad deployment fails at start):
-   * INNGEST_DEV=<url of a dev server or the local stand-in> in development; signing and event keys in production.
+   * INNGEST_DEV=<url of a dev server or the local stand-in> in development only; in production the signing and
+   * event keys, and INNGEST_BASE_URL for a self-hosted `inngest start` (Inngest Cloud when unset).
    */
   INNGEST_DEV: z.string().min(1).optional(),
   INNGEST_EVENT_KEY: z.string().min(1).optional(),
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+  INNGEST_BASE_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -78,14 +80,19 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
   }
   const value = result.data;
-  if (value.NODE_ENV === 'production' && !value.INNGEST_DEV) {
-    const missing = (['INNGEST_SIGNING_KEY', 'INNGEST_EVENT_KEY'] as const).filter((name) => !value[name]);
-    if (missing.length > 0) {
-      throw new EnvError(
-        `Invalid environment configuration (see .env.example):\n${missing
-          .map((name) => `  ${name}: is required in production (Inngest Cloud or self-hosted), or set INNGEST_DEV for a dev server`)
-          .join('\n')}`,
-      );
+  if (value.NODE_ENV === 'production') {
+    // In dev mode the Inngest SDK verifies no signature: /api/inngest would run any step for anyone who can reach
+    // it (read a store's orders, post a made-up result into its books). Production is always signed.
+    const problems = [
+      ...(value.INNGEST_DEV
+        ? ['  INNGEST_DEV: must not be set in production (it turns off the signature check on /api/inngest); use INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY, with INNGEST_BASE_URL for a self-hosted Inngest']
+        : []),
+      ...(['INNGEST_SIGNING_KEY', 'INNGEST_EVENT_KEY'] as const)
+        .filter((name) => !value[name])
+        .map((name) => `  ${name}: is required in production (Inngest Cloud, or a self-hosted Inngest named by INNGEST_BASE_URL)`),
+    ];
+    if (problems.length > 0) {
+      throw new EnvError(`Invalid environment configuration (see .env.example):\n${problems.join('\n')}`);
     }
   }
   const loginOrigin = new URL(value.BIGCOMMERCE_LOGIN_URL).origin;

@@ -9,7 +9,8 @@ const validEnv = {
   BIGCOMMERCE_CLIENT_SECRET: 'secret',
   TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
   SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
-  INNGEST_DEV: 'http://127.0.0.1:1',
+  INNGEST_SIGNING_KEY: `signkey-test-${'ab'.repeat(32)}`,
+  INNGEST_EVENT_KEY: 'an-event-key',
 };
 
 /** `npm start` with bad input fails at once with one line saying why, before Next or the database is touched. */
@@ -29,6 +30,18 @@ describe('the production server refuses to start on bad input', () => {
     const { status, stderr } = start(['--port', 'eighty'], validEnv);
     expect(status).toBe(1);
     expect(stderr).toContain('--port must be a port number, not eighty');
+  });
+
+  it('INNGEST_DEV, named: in dev mode /api/inngest would check no signature', () => {
+    const { status, stderr } = start([], { ...validEnv, INNGEST_DEV: 'http://127.0.0.1:8288' });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/could not start: Invalid environment configuration[\s\S]*INNGEST_DEV: must not be set in production/);
+  });
+
+  it('no Inngest signing key, named', () => {
+    const { status, stderr } = start([], { ...validEnv, INNGEST_SIGNING_KEY: '' });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/could not start: Invalid environment configuration[\s\S]*INNGEST_SIGNING_KEY: is required in production/);
   });
 
   it('a missing setting, named', () => {

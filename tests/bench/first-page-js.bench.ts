@@ -20,8 +20,11 @@ const app = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin
     TOKEN_ENCRYPTION_KEY: '00'.repeat(32),
     SESSION_SECRET: 'bench-session-secret-0123456789abcdefgh',
     PGLITE_DIR: 'memory://',
-    // Page loads send no events; a dev-server URL only satisfies the production configuration check.
-    INNGEST_DEV: 'http://127.0.0.1:9',
+    // Page loads send no events; the keys only satisfy the production configuration check (INNGEST_DEV is refused).
+    INNGEST_DEV: undefined,
+    INNGEST_SIGNING_KEY: `signkey-bench-${'00'.repeat(32)}`,
+    INNGEST_EVENT_KEY: 'bench',
+    INNGEST_BASE_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: 'warn',
   },
   stdio: 'ignore',

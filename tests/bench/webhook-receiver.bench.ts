@@ -55,7 +55,14 @@ const started = (command: string[], env: Record<string, string>) => {
 // generator so its work does not delay the generator's clock; no app is synced with it, so no function runs: this
 // measures the receiver alone.
 const inngestPort = await freePort();
-started(['--import', 'tsx', path.join(root, 'tests/sandbox/inngest/main.ts')], { INNGEST_STANDIN_PORT: String(inngestPort), INNGEST_STANDIN_QUIET: '1' });
+// Production refuses INNGEST_DEV: the stand-in signs, as Inngest Cloud or a self-hosted Inngest would.
+const signingKey = `signkey-bench-${'00'.repeat(32)}`;
+started(['--import', 'tsx', path.join(root, 'tests/sandbox/inngest/main.ts')], {
+  INNGEST_STANDIN_PORT: String(inngestPort),
+  INNGEST_STANDIN_QUIET: '1',
+  INNGEST_STANDIN_SIGNING_KEY: signingKey,
+  INNGEST_STANDIN_EVENT_KEY: 'bench',
+});
 const inngestUrl = `http://127.0.0.1:${inngestPort}`;
 const port = await freePort();
 const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
@@ -72,7 +79,9 @@ started(
     TOKEN_ENCRYPTION_KEY: key,
     SESSION_SECRET: 'bench-session-secret-0123456789abcdefgh',
     LOG_LEVEL: 'warn',
-    INNGEST_DEV: inngestUrl,
+    INNGEST_SIGNING_KEY: signingKey,
+    INNGEST_EVENT_KEY: 'bench',
+    INNGEST_BASE_URL: inngestUrl,
   },
 );
 

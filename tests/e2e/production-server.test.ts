@@ -10,7 +10,7 @@ import { createStoreRepo } from '@/lib/repos/stores';
 import { createWebhookRepo } from '@/lib/repos/webhooks';
 import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
 import { freshDatabase, type TestDatabase } from '../integration/support/db';
-import { buildApp, freePort, root } from './support/harness';
+import { buildApp, freePort, INNGEST_SIGNING, root, signedInngestEnv } from './support/harness';
 
 /**
  * `npm start` is how production runs the app (lib/server/main.ts): Next serves pages and routes, webhook deliveries
@@ -50,7 +50,7 @@ beforeAll(async () => {
     });
     return (await stores.webhookSecret(storeHash))!;
   });
-  inngest = await startInngestStandIn({ port: 0 });
+  inngest = await startInngestStandIn({ port: 0, signing: INNGEST_SIGNING });
 });
 
 afterAll(async () => {
@@ -76,7 +76,8 @@ describe('npm start', () => {
         BIGCOMMERCE_CLIENT_SECRET: 'prod-test-secret',
         TOKEN_ENCRYPTION_KEY: key,
         SESSION_SECRET: 'production-server-test-secret-0123456789',
-        INNGEST_DEV: inngest.url,
+        INNGEST_DEV: undefined,
+        ...signedInngestEnv(inngest.url),
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

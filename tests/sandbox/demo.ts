@@ -6,6 +6,10 @@
 // Contract (other tools rely on it): reads PORT (3000), SANDBOX_PORT (4100), APP_URL (http://localhost:$PORT),
 // DATABASE_URL (optional), BIGCOMMERCE_CLIENT_ID / BIGCOMMERCE_CLIENT_SECRET (defaults as in .env.example), and
 // prints one line `Control panel: <url>` when both are up.
+//
+// The app and the sandbox listen on loopback (127.0.0.1) only: under `next dev` /api/inngest runs any step for
+// anyone (INNGEST_DEV: no signatures), and the sandbox hands out tokens. LISTEN_HOST=0.0.0.0 opens them to the
+// network, for a demo on a machine you trust the network of.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startBigCommerceSandbox } from './bigcommerce/server';
@@ -32,6 +36,7 @@ const setting = (name: string): string => process.env[name] || defaults[name] ||
 const port = Number(setting('PORT'));
 const sandboxPort = Number(setting('SANDBOX_PORT'));
 const appUrl = process.env.APP_URL || `http://localhost:${port}`;
+const listenHost = process.env.LISTEN_HOST || '127.0.0.1';
 const clientId = setting('BIGCOMMERCE_CLIENT_ID');
 const clientSecret = setting('BIGCOMMERCE_CLIENT_SECRET');
 const storeHash = setting('DEMO_STORE_HASH');
@@ -101,7 +106,7 @@ try {
   sandbox = await startBigCommerceSandbox({
     mounts: [...xero.mounts, ...quickbooks.mounts],
     port: sandboxPort,
-    host: '127.0.0.1',
+    host: listenHost,
     apps: [{ clientId, clientSecret, appUrl, name: 'Ledgerbridge' }],
   });
 } catch (error) {
@@ -144,7 +149,7 @@ const appEnv = {
   NEXT_TELEMETRY_DISABLED: '1',
 };
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-const app = spawn(process.execPath, [nextBin, 'dev', '--port', String(port)], {
+const app = spawn(process.execPath, [nextBin, 'dev', '--port', String(port), '--hostname', listenHost], {
   cwd: root,
   env: appEnv,
   stdio: ['ignore', 'pipe', 'pipe'],

@@ -34,6 +34,16 @@ export const XERO_CLIENT_ID = 'lb-e2e-xero-client';
 export const XERO_CLIENT_SECRET = 'lb-e2e-xero-secret';
 export const QUICKBOOKS_CLIENT_ID = 'lb-e2e-quickbooks-client';
 export const QUICKBOOKS_CLIENT_SECRET = 'lb-e2e-quickbooks-secret';
+/**
+ * Production refuses INNGEST_DEV (lib/env.ts): the app runs signed, as against Inngest Cloud or a self-hosted
+ * Inngest, with the stand-in as the signing server (tests/sandbox/inngest/signing.ts).
+ */
+export const INNGEST_SIGNING = { signingKey: `signkey-test-${'5e'.repeat(32)}`, eventKey: 'lb-e2e-event-key' };
+
+/** The app's Inngest settings for a signing stand-in at `url` (and the machine's INNGEST_DEV kept out). */
+export function signedInngestEnv(url: string): Record<string, string> {
+  return { INNGEST_SIGNING_KEY: INNGEST_SIGNING.signingKey, INNGEST_EVENT_KEY: INNGEST_SIGNING.eventKey, INNGEST_BASE_URL: url };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -105,7 +115,7 @@ export async function startE2eWorld(options: { xero?: boolean; quickbooks?: bool
     mounts: [...(xero?.mounts ?? []), ...(quickbooks?.mounts ?? [])],
   });
   const sandboxUrl = `http://localhost:${sandbox.port}`;
-  const inngest = await startInngestStandIn({ port: 0, timeScale: Number(process.env.E2E_INNGEST_TIME_SCALE ?? 0.05) });
+  const inngest = await startInngestStandIn({ port: 0, timeScale: Number(process.env.E2E_INNGEST_TIME_SCALE ?? 0.05), signing: INNGEST_SIGNING });
   // Real Postgres when DATABASE_URL is set (a fresh database), else PGlite in a temporary folder.
   const database = process.env.DATABASE_URL ? await freshDatabase('e2e') : null;
   const pgliteDir = database ? null : mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-pglite-'));
@@ -121,9 +131,10 @@ export async function startE2eWorld(options: { xero?: boolean; quickbooks?: bool
     BIGCOMMERCE_API_URL: sandboxUrl,
     TOKEN_ENCRYPTION_KEY: 'cd'.repeat(32),
     SESSION_SECRET: 'e2e-session-secret-0123456789abcdefghij',
-    INNGEST_DEV: inngest.url,
+    ...signedInngestEnv(inngest.url),
     LOG_LEVEL: 'warn',
   };
+  delete env.INNGEST_DEV;
   if (xero) {
     env.XERO_CLIENT_ID = XERO_CLIENT_ID;
     env.XERO_CLIENT_SECRET = XERO_CLIENT_SECRET;

@@ -48,6 +48,11 @@ export interface EngineOptions {
   /** Maximum simultaneous calls to apps, like `inngest dev --queue-workers`. */
   workers: number;
   log: (line: string) => void;
+  /**
+   * Headers that authenticate a call to an app with this body: a signing server's `X-Inngest-Signature` and server
+   * kind (signing.ts). Without it the calls are unsigned, as the dev server's are.
+   */
+  authHeaders?: (body: string) => Record<string, string>;
 }
 
 type ConcurrencyOption = { limit: number; key?: string | null; scope?: 'fn' | 'env' | 'account' | null };
@@ -499,10 +504,11 @@ export function createEngine(options: EngineOptions) {
       };
       let res: Response;
       try {
+        const payload = JSON.stringify(body);
         res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-inngest-server-kind': 'dev' },
-          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json', 'x-inngest-server-kind': 'dev', ...options.authHeaders?.(payload) },
+          body: payload,
           signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
         });
       } catch (err) {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z, ZodError } from 'zod';
 import { createEngine, type RunSummary } from './engine';
+import { bearerMatches, signatureFor } from './signing';
 
 export type { RunStatus, RunSummary } from './engine';
 
@@ -24,6 +25,13 @@ export interface InngestStandInOptions {
   /** Maximum simultaneous calls to apps, like `--queue-workers` (default 100). */
   workers?: number;
   log?: (line: string) => void;
+  /**
+   * Run as a signing server, as Inngest Cloud or a self-hosted `inngest start` does (what the app talks to in
+   * production, where INNGEST_DEV is refused): every call to an app is signed with this key (signing.ts), an app
+   * registers only with it (hashed) as its bearer token, and events are accepted only under `eventKey`. The app is
+   * then configured with INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY and INNGEST_BASE_URL=<the stand-in's url>.
+   */
+  signing?: { signingKey: string; eventKey: string };
 }
 
 export interface InngestStandIn {
@@ -47,13 +55,19 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export async function startInngestStandIn(options: InngestStandInOptions = {}): Promise<InngestStandIn> {
   const log = options.log ?? (() => {});
-  const engine = createEngine({ timeScale: options.timeScale ?? 1, workers: options.workers ?? 100, log });
+  const signing = options.signing;
+  const serverKind = signing ? 'cloud' : 'dev';
+  const authHeaders = signing
+    ? (body: string): Record<string, string> => ({ 'x-inngest-signature': signatureFor(body, signing.signingKey), 'x-inngest-server-kind': 'cloud' })
+    : undefined;
+  const reply = (res: http.ServerResponse, status: number, body: unknown) => send(res, status, body, serverKind);
+  const engine = createEngine({ timeScale: options.timeScale ?? 1, workers: options.workers ?? 100, log, authHeaders });
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const status = err instanceof ZodError || err instanceof SyntaxError ? 400 : 500;
       const message = err instanceof ZodError ? z.prettifyError(err) : (err as Error).message;
       if (status === 500) log(`error: ${req.method} ${req.url}: ${message}`);
-      send(res, status, { error: message, status });
+      reply(res, status, { error: message, status });
     });
   });
 
@@ -62,15 +76,20 @@ export async function startInngestStandIn(options: InngestStandInOptions = {}): 
     const route = `${req.method} ${url.pathname}`;
     if (route === 'POST /fn/register') {
       // The SDK forwards our x-inngest-server-kind as the kind it expects (SDK_SPEC 4.3.2).
-      if (req.headers['x-inngest-expected-server-kind'] === 'cloud') {
-        return send(res, 400, { error: 'This app expects Inngest Cloud, but this is a dev server' });
+      if (signing && !bearerMatches(req.headers.authorization, signing.signingKey)) {
+        return reply(res, 401, { error: 'Unauthorized: register with the hashed signing key' });
+      }
+      if (!signing && req.headers['x-inngest-expected-server-kind'] === 'cloud') {
+        return reply(res, 400, { error: 'This app expects Inngest Cloud, but this is a dev server' });
       }
       const { modified } = engine.register(await readJson(req));
-      return send(res, 200, { ok: true, modified });
+      return reply(res, 200, { ok: true, modified });
     }
     if (req.method === 'POST' && /^\/e\/[^/]*$/.test(url.pathname)) {
-      // Any event key is accepted, as the dev server does; the answer has the shape the SDK parses.
-      return send(res, 200, { ids: engine.ingest(await readJson(req)), status: 200 });
+      // Any event key is accepted, as the dev server does (a signing server only its own); the answer has the shape
+      // the SDK parses.
+      if (signing && url.pathname !== `/e/${signing.eventKey}`) return reply(res, 401, { error: 'Unknown event key', status: 401 });
+      return reply(res, 200, { ids: engine.ingest(await readJson(req)), status: 200 });
     }
     if (route === 'GET /__standin/runs') {
       const functionId = url.searchParams.get('functionId');
@@ -78,36 +97,36 @@ export async function startInngestStandIn(options: InngestStandInOptions = {}): 
       const runs = engine
         .runs()
         .filter((r) => (!functionId || r.functionId === functionId) && (!status || r.status === status));
-      return send(res, 200, { runs });
+      return reply(res, 200, { runs });
     }
     const runMatch = /^\/__standin\/runs\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && runMatch?.[1]) {
       const run = engine.run(runMatch[1]);
-      return run ? send(res, 200, run) : send(res, 404, { error: 'No such run' });
+      return run ? reply(res, 200, run) : reply(res, 404, { error: 'No such run' });
     }
-    if (route === 'GET /__standin/apps') return send(res, 200, { apps: engine.apps() });
-    if (route === 'GET /__standin/events') return send(res, 200, { events: engine.events(), received: engine.received() });
+    if (route === 'GET /__standin/apps') return reply(res, 200, { apps: engine.apps() });
+    if (route === 'GET /__standin/events') return reply(res, 200, { events: engine.events(), received: engine.received() });
     if (route === 'POST /__standin/idle') {
       const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 30_000);
       try {
         await engine.waitForIdle(timeoutMs);
-        return send(res, 200, { idle: true });
+        return reply(res, 200, { idle: true });
       } catch (err) {
-        return send(res, 408, { idle: false, error: (err as Error).message });
+        return reply(res, 408, { idle: false, error: (err as Error).message });
       }
     }
     const cronMatch = /^\/__standin\/cron\/([^/]+)$/.exec(url.pathname);
-    if (req.method === 'POST' && cronMatch?.[1]) return send(res, 200, { runId: engine.tick(cronMatch[1]) });
+    if (req.method === 'POST' && cronMatch?.[1]) return reply(res, 200, { runId: engine.tick(cronMatch[1]) });
     if (route === 'POST /__standin/sync') {
       await Promise.all(syncTargets.map((t) => syncApp(t)));
-      return send(res, 200, { apps: syncTargets.map(({ url: appUrl, synced }) => ({ url: appUrl, synced })) });
+      return reply(res, 200, { apps: syncTargets.map(({ url: appUrl, synced }) => ({ url: appUrl, synced })) });
     }
     if (route === 'GET /' || route === 'GET /health') {
-      return send(res, 200, { name: 'inngest-standin', apps: engine.apps().length, runs: engine.runs().length });
+      return reply(res, 200, { name: 'inngest-standin', apps: engine.apps().length, runs: engine.runs().length });
     }
     // Checkpointing (/v1/checkpoint...) and the REST API are deliberately absent: see README.md.
     log(`not implemented: ${route}`);
-    return send(res, 404, { error: `The local Inngest stand-in does not implement ${route}` });
+    return reply(res, 404, { error: `The local Inngest stand-in does not implement ${route}` });
   }
 
   // ---- app sync (like `inngest dev -u`) ---------------------------------------------------------
@@ -121,7 +140,7 @@ export async function startInngestStandIn(options: InngestStandInOptions = {}): 
       try {
         const res = await fetch(target.url, {
           method: 'PUT',
-          headers: { 'x-inngest-server-kind': 'dev' },
+          headers: { 'x-inngest-server-kind': serverKind },
           signal: AbortSignal.timeout(timeoutMs),
         });
         const text = await res.text();
@@ -192,8 +211,8 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(res: http.ServerResponse, status: number, body: unknown, serverKind: 'dev' | 'cloud' = 'dev'): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'x-inngest-server-kind': 'dev' });
+  res.writeHead(status, { 'content-type': 'application/json', 'x-inngest-server-kind': serverKind });
   res.end(JSON.stringify(body));
 }
