@@ -1,5 +1,7 @@
 import { loadApp } from '@/lib/bigcommerce/install';
+import { resolveDeepLink } from '@/lib/bigcommerce/deep-link';
 import { lifecycleDeps } from '@/lib/deps';
+import { env } from '@/lib/env';
 import { callbackFailurePage } from '@/lib/http/callback-failure';
 
 export const dynamic = 'force-dynamic';
@@ -8,7 +10,9 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   const result = await loadApp(await lifecycleDeps(), new URL(request.url).searchParams.get('signed_payload_jwt'));
   if (!result.ok) return callbackFailurePage(result.error);
+  const path = resolveDeepLink(result.value.path, env().APP_URL);
+  if (!path.ok) return callbackFailurePage(path.error);
   // The session travels in the fragment: never sent to a server, never in a Referer (see lib/session.ts).
-  const location = `${result.value.path}#session=${encodeURIComponent(result.value.sessionToken)}`;
+  const location = `${path.value}#session=${encodeURIComponent(result.value.sessionToken)}`;
   return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
 }
