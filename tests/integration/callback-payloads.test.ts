@@ -70,6 +70,13 @@ describe('single use', () => {
     expect(await replay.text()).toBe(await forgedAnswer.text());
   });
 
+  it('lets exactly one of two simultaneous uses of a payload through', async () => {
+    const { hash } = await world.installedStore();
+    const load = await world.admin<{ signed_payload_jwt: string }>(`/__sandbox/stores/${hash}/load`, {});
+    const statuses = (await Promise.all([0, 1, 2, 3].map(() => callback('load', load.body.signed_payload_jwt)))).map((r) => r.status);
+    expect(statuses.sort()).toEqual([303, 401, 401, 401]);
+  });
+
   it('refuses a remove_user payload whose user is the owner (BigCommerce never removes the owner)', async () => {
     const { hash } = await world.installedStore();
     const jwt = await world.admin<{ signed_payload_jwt: string }>('/__sandbox/jwt', { store_hash: hash });
