@@ -1,11 +1,19 @@
-import { NextResponse } from 'next/server';
+import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/lib/env';
 import { securityHeaders } from '@/lib/http/security-headers';
 
-/** Next.js request proxy: adds the security headers (CSP frame-ancestors) to every response. */
-export function proxy(): NextResponse {
-  const response = NextResponse.next();
-  for (const [name, value] of Object.entries(securityHeaders(env()))) response.headers.set(name, value);
+/**
+ * Next.js request proxy: the security headers on every response (CSP with frame-ancestors and a per-request script
+ * nonce, HSTS on HTTPS). The CSP also goes on the request, where Next's renderer reads the nonce and puts it on the
+ * scripts it writes into the page (which is why the pages render per request: app/layout.tsx).
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const nonce = btoa(crypto.randomUUID());
+  const headers = securityHeaders(env(), nonce);
+  const forwarded = new Headers(request.headers);
+  forwarded.set('content-security-policy', headers['content-security-policy']!);
+  const response = NextResponse.next({ request: { headers: forwarded } });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
 

@@ -6,6 +6,10 @@ import type { ReactNode } from 'react';
 import { Providers } from './_components/providers';
 import { StyledComponentsRegistry } from './_components/styled-registry';
 
+// Every page renders per request: the CSP's script nonce (proxy.ts) is new each time, and a page prerendered at
+// build time would carry none, so its scripts would be blocked.
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: 'Ledgerbridge',
   description: 'Every BigCommerce order in your books, exactly once.',

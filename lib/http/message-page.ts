@@ -32,11 +32,12 @@ export function messagePageHtml(page: MessagePage): string {
     ? `<a class="button" href="${escapeHtml(page.action.href)}" target="_self">${escapeHtml(page.action.label)}</a>`
     : '';
   const redirect = page.redirectTo
-    ? `<script>window.location.replace(${JSON.stringify(page.redirectTo).replace(/</g, '\\u003c')});</script>`
+    ? // A refresh, not an inline script: the CSP (proxy.ts) runs only scripts carrying the request's nonce.
+      `<meta http-equiv="refresh" content="0; url=${escapeHtml(page.redirectTo)}">`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)} · Ledgerbridge</title>
+<title>${escapeHtml(page.title)} · Ledgerbridge</title>${redirect}
 <style>
   body { margin: 0; background: ${theme.colors.secondary10}; color: ${theme.colors.secondary70};
     font-family: ${theme.typography.fontFamily}; font-size: 16px; line-height: 1.5; }
@@ -54,7 +55,7 @@ export function messagePageHtml(page: MessagePage): string {
 <p>${escapeHtml(page.message)}</p>
 ${action}
 <footer>Ledgerbridge · need help? See the README's support section.</footer>
-</main>${redirect}</body></html>`;
+</main></body></html>`;
 }
 
 export function messagePage(page: MessagePage): Response {

@@ -11,10 +11,33 @@ export function frameAncestors(config: Pick<Env, 'sandboxOrigin'>): string {
     .join(' ');
 }
 
-export function securityHeaders(config: Pick<Env, 'sandboxOrigin'>): Record<string, string> {
+/**
+ * Scripts run only from the app's origin and with this request's nonce: Next puts the nonce on its own bootstrap
+ * and chunk scripts when it finds it in the request's Content-Security-Policy (proxy.ts sets both), and
+ * 'strict-dynamic' lets those scripts load the chunks they import. An injected `<script>` or `on...=` attribute has
+ * no nonce and does not run. `next dev` also needs 'unsafe-eval' (React's dev tools rebuild call stacks with eval).
+ * https://nextjs.org/docs/app/guides/content-security-policy
+ */
+export function scriptSrc(nonce: string, dev: boolean): string {
+  return ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", dev ? "'unsafe-eval'" : null].filter(Boolean).join(' ');
+}
+
+export function securityHeaders(
+  config: Pick<Env, 'sandboxOrigin' | 'APP_URL' | 'NODE_ENV'>,
+  nonce: string,
+): Record<string, string> {
+  const csp = [
+    `frame-ancestors ${frameAncestors(config)}`,
+    `script-src ${scriptSrc(nonce, config.NODE_ENV === 'development')}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+  ].join('; ');
   return {
-    'content-security-policy': `frame-ancestors ${frameAncestors(config)}`,
+    'content-security-policy': csp,
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
+    // Served over HTTPS (APP_URL says so): browsers never try plain HTTP again for a year. Not on subdomains: the
+    // app's domain may be shared with the agency's other sites.
+    ...(new URL(config.APP_URL).protocol === 'https:' ? { 'strict-transport-security': 'max-age=31536000' } : {}),
   };
 }
