@@ -3,6 +3,7 @@
  * and the JSON shapes of the answers. Routes stay a table of contents: session → parse → lib/admin → answer.
  */
 import type { z } from 'zod';
+import { ADMIN_BODY_LIMITS, bodyFailureResponse, bodyText, readRequestBody } from '@/lib/http/read-body';
 import { jsonFailure } from '@/lib/http/respond';
 import type { EdgeFailure } from '@/lib/errors';
 
@@ -25,10 +26,13 @@ export function validationResponse(fields: FieldErrors, message = 'Some fields n
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
 
+/** The JSON body, read within ADMIN_BODY_LIMITS (a larger or slower body is a 413 or 408 and is not read further). */
 export async function parseBody<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
+  const body = await readRequestBody(request, ADMIN_BODY_LIMITS);
+  if (!body.ok) return { ok: false, response: bodyFailureResponse(body.error) };
   let raw: unknown;
   try {
-    raw = await request.json();
+    raw = JSON.parse(bodyText(body.bytes));
   } catch {
     return { ok: false, response: jsonFailure({ kind: 'BadRequest', message: 'The request body must be JSON.' }) };
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secretsEqual } from '@/lib/crypto';
 import { err, httpStatusOf, ok, type EdgeFailure, type Result } from '@/lib/errors';
+import { BODY_TIMEOUT_MS, type BodyLimits } from '@/lib/http/read-body';
 import { StoreContext, type StoreHash } from '@/lib/ids';
 
 /**
@@ -31,6 +32,8 @@ export const WEBHOOK_SECRET_HEADER = 'x-ledgerbridge-webhook-secret';
 
 /** Largest body we accept; real payloads are a few hundred bytes. */
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+/** What both receiver edges read of a delivery (lib/http/read-body.ts): the limit above, within the usual deadline. */
+export const WEBHOOK_BODY_LIMITS: BodyLimits = { maxBytes: MAX_WEBHOOK_BODY_BYTES, timeoutMs: BODY_TIMEOUT_MS };
 
 export const webhookPayload = z.object({
   scope: z.string().regex(/^store\/[a-z_/A-Z]+$/, 'must be a store/... scope'),

@@ -2,6 +2,26 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { WebhookDeps } from '@/lib/bigcommerce/webhooks';
 import { isWebhookDelivery, serveWebhookDelivery } from './webhook-path';
 
+/** How long a refused client has to read its answer before the connection is dropped. */
+const CLOSE_GRACE_MS = 1_000;
+
+/**
+ * A request whose body is still arriving when its answer has been sent (refused as too large or too slow, or answered
+ * without reading it: a 401, a GET with a body) has its connection closed without reading further. Node would
+ * otherwise read the rest of the body to the end, and throw it away, to keep the connection alive: a client could
+ * stream 256 MB into a 413. The answer goes out first (FIN after it), reading stops at once, and the connection is
+ * destroyed a moment later if the client does not close it.
+ */
+export function closeUnreadBodies(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => {
+    if (req.complete) return;
+    const socket = req.socket;
+    socket.pause();
+    socket.end();
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+  });
+}
+
 /**
  * The production server's request listener: webhook deliveries on the direct path, everything else to `rest` (Next's
  * request handler in lib/server/main.ts; the integration tests' route table in tests/integration/support/app-server.ts).
@@ -12,6 +32,7 @@ export function createRequestListener(options: {
   onWebhookError: (error: unknown) => void;
 }): RequestListener {
   return (req, res) => {
+    closeUnreadBodies(req, res);
     if (isWebhookDelivery(req)) serveWebhookDelivery(req, res, options.webhookDeps, options.onWebhookError);
     else void options.rest(req, res);
   };

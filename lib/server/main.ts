@@ -17,6 +17,10 @@ import { defaultToProduction, env } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { createRequestListener } from './listener';
 
+/** A client gets this long to send its request headers, and this long for the whole request. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 20_000;
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function main(): Promise<void> {
@@ -37,6 +41,13 @@ async function main(): Promise<void> {
   const log = logger();
 
   const server = http.createServer(
+    {
+      // Node's defaults let a client take 60 s over its headers and 300 s over its request, checked every 30 s. The
+      // edges cut a slow body after 10 s (lib/http/read-body.ts); these are the backstop for everything else.
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: 1_000,
+    },
     createRequestListener({
       rest: handle,
       webhookDeps,

@@ -1,12 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  answerDelivery,
-  MAX_WEBHOOK_BODY_BYTES,
-  TOO_LARGE_ANSWER,
-  WEBHOOK_SECRET_HEADER,
-  type WebhookAnswer,
-  type WebhookDeps,
-} from '@/lib/bigcommerce/webhooks';
+import { answerDelivery, WEBHOOK_BODY_LIMITS, WEBHOOK_SECRET_HEADER, type WebhookAnswer, type WebhookDeps } from '@/lib/bigcommerce/webhooks';
+import { BODY_FAILURE_STATUS, bodyText, readIncomingBody } from '@/lib/http/read-body';
 
 /** The receiver's path, the one the app registers its hooks with (lib/bigcommerce/store-webhooks.ts). */
 export const WEBHOOK_PATH = '/api/webhooks/bigcommerce';
@@ -25,8 +19,9 @@ export function isWebhookDelivery(req: IncomingMessage): boolean {
 
 /**
  * Answers a delivery on Node's request and response directly, without Next's request pipeline (which costs more CPU
- * per request than everything the receiver does: see README, Performance). Same answers as the Next route: both call
- * answerDelivery. A body over the limit is refused as soon as it is known to be, and the connection closed.
+ * per request than everything the receiver does: see README, Performance). Same answers as the Next route: both read
+ * the body through lib/http/read-body.ts and call answerDelivery. A body over the limit is refused as soon as it is
+ * known to be, a slow one at the deadline, and the connection closed.
  */
 export function serveWebhookDelivery(
   req: IncomingMessage,
@@ -44,32 +39,14 @@ export function serveWebhookDelivery(
     });
     res.end(text);
   };
-  // A client that goes away mid-body has nothing recorded; BigCommerce sends the delivery again.
-  req.on('error', () => undefined);
-  if (Number(req.headers['content-length'] ?? 0) > MAX_WEBHOOK_BODY_BYTES) {
-    send(TOO_LARGE_ANSWER, true);
-    req.resume();
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let refused = false;
-  req.on('data', (chunk: Buffer) => {
-    if (refused) return;
-    size += chunk.length;
-    if (size > MAX_WEBHOOK_BODY_BYTES) {
-      refused = true;
-      chunks.length = 0;
-      send(TOO_LARGE_ANSWER, true);
+  void readIncomingBody(req, WEBHOOK_BODY_LIMITS).then((read) => {
+    if (!read.ok) {
+      send({ status: BODY_FAILURE_STATUS[read.error.kind], body: { error: read.error } }, true);
       return;
     }
-    chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (refused) return;
     const secret = req.headers[WEBHOOK_SECRET_HEADER];
-    // TextDecoder, like Request.text() in the route: UTF-8 with a leading BOM dropped.
-    const rawBody = new TextDecoder().decode(Buffer.concat(chunks, size));
+    // As Request.text() in the route: UTF-8 with a leading BOM dropped.
+    const rawBody = bodyText(read.bytes);
     deps()
       .then((d) => answerDelivery(d, { secretHeader: typeof secret === 'string' ? secret : null, rawBody }))
       .then(send, (error: unknown) => {

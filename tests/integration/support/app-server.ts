@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequestListener } from '@/lib/server/listener';
+import { Readable } from 'node:stream';
+import { closeUnreadBodies, createRequestListener } from '@/lib/server/listener';
 
 /**
  * Serves the app's route handlers over real HTTP without Next.js, so integration tests can let the sandbox call
@@ -53,11 +54,10 @@ export interface TestAppServer {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The body as a stream, as Next hands it to a route: the route decides how much of it is read. */
+function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> | undefined {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  return Readable.toWeb(req) as ReadableStream<Uint8Array>;
 }
 
 /**
@@ -82,8 +82,8 @@ export async function startAppServer(routes: RouteTable = appRoutes, edge: 'rout
       for (const [name, value] of Object.entries(req.headers)) {
         if (typeof value === 'string') headers.set(name, value);
       }
-      const body = await readBody(req);
-      const request = new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
+      const body = bodyOf(req);
+      const request = new Request(url, { method: req.method, headers, body, ...(body ? { duplex: 'half' } : {}) } as RequestInit);
       const response = await handler(request, { params: Promise.resolve(match?.params ?? {}) });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
@@ -98,7 +98,11 @@ export async function startAppServer(routes: RouteTable = appRoutes, edge: 'rout
           webhookDeps: async () => (await import('@/lib/deps')).webhookDeps(),
           onWebhookError: (error) => console.error('webhook delivery failed', error),
         })
-      : serveRoutes,
+      : (req, res) => {
+          // As the production server does for every request Next answers.
+          closeUnreadBodies(req, res);
+          void serveRoutes(req, res);
+        },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,6 @@
-import { answerDelivery, MAX_WEBHOOK_BODY_BYTES, TOO_LARGE_ANSWER, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
+import { answerDelivery, WEBHOOK_BODY_LIMITS, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import { webhookDeps } from '@/lib/deps';
+import { bodyFailureResponse, bodyText, readRequestBody } from '@/lib/http/read-body';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,9 +9,9 @@ export const dynamic = 'force-dynamic';
  * the production server (`npm start`, lib/server/main.ts) answers this path before Next with the same answerDelivery.
  */
 export async function POST(request: Request): Promise<Response> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_WEBHOOK_BODY_BYTES) return Response.json(TOO_LARGE_ANSWER.body, { status: TOO_LARGE_ANSWER.status });
-  const rawBody = await request.text();
+  const body = await readRequestBody(request, WEBHOOK_BODY_LIMITS);
+  if (!body.ok) return bodyFailureResponse(body.error);
+  const rawBody = bodyText(body.bytes);
   const answer = await answerDelivery(await webhookDeps(), { secretHeader: request.headers.get(WEBHOOK_SECRET_HEADER), rawBody });
   return Response.json(answer.body, { status: answer.status });
 }

@@ -2,6 +2,7 @@ import { definitionOf } from '@/lib/accounting/registry';
 import type { Connector, ConnectDeps, ProviderDisplay } from '@/lib/accounting/definition';
 import { connectDeps } from '@/lib/deps';
 import { callbackFailurePage } from '@/lib/http/callback-failure';
+import { bodyFailureResponse, bodyText, FORM_BODY_LIMITS, readRequestBody } from '@/lib/http/read-body';
 import { messagePage } from '@/lib/http/message-page';
 import { tenantChoicePage } from '@/lib/http/tenant-choice-page';
 
@@ -38,7 +39,9 @@ export async function GET(request: Request, { params }: Context): Promise<Respon
 export async function POST(request: Request, { params }: Context): Promise<Response> {
   const f = await flow((await params).provider);
   if (!f) return callbackFailurePage({ kind: 'NotFound', message: 'This accounting system cannot be connected.' });
-  const form = new URLSearchParams(await request.text());
+  const body = await readRequestBody(request, FORM_BODY_LIMITS);
+  if (!body.ok) return bodyFailureResponse(body.error);
+  const form = new URLSearchParams(bodyText(body.bytes));
   const state = form.get('state');
   const tenantId = form.get('tenantId');
   if (!state || !tenantId) return callbackFailurePage({ kind: 'BadRequest', message: `Choose an ${f.display.tenantNoun}.` });
