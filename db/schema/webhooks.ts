@@ -1,4 +1,4 @@
-import { bigint, index, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Every webhook delivery accepted from BigCommerce, once: BigCommerce delivers at least once and a redelivery
@@ -22,4 +22,22 @@ export const webhookDeliveries = pgTable(
     uniqueIndex('webhook_deliveries_store_hash_uq').on(t.storeHash, t.hash),
     index('webhook_deliveries_store_received_idx').on(t.storeHash, t.receivedAt),
   ],
+);
+
+/**
+ * Deliveries the receiver refused, counted per store and reason; the body is never kept. A refusal is counted
+ * against the store its payload names when that store is known, else under the store hash '' (the body could not be
+ * read or parsed, or names no installed store: an outsider cannot add rows by inventing stores). Reasons:
+ * `bad_secret`, `malformed`, `too_large`, `timeout`.
+ */
+export const webhookRefusals = pgTable(
+  'webhook_refusals',
+  {
+    storeHash: text('store_hash').notNull(),
+    reason: text('reason').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull().default(0),
+    firstAt: timestamp('first_at', { withTimezone: true }).notNull().defaultNow(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.storeHash, t.reason] })],
 );
