@@ -167,6 +167,22 @@ describe('admin API contract', () => {
     expect(again.body).toMatchObject({ installed: false, status: 0 });
   });
 
+  it('lets only the owner or an authorized user install and uninstall (users.mdx: plain users cannot)', async () => {
+    const { body: store } = await call('POST', '/__sandbox/stores', {});
+    const plain = await call('POST', `/__sandbox/stores/${store.hash}/users`, { email: 'plain@example.com' });
+    const authorized = await call('POST', `/__sandbox/stores/${store.hash}/users`, { email: 'admin@example.com', can_manage_apps: true });
+    expect((await call('POST', `/__sandbox/stores/${store.hash}/install`, { user_id: plain.body.id })).status).toBe(403);
+    expect((await call('POST', `/__sandbox/stores/${store.hash}/install`, { user_id: authorized.body.id })).body.status).toBe(200);
+    const before = app.received.filter((r) => r.path === '/api/bigcommerce/uninstall').length;
+    expect((await call('POST', `/__sandbox/stores/${store.hash}/uninstall`, { user_id: plain.body.id })).status).toBe(403);
+    expect(app.received.filter((r) => r.path === '/api/bigcommerce/uninstall').length).toBe(before);
+    expect((await call('GET', `/__sandbox/stores/${store.hash}`)).body).toMatchObject({ installed: true });
+    const uninstall = await call('POST', `/__sandbox/stores/${store.hash}/uninstall`, { user_id: authorized.body.id });
+    expect(uninstall.body).toMatchObject({ installed: false, status: 200 });
+    const cb = app.received.filter((r) => r.path === '/api/bigcommerce/uninstall').at(-1);
+    expect(verify(cb!.query.signed_payload_jwt!).user.id).toBe(authorized.body.id);
+  });
+
   it('adds users, signs load JWTs for them and calls remove_user', async () => {
     const { body: store } = await call('POST', '/__sandbox/stores', {});
     await call('POST', `/__sandbox/stores/${store.hash}/install`, {});

@@ -44,6 +44,8 @@ const addUserBody = z.object({
   email: z.email(),
   username: z.string().min(1).optional(),
   locale: z.string().optional(),
+  /** An authorized user (may install and uninstall apps); a plain user otherwise. */
+  can_manage_apps: z.boolean().optional(),
 });
 
 const loadBody = z.object({

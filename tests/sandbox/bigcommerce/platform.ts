@@ -173,7 +173,7 @@ export class Platform {
     return user;
   }
 
-  addUser(store: StoreState, input: { email: string; username?: string; locale?: string }): SandboxUser {
+  addUser(store: StoreState, input: { email: string; username?: string; locale?: string; can_manage_apps?: boolean }): SandboxUser {
     if (store.users.some((u) => u.email.toLowerCase() === input.email.toLowerCase())) {
       throw new PlatformError(409, `A user with email ${input.email} already exists in store ${store.hash}`);
     }
@@ -183,6 +183,7 @@ export class Platform {
       username: input.username ?? input.email,
       locale: input.locale ?? 'en-US',
       is_owner: false,
+      ...(input.can_manage_apps ? { can_manage_apps: true } : {}),
     };
     store.users.push(user);
     this.changed();
@@ -214,6 +215,10 @@ export class Platform {
   // ---------- OAuth ----------
 
   mintCode(store: StoreState, app: SandboxApp, scope: string, userId: number): CodeRecord {
+    const installer = this.user(store, userId);
+    if (!installer.is_owner && !installer.can_manage_apps) {
+      throw new PlatformError(403, `User ${userId} may not install apps: only the store owner or an authorized user can`);
+    }
     const code: CodeRecord = {
       code: newToken(16),
       store_hash: store.hash,
@@ -378,6 +383,11 @@ export class Platform {
   async uninstall(store: StoreState, app: SandboxApp, userId?: number): Promise<CallbackOutcome> {
     const inst = this.installation(store, app.clientId);
     const user = this.user(store, userId);
+    // "Users: Cannot install or uninstall apps. Store owners must grant permissions so that authorized users can
+    // install or uninstall apps." (developer.bigcommerce.com/docs/integrations/apps/guide/users)
+    if (!user.is_owner && !user.can_manage_apps) {
+      throw new PlatformError(403, `User ${user.id} may not uninstall apps: only the store owner or an authorized user can`);
+    }
     const url = new URL(this.callbackUrl(app, 'uninstall'));
     url.searchParams.set('signed_payload_jwt', this.signedPayloadJwt(store, app, user));
     const outcome = inst.installed ? await this.callApp(url.toString()) : { status: null, body: '', error: 'not installed' };

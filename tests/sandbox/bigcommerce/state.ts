@@ -11,6 +11,11 @@ export interface SandboxUser {
   username: string;
   locale: string;
   is_owner: boolean;
+  /**
+   * An "authorized user": the owner let them install and uninstall apps. Plain users only load the apps the owner
+   * authorized (developer.bigcommerce.com/docs/integrations/apps/guide/users, "The load request").
+   */
+  can_manage_apps?: boolean;
 }
 
 export interface AppInstallation {
