@@ -25,6 +25,7 @@ beforeAll(async () => {
   port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    NODE_ENV: 'development', // what next dev runs as
     NEXT_TELEMETRY_DISABLED: '1',
     DATABASE_URL: undefined,
     PGLITE_DIR: pgliteDir,
@@ -37,7 +38,6 @@ beforeAll(async () => {
     TOKEN_ENCRYPTION_KEY: '3c'.repeat(32),
     SESSION_SECRET: 'dev-server-session-secret-0123456789abc',
     LISTEN_HOST: undefined,
-    NODE_ENV: undefined,
   };
   app = spawn('npm', ['run', 'dev', '--', '--port', String(port)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   app.stdout!.on('data', (c: Buffer) => (output += c.toString()));
