@@ -62,6 +62,15 @@ describe('npm run demo', () => {
         installed: boolean;
       };
       expect(store.installed).toBe(true);
+      // The app (next dev: Inngest in dev mode, /api/inngest unsigned) and the sandbox answer on loopback only.
+      const external = Object.values(os.networkInterfaces())
+        .flat()
+        .filter((a) => a && a.family === 'IPv4' && !a.internal)
+        .map((a) => a!.address);
+      for (const address of external) {
+        expect(await refused(`http://${address}:${port}/api/health`), address).toBe(true);
+        expect(await refused(`http://${address}:${sandboxPort}/manage`), address).toBe(true);
+      }
     } finally {
       const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
       demo.kill('SIGINT');
