@@ -11,6 +11,7 @@ import { logger } from '@/lib/logger';
 import { createAuditRepo } from '@/lib/repos/audit';
 import { createSignedPayloadRepo } from '@/lib/repos/signed-payloads';
 import { createStoreRepo } from '@/lib/repos/stores';
+import { createWebhookRefusalRepo } from '@/lib/repos/webhook-refusals';
 import { createWebhookRepo } from '@/lib/repos/webhooks';
 import { afterResponse } from '@/lib/http/after-response';
 import { dispatchDelivery, dispatchInstalled, dispatchUninstalled, retryUnposted } from '@/lib/jobs/dispatch';
@@ -92,7 +93,9 @@ const secretCache = ((globalThis as unknown as { __lbWebhookSecrets?: Map<string
   new Map());
 
 export async function webhookDeps(): Promise<WebhookDeps> {
-  const [stores, webhooks] = [await storeRepo(), createWebhookRepo({ db: await getDb() })];
+  const db = await getDb();
+  const [stores, webhooks] = [await storeRepo(), createWebhookRepo({ db })];
+  const refusals = createWebhookRefusalRepo({ db, onError: (error) => logger().warn({ error: String(error) }, 'webhook refusals not counted') });
   return {
     async webhookSecret(storeHash, options) {
       if (!options?.fresh && secretCache.has(storeHash)) return secretCache.get(storeHash) ?? null;
@@ -102,6 +105,7 @@ export async function webhookDeps(): Promise<WebhookDeps> {
       return value;
     },
     recordDelivery: (delivery, sealed) => webhooks.recordDelivery(delivery, sealed),
+    countRefusal: (refusal) => refusals.count(refusal),
     // The event goes out after the response: BigCommerce gets its 2xx in milliseconds, and a send that fails is
     // recovered by the sweep.
     handOff: async (delivery) => afterResponse(() => dispatchDelivery(delivery)),

@@ -145,6 +145,22 @@ export default function OverviewPage() {
         <ConnectionCard target="accounting" title={`Accounting: ${o.provider.name}`} />
       </Grid>
 
+      <Panel header="Webhook deliveries" description="Deliveries naming this store that Ledgerbridge refused, by reason (their content is not kept).">
+        {o.webhookRefusals.length === 0 ? (
+          <Empty>None refused. Every webhook delivered for this store was accepted.</Empty>
+        ) : (
+          <Table
+            data-testid="webhook-refusals"
+            columns={[
+              { header: 'Reason', hash: 'label', render: ({ label }) => label },
+              { header: 'Refused', hash: 'count', render: ({ count }) => count },
+              { header: 'Last', hash: 'lastAt', render: ({ lastAt }) => dateTime(lastAt) },
+            ]}
+            items={o.webhookRefusals.map((r) => ({ ...r, id: r.reason }))}
+          />
+        )}
+      </Panel>
+
       <Panel header="Orders" description="By the day each order’s sync last changed (UTC).">
         <Grid gridColumns="repeat(auto-fit, minmax(280px, 1fr))" gridGap="1.5rem" data-testid="order-counts">
           <CountTiles overview={o} />

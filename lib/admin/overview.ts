@@ -8,7 +8,9 @@ import type { Db } from '@/db';
 import { syncRecords } from '@/db/schema';
 import type { BcFailure } from '@/lib/bigcommerce/client/failures';
 import type { Result } from '@/lib/errors';
+import type { WebhookRefusalReason } from '@/lib/bigcommerce/webhooks';
 import type { StoreHash } from '@/lib/ids';
+import type { RefusalCount } from '@/lib/repos/webhook-refusals';
 import { ORDER_STATUS } from '@/lib/sync/settings';
 import { bcFailureText } from './connections';
 
@@ -38,6 +40,29 @@ export interface Overview {
 export interface OverviewView extends Overview {
   provider: { id: string; name: string };
   onboardedAt: string | null;
+  /** Webhook deliveries refused for this store, by reason (none when nothing was refused). */
+  webhookRefusals: WebhookRefusalView[];
+}
+
+/** One reason deliveries naming this store were refused: how many, the last one, in words. */
+export interface WebhookRefusalView {
+  reason: string;
+  label: string;
+  count: number;
+  lastAt: string;
+}
+
+const REFUSAL_LABELS: Record<WebhookRefusalReason, string> = {
+  bad_secret: 'Wrong or missing webhook secret (not sent by BigCommerce for this store, or from before a reinstall)',
+  malformed: 'Not a valid BigCommerce webhook payload',
+  too_large: 'Body larger than 64 KiB',
+  timeout: 'Body not received within 10 s',
+};
+
+/** The store's refused deliveries, worded for the overview's webhook health. */
+export async function webhookRefusals(repo: { forStore(storeHash: StoreHash): Promise<RefusalCount[]> }, storeHash: StoreHash): Promise<WebhookRefusalView[]> {
+  const rows = await repo.forStore(storeHash);
+  return rows.map((r) => ({ reason: r.reason, label: REFUSAL_LABELS[r.reason] ?? r.reason, count: r.count, lastAt: r.lastAt }));
 }
 
 export interface StoreOrderCounts {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { secretsEqual } from '@/lib/crypto';
 import { err, httpStatusOf, ok, type EdgeFailure, type Result } from '@/lib/errors';
-import { BODY_TIMEOUT_MS, type BodyLimits } from '@/lib/http/read-body';
+import { BODY_TIMEOUT_MS, type BodyFailure, type BodyLimits } from '@/lib/http/read-body';
 import { StoreContext, type StoreHash } from '@/lib/ids';
 
 /**
@@ -79,6 +79,17 @@ export interface StoreWebhookSecret {
   sealed: string;
 }
 
+/**
+ * Why a delivery was refused, counted per store without its body (lib/repos/webhook-refusals.ts). `bad_signature`
+ * joins these when the Standard Webhooks signature is checked.
+ */
+export type WebhookRefusalReason = 'bad_secret' | 'malformed' | 'too_large' | 'timeout';
+export interface WebhookRefusal {
+  /** The store the payload names, or null when the body could not be read or parsed or names none. */
+  storeHash: StoreHash | null;
+  reason: WebhookRefusalReason;
+}
+
 export interface WebhookDeps {
   /**
    * The store's webhook secret, or null when the store is unknown or uninstalled. May answer from a cache;
@@ -93,6 +104,14 @@ export interface WebhookDeps {
   recordDelivery(delivery: RecordedDelivery, sealedSecret: string): Promise<'recorded' | 'duplicate' | 'stale'>;
   /** Hands a newly recorded delivery on to the job layer. */
   handOff?(delivery: RecordedDelivery): Promise<void>;
+  /** Counts a refused delivery (never waits, never fails the answer). */
+  countRefusal?(refusal: WebhookRefusal): void;
+}
+
+/** A body an edge refused before reading it all: too large, or too slow. A client that went away is not counted. */
+export function countRefusedBody(deps: WebhookDeps, failure: BodyFailure): void {
+  if (failure.kind === 'TooLarge') deps.countRefusal?.({ storeHash: null, reason: 'too_large' });
+  else if (failure.kind === 'Timeout') deps.countRefusal?.({ storeHash: null, reason: 'timeout' });
 }
 
 export interface Received {
@@ -108,23 +127,27 @@ export async function receiveWebhook(
   try {
     json = JSON.parse(input.rawBody);
   } catch {
+    deps.countRefusal?.({ storeHash: null, reason: 'malformed' });
     return err({ kind: 'BadRequest', message: 'The body is not valid JSON.' });
   }
   const parsed = webhookPayload.safeParse(json);
   if (!parsed.success) {
+    const named = StoreContext.safeParse(typeof json === 'object' && json !== null ? (json as { producer?: unknown }).producer : undefined);
+    deps.countRefusal?.({ storeHash: named.success ? named.data : null, reason: 'malformed' });
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
     return err({ kind: 'BadRequest', message: `The webhook payload is malformed: ${fields}.` });
   }
   const payload = parsed.data;
   const storeHash = payload.producer;
-  const unauthorized = err({ kind: 'Unauthorized', message: 'Unknown store or bad webhook secret.' } as const);
-  if (!input.secretHeader) return unauthorized;
+  const refused = err({ kind: 'Unauthorized', message: 'Unknown store or bad webhook secret.' } as const);
+  const unauthorized = () => (deps.countRefusal?.({ storeHash, reason: 'bad_secret' }), refused);
+  if (!input.secretHeader) return unauthorized();
   const matches = (known: StoreWebhookSecret | null) => known !== null && secretsEqual(input.secretHeader!, known.secret);
   let known = await deps.webhookSecret(storeHash);
   // A cached secret that does not match may be out of date: read it again before refusing.
   if (!matches(known)) known = await deps.webhookSecret(storeHash, { fresh: true });
   // Unknown store, uninstalled store and wrong secret look the same to the caller.
-  if (!known || !matches(known)) return unauthorized;
+  if (!known || !matches(known)) return unauthorized();
   const delivery: RecordedDelivery = {
     storeHash,
     scope: payload.scope,
@@ -138,9 +161,9 @@ export async function receiveWebhook(
   if (outcome === 'stale') {
     // Uninstalled (or re-keyed) since the secret was cached: decide on what the database says now.
     const current = await deps.webhookSecret(storeHash, { fresh: true });
-    if (!current || !matches(current)) return unauthorized;
+    if (!current || !matches(current)) return unauthorized();
     outcome = await deps.recordDelivery(delivery, current.sealed);
-    if (outcome === 'stale') return unauthorized;
+    if (outcome === 'stale') return unauthorized();
   }
   if (outcome === 'recorded' && deps.handOff) await deps.handOff(delivery);
   return ok({ storeHash, duplicate: outcome === 'duplicate' });
@@ -166,7 +189,10 @@ export async function answerDelivery(
   deps: WebhookDeps,
   input: { secretHeader: string | null; rawBody: string },
 ): Promise<WebhookAnswer> {
-  if (Buffer.byteLength(input.rawBody) > MAX_WEBHOOK_BODY_BYTES) return TOO_LARGE_ANSWER;
+  if (Buffer.byteLength(input.rawBody) > MAX_WEBHOOK_BODY_BYTES) {
+    deps.countRefusal?.({ storeHash: null, reason: 'too_large' });
+    return TOO_LARGE_ANSWER;
+  }
   const result = await receiveWebhook(deps, input);
   if (!result.ok) return { status: httpStatusOf(result.error), body: { error: { kind: result.error.kind, message: result.error.message } } };
   return { status: 200, body: { received: true, duplicate: result.value.duplicate } };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerDelivery, WEBHOOK_BODY_LIMITS, WEBHOOK_SECRET_HEADER, type WebhookAnswer, type WebhookDeps } from '@/lib/bigcommerce/webhooks';
+import { answerDelivery, countRefusedBody, WEBHOOK_BODY_LIMITS, WEBHOOK_SECRET_HEADER, type WebhookAnswer, type WebhookDeps } from '@/lib/bigcommerce/webhooks';
 import { BODY_FAILURE_STATUS, bodyText, readIncomingBody } from '@/lib/http/read-body';
 
 /** The receiver's path, the one the app registers its hooks with (lib/bigcommerce/store-webhooks.ts). */
@@ -42,6 +42,7 @@ export function serveWebhookDelivery(
   void readIncomingBody(req, WEBHOOK_BODY_LIMITS).then((read) => {
     if (!read.ok) {
       send({ status: BODY_FAILURE_STATUS[read.error.kind], body: { error: read.error } }, true);
+      deps().then((d) => countRefusedBody(d, read.error), onError);
       return;
     }
     const secret = req.headers[WEBHOOK_SECRET_HEADER];

@@ -23,7 +23,7 @@ const deliver = (body: Uint8Array | string, withSecret: string | null) =>
   fetch(`${world.app.url}/api/webhooks/bigcommerce`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(withSecret === null ? {} : { [WEBHOOK_SECRET_HEADER]: withSecret }) },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 
 /** Anything JSON, and near-misses of a real payload: every field present but any of them of a random value. */

@@ -25,6 +25,7 @@ export const appRoutes: RouteTable = {
   '/api/me': () => import('@/app/api/me/route'),
   '/api/audit': () => import('@/app/api/audit/route'),
   '/api/admin/backfill': () => import('@/app/api/admin/backfill/route'),
+  '/api/admin/overview': () => import('@/app/api/admin/overview/route'),
   '/api/connections/:provider': () => import('@/app/api/connections/[provider]/route') as unknown as Promise<RouteModule>,
   '/api/connections/:provider/start': () =>
     import('@/app/api/connections/[provider]/start/route') as unknown as Promise<RouteModule>,

@@ -1,4 +1,4 @@
-import { answerDelivery, WEBHOOK_BODY_LIMITS, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
+import { answerDelivery, countRefusedBody, WEBHOOK_BODY_LIMITS, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import { webhookDeps } from '@/lib/deps';
 import { bodyFailureResponse, bodyText, readRequestBody } from '@/lib/http/read-body';
 
@@ -10,8 +10,12 @@ export const dynamic = 'force-dynamic';
  */
 export async function POST(request: Request): Promise<Response> {
   const body = await readRequestBody(request, WEBHOOK_BODY_LIMITS);
-  if (!body.ok) return bodyFailureResponse(body.error);
+  const deps = await webhookDeps();
+  if (!body.ok) {
+    countRefusedBody(deps, body.error);
+    return bodyFailureResponse(body.error);
+  }
   const rawBody = bodyText(body.bytes);
-  const answer = await answerDelivery(await webhookDeps(), { secretHeader: request.headers.get(WEBHOOK_SECRET_HEADER), rawBody });
+  const answer = await answerDelivery(deps, { secretHeader: request.headers.get(WEBHOOK_SECRET_HEADER), rawBody });
   return Response.json(answer.body, { status: answer.status });
 }
