@@ -18,7 +18,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'tests/sandbox/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'tests/sandbox/**/*.test.ts', 'tests/checks/**/*.test.ts'],
           environment: 'node',
         },
       },
