@@ -10,6 +10,7 @@ import type { ConnectDeps } from '@/lib/accounting/definition';
 import { openProvider } from '@/lib/accounting/open';
 import { definitionOf, DEFAULT_PROVIDER, isProviderId, type ProviderId } from '@/lib/accounting/registry';
 import { createBigCommerceClient, type BigCommerceClient } from '@/lib/bigcommerce/client';
+import { keyRing, type KeyRing } from '@/lib/crypto';
 import type { ClientLog } from '@/lib/bigcommerce/client/transport';
 import { env, type Env } from '@/lib/env';
 import { PermanentFailure } from '@/lib/errors';
@@ -24,7 +25,8 @@ import type { PipelineDeps } from '@/lib/sync/pipeline';
 
 export interface AppContextConfig {
   db: Db;
-  env: Pick<Env, 'TOKEN_ENCRYPTION_KEY' | 'BIGCOMMERCE_API_URL' | 'variables'> & Partial<Pick<Env, 'APP_URL' | 'SESSION_SECRET'>>;
+  env: Pick<Env, 'TOKEN_ENCRYPTION_KEY' | 'BIGCOMMERCE_API_URL' | 'variables'> &
+    Partial<Pick<Env, 'APP_URL' | 'SESSION_SECRET' | 'TOKEN_ENCRYPTION_KEYS_PREVIOUS'>>;
   fetch?: typeof fetch;
   log?: ClientLog;
   /** A BigCommerce client of the caller's own (e.g. the CLI's retry policy); by default one is built here. */
@@ -33,9 +35,14 @@ export interface AppContextConfig {
   afterConnect?: (storeHash: StoreHash) => Promise<void>;
 }
 
+/** The token key ring from the environment: TOKEN_ENCRYPTION_KEY seals, it and TOKEN_ENCRYPTION_KEYS_PREVIOUS open. */
+export function tokenKeys(e: Pick<Env, 'TOKEN_ENCRYPTION_KEY'> & Partial<Pick<Env, 'TOKEN_ENCRYPTION_KEYS_PREVIOUS'>>): KeyRing {
+  return keyRing(e.TOKEN_ENCRYPTION_KEY, e.TOKEN_ENCRYPTION_KEYS_PREVIOUS ?? []);
+}
+
 export function createAppContext(config: AppContextConfig) {
   const { db } = config;
-  const encryptionKey = config.env.TOKEN_ENCRYPTION_KEY;
+  const encryptionKey = tokenKeys(config.env);
   const stores = createStoreRepo({ db, encryptionKey });
   const connections = createConnectionRepo({ db, encryptionKey });
   const storeSync = createStoreSyncRepo({ db });

@@ -2,7 +2,7 @@ import { getDb } from '@/db';
 import type { LifecycleDeps } from '@/lib/bigcommerce/install';
 import type { ConnectDeps } from '@/lib/accounting/definition';
 import { disconnectStore } from '@/lib/accounting/disconnect-store';
-import { appContext } from '@/lib/context';
+import { appContext, tokenKeys } from '@/lib/context';
 import { registerStoreWebhooks } from '@/lib/bigcommerce/store-webhooks';
 import type { StoreWebhookSecret, WebhookDeps } from '@/lib/bigcommerce/webhooks';
 import type { StoreHash } from '@/lib/ids';
@@ -22,7 +22,7 @@ import type { SessionDeps } from '@/lib/session';
  * the process-wide database. Tests build their own objects instead.
  */
 export async function storeRepo() {
-  return createStoreRepo({ db: await getDb(), encryptionKey: env().TOKEN_ENCRYPTION_KEY });
+  return createStoreRepo({ db: await getDb(), encryptionKey: tokenKeys(env()) });
 }
 
 export async function auditRepo() {

@@ -36,6 +36,14 @@ const schema = z.object({
       'store_v2_orders store_v2_information_read_only store_v2_products store_v2_customers_read_only store_inventory store_v2_transactions_read_only',
     ),
   TOKEN_ENCRYPTION_KEY: hexKey,
+  /**
+   * Keys that sealed tokens before TOKEN_ENCRYPTION_KEY did (hex, separated by commas or spaces): read only, never
+   * used to seal. Kept until `ledgerbridge keys rotate` has re-sealed everything under the current key (lib/crypto.ts).
+   */
+  TOKEN_ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .regex(/^[\s,]*[0-9a-fA-F]{64}([\s,]+[0-9a-fA-F]{64})*[\s,]*$/, 'must be 64-hex-character keys separated by commas or spaces')
+    .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
@@ -128,7 +136,7 @@ export function resetEnvForTests(): void {
  * not serve the embedded pages or the OAuth callbacks, so it does not ask for their secrets.
  */
 const cliSchema = schema
-  .pick({ DATABASE_URL: true, PGLITE_DIR: true, TOKEN_ENCRYPTION_KEY: true, BIGCOMMERCE_API_URL: true, LOG_LEVEL: true })
+  .pick({ DATABASE_URL: true, PGLITE_DIR: true, TOKEN_ENCRYPTION_KEY: true, TOKEN_ENCRYPTION_KEYS_PREVIOUS: true, BIGCOMMERCE_API_URL: true, LOG_LEVEL: true })
   .extend({
     /** The directory the user ran `ledgerbridge` in (set by lib/cli/bin.mjs, which runs the CLI from the checkout). */
     LEDGERBRIDGE_CWD: z.string().min(1).optional(),

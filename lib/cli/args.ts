@@ -19,14 +19,16 @@ export type Command =
   | { name: 'stock set'; store: StoreHash; sku: string; qty: string; location: number }
   | { name: 'stock push'; store: StoreHash; dryRun: boolean }
   | { name: 'items import'; store: StoreHash; dryRun: boolean; updateDetails: boolean }
-  | { name: 'items push-details'; store: StoreHash; dryRun: boolean };
+  | { name: 'items push-details'; store: StoreHash; dryRun: boolean }
+  | { name: 'keys rotate'; json: boolean; batchSize: number };
 
 export type CommandName = Exclude<Command['name'], 'help'>;
 
 export const GENERAL_HELP = `Usage: ledgerbridge <command> [options]
 
 Posts BigCommerce orders to the books from the command line, against the same database as the app
-(DATABASE_URL, or the embedded PGlite database in PGLITE_DIR; TOKEN_ENCRYPTION_KEY; BIGCOMMERCE_API_URL).
+(DATABASE_URL, or the embedded PGlite database in PGLITE_DIR; TOKEN_ENCRYPTION_KEY and TOKEN_ENCRYPTION_KEYS_PREVIOUS;
+BIGCOMMERCE_API_URL).
 
 Commands:
   connect --credentials <file>     register a store with an API account's credentials file
@@ -45,6 +47,7 @@ Commands:
                                    create the store's products as items in the books
   items push-details --store <hash> [--dry-run]
                                    send names, prices and descriptions from the books to BigCommerce
+  keys rotate [--json]             re-seal every stored token under TOKEN_ENCRYPTION_KEY
 
 Run \`ledgerbridge <command> --help\` for a command's options.
 Exit codes: 0 done, 1 failed, 2 bad arguments or input (nothing written), 130 stopped by Ctrl-C.
@@ -111,6 +114,17 @@ names and descriptions belong to its product). Values the books lack are never p
 what BigCommerce refused. Needs "push product details" on in the store's settings (except with --dry-run) and an
 API account with Products (modify).
 `,
+  'keys rotate': `Usage: ledgerbridge keys rotate [--json] [--batch-size <n>]
+
+Re-seals every encrypted value in the database (store access tokens and webhook secrets, accounting connection
+tokens) under the current key, TOKEN_ENCRYPTION_KEY, reading the old ones with the keys in
+TOKEN_ENCRYPTION_KEYS_PREVIOUS. Rows are read <n> at a time (default 200). Running it again changes nothing.
+Prints what it did per table; exit code 0 means nothing is left under an old key, so the previous keys can be
+removed. A row changed by the app while it ran is left alone (exit code 1: run it again). A value whose key is
+not configured stops it with that key's id (exit code 1; what was re-sealed before stays re-sealed).
+  --json   prints {"currentKeyId","tables":{"stores":{...},"accounting_connections":{...}},"total":{...}}, each
+           with rows, values, resealed, current (already under the current key) and changedMeanwhile.
+`,
 };
 
 const COMMON = { help: { type: 'boolean', short: 'h' } } as const satisfies ParseArgsConfig['options'];
@@ -125,6 +139,7 @@ const OPTIONS = {
   'stock push': { ...COMMON, store: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   'items import': { ...COMMON, store: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'update-details': { type: 'boolean' } },
   'items push-details': { ...COMMON, store: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  'keys rotate': { ...COMMON, json: { type: 'boolean' }, 'batch-size': { type: 'string' } },
 } as const satisfies Record<CommandName, ParseArgsConfig['options']>;
 
 const isCommandName = (value: string): value is CommandName => Object.hasOwn(OPTIONS, value);
@@ -138,10 +153,10 @@ export function parseCommand(argv: readonly string[], options: { today?: () => s
     if (topic && isCommandName(topic)) return { name: 'help', text: COMMAND_HELP[topic] };
     return { name: 'help', text: GENERAL_HELP };
   }
-  // Two-word commands: `stock set`, `stock push`, `items import`, `items push-details`.
+  // Two-word commands: `stock set`, `stock push`, `items import`, `items push-details`, `keys rotate`.
   let rest2 = rest;
   let name = first;
-  if ((first === 'stock' || first === 'items') && rest[0] && !rest[0].startsWith('-')) {
+  if ((first === 'stock' || first === 'items' || first === 'keys') && rest[0] && !rest[0].startsWith('-')) {
     name = `${first} ${rest[0]}`;
     rest2 = rest.slice(1);
   }
@@ -216,6 +231,12 @@ export function parseCommand(argv: readonly string[], options: { today?: () => s
       };
     case 'items push-details':
       return { name: 'items push-details', store: storeHash(command, required(command, 'store', str('store'), '<hash>')), dryRun: values['dry-run'] === true };
+    case 'keys rotate': {
+      const given = str('batch-size');
+      const batchSize = given === undefined ? 200 : /^[0-9]{1,6}$/.test(given) ? Number(given) : NaN;
+      if (!(batchSize >= 1 && batchSize <= 10_000)) throw new UsageError(`keys rotate: --batch-size "${given}" is not a number from 1 to 10000`);
+      return { name: 'keys rotate', json: values.json === true, batchSize };
+    }
   }
 }
 

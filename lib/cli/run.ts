@@ -3,6 +3,7 @@ import { BigCommerceContractError } from '@/lib/bigcommerce/client';
 import { parseCommand, type Command } from './args';
 import { connectCommand } from './commands/connect';
 import { exportCommand } from './commands/export';
+import { keysRotateCommand } from './commands/keys';
 import { retryCommand } from './commands/retry';
 import { statusCommand } from './commands/status';
 import { itemsImportCommand, itemsPushDetailsCommand } from './commands/items';
@@ -60,6 +61,8 @@ function dispatch(rt: CliRuntime, command: Exclude<Command, { name: 'help' }>, s
       return itemsImportCommand(rt, command);
     case 'items push-details':
       return itemsPushDetailsCommand(rt, command);
+    case 'keys rotate':
+      return keysRotateCommand(rt, command);
   }
 }
 

@@ -11,7 +11,8 @@ import { createBigCommerceClient, type BigCommerceClient } from '@/lib/bigcommer
 import type { ClientLog } from '@/lib/bigcommerce/client';
 import { cliEnv, EnvError, type CliEnv } from '@/lib/env';
 import type { StoreHash } from '@/lib/ids';
-import { createAppContext } from '@/lib/context';
+import { createAppContext, tokenKeys } from '@/lib/context';
+import { UnknownKeyError } from '@/lib/crypto';
 import { createStoreRepo, type InstalledStore } from '@/lib/repos/stores';
 import { CliError, EXIT, UsageError } from './errors';
 
@@ -120,7 +121,7 @@ export function bigCommerceClient(
  */
 export async function cliStoreContext(rt: CliRuntime, storeHash: StoreHash) {
   const { db } = rt;
-  const storeRepo = createStoreRepo({ db, encryptionKey: rt.env.TOKEN_ENCRYPTION_KEY });
+  const storeRepo = createStoreRepo({ db, encryptionKey: tokenKeys(rt.env) });
   const installed: InstalledStore | null = await storeRepo.findInstalled(storeHash);
   if (!installed) {
     await knownStore(rt, storeHash); // unknown → usage error
@@ -129,8 +130,9 @@ export async function cliStoreContext(rt: CliRuntime, storeHash: StoreHash) {
   let accessToken: string | null;
   try {
     accessToken = await storeRepo.accessToken(storeHash);
-  } catch {
-    throw new CliError(`cannot decrypt the access token of store "${storeHash}": TOKEN_ENCRYPTION_KEY is not the key the app uses`, EXIT.usage);
+  } catch (error) {
+    const why = error instanceof UnknownKeyError ? error.message : 'TOKEN_ENCRYPTION_KEY is not the key the app uses';
+    throw new CliError(`cannot decrypt the access token of store "${storeHash}": ${why}`, EXIT.usage);
   }
   if (!accessToken) throw new UsageError(`store "${storeHash}" has no access token; connect it again first`);
   // The same context the app's jobs build (lib/context.ts: one place decides the provider), from the CLI's

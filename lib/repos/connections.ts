@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, or } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { accountingConnections } from '@/db/schema/connections';
 import type { StoredTokens, TokenStore } from '@/lib/accounting/connect/tokens';
-import { decryptSecret, encryptSecret } from '@/lib/crypto';
+import { decryptSecret, encryptSecret, type EncryptionKeys } from '@/lib/crypto';
 import type { StoreHash } from '@/lib/ids';
+import { noResealCounts, resealRow, stillSealedAs, type ResealCounts } from './reseal';
 
 export type ConnectionStatus = 'connected' | 'choose_tenant' | 'reconnect';
 
@@ -27,7 +28,7 @@ export interface TokenSet {
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Remote accounting connections; tokens are sealed with AES-256-GCM bound to (store, provider, kind). */
-export function createConnectionRepo({ db, encryptionKey }: { db: Db; encryptionKey: string }) {
+export function createConnectionRepo({ db, encryptionKey }: { db: Db; encryptionKey: EncryptionKeys }) {
   const aad = (storeHash: string, provider: string, kind: string) => `connections/${storeHash}/${provider}/${kind}`;
   const seal = (storeHash: string, provider: string, tokens: TokenSet) => ({
     accessTokenEnc: encryptSecret(tokens.accessToken, encryptionKey, aad(storeHash, provider, 'access')),
@@ -114,6 +115,46 @@ export function createConnectionRepo({ db, encryptionKey }: { db: Db; encryption
             .where(where(storeHash, provider));
         },
       };
+    },
+
+    /**
+     * Re-seals every connection's tokens under the current key, `batchSize` rows at a time; idempotent, and a row
+     * whose tokens changed since they were read (a refresh) is left alone and counted (`changedMeanwhile`).
+     */
+    async resealAll(options: { batchSize?: number } = {}): Promise<ResealCounts> {
+      const batchSize = options.batchSize ?? 200;
+      const counts = noResealCounts();
+      const c = accountingConnections;
+      let after: { storeHash: string; provider: string } | null = null;
+      for (;;) {
+        const cursor = after === null ? undefined : or(gt(c.storeHash, after.storeHash), and(eq(c.storeHash, after.storeHash), gt(c.provider, after.provider)));
+        const rows: Array<{ storeHash: string; provider: string; accessTokenEnc: string | null; refreshTokenEnc: string | null }> = await db
+          .select({ storeHash: c.storeHash, provider: c.provider, accessTokenEnc: c.accessTokenEnc, refreshTokenEnc: c.refreshTokenEnc })
+          .from(c)
+          .where(cursor)
+          .orderBy(asc(c.storeHash), asc(c.provider))
+          .limit(batchSize);
+        if (rows.length === 0) return counts;
+        for (const row of rows) {
+          counts.rows += 1;
+          const { next, values, resealed } = resealRow(encryptionKey, `connection ${row.storeHash}/${row.provider}`, [
+            { name: 'accessTokenEnc', sealed: row.accessTokenEnc, associatedData: aad(row.storeHash, row.provider, 'access') },
+            { name: 'refreshTokenEnc', sealed: row.refreshTokenEnc, associatedData: aad(row.storeHash, row.provider, 'refresh') },
+          ]);
+          counts.values += values;
+          counts.current += values - resealed;
+          if (resealed === 0) continue;
+          const updated = await db
+            .update(c)
+            .set(next)
+            .where(and(where(row.storeHash, row.provider), stillSealedAs(c.accessTokenEnc, row.accessTokenEnc), stillSealedAs(c.refreshTokenEnc, row.refreshTokenEnc)))
+            .returning({ provider: c.provider });
+          if (updated.length > 0) counts.resealed += resealed;
+          else counts.changedMeanwhile += 1;
+        }
+        const last = rows[rows.length - 1]!;
+        after = { storeHash: last.storeHash, provider: last.provider };
+      }
     },
 
     /** Disconnect: tokens deleted here (the caller revokes them at the provider first). */

@@ -1,12 +1,14 @@
-import { and, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { auditLog, storeUsers, stores, users } from '@/db/schema';
-import { decryptSecret, encryptSecret, randomSecret } from '@/lib/crypto';
+import { decryptSecret, encryptSecret, randomSecret, type EncryptionKeys } from '@/lib/crypto';
 import type { StoreHash } from '@/lib/ids';
+import { noResealCounts, resealRow, stillSealedAs, type ResealCounts } from './reseal';
 
 export interface StoreRepoDeps {
   db: Db;
-  encryptionKey: string;
+  /** The token key (a hex string) or the key ring (current and previous keys, lib/crypto.ts). */
+  encryptionKey: EncryptionKeys;
 }
 
 export interface InstalledStore {
@@ -230,6 +232,51 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
           .values({ storeHash, actorUserId, action: 'user.removed', detail: { userId, wasMember: removed.length > 0 } });
         return removed.length > 0;
       });
+    },
+
+    /**
+     * Re-seals every store's access token and webhook secret under the current key, `batchSize` rows at a time
+     * (installed and uninstalled stores alike: a reinstall keeps the webhook secret). Idempotent: values already
+     * under the current key are left as they are. A row whose values changed since they were read is left alone
+     * and counted (`changedMeanwhile`).
+     */
+    async resealAll(options: { batchSize?: number } = {}): Promise<ResealCounts> {
+      const batchSize = options.batchSize ?? 200;
+      const counts = noResealCounts();
+      let after = '';
+      for (;;) {
+        const rows = await db
+          .select({ storeHash: stores.storeHash, accessTokenEnc: stores.accessTokenEnc, webhookSecretEnc: stores.webhookSecretEnc })
+          .from(stores)
+          .where(gt(stores.storeHash, after))
+          .orderBy(asc(stores.storeHash))
+          .limit(batchSize);
+        if (rows.length === 0) return counts;
+        for (const row of rows) {
+          counts.rows += 1;
+          const { next, values, resealed } = resealRow(encryptionKey, `store ${row.storeHash}`, [
+            { name: 'accessTokenEnc', sealed: row.accessTokenEnc, associatedData: tokenAad(row.storeHash) },
+            { name: 'webhookSecretEnc', sealed: row.webhookSecretEnc, associatedData: webhookSecretAad(row.storeHash) },
+          ]);
+          counts.values += values;
+          counts.current += values - resealed;
+          if (resealed === 0) continue;
+          const updated = await db
+            .update(stores)
+            .set(next)
+            .where(
+              and(
+                eq(stores.storeHash, row.storeHash),
+                stillSealedAs(stores.accessTokenEnc, row.accessTokenEnc),
+                stillSealedAs(stores.webhookSecretEnc, row.webhookSecretEnc),
+              ),
+            )
+            .returning({ storeHash: stores.storeHash });
+          if (updated.length > 0) counts.resealed += resealed;
+          else counts.changedMeanwhile += 1;
+        }
+        after = rows[rows.length - 1]!.storeHash;
+      }
     },
 
     /**

@@ -4,7 +4,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog, stores } from '@/db/schema';
 import type { BcStore } from '@/lib/bigcommerce/client';
-import { encryptSecret, randomSecret } from '@/lib/crypto';
+import { tokenKeys } from '@/lib/context';
+import { encryptSecret, randomSecret, type EncryptionKeys } from '@/lib/crypto';
 import type { StoreHash } from '@/lib/ids';
 import { parseCredentialsFile, MAX_CREDENTIALS_BYTES, type ApiCredentials } from '../credentials';
 import { UsageError } from '../errors';
@@ -38,7 +39,7 @@ const webhookSecretAad = (storeHash: string) => `stores/${storeHash}/webhook_sec
  * app is installed from the marketplace, which then links its users. Connecting again replaces the token.
  */
 export async function registerConnectedStore(
-  deps: { db: Db; encryptionKey: string },
+  deps: { db: Db; encryptionKey: EncryptionKeys },
   input: { storeHash: StoreHash; accessToken: string; info: BcStore; clientId: string | null; clientName: string | null },
 ): Promise<{ reconnected: boolean }> {
   const { db, encryptionKey } = deps;
@@ -99,7 +100,7 @@ export async function connectCommand(rt: CliRuntime, credentialsFile: string): P
     throw new UsageError(`connect: GET /v2/store answered for store "${info.value.hash}", not "${storeHash}" of the API PATH`);
   }
   const { reconnected } = await registerConnectedStore(
-    { db: rt.db, encryptionKey: rt.env.TOKEN_ENCRYPTION_KEY },
+    { db: rt.db, encryptionKey: tokenKeys(rt.env) },
     { storeHash, accessToken: credentials.accessToken, info: info.value, clientId: credentials.clientId, clientName: credentials.clientName ?? credentials.name },
   );
   const plan = info.value.planLevel ?? 'unknown';

@@ -1,5 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { syncRecords } from '@/db/schema';
+import { tokenKeys } from '@/lib/context';
+import { UnknownKeyError } from '@/lib/crypto';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { createStoreRepo } from '@/lib/repos/stores';
 import { createSyncRecordRepo, type SyncState } from '@/lib/repos/sync-records';
@@ -53,7 +55,7 @@ export async function statusCommand(rt: CliRuntime, options: { store: StoreHash 
     out.write('No stores connected. Connect one with: ledgerbridge connect --credentials <file>\n');
     return 0;
   }
-  const storeRepo = createStoreRepo({ db: rt.db, encryptionKey: rt.env.TOKEN_ENCRYPTION_KEY });
+  const storeRepo = createStoreRepo({ db: rt.db, encryptionKey: tokenKeys(rt.env) });
   const records = createSyncRecordRepo({ db: rt.db });
   const storeSync = createStoreSyncRepo({ db: rt.db });
   for (const [index, hash] of hashes.entries()) {
@@ -87,7 +89,8 @@ async function connection(rt: CliRuntime, storeRepo: ReturnType<typeof createSto
   let token: string | null;
   try {
     token = await storeRepo.accessToken(hash);
-  } catch {
+  } catch (error) {
+    if (error instanceof UnknownKeyError) return `token cannot be decrypted: ${error.message}`;
     return 'token cannot be decrypted (TOKEN_ENCRYPTION_KEY differs from the app’s)';
   }
   if (!token) return 'no access token';
