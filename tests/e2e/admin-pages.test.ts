@@ -17,6 +17,8 @@ let frame: FrameLocator;
 let hash: string;
 let apiToken: string;
 const axeFindings: string[] = [];
+/** What Chromium reports refused by the Content-Security-Policy, in the app's frame or the control panel. */
+const cspViolations: string[] = [];
 
 const billing = {
   first_name: 'Ada',
@@ -92,6 +94,9 @@ beforeAll(async () => {
   // axe-core's Playwright adapter needs a page from an explicit context.
   const context = await world.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);
+  });
   frame = page.frameLocator('#app-frame');
 });
 afterEach(async (context) => {
@@ -373,6 +378,10 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await frame.getByTestId('connection-accounting').getByText('Read the chart of accounts', { exact: false }).waitFor({ timeout: 15_000 });
     await shot('13-connections');
     await axe('connections');
+  });
+
+  it('no page had a script (or anything else) refused by the CSP: the nonce reaches every script Next writes', () => {
+    expect(cspViolations).toEqual([]);
   });
 
   it('axe-core finds no serious or critical violation on any page', () => {
