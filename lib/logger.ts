@@ -1,9 +1,12 @@
 import pino from 'pino';
 import { env } from './env';
+import { requestLogFields } from './request-context';
 
 /**
- * Structured logs. Secrets never reach a log line: the paths below are redacted wherever they appear, and code
- * logs ids and outcomes, never tokens or payload bodies.
+ * Structured logs, one JSON object a line. Secrets never reach a log line: the paths below are redacted wherever they
+ * appear, and code logs ids and outcomes, never tokens or payload bodies. Every line written while a request is being
+ * answered (or by work it started) carries the request's `requestId`, and its `storeHash` once known
+ * (lib/request-context.ts).
  */
 const redact = [
   'access_token',
@@ -30,6 +33,11 @@ const redact = [
 let instance: pino.Logger | undefined;
 
 export function logger(): pino.Logger {
-  instance ??= pino({ level: env().LOG_LEVEL, redact: { paths: redact, censor: '[redacted]' }, base: { app: 'ledgerbridge' } });
+  instance ??= pino({
+    level: env().LOG_LEVEL,
+    redact: { paths: redact, censor: '[redacted]' },
+    base: { app: 'ledgerbridge' },
+    mixin: requestLogFields,
+  });
   return instance;
 }

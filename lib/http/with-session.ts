@@ -1,4 +1,5 @@
 import { sessionDeps } from '@/lib/deps';
+import { noteStoreHash, withinRequest } from '@/lib/request-context';
 import { sessionFromRequest, type Session } from '@/lib/session';
 import { jsonFailure } from './respond';
 
@@ -11,11 +12,14 @@ import { jsonFailure } from './respond';
 export function withSession<Ctx = unknown>(
   handler: (request: Request, session: Session, context: Ctx) => Promise<Response>,
 ): (request: Request, context: Ctx) => Promise<Response> {
-  return async (request, context) => {
-    const session = await sessionFromRequest(request, await sessionDeps());
-    if (!session.ok) return noStore(jsonFailure(session.error));
-    return noStore(await handler(request, session.value, context));
-  };
+  // In the request's context (lib/request-context.ts): from the verified session on, its log lines name the store.
+  return (request, context) =>
+    withinRequest(request, async () => {
+      const session = await sessionFromRequest(request, await sessionDeps());
+      if (!session.ok) return noStore(jsonFailure(session.error));
+      noteStoreHash(session.value.storeHash);
+      return noStore(await handler(request, session.value, context));
+    });
 }
 
 function noStore(response: Response): Response {

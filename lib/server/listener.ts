@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { WebhookDeps } from '@/lib/bigcommerce/webhooks';
+import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from '@/lib/request-context';
 import { isWebhookDelivery, serveWebhookDelivery } from './webhook-path';
 
 /** How long a refused client has to read its answer before the connection is dropped. */
@@ -25,6 +26,8 @@ export function closeUnreadBodies(req: IncomingMessage, res: ServerResponse): vo
 /**
  * The production server's request listener: webhook deliveries on the direct path, everything else to `rest` (Next's
  * request handler in lib/server/main.ts; the integration tests' route table in tests/integration/support/app-server.ts).
+ * Each request gets an id (a well-formed incoming `x-request-id`, else a new one), answered in `x-request-id` and
+ * handed on in the request's header; everything done for the request runs in its context, so every log line names it.
  */
 export function createRequestListener(options: {
   rest: (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -33,7 +36,12 @@ export function createRequestListener(options: {
 }): RequestListener {
   return (req, res) => {
     closeUnreadBodies(req, res);
-    if (isWebhookDelivery(req)) serveWebhookDelivery(req, res, options.webhookDeps, options.onWebhookError);
-    else void options.rest(req, res);
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    runInRequest({ requestId }, () => {
+      if (isWebhookDelivery(req)) serveWebhookDelivery(req, res, options.webhookDeps, options.onWebhookError);
+      else void options.rest(req, res);
+    });
   };
 }

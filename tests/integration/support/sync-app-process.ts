@@ -1,6 +1,7 @@
 /**
  * The app's route handlers in a process of their own, so a test can kill it (SIGKILL) mid-work and start it again
- * on the same port, as a crashed and restarted server. Environment: SYNC_APP_PORT (required) plus the app's own
+ * on the same port, as a crashed and restarted server. Environment: SYNC_APP_PORT (required), SYNC_APP_EDGE (optional,
+ * `server` for the production listener) plus the app's own
  * variables (DATABASE_URL, APP_URL, BIGCOMMERCE_*, INNGEST_DEV, TOKEN_ENCRYPTION_KEY, SESSION_SECRET).
  * Prints `sync-app ready <url>` once listening.
  *
@@ -24,7 +25,9 @@ const loaded: RouteTable = Object.fromEntries(
 );
 
 // startAppServer binds a free port; move its server to the port the sandbox and the stand-in know.
-const app = await startAppServer(loaded);
+// SYNC_APP_EDGE=server: as `npm start` composes it (lib/server/listener.ts: request ids, the direct webhook path), the
+// table standing in for Next.
+const app = await startAppServer(loaded, process.env.SYNC_APP_EDGE === 'server' ? 'server' : 'route');
 await new Promise<void>((resolve) => app.server.close(() => resolve()));
 await new Promise<void>((resolve, reject) => {
   app.server.once('error', reject);

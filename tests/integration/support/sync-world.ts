@@ -29,7 +29,16 @@ export interface SyncWorld {
   stop(): Promise<void>;
 }
 
-export async function startSyncWorld(options: { timeScale: number; sandboxTimeScale?: number; log?: (line: string) => void }): Promise<SyncWorld> {
+export async function startSyncWorld(options: {
+  timeScale: number;
+  sandboxTimeScale?: number;
+  log?: (line: string) => void;
+  /** The app's output (stdout and stderr), as it comes; with `logLevel` (default silent) for its log. */
+  appOutput?: (text: string) => void;
+  logLevel?: 'info' | 'debug' | 'trace';
+  /** Which edge serves the app: the route table alone (default) or behind the production server's listener. */
+  edge?: 'route' | 'server';
+}): Promise<SyncWorld> {
   process.env.DATABASE_URL ??= DEFAULT_DATABASE_URL;
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
@@ -49,10 +58,12 @@ export async function startSyncWorld(options: { timeScale: number; sandboxTimeSc
     BIGCOMMERCE_API_URL: sandbox.url,
     TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
     SESSION_SECRET: 'integration-session-secret-0123456789abcdef',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logLevel ?? 'silent',
     INNGEST_DEV: inngest.url,
+    ...(options.edge === 'server' ? { SYNC_APP_EDGE: 'server' } : {}),
   };
-  let app = await startAppChild(port, env);
+  const childOptions = options.appOutput ? { onOutput: options.appOutput } : {};
+  let app = await startAppChild(port, env, childOptions);
   await inngest.sync(`${appUrl}/api/inngest`);
 
   async function admin<T>(path: string, body?: unknown) {
@@ -75,7 +86,7 @@ export async function startSyncWorld(options: { timeScale: number; sandboxTimeSc
     async restartApp({ downMs = 0 } = {}) {
       await app.kill();
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-      app = await startAppChild(port, env);
+      app = await startAppChild(port, env, childOptions);
     },
     admin,
     async installedStore(opts = {}) {
