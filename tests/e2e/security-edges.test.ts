@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '@/db/client';
 import type { StoreHash } from '@/lib/ids';
 import { createStoreRepo } from '@/lib/repos/stores';
@@ -38,10 +38,13 @@ async function withDatabase<T>(work: (database: Database) => Promise<T>): Promis
   }
 }
 
+/** Every load JWT sent: none may appear in the server's output. */
+const issued: string[] = [];
+
 /** A load JWT as BigCommerce signs it, with `url` as its deep link. */
 function loadJwt(url: string): string {
   const now = Math.floor(Date.now() / 1000);
-  return jwt.sign(
+  const token = jwt.sign(
     {
       aud: clientId,
       iss: 'bc',
@@ -58,6 +61,8 @@ function loadJwt(url: string): string {
     clientSecret,
     { algorithm: 'HS256' },
   );
+  issued.push(token);
+  return token;
 }
 
 const load = (url: string) =>
@@ -110,6 +115,11 @@ beforeAll(async () => {
   }
 }, 600_000);
 
+afterEach((context) => {
+  // The server's own account of a failure: its last lines.
+  if (context.task.result?.state === 'fail') console.error(`[security-edges] npm start output (tail):\n${output.slice(-4000)}`);
+});
+
 afterAll(async () => {
   if (app && app.exitCode === null) {
     app.kill('SIGTERM');
@@ -160,6 +170,7 @@ describe('the load callback deep link', () => {
     }
     expect(output).not.toMatch(/session=/);
     expect(output).not.toMatch(/evil\.example/);
+    for (const token of issued) expect(output).not.toContain(token.split('.')[2]);
   });
 });
 
@@ -168,7 +179,7 @@ describe('admin JSON', () => {
     const location = (await load('/')).headers.get('location')!;
     const token = decodeURIComponent(location.split('#session=')[1]!);
     const auth = { authorization: `Bearer ${token}` };
-    for (const pathname of ['/api/me', '/api/admin/overview', '/api/connections/ledger']) {
+    for (const pathname of ['/api/me', '/api/admin/settings', '/api/connections/ledger']) {
       const response = await fetch(`${base}${pathname}`, { headers: auth });
       expect(response.status, pathname).toBeLessThan(500);
       expect(response.headers.get('cache-control'), pathname).toBe('no-store');
