@@ -97,6 +97,7 @@ export async function webhookDeps(): Promise<WebhookDeps> {
   const [stores, webhooks] = [await storeRepo(), createWebhookRepo({ db })];
   const refusals = createWebhookRefusalRepo({ db, onError: (error) => logger().warn({ error: String(error) }, 'webhook refusals not counted') });
   return {
+    signingSecret: env().BIGCOMMERCE_CLIENT_SECRET,
     async webhookSecret(storeHash, options) {
       if (!options?.fresh && secretCache.has(storeHash)) return secretCache.get(storeHash) ?? null;
       const value = await stores.webhookSecretSealed(storeHash);

@@ -57,6 +57,9 @@ const REFUSAL_LABELS: Record<WebhookRefusalReason, string> = {
   malformed: 'Not a valid BigCommerce webhook payload',
   too_large: 'Body larger than 64 KiB',
   timeout: 'Body not received within 10 s',
+  unsigned: 'No webhook signature (webhook-id, webhook-timestamp, webhook-signature)',
+  bad_signature: 'Webhook signature does not match the app’s client secret (forged or altered on the way)',
+  stale_signature: 'Webhook signature more than 5 minutes old or ahead (a replay, or this server’s clock is off)',
 };
 
 /** The store's refused deliveries, worded for the overview's webhook health. */

@@ -3,6 +3,7 @@ import { secretsEqual } from '@/lib/crypto';
 import { err, httpStatusOf, ok, type EdgeFailure, type Result } from '@/lib/errors';
 import { BODY_TIMEOUT_MS, type BodyFailure, type BodyLimits } from '@/lib/http/read-body';
 import { StoreContext, type StoreHash } from '@/lib/ids';
+import { checkWebhookSignature, type SignatureHeaders } from './webhook-signature';
 
 /**
  * Webhook deliveries from BigCommerce.
@@ -24,9 +25,10 @@ export type WebhookScope = (typeof WEBHOOK_SCOPES)[number];
 
 /**
  * Registered as a custom header on every hook; BigCommerce sends it back on each delivery: the proof, per store, that
- * a delivery came from BigCommerce (PLATFORM-FACTS). BigCommerce's newer deliveries also carry Standard Webhooks
- * headers (`webhook-signature`, an HMAC keyed with the app's client secret, one key for every store); the app does
- * not check those yet, the per-store secret already refusing forged and cross-store deliveries.
+ * a delivery came from BigCommerce (PLATFORM-FACTS). Every delivery must also carry a valid Standard Webhooks
+ * signature (lib/bigcommerce/webhook-signature.ts: an HMAC of id, timestamp and body keyed with the app's client
+ * secret, one key for every store), which the per-store secret alone does not give: the body and the time it was sent
+ * are authenticated, so a tampered body or a delivery replayed after 5 minutes is refused.
  */
 export const WEBHOOK_SECRET_HEADER = 'x-ledgerbridge-webhook-secret';
 
@@ -80,10 +82,11 @@ export interface StoreWebhookSecret {
 }
 
 /**
- * Why a delivery was refused, counted per store without its body (lib/repos/webhook-refusals.ts). `bad_signature`
- * joins these when the Standard Webhooks signature is checked.
+ * Why a delivery was refused, counted per store without its body (lib/repos/webhook-refusals.ts). The Standard
+ * Webhooks signature: `unsigned` (a header missing), `bad_signature` (no signature matches), `stale_signature` (its
+ * timestamp more than 5 minutes from our clock: a replay, or a clock to fix).
  */
-export type WebhookRefusalReason = 'bad_secret' | 'malformed' | 'too_large' | 'timeout';
+export type WebhookRefusalReason = 'bad_secret' | 'malformed' | 'too_large' | 'timeout' | 'unsigned' | 'bad_signature' | 'stale_signature';
 export interface WebhookRefusal {
   /** The store the payload names, or null when the body could not be read or parsed or names none. */
   storeHash: StoreHash | null;
@@ -91,6 +94,10 @@ export interface WebhookRefusal {
 }
 
 export interface WebhookDeps {
+  /** The app's client secret (BIGCOMMERCE_CLIENT_SECRET): the key of every delivery's Standard Webhooks signature. */
+  signingSecret: string;
+  /** The clock the signature's timestamp is checked against (tests); Date.now by default. */
+  now?: () => number;
   /**
    * The store's webhook secret, or null when the store is unknown or uninstalled. May answer from a cache;
    * `fresh` forces a database read.
@@ -119,10 +126,14 @@ export interface Received {
   duplicate: boolean;
 }
 
-export async function receiveWebhook(
-  deps: WebhookDeps,
-  input: { secretHeader: string | null; rawBody: string },
-): Promise<Result<Received, EdgeFailure>> {
+/** What an edge hands over of a delivery: the per-store secret header, the signature headers, the body as text. */
+export interface DeliveryInput {
+  secretHeader: string | null;
+  signature: SignatureHeaders;
+  rawBody: string;
+}
+
+export async function receiveWebhook(deps: WebhookDeps, input: DeliveryInput): Promise<Result<Received, EdgeFailure>> {
   let json: unknown;
   try {
     json = JSON.parse(input.rawBody);
@@ -139,7 +150,15 @@ export async function receiveWebhook(
   }
   const payload = parsed.data;
   const storeHash = payload.producer;
-  const refused = err({ kind: 'Unauthorized', message: 'Unknown store or bad webhook secret.' } as const);
+  // A bad signature and a bad secret get the same answer: the caller learns nothing about which check failed.
+  const refused = err({ kind: 'Unauthorized', message: 'Unknown store, bad webhook secret or bad signature.' } as const);
+  const signatureFailure = checkWebhookSignature({
+    clientSecret: deps.signingSecret,
+    headers: input.signature,
+    rawBody: input.rawBody,
+    nowMs: (deps.now ?? Date.now)(),
+  });
+  if (signatureFailure) return (deps.countRefusal?.({ storeHash, reason: signatureFailure }), refused);
   const unauthorized = () => (deps.countRefusal?.({ storeHash, reason: 'bad_secret' }), refused);
   if (!input.secretHeader) return unauthorized();
   const matches = (known: StoreWebhookSecret | null) => known !== null && secretsEqual(input.secretHeader!, known.secret);
@@ -185,10 +204,7 @@ export const TOO_LARGE_ANSWER: WebhookAnswer = {
  * Next route (app/api/webhooks/bigcommerce/route.ts, under `next dev` and `next start`) and the production server's
  * direct path (lib/server/webhook-path.ts), so the two answer the same bytes the same way.
  */
-export async function answerDelivery(
-  deps: WebhookDeps,
-  input: { secretHeader: string | null; rawBody: string },
-): Promise<WebhookAnswer> {
+export async function answerDelivery(deps: WebhookDeps, input: DeliveryInput): Promise<WebhookAnswer> {
   if (Buffer.byteLength(input.rawBody) > MAX_WEBHOOK_BODY_BYTES) {
     deps.countRefusal?.({ storeHash: null, reason: 'too_large' });
     return TOO_LARGE_ANSWER;

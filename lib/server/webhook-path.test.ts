@@ -2,9 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WEBHOOK_SECRET_HEADER, type RecordedDelivery, type WebhookDeps } from '@/lib/bigcommerce/webhooks';
+import { signedWebhookHeaders } from '@/tests/support/webhook-signature';
 import { createRequestListener } from './listener';
 
 const SECRET = 'store-secret';
+const CLIENT_SECRET = 'app-client-secret';
 const payload = (hash = 'h-1') =>
   JSON.stringify({ scope: 'store/order/created', store_id: '1', data: { type: 'order', id: 5 }, hash, created_at: 1_700_000_000, producer: 'stores/abc123' });
 
@@ -14,6 +16,7 @@ afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => reso
 async function serve(deps: Partial<WebhookDeps>, onError: (error: unknown) => void = () => undefined) {
   const recorded: RecordedDelivery[] = [];
   const full: WebhookDeps = {
+    signingSecret: CLIENT_SECRET,
     webhookSecret: async () => ({ secret: SECRET, sealed: 'sealed' }),
     recordDelivery: async (delivery) => (recorded.push(delivery), 'recorded'),
     ...deps,
@@ -25,15 +28,17 @@ async function serve(deps: Partial<WebhookDeps>, onError: (error: unknown) => vo
   return { url, recorded };
 }
 
+/** Signed over the body as text (Request.text(): a leading byte-order mark dropped), as BigCommerce signs what it sends. */
+const signed = (body: BodyInit) => signedWebhookHeaders(typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array), CLIENT_SECRET);
 const post = (url: string, body: BodyInit, headers: Record<string, string> = {}) =>
-  fetch(`${url}/api/webhooks/bigcommerce`, { method: 'POST', headers: { [WEBHOOK_SECRET_HEADER]: SECRET, ...headers }, body });
+  fetch(`${url}/api/webhooks/bigcommerce`, { method: 'POST', headers: { [WEBHOOK_SECRET_HEADER]: SECRET, ...signed(body), ...headers }, body });
 
 describe('the production server’s direct webhook path', () => {
   it('takes POST /api/webhooks/bigcommerce (with or without a query) and leaves everything else to Next', async () => {
     const { url, recorded } = await serve({});
     const answered = await fetch(`${url}/api/webhooks/bigcommerce?attempt=2`, {
       method: 'POST',
-      headers: { [WEBHOOK_SECRET_HEADER]: SECRET },
+      headers: { [WEBHOOK_SECRET_HEADER]: SECRET, ...signed(payload()) },
       body: payload(),
     });
     expect(answered.status).toBe(200);

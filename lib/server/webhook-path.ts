@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerDelivery, countRefusedBody, WEBHOOK_BODY_LIMITS, WEBHOOK_SECRET_HEADER, type WebhookAnswer, type WebhookDeps } from '@/lib/bigcommerce/webhooks';
+import { signatureHeadersOf } from '@/lib/bigcommerce/webhook-signature';
 import { BODY_FAILURE_STATUS, bodyText, readIncomingBody } from '@/lib/http/read-body';
 
 /** The receiver's path, the one the app registers its hooks with (lib/bigcommerce/store-webhooks.ts). */
@@ -49,7 +50,13 @@ export function serveWebhookDelivery(
     // As Request.text() in the route: UTF-8 with a leading BOM dropped.
     const rawBody = bodyText(read.bytes);
     deps()
-      .then((d) => answerDelivery(d, { secretHeader: typeof secret === 'string' ? secret : null, rawBody }))
+      .then((d) =>
+        answerDelivery(d, {
+          secretHeader: typeof secret === 'string' ? secret : null,
+          signature: signatureHeadersOf((name) => req.headers[name]),
+          rawBody,
+        }),
+      )
       .then(send, (error: unknown) => {
         onError(error);
         send(FAILED_ANSWER);

@@ -15,6 +15,7 @@ import { openDatabase } from '@/db/client';
 import { WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import type { StoreHash } from '@/lib/ids';
 import { createStoreRepo } from '@/lib/repos/stores';
+import { signedWebhookHeaders } from '@/tests/support/webhook-signature';
 import { buildApp, freePort, root } from '../e2e/support/harness';
 import { closedLoop, openLoop, percentile, type LoadResult } from './support/http-load';
 
@@ -86,19 +87,23 @@ started(
 );
 
 let sequence = 0;
-const delivery = () => ({
-  method: 'POST' as const,
-  path: '/api/webhooks/bigcommerce',
-  headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: secret },
-  body: JSON.stringify({
+const delivery = () => {
+  const body = JSON.stringify({
     scope: 'store/order/updated',
     store_id: '1001',
     data: { type: 'order', id: (sequence % 5000) + 1 },
     hash: `bench-${sequence++}`,
     created_at: Math.floor(Date.now() / 1000),
     producer: `stores/${storeHash}`,
-  }),
-});
+  });
+  // Signed with BIGCOMMERCE_CLIENT_SECRET ('bench'), as BigCommerce signs every delivery.
+  return {
+    method: 'POST' as const,
+    path: '/api/webhooks/bigcommerce',
+    headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: secret, ...signedWebhookHeaders(body, 'bench') },
+    body,
+  };
+};
 
 function report(name: string, result: LoadResult) {
   const perSecond = result.ok / (result.wallMs / 1000);

@@ -9,6 +9,7 @@ import type { StoreHash } from '@/lib/ids';
 import { createStoreRepo } from '@/lib/repos/stores';
 import { createWebhookRepo } from '@/lib/repos/webhooks';
 import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
+import { signedWebhookHeaders } from '@/tests/support/webhook-signature';
 import { freshDatabase, type TestDatabase } from '../integration/support/db';
 import { buildApp, freePort, INNGEST_SIGNING, root, signedInngestEnv } from './support/harness';
 
@@ -99,19 +100,22 @@ describe('npm start', () => {
       // Next answers everything but POST to the receiver: a GET there is its 405.
       expect((await fetch(`${base}/api/webhooks/bigcommerce`)).status).toBe(405);
 
-      const deliver = (hash: string, withSecret = secret) =>
-        fetch(`${base}/api/webhooks/bigcommerce`, {
+      const deliver = (hash: string, withSecret = secret) => {
+        const body = JSON.stringify({
+          scope: 'store/order/updated',
+          store_id: '1',
+          data: { type: 'order', id: 42 },
+          hash,
+          created_at: Math.floor(Date.now() / 1000),
+          producer: `stores/${storeHash}`,
+        });
+        return fetch(`${base}/api/webhooks/bigcommerce`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: withSecret },
-          body: JSON.stringify({
-            scope: 'store/order/updated',
-            store_id: '1',
-            data: { type: 'order', id: 42 },
-            hash,
-            created_at: Math.floor(Date.now() / 1000),
-            producer: `stores/${storeHash}`,
-          }),
+          // Signed as BigCommerce signs, with BIGCOMMERCE_CLIENT_SECRET below.
+          headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: withSecret, ...signedWebhookHeaders(body, 'prod-test-secret') },
+          body,
         }).then(async (r) => [r.status, await r.json()] as const);
+      };
       expect(await deliver('first')).toEqual([200, { received: true, duplicate: false }]);
       expect(await deliver('first')).toEqual([200, { received: true, duplicate: true }]);
       expect((await deliver('forged', 'not-the-secret'))[0]).toBe(401);

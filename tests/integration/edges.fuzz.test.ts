@@ -5,6 +5,7 @@ import { webhookDeliveries } from '@/db/schema';
 import { WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import type { StoreHash } from '@/lib/ids';
 import { createStoreRepo } from '@/lib/repos/stores';
+import { signedWebhookHeaders } from '@/tests/support/webhook-signature';
 import { CLIENT_ID, CLIENT_SECRET, ENCRYPTION_KEY, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
 import { rawRequest } from './support/raw-http';
 
@@ -19,10 +20,15 @@ let world: LifecycleWorld;
 let hash: string;
 let secret: string;
 
+/** Correctly signed with the app's client secret (over the body as the receiver reads it), so the other checks are what refuse. */
 const deliver = (body: Uint8Array | string, withSecret: string | null) =>
   fetch(`${world.app.url}/api/webhooks/bigcommerce`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(withSecret === null ? {} : { [WEBHOOK_SECRET_HEADER]: withSecret }) },
+    headers: {
+      'content-type': 'application/json',
+      ...signedWebhookHeaders(typeof body === 'string' ? body : new TextDecoder().decode(body), CLIENT_SECRET),
+      ...(withSecret === null ? {} : { [WEBHOOK_SECRET_HEADER]: withSecret }),
+    },
     body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 

@@ -4,7 +4,8 @@ import { WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import type { OverviewView } from '@/lib/admin/overview';
 import type { StoreHash } from '@/lib/ids';
 import { createStoreRepo } from '@/lib/repos/stores';
-import { ENCRYPTION_KEY, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { signedWebhookHeaders } from '@/tests/support/webhook-signature';
+import { CLIENT_SECRET, ENCRYPTION_KEY, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
 import { rawRequest } from './support/raw-http';
 
 /**
@@ -16,10 +17,15 @@ let world: LifecycleWorld;
 const payload = (producer: string, hash: string) =>
   JSON.stringify({ scope: 'store/order/created', store_id: '1', data: { type: 'order', id: 7 }, hash, created_at: 1_700_000_000, producer });
 
+/** Correctly signed (the app's client secret), so what refuses these is the per-store secret or the payload. */
 const deliver = (body: string, secret?: string) =>
   fetch(`${world.app.url}/api/webhooks/bigcommerce`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(secret === undefined ? {} : { [WEBHOOK_SECRET_HEADER]: secret }) },
+    headers: {
+      'content-type': 'application/json',
+      ...signedWebhookHeaders(body, CLIENT_SECRET),
+      ...(secret === undefined ? {} : { [WEBHOOK_SECRET_HEADER]: secret }),
+    },
     body,
   });
 

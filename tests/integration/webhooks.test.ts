@@ -4,7 +4,8 @@ import { webhookDeliveries } from '@/db/schema';
 import { WEBHOOK_SCOPES, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import { createStoreRepo } from '@/lib/repos/stores';
 import type { StoreHash } from '@/lib/ids';
-import { ENCRYPTION_KEY, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { signedWebhookHeaders } from '@/tests/support/webhook-signature';
+import { CLIENT_SECRET, ENCRYPTION_KEY, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
 
 let world: LifecycleWorld;
 /** A world of its own for the enclosing describe block (one at a time: they share process.env and the database). */
@@ -120,11 +121,12 @@ describe.each(['route', 'server'] as const)('webhook receiver (%s edge)', (edge)
     expect(rows).toHaveLength(1); // ...and it was recorded once
     expect(rows[0]?.resourceId).toBe(orderId);
 
-    // A third delivery of the same payload (BigCommerce retrying) is accepted and still recorded once.
+    // A third delivery of the same payload (BigCommerce retrying, signed anew) is accepted and still recorded once.
+    const again = JSON.stringify(rows[0]!.payload);
     const replay = await fetch(`${world.app.url}/api/webhooks/bigcommerce`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: (await secretOf(hash))! },
-      body: JSON.stringify(rows[0]!.payload),
+      headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: (await secretOf(hash))!, ...signedWebhookHeaders(again, CLIENT_SECRET) },
+      body: again,
     });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ received: true, duplicate: true });
@@ -140,12 +142,44 @@ describe.each(['route', 'server'] as const)('webhook receiver (%s edge)', (edge)
     producer: `stores/${hash}`,
     ...overrides,
   });
-  const post = (body: string, secret?: string) =>
+  /** Signed as BigCommerce signs (the app's client secret) unless `signature` says otherwise. */
+  const post = (body: string, secret?: string, signature: Record<string, string> = signedWebhookHeaders(body, CLIENT_SECRET)) =>
     fetch(`${world.app.url}/api/webhooks/bigcommerce`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(secret ? { [WEBHOOK_SECRET_HEADER]: secret } : {}) },
+      headers: { 'content-type': 'application/json', ...signature, ...(secret ? { [WEBHOOK_SECRET_HEADER]: secret } : {}) },
       body,
     });
+
+  it('checks the Standard Webhooks signature made with the client secret: a valid one is accepted; a tampered body, timestamp or signature, a missing one or a replay after 5 minutes gets the 401 of a bad secret', async () => {
+    const { hash } = await world.installedStore();
+    const secret = (await secretOf(hash))!;
+    const body = JSON.stringify(payload(hash, { hash: 'signed-1' }));
+    const good = signedWebhookHeaders(body, CLIENT_SECRET, { id: 'msg_signed_1' });
+    expect((await post(body, secret, good)).status).toBe(200);
+
+    const refusals: Array<[string, Response]> = [];
+    const tamperedBody = JSON.stringify(payload(hash, { hash: 'signed-2', data: { type: 'order', id: 78 } }));
+    refusals.push(['tampered body', await post(tamperedBody, secret, signedWebhookHeaders(body, CLIENT_SECRET, { id: 'msg_x' }))]);
+    refusals.push(['tampered timestamp', await post(body, secret, { ...good, 'webhook-timestamp': String(Number(good['webhook-timestamp']) + 1) })]);
+    const flipped = Buffer.from(good['webhook-signature'].slice(3), 'base64');
+    flipped[0] = flipped[0]! ^ 1;
+    refusals.push(['tampered signature', await post(body, secret, { ...good, 'webhook-signature': `v1,${flipped.toString('base64')}` })]);
+    refusals.push(['another app’s secret', await post(body, secret, signedWebhookHeaders(body, 'some-other-app-secret'))]);
+    refusals.push(['unsigned', await post(body, secret, {})]);
+    const { 'webhook-signature': _dropped, ...withoutSignature } = good;
+    refusals.push(['no webhook-signature', await post(body, secret, withoutSignature)]);
+    // A delivery captured and replayed more than 5 minutes later, or dated ahead, is refused however well signed.
+    const nowS = Math.floor(Date.now() / 1000);
+    refusals.push(['replayed after 6 minutes', await post(body, secret, signedWebhookHeaders(body, CLIENT_SECRET, { timestampS: nowS - 360 }))]);
+    refusals.push(['dated 6 minutes ahead', await post(body, secret, signedWebhookHeaders(body, CLIENT_SECRET, { timestampS: nowS + 360 }))]);
+    // The signature is in addition to the store's secret, not instead of it.
+    refusals.push(['signed, bad secret', await post(body, 'wrong-secret')]);
+    for (const [what, response] of refusals) {
+      expect(response.status, what).toBe(401);
+      expect(((await response.json()) as { error: { kind: string } }).error.kind, what).toBe('Unauthorized');
+    }
+    expect((await deliveriesFor(hash)).map((d) => d.hash)).toEqual(['signed-1']);
+  });
 
   it('refuses a bad or missing secret with 401 and records nothing', async () => {
     const { hash } = await world.installedStore();

@@ -156,10 +156,13 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Standard Webhooks headers (https://www.standardwebhooks.com), which BigCommerce's docs tell receivers to verify
-   * with the app's client secret (integrations/webhooks/https-webhook-overview#webhook-signature): HMAC-SHA256 over
-   * `${id}.${timestamp}.${body}`. The id is the event's `hash`, so it stays the same on redeliveries as the standard
-   * requires. API-account hooks are signed with that account's client secret.
+   * Standard Webhooks headers, which BigCommerce's docs tell receivers to verify with the app's client secret
+   * (developer.bigcommerce.com/docs/integrations/webhooks/https-webhook-overview#webhook-signature: its Node sample
+   * gives the standardwebhooks library `base64(client_secret)`, which the library decodes again, so the HMAC key is
+   * the secret's own bytes). The scheme (standardwebhooks.com spec, "Signature scheme", "Webhook headers"):
+   * `webhook-id`, `webhook-timestamp` (Unix seconds of this attempt: a retry is signed anew) and `webhook-signature:
+   * v1,<base64 HMAC-SHA256 of "${id}.${timestamp}.${body}">`. The id is the event's `hash`, so it stays the same on
+   * redeliveries as the standard requires. API-account hooks are signed with that account's client secret.
    */
   private signatureHeaders(store: StoreState, clientId: string, id: string, body: string): Record<string, string> {
     const secret =

@@ -1,4 +1,5 @@
 import { answerDelivery, countRefusedBody, WEBHOOK_BODY_LIMITS, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
+import { signatureHeadersOf } from '@/lib/bigcommerce/webhook-signature';
 import { webhookDeps } from '@/lib/deps';
 import { bodyFailureResponse, bodyText, readRequestBody } from '@/lib/http/read-body';
 
@@ -16,6 +17,10 @@ export async function POST(request: Request): Promise<Response> {
     return bodyFailureResponse(body.error);
   }
   const rawBody = bodyText(body.bytes);
-  const answer = await answerDelivery(deps, { secretHeader: request.headers.get(WEBHOOK_SECRET_HEADER), rawBody });
+  const answer = await answerDelivery(deps, {
+    secretHeader: request.headers.get(WEBHOOK_SECRET_HEADER),
+    signature: signatureHeadersOf((name) => request.headers.get(name)),
+    rawBody,
+  });
   return Response.json(answer.body, { status: answer.status });
 }
