@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/lib/env';
 import { securityHeaders } from '@/lib/http/security-headers';
+import { REQUEST_ID_HEADER, requestIdFrom } from '@/lib/request-id';
 
 /**
  * Next.js request proxy: the security headers on every response (CSP with frame-ancestors and a per-request script
@@ -12,8 +13,13 @@ export function proxy(request: NextRequest): NextResponse {
   const headers = securityHeaders(env(), nonce);
   const forwarded = new Headers(request.headers);
   forwarded.set('content-security-policy', headers['content-security-policy']!);
+  // The request's id (lib/request-id.ts): the production server's when it set one, else new under `next dev`; the
+  // route handlers' log lines carry it (lib/request-context.ts), and the answer names it.
+  const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
+  forwarded.set(REQUEST_ID_HEADER, requestId);
   const response = NextResponse.next({ request: { headers: forwarded } });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  response.headers.set(REQUEST_ID_HEADER, requestId);
   return response;
 }
 

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
+
+export { REQUEST_ID_HEADER, requestIdFrom };
 
 /**
  * The request a piece of work belongs to, so every log line it writes names it (lib/logger.ts's mixin): its id, and
@@ -11,22 +13,10 @@ export interface RequestContext {
   storeHash?: string;
 }
 
-export const REQUEST_ID_HEADER = 'x-request-id';
-
 // On globalThis: the production server loads this module through tsx, Next's bundles load their own copy of it, and a
 // request entered in one must be seen by the other.
 const storage = ((globalThis as unknown as { __lbRequestContext?: AsyncLocalStorage<RequestContext> }).__lbRequestContext ??=
   new AsyncLocalStorage<RequestContext>());
-
-/**
- * An incoming id is kept only when it looks like one (a proxy's or load balancer's: letters, digits and `._:-`, at
- * most 64 characters), so a client cannot write arbitrary text, or a line break, into every log line of its request.
- */
-const WELL_FORMED = /^[A-Za-z0-9._:-]{8,64}$/;
-
-export function requestIdFrom(incoming: string | string[] | null | undefined): string {
-  return typeof incoming === 'string' && WELL_FORMED.test(incoming) ? incoming : randomUUID();
-}
 
 export function runInRequest<T>(context: RequestContext, work: () => T): T {
   return storage.run(context, work);
