@@ -28,7 +28,8 @@ export const webhookDeliveries = pgTable(
  * Deliveries the receiver refused, counted per store and reason; the body is never kept. A refusal is counted
  * against the store its payload names when that store is known, else under the store hash '' (the body could not be
  * read or parsed, or names no installed store: an outsider cannot add rows by inventing stores). Reasons:
- * `bad_secret`, `malformed`, `too_large`, `timeout`.
+ * `bad_secret`, `unsigned`, `bad_signature`, `stale_signature`, `malformed`, `too_large`, `timeout`
+ * (WebhookRefusalReason in lib/bigcommerce/webhooks.ts).
  */
 export const webhookRefusals = pgTable(
   'webhook_refusals',

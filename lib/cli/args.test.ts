@@ -82,4 +82,16 @@ describe('parseCommand', () => {
     expect(usage('export', '--store', 'abc', '--format', 'csv', '--from', '2025-02-01', '--to', '2025-01-01')).toMatch(/after --to/);
     expect(usage('export', '--store', 'abc', '--format', 'csv', '--out', '')).toMatch(/--out needs a file name/);
   });
+
+  it('reads keys rotate with its options', () => {
+    expect(parse('keys', 'rotate')).toEqual({ name: 'keys rotate', json: false, batchSize: 200 });
+    expect(parse('keys', 'rotate', '--json', '--batch-size', '50')).toEqual({ name: 'keys rotate', json: true, batchSize: 50 });
+    expect(parse('keys', 'rotate', '--help')).toEqual({ name: 'help', text: COMMAND_HELP['keys rotate'] });
+    expect(COMMAND_HELP['keys rotate']).toMatch(/^Usage: ledgerbridge keys rotate/);
+    expect(GENERAL_HELP).toContain('keys rotate [--json]');
+    expect(usage('keys', 'rotate', '--batch-size', '0')).toMatch(/--batch-size "0" is not a number from 1 to 10000/);
+    expect(usage('keys', 'rotate', '--batch-size', 'lots')).toMatch(/not a number/);
+    expect(usage('keys', 'rotate', '--store', 'abc')).toBe("keys rotate: Unknown option '--store'");
+    expect(usage('keys')).toMatch(/unknown command "keys"/);
+  });
 });
