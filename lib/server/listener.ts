@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { WebhookDeps } from '@/lib/bigcommerce/webhooks';
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from '@/lib/request-context';
+import { guardBody } from './body-guard';
 import { isWebhookDelivery, serveWebhookDelivery } from './webhook-path';
 
 /** How long a refused client has to read its answer before the connection is dropped. */
@@ -41,7 +42,8 @@ export function createRequestListener(options: {
     res.setHeader(REQUEST_ID_HEADER, requestId);
     runInRequest({ requestId }, () => {
       if (isWebhookDelivery(req)) serveWebhookDelivery(req, res, options.webhookDeps, options.onWebhookError);
-      else void options.rest(req, res);
+      // Next reads some bodies before the route does: their limit and deadline are kept here (body-guard.ts).
+      else if (guardBody(req, res)) void options.rest(req, res);
     });
   };
 }
