@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,6 +145,28 @@ describe('/api/inngest in production', () => {
     expect((await fetch(`${base}/api/inngest`)).status).toBe(401);
     const signed = await fetch(`${base}/api/inngest`, { headers: { 'x-inngest-signature': signatureFor('', INNGEST_SIGNING.signingKey) } });
     expect(signed.status).toBe(200);
+  });
+
+  it('next start refuses to run with INNGEST_DEV, naming it (instrumentation.ts), as npm start does', async () => {
+    const result = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '--port', String(await freePort())], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        PGLITE_DIR: 'memory://',
+        BIGCOMMERCE_CLIENT_ID: clientId,
+        BIGCOMMERCE_CLIENT_SECRET: clientSecret,
+        TOKEN_ENCRYPTION_KEY: key,
+        SESSION_SECRET: 'security-edges-session-secret-0123456789',
+        ...signedInngestEnv(inngest.url),
+        INNGEST_DEV: inngest.url,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/could not start: Invalid environment configuration[\s\S]*INNGEST_DEV: must not be set in production/);
   });
 
   it("registers under APP_URL's origin, whatever Host header a sync request carries", async () => {
