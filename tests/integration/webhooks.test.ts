@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookDeliveries } from '@/db/schema';
+import { webhookDeliveries, webhookRefusals } from '@/db/schema';
 import { WEBHOOK_SCOPES, WEBHOOK_SECRET_HEADER } from '@/lib/bigcommerce/webhooks';
 import { createStoreRepo } from '@/lib/repos/stores';
 import type { StoreHash } from '@/lib/ids';
@@ -179,6 +179,12 @@ describe.each(['route', 'server'] as const)('webhook receiver (%s edge)', (edge)
       expect(((await response.json()) as { error: { kind: string } }).error.kind, what).toBe('Unauthorized');
     }
     expect((await deliveriesFor(hash)).map((d) => d.hash)).toEqual(['signed-1']);
+    // Each refusal is counted against the store under its reason (written within 250 ms).
+    const counted = await until(
+      async () => world.database.db.select().from(webhookRefusals).where(eq(webhookRefusals.storeHash, hash)),
+      (rows) => rows.reduce((n, r) => n + r.count, 0) === refusals.length,
+    );
+    expect(Object.fromEntries(counted.map((r) => [r.reason, r.count]))).toEqual({ bad_signature: 4, unsigned: 2, stale_signature: 2, bad_secret: 1 });
   });
 
   it('refuses a bad or missing secret with 401 and records nothing', async () => {
