@@ -1,17 +1,11 @@
 /**
  * Runs once when a Next server starts (`next start`, `next dev`, and `npm start`'s custom server, which has checked the
- * environment already). Under `next start` in production a bad configuration (INNGEST_DEV, a missing signing key, any
- * variable lib/env.ts refuses) stops the server with the variable named, as `npm start` does, instead of serving and
- * failing on each request; Next alone would log the error and keep running.
+ * environment already). Next would log a bad configuration and keep running: lib/server/start-check.ts stops it instead.
+ * The check is imported only in the Node.js runtime (Next compiles this file for the Edge runtime too, where
+ * process.exit does not exist).
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { env, EnvError } = await import('@/lib/env');
-  try {
-    env();
-  } catch (error) {
-    if (!(error instanceof EnvError) || process.env.NODE_ENV !== 'production') throw error;
-    console.error(`ledgerbridge: the server could not start: ${error.message}`);
-    process.exit(1);
-  }
+  const { checkEnvironmentAtStart } = await import('@/lib/server/start-check');
+  checkEnvironmentAtStart();
 }
