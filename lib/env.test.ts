@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { EnvError, parseEnv } from './env';
 
 const valid = {
@@ -53,6 +55,23 @@ describe('Inngest settings', () => {
       parseEnv({ ...valid, NODE_ENV: 'production', INNGEST_SIGNING_KEY: 'signkey-prod-1', INNGEST_EVENT_KEY: 'k', INNGEST_BASE_URL: 'http://inngest.internal:8288' }),
     ).not.toThrow();
     expect(() => parseEnv(valid)).not.toThrow();
+  });
+
+  it("refuse in production every secret published in .env.example and the demo, whatever variable holds it", () => {
+    const prod = { ...valid, NODE_ENV: 'production', INNGEST_SIGNING_KEY: 'signkey-prod-1', INNGEST_EVENT_KEY: 'k' };
+    const example = Object.fromEntries(
+      readFileSync(path.resolve(import.meta.dirname, '../.env.example'), 'utf8')
+        .split('\n')
+        .map((line) => /^([A-Z][A-Z0-9_]*(?:SECRET|KEY))=(\S+)$/.exec(line.trim()))
+        .flatMap((m) => (m ? [[m[1]!, m[2]!]] : [])),
+    );
+    expect(Object.keys(example)).toEqual(expect.arrayContaining(['BIGCOMMERCE_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'SESSION_SECRET']));
+    for (const [name, value] of Object.entries(example)) {
+      expect(() => parseEnv({ ...prod, [name]: value }), name).toThrow(new RegExp(`${name}: is a published demo value`));
+    }
+    expect(() => parseEnv({ ...prod, XERO_CLIENT_SECRET: 'ledgerbridge-xero-demo-secret' })).toThrow(/XERO_CLIENT_SECRET: is a published demo value/);
+    expect(() => parseEnv({ ...valid, ...example })).not.toThrow();
+    expect(() => parseEnv(prod)).not.toThrow();
   });
 
   it('refuse INNGEST_DEV in production, even beside a signing key: dev mode checks no signature', () => {

@@ -9,6 +9,18 @@ import { z } from 'zod';
 const REAL_LOGIN_URL = 'https://login.bigcommerce.com';
 const REAL_API_URL = 'https://api.bigcommerce.com';
 
+/**
+ * Secrets published with the project (.env.example, `npm run demo`, the sandboxes' demo clients): refused in
+ * production whatever variable holds them. lib/env.test.ts checks every secret of .env.example is listed here.
+ */
+const DEMO_SECRETS = new Set([
+  'ledgerbridge-demo-secret-change-me-in-production',
+  'demo-session-secret-change-me-0123456789abcdef',
+  '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+  'ledgerbridge-xero-demo-secret',
+  'ledgerbridge-quickbooks-demo-secret',
+]);
+
 const hexKey = z
   .string()
   .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes), e.g. `openssl rand -hex 32`');
@@ -99,6 +111,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         .filter((name) => !value[name])
         .map((name) => `  ${name}: is required in production (Inngest Cloud, or a self-hosted Inngest named by INNGEST_BASE_URL)`),
     ];
+    // The demo's secrets are public (.env.example, the demo, the sandboxes): a production that kept one is open to anyone.
+    for (const [name, v] of Object.entries(cleaned)) {
+      if (v !== undefined && DEMO_SECRETS.has(v)) problems.push(`  ${name}: is a published demo value; generate your own (see .env.example)`);
+    }
     if (problems.length > 0) {
       throw new EnvError(`Invalid environment configuration (see .env.example):\n${problems.join('\n')}`);
     }
