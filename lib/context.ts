@@ -18,6 +18,7 @@ import type { StoreHash } from '@/lib/ids';
 import { logger } from '@/lib/logger';
 import { createConnectionRepo } from '@/lib/repos/connections';
 import { createSettingsRepo } from '@/lib/repos/settings';
+import { createSignedPayloadRepo } from '@/lib/repos/signed-payloads';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { createStoreRepo, type InstalledStore } from '@/lib/repos/stores';
 import { createSyncRecordRepo } from '@/lib/repos/sync-records';
@@ -46,6 +47,7 @@ export function createAppContext(config: AppContextConfig) {
   const stores = createStoreRepo({ db, encryptionKey });
   const connections = createConnectionRepo({ db, encryptionKey });
   const storeSync = createStoreSyncRepo({ db });
+  const signedPayloads = createSignedPayloadRepo({ db });
 
   /** A remote provider's connection dependencies; null for a local one or where the app has no credentials for it. */
   function connectDeps(providerId: string): ConnectDeps | null {
@@ -62,6 +64,8 @@ export function createAppContext(config: AppContextConfig) {
         await storeSync.setProvider(storeHash, providerId);
         await config.afterConnect?.(storeHash);
       },
+      consumeState: ({ nonce, storeHash, expiresAt }) =>
+        signedPayloads.consume({ jti: `oauth-state:${providerId}:${nonce}`, storeHash, callback: `oauth_state:${providerId}`, expiresAt }),
     };
   }
 

@@ -82,15 +82,16 @@ export const auditLog = pgTable(
 );
 
 /**
- * The `jti` of every BigCommerce signed payload (load, uninstall, remove_user) the app has accepted, kept until the
- * payload expires: a payload is single use, so a replayed one is refused like a forged one. Expired rows are pruned.
+ * The `jti` of every BigCommerce signed payload (load, uninstall, remove_user) the app has accepted, and the nonce of
+ * every accounting connection request's state (`oauth-state:<provider>:<nonce>`), kept until it expires: each is
+ * single use, so a replayed one is refused like a forged one. Expired rows are pruned.
  */
 export const signedPayloadUses = pgTable(
   'signed_payload_uses',
   {
     jti: text('jti').primaryKey(),
     storeHash: text('store_hash').notNull(),
-    /** Which callback consumed it: load, uninstall or remove_user. */
+    /** Which callback consumed it: load, uninstall, remove_user, or oauth_state:<provider>. */
     callback: text('callback').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),

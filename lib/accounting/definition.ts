@@ -52,6 +52,11 @@ export interface ConnectDeps {
   now?: () => number;
   /** After a (re)connection: the store posts here from now on, and orders held while disconnected are retried. */
   afterConnect?: (storeHash: StoreHash) => Promise<void>;
+  /**
+   * Records a connection request's state as used; false when it was used before. A state is single use: a callback
+   * replayed from the browser's history or a leaked redirect cannot connect (or re-connect) the store again.
+   */
+  consumeState?: (input: { nonce: string; storeHash: StoreHash; expiresAt: Date }) => Promise<boolean>;
 }
 
 /** The OAuth 2.0 descriptor of a remote system (data: shown in docs and checked by tests). */

@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
+import { resolveDeepLink } from './deep-link';
 import { safeDeepLink, verifySignedPayload } from './signed-payload';
 
 const config = { clientId: 'client-1', clientSecret: 'secret-1' };
@@ -92,6 +93,9 @@ describe('signed_payload_jwt', () => {
     expect(safeDeepLink('/orders/5')).toBe('/orders/5');
     expect(safeDeepLink('https://evil.example')).toBe('/');
     expect(safeDeepLink('//evil.example')).toBe('/');
-    expect(safeDeepLink('/\\evil.example')).toBe('/');
+    // Left for the load route to refuse (400): deep-link.ts.
+    expect(safeDeepLink('/\\evil.example')).toBe('/\\evil.example');
+    expect(resolveDeepLink(safeDeepLink('/\\evil.example'), 'https://app.example').ok).toBe(false);
+    expect(resolveDeepLink(safeDeepLink('/\t/evil.example'), 'https://app.example').ok).toBe(false);
   });
 });

@@ -91,6 +91,10 @@ function describeJwtError(error: unknown): string {
 
 /** Only same-origin paths: an absolute URL in the claim must not turn the app into an open redirect. */
 export function safeDeepLink(url: string): string {
-  if (!url.startsWith('/') || url.startsWith('//') || url.includes('\\')) return '/';
+  // A backslash or a control character is kept as sent: the load route's resolveDeepLink (deep-link.ts) refuses it
+  // with a 400, since browsers read `\\` as `/` and drop tabs (a claim carrying them was made to mislead).
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  if (/[\u0000-\u001f\u007f-\u009f\\]/.test(url)) return url;
+  if (!url.startsWith('/') || url.startsWith('//')) return '/';
   return url;
 }

@@ -3,7 +3,8 @@ import type { Db } from '@/db';
 import { signedPayloadUses } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
 
-export type SignedPayloadCallback = 'load' | 'uninstall' | 'remove_user';
+/** Which callback consumed it; `oauth_state:<provider>` for an accounting system's connection request. */
+export type SignedPayloadCallback = 'load' | 'uninstall' | 'remove_user' | `oauth_state:${string}`;
 
 /**
  * BigCommerce's signed payloads made single use: each accepted `jti` is kept until the payload expires (after

@@ -183,8 +183,8 @@ describe('the load callback deep link', () => {
     expect(response.headers.get('location')).toMatch(/^\/activity\?status=failed#session=[\w.%-]+$/);
   });
 
-  it('is a 400, with no session written anywhere, when a tab, a newline or another control character would let the browser leave the app', async () => {
-    for (const claim of ['/\t/evil.example/x', '/\n/evil.example/x', '/\r\n//evil.example', '/\u0000/evil.example']) {
+  it('is a 400, with no session written anywhere, when a tab, a newline, another control character or a backslash would let the browser leave the app', async () => {
+    for (const claim of ['/\t/evil.example/x', '/\n/evil.example/x', '/\r\n//evil.example', '/\u0000/evil.example', '/\\evil.example']) {
       const response = await load(claim);
       expect(response.status, JSON.stringify(claim)).toBe(400);
       expect(response.headers.get('location')).toBeNull();

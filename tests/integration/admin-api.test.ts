@@ -282,7 +282,10 @@ describe('admin API: refunds', () => {
     const { GET } = await routes.order();
     const detail = await until(
       () => call(GET, tokenA, `/api/admin/orders/${refundedOrder}`, { params: { orderId: String(refundedOrder) } }),
-      (d) => (d.body.postings ?? []).some((p: { kind: string; state: string }) => p.kind === 'payout' && p.state === 'posted'),
+      // The payout's timeline entry is written just after its posting is marked booked: wait for both.
+      (d) =>
+        (d.body.postings ?? []).some((p: { kind: string; state: string }) => p.kind === 'payout' && p.state === 'posted') &&
+        (d.body.timeline ?? []).some((t: { kind: string }) => t.kind === 'money_out'),
       45_000,
     );
     expect(detail.status).toBe(200);

@@ -21,7 +21,8 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-async function connect(token: string, realmId: string): Promise<Response> {
+/** The callback URL Intuit's consent sends the merchant back to (the consent answered for `realmId`). */
+async function consentCallback(token: string, realmId: string): Promise<string> {
   const start = await fetch(`${world.app.url}/api/connections/quickbooks/start`, { headers: { authorization: `Bearer ${token}` } });
   if (start.status !== 200) throw new Error(`start answered ${start.status}`);
   const { url } = (await start.json()) as { url: string };
@@ -34,7 +35,11 @@ async function connect(token: string, realmId: string): Promise<Response> {
     body: new URLSearchParams({ request, realmId, action: 'connect' }).toString(),
   });
   if (consent.status !== 302) throw new Error(`consent answered ${consent.status}`);
-  return fetch(consent.headers.get('location')!);
+  return consent.headers.get('location')!;
+}
+
+async function connect(token: string, realmId: string): Promise<Response> {
+  return fetch(await consentCallback(token, realmId));
 }
 
 async function placeOrder(hash: string, accessToken: string): Promise<number> {
@@ -86,6 +91,16 @@ describe('QuickBooks through the app', () => {
     expect(later?.state).toBe('posted');
     expect(invoices().filter((i) => i.DocNumber === `BC-${second}`)).toHaveLength(1);
     expect(invoices().filter((i) => i.DocNumber === `BC-${first}`)).toHaveLength(1);
+  });
+
+  it('a connection request is single use: its callback replayed is refused for its state', async () => {
+    const { hash } = await world.installedStore();
+    const company = world.quickbooks!.createCompany({ name: 'Replay Inc', country: 'US', currency: 'USD', ast: true });
+    const callback = await consentCallback(await sessionFor(world, hash), company.realmId);
+    expect((await fetch(callback)).status).toBe(200);
+    const replayed = await fetch(callback);
+    expect(replayed.status).toBe(401);
+    expect(await replayed.text()).toContain('This QuickBooks connection request was used already.');
   });
 
   it('a backfill books the seeded refunds (in batches): each refund one credit memo turned into one refund receipt, once', async () => {

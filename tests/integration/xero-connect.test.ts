@@ -243,7 +243,7 @@ describe('Xero through the app', () => {
     );
     // Inngest's concurrency limits steps, not whole runs, so both may plan "create" before either posts: the
     // idempotency key and the sync record make the second a no-op either way.
-    for (const run of postings) expect(['posted', 'skipped']).toContain((run.output as { result: string }).result);
+    for (const run of postings) expect(['posted', 'skipped'], JSON.stringify(run.output)).toContain((run.output as { result: string }).result);
     const invoices = [...world.xero!.tenants.get(org.tenantId)!.documents.values()].filter((d) => d.Type === 'ACCREC' && d.number === `BC-${orderId}`);
     expect(invoices).toHaveLength(1);
     expect((await recordOf(hash, orderId))?.remoteId).toBe(invoices[0]!.id);
@@ -283,6 +283,26 @@ describe('Xero through the app', () => {
     expect(chosen.status).toBe(200);
     expect(await chosen.text()).toContain('Second Org');
     expect(await deps.connections.get(hash as StoreHash, 'xero')).toMatchObject({ status: 'connected', tenantId: 't-2' });
+  });
+
+  it('a connection request is single use: its callback replayed (history, a leaked redirect) is refused for its state', async () => {
+    const { hash } = await world.installedStore();
+    const org = world.xero!.createTenant({ name: 'Replay Ltd', currency: 'USD' });
+    const token = await sessionFor(hash);
+    const start = await fetch(`${world.app.url}/api/connections/xero/start`, { headers: { authorization: `Bearer ${token}` } });
+    const page = await fetch(((await start.json()) as { url: string }).url);
+    const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const consent = await fetch(`${world.sandbox.url}/xero/identity/connect/authorize/consent`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ request, action: 'allow', tenantId: org.tenantId }).toString(),
+    });
+    const callback = consent.headers.get('location')!;
+    expect((await fetch(callback)).status).toBe(200);
+    const replayed = await fetch(callback);
+    expect(replayed.status).toBe(401);
+    expect(await replayed.text()).toContain('This Xero connection request was used already.');
   });
 
   it('refuses a callback whose state was not issued by the app', async () => {

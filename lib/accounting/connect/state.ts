@@ -5,6 +5,7 @@
  * and nonce, so the callback needs no server-side storage.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { StoreHash } from '@/lib/ids';
 
 export interface AuthorizationState {
   storeHash: string;
@@ -53,4 +54,13 @@ export function verifyState(domain: string, secret: string, raw: string, expecte
   if (typeof state.exp !== 'number' || state.exp * 1000 < expected.nowMs) return { ok: false, reason: 'expired' };
   if (expected.storeHash !== undefined && state.storeHash !== expected.storeHash) return { ok: false, reason: 'wrong_store' };
   return { ok: true, state };
+}
+
+/** A verified state used once: false when `consume` says it was used before (no `consume`: always first use). */
+export async function firstUse(
+  consume: ((input: { nonce: string; storeHash: StoreHash; expiresAt: Date }) => Promise<boolean>) | undefined,
+  state: AuthorizationState,
+): Promise<boolean> {
+  if (!consume) return true;
+  return consume({ nonce: state.nonce, storeHash: state.storeHash as StoreHash, expiresAt: new Date(state.exp * 1000) });
 }

@@ -9,6 +9,7 @@ import { err, ok, type EdgeFailure, type Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import { createTokenManager } from '../connect/token-manager';
 import { staticToken } from '../connect/token-manager';
+import { firstUse } from '../connect/state';
 import type { CallbackOutcome, ConnectDeps, Connector } from '../definition';
 import { CompanyLists } from './lists';
 import { readCompany, type CompanyCache, type CompanySettings } from './company';
@@ -45,6 +46,9 @@ export async function completeQuickBooksConnection(deps: ConnectDeps, query: URL
     });
   }
   if (!realmId || !/^\d+$/.test(realmId)) return err({ kind: 'BadRequest', message: 'The QuickBooks callback did not say which company was chosen (realmId).' });
+  if (!(await firstUse(deps.consumeState, checked.state))) {
+    return err({ kind: 'Unauthorized', message: 'This QuickBooks connection request was used already. Start it again from Ledgerbridge.' });
+  }
   const storeHash = checked.state.storeHash as StoreHash;
   const tokens = await exchangeCode(oauthDeps(deps), code);
   if (!tokens.ok) return err({ kind: tokens.error.kind === 'unavailable' ? 'Upstream' : 'Unauthorized', message: `QuickBooks refused the connection: ${tokens.error.message}` });

@@ -7,6 +7,7 @@
 import { err, ok, type EdgeFailure, type Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import type { ConnectionInfo } from '@/lib/sync/provider';
+import { firstUse } from '../connect/state';
 import type { CallbackOutcome, ConnectDeps, Connector } from '../definition';
 import { XERO_LIMITS, XERO_MINUTE_MS, XERO_SCOPES, xeroUrls } from './config';
 import { OrganisationLists } from './lists';
@@ -47,6 +48,9 @@ export async function completeXeroConnection(deps: ConnectDeps, query: URLSearch
     });
   }
   const { storeHash: rawStore, userId, nonce } = checked.state;
+  if (!(await firstUse(deps.consumeState, checked.state))) {
+    return err({ kind: 'Unauthorized', message: 'This Xero connection request was used already. Start it again from Ledgerbridge.' });
+  }
   const storeHash = rawStore as StoreHash;
   const tokens = await exchangeCode(oauthDeps(deps), { code, codeVerifier: pkceVerifier(deps.config.stateSecret, nonce) });
   if (!tokens.ok) return err({ kind: tokens.error.kind === 'unavailable' ? 'Upstream' : 'Unauthorized', message: `Xero refused the connection: ${tokens.error.message}` });

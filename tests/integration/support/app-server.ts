@@ -89,7 +89,9 @@ export async function startAppServer(routes: RouteTable = appRoutes, edge: 'rout
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`test app server: ${String(error)}`);
+      // The answer may be out already (a body cut at its deadline closes the connection after the 408 went out).
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain' }).end(`test app server: ${String(error)}`);
     }
   };
   const server = createServer(
