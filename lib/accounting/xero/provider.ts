@@ -331,7 +331,21 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
         await sleep(retryDelayMs * (attempt + 1));
         continue;
       }
-      if (reply.kind !== 'response' || reply.status !== 200) return failed(failureOf(reply, 'Posting the invoice'));
+      if (reply.kind !== 'response' || reply.status !== 200) {
+        const failure = failureOf(reply, 'Posting the invoice');
+        // The key was used by another run of this order with another body (it planned while this one posted, and
+        // names the contact this one's invoice created): that run's invoice is ours. Found by number, or retried
+        // under a derived key, which the invoice number still guards.
+        if (failure.kind === 'duplicate' && attempt < retries) {
+          const found = await findPosted(document);
+          if (!found.ok) return found;
+          if (found.value.posted) return withPayments(document, postedOf(found.value.posted, false), idempotencyKey);
+          key = `${idempotencyKey}:k${attempt + 1}`;
+          await sleep(retryDelayMs * (attempt + 1));
+          continue;
+        }
+        return failed(failure);
+      }
       const element = envelopes.invoices.parse(reply.json).Invoices[0];
       if (!element) throw new Error('Xero answered an invoice create without the invoice');
       const errors = elementErrors(element);

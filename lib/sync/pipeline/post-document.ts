@@ -114,7 +114,10 @@ export async function completePost(
 }
 
 export async function failPost(deps: PipelineDeps, key: RecordKey, snapshot: OrderSnapshot | undefined, problem: Problem): Promise<StepOutcome> {
-  await deps.records.markFailed(key, { state: 'failed', ...problem }, snapshot);
-  await deps.records.addEvent(deps.storeHash, key.orderId, 'failed', problem.message, { reason: problem.reason });
+  // A revoked connection is the merchant's to reconnect, not an error of the order: held, as when planning meets it
+  // (reconnecting retries it either way).
+  const state = problem.reason === 'auth_revoked' ? 'held' : 'failed';
+  await deps.records.markFailed(key, { state, ...problem }, snapshot);
+  await deps.records.addEvent(deps.storeHash, key.orderId, state, problem.message, { reason: problem.reason });
   return { ok: false, ...problem };
 }
