@@ -14,12 +14,12 @@ const REAL_API_URL = 'https://api.bigcommerce.com';
  * production whatever variable holds them. lib/env.test.ts checks every secret of .env.example is listed here.
  */
 const DEMO_SECRETS = new Set([
-  'ledgerbridge-demo-secret-change-me-in-production',
   'demo-session-secret-change-me-0123456789abcdef',
   '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
-  'ledgerbridge-xero-demo-secret',
-  'ledgerbridge-quickbooks-demo-secret',
 ]);
+/** The demo clients' secrets: the app's own and each accounting system's sandbox client ("ledgerbridge-<id>-demo-secret"). */
+const DEMO_CLIENT_SECRET = /^ledgerbridge-(?:[a-z]+-)?demo-secret/;
+const isDemoSecret = (value: string) => DEMO_SECRETS.has(value) || DEMO_CLIENT_SECRET.test(value);
 
 const hexKey = z
   .string()
@@ -113,7 +113,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ];
     // The demo's secrets are public (.env.example, the demo, the sandboxes): a production that kept one is open to anyone.
     for (const [name, v] of Object.entries(cleaned)) {
-      if (v !== undefined && DEMO_SECRETS.has(v)) problems.push(`  ${name}: is a published demo value; generate your own (see .env.example)`);
+      if (v !== undefined && isDemoSecret(v)) problems.push(`  ${name}: is a published demo value; generate your own (see .env.example)`);
     }
     if (problems.length > 0) {
       throw new EnvError(`Invalid environment configuration (see .env.example):\n${problems.join('\n')}`);
