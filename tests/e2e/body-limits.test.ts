@@ -23,7 +23,10 @@ let database: TestDatabase | null = null;
 let pgliteDir: string | null = null;
 
 function expectRefusedUnread(outcome: RawOutcome, status: number) {
-  expect(outcome.status, outcome.response.slice(0, 300)).toBe(status);
+  // The server answers, then closes the connection while the client is still sending: the close is a TCP reset, and
+  // on a busy machine the reset can reach the client before it has read the answer, which the kernel then drops. A
+  // connection cut with no answer at all is that race; any answer that did arrive must be the refusal.
+  if (outcome.status !== null || outcome.response !== '') expect(outcome.status, outcome.response.slice(0, 300)).toBe(status);
   expect(outcome.bodyBytesSent).toBeLessThan(16 * 1024 * 1024);
   expect(outcome.closedAfterMs).toBeLessThan(5_000);
 }
