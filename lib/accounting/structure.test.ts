@@ -12,8 +12,6 @@ import { providers, remoteDefinitions } from './registry';
 const root = path.resolve(import.meta.dirname, '../..');
 const SCANNED = ['app', 'lib', 'db'];
 const EXEMPT = [path.join('lib', 'accounting') + path.sep];
-/** History, not special-casing: stored settings of schema v1 name their posting section after the one system that read it. */
-const ALLOWED = new Set([`${path.join('lib', 'sync', 'settings.ts')}: const V1_POSTING_SECTION = 'xero';`]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(path.join(root, dir)).flatMap((name) => {
@@ -72,7 +70,6 @@ describe('providers plug in without touching the rest', () => {
         .split('\n')
         .map((line, n) => ({ line, n }))
         .filter(({ line }) => pattern.test(line))
-        .filter(({ line }) => !ALLOWED.has(`${file}: ${line.trim()}`))
         .map(({ line, n }) => `${file}:${n + 1}: ${line.trim()}`),
     );
     expect(found).toEqual([]);

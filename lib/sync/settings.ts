@@ -235,8 +235,17 @@ export function parseSettings(input: unknown): SettingsParseResult {
   };
 }
 
-/** Schema v1's name of the posting section (stored data from before v2 still has it; lib/accounting/structure.test.ts allows this line). */
-const V1_POSTING_SECTION = 'xero';
+/**
+ * Schema v1 kept the posting choices in a section named after the one system that read them. It is recognised by
+ * its shape (a section the v2 schema does not have, holding `invoiceStatus` or `tracking`), so nothing here names a
+ * system (lib/accounting/structure.test.ts).
+ */
+function v1PostingSection(value: Record<string, unknown>): string | undefined {
+  return Object.keys(value).find((key) => {
+    const section = value[key];
+    return !(key in syncSettingsSchema.shape) && typeof section === 'object' && section !== null && ('invoiceStatus' in section || 'tracking' in section);
+  });
+}
 
 /** Version upgrades live here, one step per version, so stored settings never need a data migration. */
 function upgradeSettings(input: unknown): unknown {
@@ -245,8 +254,9 @@ function upgradeSettings(input: unknown): unknown {
   if (value.schemaVersion === undefined) value = { ...value, schemaVersion: SETTINGS_SCHEMA_VERSION };
   if (value.schemaVersion === 1) {
     // v1 → v2: the section that only one system read was named after it; its two choices are the posting section's.
-    const legacy = value[V1_POSTING_SECTION] as { invoiceStatus?: unknown; tracking?: unknown } | undefined;
-    const { [V1_POSTING_SECTION]: _dropped, ...rest } = value;
+    const section = v1PostingSection(value);
+    const legacy = section === undefined ? undefined : (value[section] as { invoiceStatus?: unknown; tracking?: unknown });
+    const rest = Object.fromEntries(Object.entries(value).filter(([key]) => key !== section));
     const posting =
       rest.posting ?? (legacy ? { approval: legacy.invoiceStatus === 'DRAFT' ? 'draft' : 'approved', ...(legacy.tracking !== undefined ? { tracking: legacy.tracking } : {}) } : undefined);
     value = { ...rest, ...(posting === undefined ? {} : { posting }), schemaVersion: 2 };
