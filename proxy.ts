@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/lib/env';
-import { securityHeaders } from '@/lib/http/security-headers';
+import { securityHeaders, storeHint } from '@/lib/http/security-headers';
 import { REQUEST_ID_HEADER, requestIdFrom } from '@/lib/request-id';
 
 /**
@@ -10,7 +10,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '@/lib/request-id';
  */
 export function proxy(request: NextRequest): NextResponse {
   const nonce = btoa(crypto.randomUUID());
-  const headers = securityHeaders(env(), nonce);
+  const headers = securityHeaders(env(), nonce, storeHint(request.nextUrl));
   const forwarded = new Headers(request.headers);
   forwarded.set('content-security-policy', headers['content-security-policy']!);
   // The request's id (lib/request-id.ts): the production server's when it set one, else new under `next dev`; the

@@ -19,10 +19,12 @@ import { logger } from '@/lib/logger';
 import { createConnectionRepo } from '@/lib/repos/connections';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { createSignedPayloadRepo } from '@/lib/repos/signed-payloads';
+import { createStoreStateRepo } from '@/lib/repos/store-state';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { createStoreRepo, type InstalledStore } from '@/lib/repos/stores';
 import { createSyncRecordRepo } from '@/lib/repos/sync-records';
 import type { PipelineDeps } from '@/lib/sync/pipeline';
+import type { SyncSettings } from '@/lib/sync/settings';
 
 export interface AppContextConfig {
   db: Db;
@@ -41,6 +43,22 @@ export function tokenKeys(e: Pick<Env, 'TOKEN_ENCRYPTION_KEY'> & Partial<Pick<En
   return keyRing(e.TOKEN_ENCRYPTION_KEY, e.TOKEN_ENCRYPTION_KEYS_PREVIOUS ?? []);
 }
 
+/** Per process and database: what a store's context was last built from (see storeContext). */
+interface CachedStore {
+  sealedToken: string;
+  /** The key ring the token was opened with (its keys, joined). */
+  keys: string;
+  accessToken: string | null;
+  settingsVersion: number;
+  settings: SyncSettings;
+}
+const contextCaches = new WeakMap<Db, Map<string, CachedStore>>();
+function contextCache(db: Db): Map<string, CachedStore> {
+  let cache = contextCaches.get(db);
+  if (!cache) contextCaches.set(db, (cache = new Map()));
+  return cache;
+}
+
 export function createAppContext(config: AppContextConfig) {
   const { db } = config;
   const encryptionKey = tokenKeys(config.env);
@@ -48,6 +66,7 @@ export function createAppContext(config: AppContextConfig) {
   const connections = createConnectionRepo({ db, encryptionKey });
   const storeSync = createStoreSyncRepo({ db });
   const signedPayloads = createSignedPayloadRepo({ db });
+  const storeStates = createStoreStateRepo({ db });
 
   /** A remote provider's connection dependencies; null for a local one or where the app has no credentials for it. */
   function connectDeps(providerId: string): ConnectDeps | null {
@@ -72,15 +91,30 @@ export function createAppContext(config: AppContextConfig) {
   /**
    * Everything the sync needs for one store: the BigCommerce client with the store's token, the store's accounting
    * provider (the one place a provider id becomes a provider), its settings, and the repositories. The jobs build it
-   * once per step (steps may run in different processes).
+   * once per step (steps may run in different processes): one query, the token and settings kept per process until
+   * they change.
    */
   async function storeContext(storeHash: StoreHash, known?: { installed: InstalledStore; accessToken: string }) {
-    const installed = known?.installed ?? (await stores.findInstalled(storeHash));
-    const accessToken = known?.accessToken ?? (installed ? await stores.accessToken(storeHash) : null);
-    if (!installed || !accessToken) throw new PermanentFailure(`Store ${storeHash} is not installed.`);
-    const sync = await storeSync.get(storeHash);
+    const state = await storeStates.read(storeHash);
+    const installed = known?.installed ?? state?.installed ?? null;
+    if (!installed || !state) throw new PermanentFailure(`Store ${storeHash} is not installed.`);
+    const cached = contextCache(db).get(storeHash);
+    // The token and the settings as they are now: re-opened and re-read only when they changed since this process
+    // last read them (a new token after a reinstall, a newer settings version). The state is read every time, so
+    // another process's change is seen at once.
+    const keys = [config.env.TOKEN_ENCRYPTION_KEY, ...(config.env.TOKEN_ENCRYPTION_KEYS_PREVIOUS ?? [])].join(',');
+    const openedBefore = cached?.sealedToken === state.sealedToken && cached.keys === keys ? cached.accessToken : null;
+    const accessToken = known?.accessToken ?? openedBefore ?? stores.openAccessToken(storeHash, state.sealedToken);
+    const sync = state.sync ?? (await storeSync.get(storeHash));
     const providerId: ProviderId = isProviderId(sync.provider) ? sync.provider : DEFAULT_PROVIDER;
-    const { settings } = await createSettingsRepo({ db }).current(storeHash);
+    // Kept under the version read with them (a save may land between the two reads, and a conflicting save's
+    // version is deleted again: the next state then names another version, and the settings are read again).
+    const current =
+      cached?.settingsVersion === state.settingsVersion ? { version: cached.settingsVersion, settings: cached.settings } : await createSettingsRepo({ db }).current(storeHash);
+    const stored = current.settings;
+    contextCache(db).set(storeHash, { sealedToken: state.sealedToken, keys, accessToken: known ? openedBefore : accessToken, settingsVersion: current.version, settings: stored });
+    // Each context gets its own copy: nothing a step does to its settings reaches the next step's.
+    const settings = structuredClone(stored);
     const { provider, tenant } = await openProvider(definitionOf(providerId)!, { db, storeHash, settings, connect: connectDeps(providerId) });
     const client =
       config.client?.(storeHash, accessToken) ??

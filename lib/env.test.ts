@@ -40,6 +40,14 @@ describe('environment', () => {
     expect(() => parseEnv({ ...valid, BIGCOMMERCE_CLIENT_ID: '' })).toThrow(/BIGCOMMERCE_CLIENT_ID/);
   });
 
+  it('takes a support link that is an https page or a mailto address, nothing else', () => {
+    expect(parseEnv(valid).SUPPORT_URL).toBe('mailto:support@ledgerbridge.example');
+    expect(parseEnv({ ...valid, SUPPORT_URL: 'https://help.agency.example/ledgerbridge' }).SUPPORT_URL).toBe('https://help.agency.example/ledgerbridge');
+    for (const bad of ['javascript:alert(1)', 'http://help.example', 'help.example']) {
+      expect(() => parseEnv({ ...valid, SUPPORT_URL: bad }), bad).toThrow(/SUPPORT_URL: must be an https:\/\/ page or a mailto: address/);
+    }
+  });
+
   it('recognises a sandbox control panel', () => {
     const env = parseEnv({ ...valid, BIGCOMMERCE_LOGIN_URL: 'http://localhost:4100' });
     expect(env.sandboxOrigin).toBe('http://localhost:4100');

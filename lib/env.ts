@@ -25,11 +25,24 @@ const hexKey = z
   .string()
   .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes), e.g. `openssl rand -hex 32`');
 
+const smtpUrl = z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587');
+
+/** A plain address (no display name) without `+` in its local part: VERP adds `+<tag>` to it (lib/notify/verp.ts). */
+const bounceAddress = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,40}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, 'must be a plain address like bounces@mail.example.com (at most 40 characters before the @, no +)');
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   APP_URL: z.url().default('http://localhost:3000'),
   /** Port the production server (`npm start`) listens on when `--port` is not given. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * `npm start` on SIGTERM: readiness answers 503 at once, and the server keeps serving for this many seconds before it
+   * stops accepting connections, so a load balancer probing readiness takes it out of rotation first (set it to the
+   * probe interval times the failures it needs). 0: stop accepting at once.
+   */
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
   DATABASE_URL: z.string().min(1).optional(),
   /** Folder for the embedded PGlite database when DATABASE_URL is unset. */
   PGLITE_DIR: z.string().min(1).default('.data/pglite'),
@@ -57,7 +70,21 @@ const schema = z.object({
     .regex(/^[\s,]*[0-9a-fA-F]{64}([\s,]+[0-9a-fA-F]{64})*[\s,]*$/, 'must be 64-hex-character keys separated by commas or spaces')
     .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /**
+   * Where the embedded pages' "Get help" link goes (every page's footer, onboarding included: BigCommerce's approval
+   * requirements ask for support resources throughout the app). An https page or a mailto: address.
+   */
+  SUPPORT_URL: z
+    .string()
+    .regex(/^(https:\/\/|mailto:)\S+$/, 'must be an https:// page or a mailto: address')
+    .default('mailto:support@ledgerbridge.example'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The first-open setup proposes posting the orders placed since this date (YYYY-MM-DD), "Post past orders too"
+   * ticked. Unset (the default): nothing ticked, the merchant chooses. `npm run demo` sets it so the seeded history is
+   * posted on first open, with the backfill's progress.
+   */
+  ONBOARDING_BACKFILL_FROM: z.iso.date('must be a date, YYYY-MM-DD').optional(),
   /**
    * Inngest's own settings, read by the Inngest SDK itself (validated here so a bad deployment fails at start):
    * INNGEST_DEV=<url of a dev server or the local stand-in> in development only; in production the signing and
@@ -67,6 +94,31 @@ const schema = z.object({
   INNGEST_EVENT_KEY: z.string().min(1).optional(),
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
   INNGEST_BASE_URL: z.url().optional(),
+  /**
+   * Email (issue 17): the SMTP server alerts and the daily digest go through, as a URL
+   * (`smtp://user:pass@host:587`, `smtps://…:465`). Unset: email is off, and the Notifications page says so; the
+   * in-app notification centre works either way.
+   */
+  SMTP_URL: smtpUrl.optional(),
+  /** The From of every email, e.g. `Ledgerbridge <notifications@example.com>`. */
+  MAIL_FROM: z.string().min(3).default('Ledgerbridge <notifications@ledgerbridge.example>'),
+  /**
+   * The mailbox bounces come back to: every email's envelope sender (Return-Path, where RFC 5321 §4.5.5 and RFC 3461
+   * send delivery status notifications) is this address with a per-recipient tag (VERP: `bounces+<tag>@domain`), so a
+   * DSN is matched to the address we sent to. Unset: the envelope sender is MAIL_FROM and late bounces are not read.
+   */
+  MAIL_BOUNCE_ADDRESS: bounceAddress.optional(),
+  /**
+   * The secret the mail provider's inbound forwarding presents when it posts a message received at MAIL_BOUNCE_ADDRESS to
+   * `POST /api/notifications/bounces` (as a bearer token or the password of basic auth). Unset: the route answers 404.
+   */
+  MAIL_BOUNCE_SECRET: z.string().min(24, 'must be at least 24 characters, e.g. `openssl rand -hex 24`').optional(),
+  /**
+   * The app's ID in the Developer Portal (the number in `devtools.bigcommerce.com/my/apps/<id>`): links in emails open the
+   * app inside the store's control panel at `https://store-{hash}.mybigcommerce.com/manage/app/{id}/<page>`. Unset: they
+   * open the control panel's My Apps list.
+   */
+  BIGCOMMERCE_APP_ID: z.string().regex(/^[0-9]{1,12}$/, 'must be the numeric app ID from the Developer Portal').optional(),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -119,13 +171,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       throw new EnvError(`Invalid environment configuration (see .env.example):\n${problems.join('\n')}`);
     }
   }
-  const loginOrigin = new URL(value.BIGCOMMERCE_LOGIN_URL).origin;
   return {
     ...value,
     variables: cleaned as Record<string, string>,
-    sandboxOrigin: loginOrigin === REAL_LOGIN_URL ? null : loginOrigin,
+    sandboxOrigin: sandboxOriginOf(value.BIGCOMMERCE_LOGIN_URL),
     requiredScopes: value.BIGCOMMERCE_REQUIRED_SCOPES.split(/\s+/).filter(Boolean),
   };
+}
+
+/** The control panel's origin when BIGCOMMERCE_LOGIN_URL points at a local sandbox, else null (the real one). */
+export function sandboxOriginOf(loginUrl: string): string | null {
+  const origin = new URL(loginUrl).origin;
+  return origin === REAL_LOGIN_URL ? null : origin;
 }
 
 let cached: Env | undefined;
@@ -152,10 +209,29 @@ export function resetEnvForTests(): void {
  * not serve the embedded pages or the OAuth callbacks, so it does not ask for their secrets.
  */
 const cliSchema = schema
-  .pick({ DATABASE_URL: true, PGLITE_DIR: true, TOKEN_ENCRYPTION_KEY: true, TOKEN_ENCRYPTION_KEYS_PREVIOUS: true, BIGCOMMERCE_API_URL: true, LOG_LEVEL: true })
+  .pick({
+    DATABASE_URL: true,
+    PGLITE_DIR: true,
+    TOKEN_ENCRYPTION_KEY: true,
+    TOKEN_ENCRYPTION_KEYS_PREVIOUS: true,
+    BIGCOMMERCE_API_URL: true,
+    // `connect` and `status` check a token has every scope the app needs, the list the install callback checks.
+    BIGCOMMERCE_REQUIRED_SCOPES: true,
+    LOG_LEVEL: true,
+    // `notify digest` sends mail: the server, the From, links into the app and the signed unsubscribe link.
+    SMTP_URL: true,
+    MAIL_FROM: true,
+    MAIL_BOUNCE_ADDRESS: true,
+    APP_URL: true,
+    // Links in the mail open the app in the store's control panel (the sandbox's when the login URL points at it).
+    BIGCOMMERCE_APP_ID: true,
+    BIGCOMMERCE_LOGIN_URL: true,
+  })
   .extend({
     /** The directory the user ran `ledgerbridge` in (set by lib/cli/bin.mjs, which runs the CLI from the checkout). */
     LEDGERBRIDGE_CWD: z.string().min(1).optional(),
+    /** Signs the unsubscribe links of the mail `notify digest` sends (the web app's own secret, so its links work). */
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   });
 
 export type CliEnv = z.infer<typeof cliSchema> & { variables: Readonly<Record<string, string>> };
@@ -175,7 +251,11 @@ export function parseCliEnv(source: Record<string, string | undefined>): CliEnv 
 
 let cachedCli: CliEnv | undefined;
 
-export function cliEnv(): CliEnv {
-  cachedCli ??= parseCliEnv(process.env);
+/**
+ * `fallback` supplies values the environment lacks (lib/cli/demo-env.ts: a running demo's settings); a variable set
+ * in the environment always wins.
+ */
+export function cliEnv(fallback: (source: Readonly<Record<string, string | undefined>>) => Record<string, string> = () => ({})): CliEnv {
+  cachedCli ??= parseCliEnv({ ...fallback(process.env), ...Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)) });
   return cachedCli;
 }

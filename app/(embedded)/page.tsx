@@ -1,6 +1,7 @@
 'use client';
 
-import { Badge, Box, Button, Flex, Grid, InlineMessage, Panel, Switch, Table, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, Grid, InlineMessage, Panel, Switch, Text } from '@bigcommerce/big-design';
+import { Table } from './_components/table';
 import { useRouter } from 'next/navigation';
 import { AppLink } from './_components/app-link';
 import { useState } from 'react';
@@ -12,6 +13,7 @@ import { ReauthorizePanel } from './_components/reauthorize';
 import { useApi } from './_components/session';
 import type { Counts, OverviewView, StoreOrderCounts } from '@/lib/admin/overview';
 import type { MeView } from '@/lib/admin/permissions';
+import type { ReconciliationView } from '@/lib/admin/reconciliation';
 
 type Overview = OverviewView;
 interface Audit {
@@ -87,6 +89,7 @@ export default function OverviewPage() {
   const me = useApi<MeView>('/api/me');
   const storeCounts = useApi<StoreOrderCounts>(shown ? '/api/admin/overview/store-counts' : null);
   const audit = useApi<Audit>(shown ? '/api/audit' : null);
+  const reconciliation = useApi<ReconciliationView>(shown ? '/api/admin/reconciliation' : null);
   const autoSync = useMutation<{ enabled: boolean }, { autoSync: boolean }>('PUT', '/api/admin/auto-sync');
   const [autoSyncValue, setAutoSyncValue] = useState<boolean | null>(null);
   const router = useRouter();
@@ -115,7 +118,7 @@ export default function OverviewPage() {
           {store?.name ?? store?.hash ?? '…'} · plan {store?.plan ?? 'unknown'} · currency {store?.currency ?? 'unknown'}
         </Text>
         <Text color="secondary60">Installed {store ? dateTime(store.installedAt) : ''}</Text>
-        <Flex alignItems="center" flexGap="0.75rem">
+        <Flex alignItems="center" flexGap="0.75rem" data-setting="orders.autoSync">
           <Switch
             id="auto-sync"
             aria-label="Automatic sync"
@@ -178,6 +181,29 @@ export default function OverviewPage() {
             );
           })}
         </Flex>
+      </Panel>
+
+      <Panel header="Reconciliation" description="Yesterday, the store against the books.">
+        <Box data-testid="overview-reconciliation">
+          {reconciliation.error ? (
+            <Text>{reconciliation.error.message}</Text>
+          ) : !reconciliation.data ? (
+            <Text color="secondary60">…</Text>
+          ) : reconciliation.data.days.length === 0 ? (
+            <Text>{reconciliation.data.date} has not been reconciled yet.</Text>
+          ) : reconciliation.data.days.every((d) => d.agrees) ? (
+            <Text>
+              <Badge label="Agrees" variant="success" /> {reconciliation.data.date}: the store and the books agree
+              {reconciliation.data.days.map((d) => ` (${d.currency}: ${d.store.orders} orders, ${d.store.total})`).join('')}.
+            </Text>
+          ) : (
+            <Text>
+              <Badge label="Differences" variant="danger" /> {reconciliation.data.date}:{' '}
+              {reconciliation.data.days.reduce((n, d) => n + d.differences.length, 0)} difference(s) between the store and the books.
+            </Text>
+          )}
+          <AppLink href="/reconciliation">Open reconciliation</AppLink>
+        </Box>
       </Panel>
 
       <Panel header="Last problems" description="Orders that could not be posted, most recent first.">

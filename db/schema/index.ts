@@ -6,3 +6,6 @@ export * from './webhooks';
 export * from './sync';
 export * from './stock';
 export * from './connections';
+export * from './summaries';
+export * from './reconciliation';
+export * from './notifications';

@@ -13,6 +13,7 @@ import type { Db } from '@/db';
 import type { EdgeFailure, Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import type { ConnectionRepo, ConnectionView } from '@/lib/repos/connections';
+import type { ChartHints } from '@/lib/sync/mapping-proposal';
 import type { AccountingProvider, ProviderLimits } from '@/lib/sync/provider';
 import type { SyncSettings } from '@/lib/sync/settings';
 
@@ -98,9 +99,27 @@ export interface OpenedProvider {
   tenant: string | null;
 }
 
+/**
+ * The system's webhooks about its documents, received at /api/webhooks/accounting/<id>: how a delivery is verified
+ * (the key is the variable `Connector.env.webhookKey` names) and which documents it says changed.
+ */
+export interface ConnectorWebhook {
+  /** The header that carries the delivery's signature. */
+  signatureHeader: string;
+  /** True when `signature` is the system's for exactly this body and key. */
+  verify(rawBody: string, signature: string | null, key: string): boolean;
+  /**
+   * The documents (or transactions applied to them, see AccountingProvider.linkedDocuments) a verified delivery says
+   * changed, by tenant (lowercase tenant ids); null when it is not the system's shape.
+   */
+  changedDocuments(rawBody: string): Array<{ tenantId: string; documentId: string }> | null;
+}
+
 export interface Connector {
-  /** Names of the environment variables holding the app's credentials with this system. */
-  env: { clientId: string; clientSecret: string; redirectUri: string; baseUrl: string; minuteMs: string };
+  /** Names of the environment variables holding the app's credentials with this system (and its webhook key). */
+  env: { clientId: string; clientSecret: string; redirectUri: string; baseUrl: string; minuteMs: string; webhookKey?: string };
+  /** Its webhooks about documents (statuses.fromBooks); absent where it sends none the app uses. */
+  webhook?: ConnectorWebhook;
   oauth(baseUrl: string | null): OAuthDescriptor;
   /** The consent URL for a store session (opened in a new window: consent pages refuse iframes). */
   start(deps: ConnectDeps, session: { storeHash: StoreHash; userId: number }): { url: string };
@@ -113,11 +132,24 @@ export interface Connector {
   open(ctx: OpenContext & { connect: ConnectDeps }, connection: ConnectionView & { tenantId: string }): OpenedProvider;
 }
 
+/** A place the books keep stock at: the `locationId` of the provider's stock levels. */
+export interface BooksLocation {
+  id: number;
+  name: string;
+}
+
 interface DefinitionBase {
   id: string;
   display: ProviderDisplay;
   limits: ProviderLimits;
   mappingLists: readonly MappingList[];
+  /**
+   * The names of the system's default chart (data, cited in its folder), which the mapping proposal made on connect
+   * tries first (lib/sync/mapping-proposal.ts); absent where the app's defaults already fit (the built-in ledger).
+   */
+  chartHints?: ChartHints;
+  /** Where its stock levels are kept (stock.locations maps each to a BigCommerce location). */
+  stockLocations: readonly BooksLocation[];
 }
 
 /** A system kept by the app itself: nothing to connect. */

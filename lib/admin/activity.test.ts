@@ -40,7 +40,7 @@ beforeAll(async () => {
   ]);
   // Store B's refund of its own order 101 says nothing about store A's order 101.
   await insertPostings(database.db, B, [{ orderId: 101, kind: 'credit', refundId: 7004, amount: '1.00' }]);
-});
+}, 60_000); // an in-memory PGlite applying every migration: seconds on a loaded machine
 afterAll(async () => database?.close());
 
 describe('the activity table', () => {

@@ -4,11 +4,12 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { auditLog } from '@/db/schema';
+import { auditLog, syncRecords } from '@/db/schema';
 import type { ChartDescription } from '@/lib/sync/provider';
 import { storeContext } from '@/lib/context';
 import { sendJobEvents } from '@/lib/jobs/dispatch';
-import { orderChanged, storeBackfill, storeBackfillCancelled } from '@/lib/jobs/events';
+import { orderChanged, storeBackfill, storeBackfillCancelled, storeReconcile } from '@/lib/jobs/events';
+import { yesterdayIn } from '@/lib/sync/days';
 import type { StoreHash } from '@/lib/ids';
 import { createAuditRepo } from '@/lib/repos/audit';
 import { createSettingsRepo } from '@/lib/repos/settings';
@@ -18,6 +19,7 @@ import { createSyncRecordRepo } from '@/lib/repos/sync-records';
 import type { BulkDeps } from './actions';
 import { ordersInStates } from './activity';
 import type { BackfillDeps } from './backfill';
+import type { MappingsDeps } from './mappings';
 import { ONBOARDING_DONE } from './onboarding';
 
 export type StoreContext = Awaited<ReturnType<typeof storeContext>>;
@@ -40,6 +42,30 @@ export async function chartOf(ctx: StoreContext): Promise<ChartDescription> {
   const described = await ctx.provider.describe();
   if (!described.ok) throw new Error(`${ctx.provider.displayName} could not describe its chart: ${described.error.message}`);
   return described.value;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * What the store's orders use, for the mappings page and the mapping proposal: the last 30 days' orders (one page),
+ * the taxes of a few, and the orders held for an unmapped tax rate.
+ */
+export function seenDeps(ctx: StoreContext, storeHash: StoreHash): Pick<MappingsDeps, 'recentOrders' | 'orderTaxes' | 'heldForTax'> {
+  return {
+    recentOrders: async () => {
+      const page = await ctx.client.ordersPage({ minDateModified: new Date(Date.now() - 30 * DAY), sort: 'date_modified:asc', limit: 250 }, 1);
+      return page.ok ? { ok: true, value: page.value.orders } : page;
+    },
+    orderTaxes: (orderId) => ctx.client.orderTaxes(orderId),
+    heldForTax: async () => {
+      const rows = await ctx.db
+        .select({ orderId: syncRecords.orderId })
+        .from(syncRecords)
+        .where(and(eq(syncRecords.storeHash, storeHash), eq(syncRecords.provider, ctx.providerId), eq(syncRecords.state, 'held'), eq(syncRecords.reason, 'unmapped_tax_rate')))
+        .limit(25);
+      return rows.map((r) => r.orderId);
+    },
+  };
 }
 
 export async function settingsRepo() {
@@ -87,5 +113,20 @@ export async function bulkDeps(session: Session): Promise<BulkDeps> {
     note: async (orderId, message) => {
       await records.addEvent(storeHash, orderId, 'requested', message);
     },
+  };
+}
+
+/** The reconciliation page's dependencies: the database, the store's yesterday (its time zone), and the job event. */
+export async function reconciliationDeps(session: Session) {
+  const db = await getDb();
+  const storeHash = session.storeHash;
+  const { settings } = await createSettingsRepo({ db }).current(storeHash);
+  return {
+    db,
+    storeHash,
+    timeZone: settings.document.timeZone,
+    yesterday: yesterdayIn(settings.document.timeZone),
+    send: (data: { from: string; to: string; repair?: { date: string; orderIds?: number[] } }) =>
+      sendJobEvents([storeReconcile.create({ storeHash, trigger: 'manual', ...data })], { storeHash, event: 'store/reconcile' }),
   };
 }

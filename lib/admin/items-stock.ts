@@ -9,6 +9,11 @@ import type { RemoteAccount } from '@/lib/sync/provider';
 import type { StoreHash } from '@/lib/ids';
 import type { ItemsImportResult } from '@/lib/jobs/items';
 import type { FieldChange } from '@/lib/sync/items-import';
+import type { BooksLocation } from '@/lib/accounting/definition';
+import type { BcFailure } from '@/lib/bigcommerce/client/failures';
+import type { BcLocation } from '@/lib/bigcommerce/client/model';
+import type { Result } from '@/lib/errors';
+import { bcFailureText } from './connections';
 import type { FieldErrors } from './http';
 
 export const importItemsSchema = z.object({
@@ -97,9 +102,35 @@ export async function stockStatus(deps: StockStatusDeps): Promise<StockStatus> {
 export type PushNowResult = { ok: true } | { ok: false; kind: 'Conflict' | 'Upstream'; message: string };
 
 export async function pushStockNow(deps: { enabled: boolean; send(): Promise<boolean> }): Promise<PushNowResult> {
-  if (!deps.enabled) return { ok: false, kind: 'Conflict', message: 'Stock sync is off for this store: turn it on in the stock settings first.' };
+  if (!deps.enabled) return { ok: false, kind: 'Conflict', message: 'Stock sync is off for this store: turn it on under Order rules › Stock to BigCommerce first.' };
   if (!(await deps.send())) return { ok: false, kind: 'Upstream', message: 'The background job service is unreachable; nothing was queued. Try again in a minute.' };
   return { ok: true };
+}
+
+/**
+ * Both ends of `stock.locations`: where the books keep stock (the registry's `stockLocations`: location 1 for every
+ * system today) and the store's inventory locations, read live (locations.v3.yml `GET /inventory/locations`).
+ */
+export interface StockLocationsView {
+  system: string;
+  books: BooksLocation[];
+  store: Array<{ id: number; label: string; enabled: boolean }>;
+  /** Why the store's locations could not be read; the page then offers the ids already saved. */
+  storeError: string | null;
+}
+
+export async function stockLocationsView(deps: {
+  system: string;
+  books: readonly BooksLocation[];
+  storeLocations(): Promise<Result<BcLocation[], BcFailure>>;
+}): Promise<StockLocationsView> {
+  const read = await deps.storeLocations();
+  return {
+    system: deps.system,
+    books: [...deps.books],
+    store: read.ok ? read.value.map((l) => ({ id: l.id, label: l.label || l.code || `Location ${l.id}`, enabled: l.enabled })) : [],
+    storeError: read.ok ? null : bcFailureText(read.error),
+  };
 }
 
 // ---------------------------------------------------------------------------------------- item settings

@@ -123,6 +123,7 @@ export const POSTING_LABELS: Readonly<Record<PostingKind, string>> = {
   adjustment_invoice: 'Adjustment invoice',
   adjustment_credit: 'Adjustment credit note',
   cancel_credit: 'Cancellation credit note',
+  summary_edit: 'Change booked in a later daily summary',
 };
 
 export const POSTING_STATE_LABELS: Readonly<Record<PostingState, string>> = {
@@ -130,6 +131,7 @@ export const POSTING_STATE_LABELS: Readonly<Record<PostingState, string>> = {
   pending: 'In progress',
   skipped: 'Not booked',
   failed: 'Failed',
+  summarised: 'In the daily summary',
 };
 
 /** Where each kind keeps its amount (and tax) in `detail`. */

@@ -64,6 +64,12 @@ const PURPOSES: Record<string, { name: string; why: string }> = {
   },
 };
 
+/** A scope as the control panel names it, with BigCommerce's name: "Orders: modify (store_v2_orders)". */
+export function describeScope(scope: string): string {
+  const name = PURPOSES[scope]?.name;
+  return name ? `${name} (${scope})` : scope;
+}
+
 export function storePermissions(grantedScope: string, requiredScopes: readonly string[]): StorePermissions {
   // A store connected with a store-level API account (`ledgerbridge connect`) has no grant on record: it was never
   // installed as an app, so there is nothing to re-authorize (its API account's scopes are the operator's to set).

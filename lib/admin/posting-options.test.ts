@@ -54,9 +54,9 @@ describe('the posting section of the mappings page', () => {
 
   it('reads settings saved before the section was renamed (schema v1 `xero`) as the posting section', () => {
     const v1 = parseSettings({ schemaVersion: 1, xero: { invoiceStatus: 'DRAFT', tracking: { category: 'Region', option: 'North' } } });
-    expect(v1.ok && v1.settings.posting).toEqual({ approval: 'draft', tracking: { category: 'Region', option: 'North' } });
+    expect(v1.ok && v1.settings.posting).toEqual({ approval: 'draft', tracking: { category: 'Region', option: 'North' }, trackingByChannel: [], mode: 'per_order', summaryFrom: null, summaryCloseHours: 24, summaryCustomer: null, summaryDocument: 'sales' });
     const plain = parseSettings({ schemaVersion: 1, xero: { invoiceStatus: 'AUTHORISED' } });
-    expect(plain.ok && plain.settings.posting).toEqual({ approval: 'approved', tracking: null });
+    expect(plain.ok && plain.settings.posting).toEqual({ approval: 'approved', tracking: null, trackingByChannel: [], mode: 'per_order', summaryFrom: null, summaryCloseHours: 24, summaryCustomer: null, summaryDocument: 'sales' });
     expect(plain.ok && 'xero' in plain.settings).toBe(false);
   });
 

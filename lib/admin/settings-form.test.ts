@@ -65,6 +65,20 @@ describe('validating the order rules and mappings forms', () => {
     }
   });
 
+  it('refuses a status that both cancels an order and posts it with its refunds, naming the status, and nothing else', () => {
+    const s = defaultSettings();
+    const result = validateSettingsInput({ ...s, orders: { ...s.orders, voidStatusIds: [5, 14], refundStatusIds: [4, 14] } }, ledgerChart);
+    expect(result).toEqual({ ok: false, fields: { 'orders.refundStatusIds': 'A status cannot both cancel an order and post it with its refunds (14).' } });
+    // Apart, the same statuses are accepted.
+    expect(validateSettingsInput({ ...s, orders: { ...s.orders, voidStatusIds: [5, 13], refundStatusIds: [4, 14] } }, ledgerChart).ok).toBe(true);
+  });
+
+  it('refuses a paid document setting a status that cancels the order (books → store against store → books)', () => {
+    const s = defaultSettings();
+    const result = validateSettingsInput({ ...s, statuses: { fromBooks: { ...s.statuses.fromBooks, paid: 5 } } }, ledgerChart);
+    expect(result).toEqual({ ok: false, fields: { 'statuses.fromBooks.paid': expect.stringMatching(/means cancelled or refunded/) } });
+  });
+
   it('refuses an account field that is not in the chart', () => {
     const s = defaultSettings();
     const result = validateSettingsInput({ ...s, accounts: { ...s.accounts, shipping: '4101' } }, ledgerChart);
@@ -136,5 +150,91 @@ describe('cancellations and the lock date', () => {
     expect(cancelled.ok ? null : cancelled.fields['orders.statusAfterImport']).toMatch(/means cancelled/);
     const refunded = validateSettingsInput(withRules({ statusAfterImport: 4 }), ledgerChart, now);
     expect(refunded.ok ? null : refunded.fields['orders.statusAfterImport']).toMatch(/refunded, though nothing was/);
+  });
+
+  it('refuses a time zone the runtime does not know, in a merchant\'s words, and takes a real one', () => {
+    const s = defaultSettings();
+    const refused = validateSettingsInput({ ...s, document: { ...s.document, timeZone: 'Mars/Olympus' } }, ledgerChart);
+    expect(refused).toEqual({ ok: false, fields: { 'document.timeZone': expect.stringContaining('“Mars/Olympus” is not a time zone we know') } });
+    expect(validateSettingsInput({ ...s, document: { ...s.document, timeZone: 'America/New_York' } }, ledgerChart).ok).toBe(true);
+  });
+
+  it('says what a number out of range should be instead of the schema\'s words', () => {
+    const s = defaultSettings();
+    const result = validateSettingsInput({ ...s, document: { ...s.document, dueDays: 400 }, stock: { ...s.stock, safetyBuffer: -1, intervalMinutes: 2 } }, ledgerChart);
+    expect(result).toEqual({
+      ok: false,
+      fields: {
+        'document.dueDays': 'Enter a whole number of days from 0 to 365.',
+        'stock.safetyBuffer': 'Enter a whole number of units from 0 to 100,000.',
+        'stock.intervalMinutes': 'Enter a whole number of minutes from 5 to 1440.',
+      },
+    });
+  });
+
+  it('checks stock locations at both ends: the books\' locations and, when read, the store\'s', () => {
+    const s = defaultSettings();
+    const input = { ...s, stock: { ...s.stock, enabled: true, locations: [{ from: 1, to: 3 }, { from: 2, to: 1 }, { from: 1, to: 1 }] } };
+    const result = validateSettingsInput(input, ledgerChart, new Date(), { books: [1], store: [1, 2] });
+    expect(result).toEqual({
+      ok: false,
+      fields: {
+        'stock.locations.0.to': 'Your store has no BigCommerce location 3. Choose one of its inventory locations.',
+        'stock.locations.1.from': 'Your books have no stock location 2 (they have 1).',
+        'stock.locations.2.from': 'Location 1 of your books is already mapped above.',
+      },
+    });
+    // The store's side is not checked when its locations were not read.
+    const unread = { ...s, stock: { ...s.stock, locations: [{ from: 1, to: 3 }] } };
+    expect(validateSettingsInput(unread, ledgerChart, new Date(), { books: [1], store: null }).ok).toBe(true);
+    const none = validateSettingsInput({ ...s, stock: { ...s.stock, locations: [] } }, ledgerChart);
+    expect(none).toEqual({ ok: false, fields: { 'stock.locations': 'Map at least one location of your books to a BigCommerce location.' } });
+  });
+
+  it('refuses a payment status BigCommerce does not have, and a status that both posts and cancels orders', () => {
+    const s = defaultSettings();
+    const result = validateSettingsInput(
+      { ...s, payments: { ...s.payments, paidStatuses: ['captured', 'settled'] }, orders: { ...s.orders, voidStatusIds: [5, 11] } },
+      ledgerChart,
+    );
+    expect(result).toEqual({
+      ok: false,
+      fields: {
+        'payments.paidStatuses': '“settled” is not a BigCommerce payment status.',
+        'orders.voidStatusIds': 'A status cannot both post an order and cancel it (11).',
+      },
+    });
+  });
+
+  it('refuses an empty SKU list (send every tracked item instead)', () => {
+    const s = defaultSettings();
+    const result = validateSettingsInput({ ...s, stock: { ...s.stock, skus: [] } }, ledgerChart);
+    expect(result).toEqual({ ok: false, fields: { 'stock.skus': 'List at least one SKU, or send every tracked item.' } });
+  });
+});
+
+describe('revenue account rules, tracking by channel and templates', () => {
+  it('refuses a rule whose account is not in the chart, a rule repeating one above, a channel twice and an unknown token, each at its field', () => {
+    const s = defaultSettings();
+    const result = validateSettingsInput(
+      {
+        ...s,
+        accounts: { ...s.accounts, revenueRules: [{ when: { category: 23 }, account: '4100' }, { when: { category: 23 }, account: '4200' }, { when: { brand: 7 }, account: '9999' }] },
+        posting: { ...s.posting, trackingByChannel: [{ channel: 2, category: 'Region', option: 'A' }, { channel: 2, category: 'Region', option: 'B' }] },
+      },
+      ledgerChart,
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.fields).toEqual({
+        'accounts.revenueRules.1.when': 'A rule above has the same conditions, so this one would never apply.',
+        'accounts.revenueRules.2.account': 'Account 9999 does not exist in your accounting system. Choose an account from the list.',
+        'posting.trackingByChannel.1.channel': 'Channel 2 already has a tracking option above.',
+      });
+    }
+    const empty = validateSettingsInput({ ...s, accounts: { ...s.accounts, revenueRules: [{ when: {}, account: '4100' }] } }, ledgerChart);
+    expect(!empty.ok && empty.fields['accounts.revenueRules.0.when']).toBe('Give the rule a category, a brand or a channel id.');
+    const token = validateSettingsInput({ ...s, lines: { ...s.lines, descriptionTemplate: '{name} {colour}' } }, ledgerChart);
+    expect(!token.ok && token.fields['lines.descriptionTemplate']).toBe('Unknown token {colour}: use {name} {sku} {options} {productId} {quantity}.');
   });
 });

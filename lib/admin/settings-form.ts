@@ -4,11 +4,13 @@
  * their validation: the settings schema (lib/sync/settings.ts) first, then what it cannot check alone: every
  * account is in the accounting system's chart, payment mappings point at accounts that can receive payments, tax
  * codes exist (when the system has tax codes), no method or rate is mapped twice, the status rules do not
- * contradict each other, and the lock date has passed. Answers `{path: message}` per field.
+ * contradict each other, the lock date has passed, the time zone is one the runtime knows, the payment statuses are
+ * BigCommerce's, and the stock locations exist at both ends. Answers `{path: message}` per field.
  */
 import type { ChartDescription } from '@/lib/sync/provider';
 import { parseSettings, type SyncSettings } from '@/lib/sync/settings';
 import type { FieldErrors } from './http';
+import { PAYMENT_STATUSES } from './settings-controls';
 
 /** The form's values: the whole settings object. */
 export type SettingsForm = SyncSettings;
@@ -36,12 +38,57 @@ export interface SavedSettingsView {
 
 export type SettingsValidation = { ok: true; settings: SyncSettings } | { ok: false; fields: FieldErrors };
 
-/** The schema's own words for these fields are a developer's ("Invalid ISO date"); a merchant reads these. */
+/**
+ * The schema's own words for these fields are a developer's ("Invalid ISO date", "Too big: expected number to be
+ * <=365"); a merchant reads these. Looked up by the problem's path, then by its setting (`stock.locations.0.to`:
+ * `stock.locations`).
+ */
 const FIELD_MESSAGES: Readonly<Record<string, string>> = {
   'orders.onCancel': 'Choose what a cancellation does: void the document, post a credit note, or leave it alone.',
   'document.lockDate': 'Enter the date the books are closed up to as YYYY-MM-DD, or leave it empty.',
   'orders.ordersFromDate': 'Enter a date as YYYY-MM-DD, or leave it empty.',
+  'orders.importStatusIds': 'Choose at least one status to post orders in.',
+  'orders.sweepIntervalMinutes': 'Enter a whole number of minutes from 5 to 1440.',
+  'document.dueDays': 'Enter a whole number of days from 0 to 365.',
+  'document.timeZone': 'Enter a time zone such as America/New_York or Europe/London.',
+  'customers.sharedGuestName': 'Enter a name of up to 100 characters for the shared guest customer.',
+  'customers.mode': 'Choose who the customer is: the buyer, the company, or one customer for all orders.',
+  'customers.singleName': 'Enter a name of up to 100 characters for the customer all orders are posted to.',
+  'customers.referencePrefix': 'Enter 1 to 20 letters, digits or # / _ . - for the customer reference prefix.',
+  'lines.discounts': 'Choose how discounts are shown: spread over the lines, or one discount line.',
+  'stock.intervalMinutes': 'Enter a whole number of minutes from 5 to 1440.',
+  'stock.safetyBuffer': 'Enter a whole number of units from 0 to 100,000.',
+  'stock.locations': 'Map at least one location of your books to a BigCommerce location.',
+  'stock.skus': 'List at least one SKU, or send every tracked item.',
+  'stock.onExternalChange': 'Choose what happens to a change made in BigCommerce: report it, or overwrite it.',
+  'posting.mode': 'Choose one document per order, or a daily summary.',
+  'posting.summaryFrom': 'Enter the first day of summaries as YYYY-MM-DD, or leave it empty.',
+  'posting.summaryCloseHours': 'Enter a whole number of hours from 0 to 336.',
+  'posting.summaryCustomer': 'Enter a customer name of up to 100 characters, or leave it empty for one customer per payment method.',
+  'posting.summaryDocument': 'Choose sales documents or a journal for each summary.',
 };
+
+const merchantMessage = (path: string, schemaMessage: string) =>
+  FIELD_MESSAGES[path] ?? FIELD_MESSAGES[path.split('.').slice(0, 2).join('.')] ?? schemaMessage;
+
+/**
+ * The locations `stock.locations` may name: the books' (the registry's `stockLocations`) and the store's inventory
+ * locations (null when they were not read: the store's side is then not checked).
+ */
+export interface KnownLocations {
+  books: readonly number[];
+  store: readonly number[] | null;
+}
+
+/** A time zone the runtime can date documents in (Intl refuses the others with a RangeError). */
+function knownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone });
+    return timeZone.trim() !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** Today as YYYY-MM-DD in the store's document time zone (UTC when the zone is not one the runtime knows). */
 function todayIn(timeZone: string, now: Date): string {
@@ -58,11 +105,12 @@ export function validateSettingsInput(
   input: unknown,
   chart: Pick<ChartDescription, 'accounts' | 'paymentAccounts' | 'taxCodes'>,
   now: Date = new Date(),
+  locations: KnownLocations = { books: [1], store: null },
 ): SettingsValidation {
   const parsed = parseSettings(input);
   if (!parsed.ok) {
     const fields: FieldErrors = {};
-    for (const p of parsed.problems) fields[p.path || '_'] ??= FIELD_MESSAGES[p.path] ?? p.message;
+    for (const p of parsed.problems) fields[p.path || '_'] ??= merchantMessage(p.path, p.message);
     return { ok: false, fields };
   }
   const s = parsed.settings;
@@ -87,6 +135,20 @@ export function validateSettingsInput(
   needPaymentAccount('payments.defaultAccount', s.payments.defaultAccount);
   needAccount('payments.storeCreditAccount', s.payments.storeCreditAccount);
   needAccount('payments.giftCertificateAccount', s.payments.giftCertificateAccount);
+
+  // Revenue rules: first match wins, so a rule after an identical one never applies.
+  const conditions = new Set<string>();
+  s.accounts.revenueRules.forEach((r, i) => {
+    const key = `${r.when.category ?? '*'}|${r.when.brand ?? '*'}|${r.when.channel ?? '*'}`;
+    if (conditions.has(key)) fields[`accounts.revenueRules.${i}.when`] = 'A rule above has the same conditions, so this one would never apply.';
+    conditions.add(key);
+    needAccount(`accounts.revenueRules.${i}.account`, r.account);
+  });
+  const channels = new Set<number>();
+  s.posting.trackingByChannel.forEach((t, i) => {
+    if (channels.has(t.channel)) fields[`posting.trackingByChannel.${i}.channel`] = `Channel ${t.channel} already has a tracking option above.`;
+    channels.add(t.channel);
+  });
 
   const methods = new Map<string, number>();
   s.payments.mappings.forEach((m, i) => {
@@ -132,9 +194,46 @@ export function validateSettingsInput(
     // Refunds are booked from BigCommerce's refunds, never from a status; this one would only tell people a refund happened.
     fields['orders.statusAfterImport'] = 'This status says the order was refunded, though nothing was. Choose another status.';
   }
+  const importedAndCancelled = o.voidStatusIds.filter((id) => o.importStatusIds.includes(id));
+  if (importedAndCancelled.length > 0) {
+    fields['orders.voidStatusIds'] = `A status cannot both post an order and cancel it (${importedAndCancelled.join(', ')}).`;
+  }
+  // A cancelled order is never posted, so a refund status that also cancels would drop a refund booked before posting.
+  const cancelledAndRefunded = o.refundStatusIds.filter((id) => o.voidStatusIds.includes(id));
+  if (cancelledAndRefunded.length > 0) {
+    fields['orders.refundStatusIds'] = `A status cannot both cancel an order and post it with its refunds (${cancelledAndRefunded.join(', ')}).`;
+  }
   if (o.statusOnError !== null && o.importStatusIds.includes(o.statusOnError)) {
     fields['orders.statusOnError'] = 'An order set to this status would be imported again at once. Choose a status that is not imported.';
   }
+  // A payment in the books must not read as a cancellation or a refund here: that status would void or credit the order.
+  for (const key of ['paid', 'partlyPaid'] as const) {
+    const target = s.statuses.fromBooks[key];
+    if (target !== null && (o.voidStatusIds.includes(target) || o.refundStatusIds.includes(target))) {
+      fields[`statuses.fromBooks.${key}`] = 'This status means cancelled or refunded, though the order was paid. Choose another status.';
+    }
+  }
+  if (!knownTimeZone(s.document.timeZone)) {
+    fields['document.timeZone'] = `“${s.document.timeZone}” is not a time zone we know. Use a name from the list, such as America/New_York or Europe/London.`;
+  }
+
+  // BigCommerce's payment_status values (orders.v2.oas2.yml, Order `payment_status`): another word never matches an order.
+  const unknownStatus = s.payments.paidStatuses.find((status) => !(PAYMENT_STATUSES as readonly string[]).includes(status.trim().toLowerCase()));
+  if (unknownStatus !== undefined) fields['payments.paidStatuses'] = `“${unknownStatus}” is not a BigCommerce payment status.`;
+  else if (s.payments.paidStatuses.length === 0 && !s.payments.authorizedIsPaid) {
+    fields['payments.paidStatuses'] = 'Choose at least one payment status that means the money was taken, or every order is posted unpaid.';
+  }
+
+  const booksSeen = new Set<number>();
+  s.stock.locations.forEach((l, i) => {
+    if (!locations.books.includes(l.from)) fields[`stock.locations.${i}.from`] = `Your books have no stock location ${l.from} (they have ${locations.books.join(', ')}).`;
+    else if (booksSeen.has(l.from)) fields[`stock.locations.${i}.from`] = `Location ${l.from} of your books is already mapped above.`;
+    booksSeen.add(l.from);
+    if (locations.store !== null && !locations.store.includes(l.to)) {
+      fields[`stock.locations.${i}.to`] = `Your store has no BigCommerce location ${l.to}. Choose one of its inventory locations.`;
+    }
+  });
+
   // A closed period is behind us: a lock date ahead would date every credit and adjustment in the future.
   const today = todayIn(s.document.timeZone, now);
   if (s.document.lockDate !== null && s.document.lockDate > today) {

@@ -95,3 +95,31 @@ describe('parseCommand', () => {
     expect(usage('keys')).toMatch(/unknown command "keys"/);
   });
 });
+
+describe('settings get|set', () => {
+  it('reads the store, --json, and each key=value by its setting’s syntax', () => {
+    expect(parse('settings', 'get', '--store', 'abc123')).toEqual({ name: 'settings get', store: 'abc123', json: false });
+    expect(parse('settings', 'get', '--store', 'abc123', '--json')).toEqual({ name: 'settings get', store: 'abc123', json: true });
+    const set = parse('settings', 'set', '--store', 'abc123', 'stock.enabled=true', 'orders.voidStatusIds=5,6', 'document.numberPrefix=A=B');
+    expect(set).toEqual({
+      name: 'settings set',
+      store: 'abc123',
+      values: new Map<string, unknown>([['stock.enabled', true], ['orders.voidStatusIds', [5, 6]], ['document.numberPrefix', 'A=B']]),
+    });
+  });
+
+  it('refuses unknown keys, pairs without =, repeated keys, no pairs, and pairs on other commands', () => {
+    expect(usage('settings', 'set', '--store', 'abc123', 'stock.enable=true')).toMatch(/^settings: stock\.enable: no such setting/);
+    expect(usage('settings', 'set', '--store', 'abc123', '=true')).toMatch(/is not <key>=<value>/);
+    expect(usage('settings', 'set', '--store', 'abc123', 'stock.enabled=true', 'stock.enabled=false')).toMatch(/stock\.enabled: given twice/);
+    expect(usage('settings', 'set', '--store', 'abc123')).toMatch(/give at least one <key>=<value>/);
+    expect(usage('settings', 'set', 'stock.enabled=true')).toMatch(/--store <hash> is required/);
+    expect(usage('settings', 'get', '--store', 'abc123', 'stock.enabled=true')).toMatch(/Unexpected argument/);
+    expect(usage('settings', 'frob')).toMatch(/unknown command "settings frob"/);
+  });
+
+  it('has help', () => {
+    expect(parse('settings', 'set', '--help')).toEqual({ name: 'help', text: COMMAND_HELP['settings set'] });
+    expect(GENERAL_HELP).toContain('settings set --store <hash> <key>=<value>...');
+  });
+});

@@ -4,10 +4,15 @@ import { parseCommand, type Command } from './args';
 import { connectCommand } from './commands/connect';
 import { exportCommand } from './commands/export';
 import { keysRotateCommand } from './commands/keys';
+import { reconcileCommand } from './commands/reconcile';
+import { notifyDigestCommand } from './commands/notify';
 import { retryCommand } from './commands/retry';
+import { settingsGetCommand, settingsSetCommand } from './commands/settings';
 import { statusCommand } from './commands/status';
+import { customersImportCommand } from './commands/customers';
 import { itemsImportCommand, itemsPushDetailsCommand } from './commands/items';
 import { stockPushCommand, stockSetCommand } from './commands/stock';
+import { summaryPostCommand } from './commands/summary';
 import { syncCommand } from './commands/sync';
 import { CliError, EXIT, oneLine } from './errors';
 import { loadCliEnv, openRuntime, type CliIo, type CliRuntime } from './runtime';
@@ -41,6 +46,25 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
   }
 }
 
+/** Runs one command against a runtime already open (the tests run commands in-process this way). */
+export async function runInRuntime(rt: CliRuntime, argv: readonly string[], signal: AbortSignal = new AbortController().signal): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    return fail(rt.io, error);
+  }
+  if (command.name === 'help') {
+    rt.io.stdout.write(command.text);
+    return EXIT.ok;
+  }
+  try {
+    return await dispatch(rt, command, signal);
+  } catch (error) {
+    return fail(rt.io, error, rt.env.LOG_LEVEL);
+  }
+}
+
 function dispatch(rt: CliRuntime, command: Exclude<Command, { name: 'help' }>, signal: AbortSignal): Promise<number> {
   switch (command.name) {
     case 'connect':
@@ -61,8 +85,20 @@ function dispatch(rt: CliRuntime, command: Exclude<Command, { name: 'help' }>, s
       return itemsImportCommand(rt, command);
     case 'items push-details':
       return itemsPushDetailsCommand(rt, command);
+    case 'customers import':
+      return customersImportCommand(rt, command);
+    case 'reconcile':
+      return reconcileCommand(rt, command);
     case 'keys rotate':
       return keysRotateCommand(rt, command);
+    case 'settings get':
+      return settingsGetCommand(rt, command);
+    case 'settings set':
+      return settingsSetCommand(rt, command);
+    case 'summary post':
+      return summaryPostCommand(rt, command);
+    case 'notify digest':
+      return notifyDigestCommand(rt, command);
   }
 }
 

@@ -14,6 +14,7 @@ import type { StoreHash } from '@/lib/ids';
 import { createAppContext, tokenKeys } from '@/lib/context';
 import { UnknownKeyError } from '@/lib/crypto';
 import { createStoreRepo, type InstalledStore } from '@/lib/repos/stores';
+import { FROM_DEMO, runningDemoEnv } from './demo-env';
 import { CliError, EXIT, UsageError } from './errors';
 
 export interface CliIo {
@@ -34,7 +35,7 @@ export interface CliRuntime {
 
 export function loadCliEnv(): CliEnv {
   try {
-    return cliEnv();
+    return cliEnv(runningDemoEnv);
   } catch (error) {
     if (error instanceof EnvError) throw new UsageError(error.message);
     throw error;
@@ -42,6 +43,8 @@ export function loadCliEnv(): CliEnv {
 }
 
 export async function openRuntime(env: CliEnv, io: CliIo): Promise<CliRuntime> {
+  const demo = env.variables[FROM_DEMO];
+  if (demo) io.stderr.write(`Using the settings of the running demo (${path.relative(io.cwd, demo) || demo})\n`);
   let database: Database;
   try {
     database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR });

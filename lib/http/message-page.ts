@@ -12,6 +12,8 @@ export interface MessagePage {
   message: string;
   variant: 'success' | 'error' | 'warning' | 'info';
   action?: { label: string; href: string };
+  /** A button that POSTs to `action` (a confirmation: the unsubscribe page's, which a link scanner's GET must not do). */
+  form?: { label: string; action: string };
   /** Navigate there as soon as the page loads (used to continue into the app after install). */
   redirectTo?: string;
 }
@@ -30,7 +32,9 @@ const accent: Record<MessagePage['variant'], string> = {
 export function messagePageHtml(page: MessagePage): string {
   const action = page.action
     ? `<a class="button" href="${escapeHtml(page.action.href)}" target="_self">${escapeHtml(page.action.label)}</a>`
-    : '';
+    : page.form
+      ? `<form method="post" action="${escapeHtml(page.form.action)}"><button class="button" type="submit">${escapeHtml(page.form.label)}</button></form>`
+      : '';
   const redirect = page.redirectTo
     ? // A refresh, not an inline script: the CSP (proxy.ts) runs only scripts carrying the request's nonce.
       `<meta http-equiv="refresh" content="0; url=${escapeHtml(page.redirectTo)}">`
@@ -45,7 +49,7 @@ export function messagePageHtml(page: MessagePage): string {
     box-shadow: ${theme.shadow.raised}; padding: 32px; border-top: 4px solid ${accent[page.variant]}; }
   h1 { font-size: 24px; font-weight: 600; margin: 0 0 12px; color: ${theme.colors.secondary70}; }
   p { margin: 0 0 24px; }
-  .button { display: inline-block; background: ${theme.colors.primary}; color: ${theme.colors.white};
+  .button { display: inline-block; border: 0; font-size: 16px; cursor: pointer; background: ${theme.colors.primary}; color: ${theme.colors.white};
     text-decoration: none; padding: 8px 16px; border-radius: 4px; font-weight: 600; }
   .button:focus { outline: 3px solid ${theme.colors.primary30}; }
   footer { margin-top: 24px; font-size: 14px; color: ${theme.colors.secondary60}; }

@@ -4,6 +4,8 @@ import type { StoreHash } from '@/lib/ids';
 import { logger } from '@/lib/logger';
 import { createStockRepo } from '@/lib/repos/stock';
 import { createSyncRecordRepo } from '@/lib/repos/sync-records';
+import { storeContext } from '@/lib/context';
+import { classifyStatusChange } from '@/lib/sync/pipeline';
 import { isOwnStockEcho } from '@/lib/sync/stock';
 import { inngest, jobsConfigured } from './client';
 import { orderChanged, stockChangedInStore, storeInstalled, storeUninstalled } from './events';
@@ -42,7 +44,7 @@ export function eventForDelivery(delivery: RecordedDelivery) {
       dedupeKey: refund ? `refund-${refund.refund_id}` : `wh-${delivery.hash}`,
       ...(refund ? { refundId: refund.refund_id } : {}),
       ...(status && delivery.scope === 'store/order/statusUpdated'
-        ? { statusChange: { newStatusId: status.new_status_id, at: delivery.eventCreatedAt.toISOString() } }
+        ? { statusChange: { newStatusId: status.new_status_id, previousStatusId: status.previous_status_id, at: delivery.eventCreatedAt.toISOString() } }
         : {}),
     },
     { id: `wh-${delivery.storeHash}-${delivery.hash}` },
@@ -75,6 +77,27 @@ async function isStockEcho(delivery: RecordedDelivery): Promise<boolean> {
   const sku = await stock.skuOf(delivery.storeHash, { productId: inventory.product_id, variantId: inventory.variant_id ?? null });
   if (!sku) return false;
   return isOwnStockEcho(await stock.lastPushedOne(delivery.storeHash, sku, DEFAULT_BC_LOCATION), inventory.value);
+}
+
+/**
+ * Every status we write back comes back as a store/order/statusUpdated webhook. Recognised here (one query for the
+ * store, one for the order's record: classifyStatusChange, the rule the order's run applies in `check-echo`), a
+ * plain echo starts no run. Sent on as before: a change that is not ours, an echo whose write replaced a status the
+ * merchant had just set (the run puts that status back), an echo that arrives before our write was recorded, and
+ * anything when the check cannot be made (the run decides then).
+ */
+async function isPlainStatusEcho(delivery: RecordedDelivery): Promise<boolean> {
+  const status = delivery.event.data.status;
+  if (delivery.scope !== 'store/order/statusUpdated' || !status) return false;
+  try {
+    const { pipeline } = await storeContext(delivery.storeHash);
+    const change = { newStatusId: status.new_status_id, previousStatusId: status.previous_status_id, at: delivery.eventCreatedAt };
+    const echo = await classifyStatusChange(pipeline, delivery.resourceId, change);
+    return echo.echo && echo.restore === null;
+  } catch (error) {
+    logger().warn({ storeHash: delivery.storeHash, orderId: delivery.resourceId, error: String(error) }, 'jobs: could not check for a status echo; the run will');
+    return false;
+  }
 }
 
 type JobEvent = NonNullable<ReturnType<typeof eventForDelivery>>;
@@ -119,7 +142,7 @@ function sendBatched(event: JobEvent, context: Record<string, unknown>): Promise
 
 export const dispatchDelivery = async (delivery: RecordedDelivery) => {
   const event = eventForDelivery(delivery);
-  if (!event || (await isStockEcho(delivery))) return;
+  if (!event || (await isStockEcho(delivery)) || (await isPlainStatusEcho(delivery))) return;
   await sendBatched(event, { storeHash: delivery.storeHash, scope: delivery.scope });
 };
 

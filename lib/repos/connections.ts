@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { accountingConnections } from '@/db/schema/connections';
 import type { StoredTokens, TokenStore } from '@/lib/accounting/connect/tokens';
@@ -61,6 +61,15 @@ export function createConnectionRepo({ db, encryptionKey }: { db: Db; encryption
         lastError: row.lastError,
         connectedAt: row.connectedAt,
       };
+    },
+
+    /** The stores connected to this tenant of the system (a webhook from the books names the tenant, not the store). */
+    async storesOnTenant(provider: string, tenantId: string): Promise<StoreHash[]> {
+      const rows = await db
+        .select({ storeHash: accountingConnections.storeHash })
+        .from(accountingConnections)
+        .where(and(eq(accountingConnections.provider, provider), eq(accountingConnections.status, 'connected'), sql`lower(${accountingConnections.tenantId}) = ${tenantId.toLowerCase()}`));
+      return rows.map((r) => r.storeHash as StoreHash);
     },
 
     /** Consent given: keep the tokens and let the merchant choose among several organisations. */

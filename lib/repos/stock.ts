@@ -2,6 +2,8 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { stockCatalog, stockEvents, stockPushed } from '@/db/schema/stock';
 import type { StoreHash } from '@/lib/ids';
+import { stockRefusedNotification } from '@/lib/notify/kinds';
+import { recordNotification } from './notifications';
 import type { StockRecordPort } from '@/lib/sync/stock-push';
 import { pushedKey, type CatalogEntry } from '@/lib/sync/stock';
 
@@ -96,6 +98,8 @@ export function createStockRepo({ db }: { db: Db }) {
 
     async addEvent(storeHash: StoreHash, event: { sku: string | null; kind: string; message: string; detail?: Record<string, unknown> }) {
       await db.insert(stockEvents).values({ storeHash, sku: event.sku, kind: event.kind, message: event.message, detail: event.detail ?? {} });
+      // A level BigCommerce refused (stock-push.ts) is one the merchant must look at.
+      if (event.kind === 'stock_failed' && event.sku) await recordNotification(db, storeHash, stockRefusedNotification({ sku: event.sku, message: event.message }));
     },
 
     async recentEvents(storeHash: StoreHash, limit = 50) {

@@ -2,6 +2,8 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { backfills, storeSync, stores } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
+import { backfillNotification } from '@/lib/notify/kinds';
+import { recordNotification } from './notifications';
 
 export interface StoreSyncRow {
   storeHash: string;
@@ -150,10 +152,13 @@ export function createStoreSyncRepo({ db }: { db: Db }) {
     },
 
     async finishBackfill(storeHash: StoreHash, id: number, status: 'completed' | 'cancelled' | 'failed', error: string | null = null) {
-      await db
+      const [finished] = await db
         .update(backfills)
         .set({ status, error, finishedAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(backfills.storeHash, storeHash), eq(backfills.id, id), eq(backfills.status, 'running')));
+        .where(and(eq(backfills.storeHash, storeHash), eq(backfills.id, id), eq(backfills.status, 'running')))
+        .returning();
+      // The merchant who started it hears it is done (a cancel is their own doing: nothing to tell).
+      if (finished && status !== 'cancelled') await recordNotification(db, storeHash, backfillNotification(finished));
     },
 
     async cancelBackfill(storeHash: StoreHash, id: number): Promise<boolean> {

@@ -153,6 +153,11 @@ export function createStoreRepo({ db, encryptionKey }: StoreRepoDeps) {
       };
     },
 
+    /** The access token from its ciphertext (as read with the store's sync state, lib/repos/store-state.ts). */
+    openAccessToken(storeHash: StoreHash, sealed: string): string {
+      return decryptSecret(sealed, encryptionKey, tokenAad(storeHash));
+    },
+
     /** Decrypted access token of an installed store, for the BigCommerce client only. */
     async accessToken(storeHash: StoreHash): Promise<string | null> {
       const rows = await db

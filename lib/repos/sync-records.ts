@@ -1,10 +1,13 @@
 import { and, asc, count, desc, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db';
-import { syncEvents, syncPostings, syncRecords, webhookDeliveries } from '@/db/schema';
+import { summaries, syncEvents, syncPostings, syncRecords, webhookDeliveries } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
+import { notificationOfFailure } from '@/lib/notify/kinds';
+import { recordNotification } from './notifications';
 import type { OrderSnapshot, Posting, PostingKind, PostingState } from '@/lib/sync/pipeline/ports';
+import type { RecordFact } from '@/lib/sync/reconcile/types';
 
-export type SyncState = 'pending' | 'posted' | 'failed' | 'held' | 'skipped' | 'voided' | 'credited';
+export type SyncState = 'pending' | 'posted' | 'failed' | 'held' | 'skipped' | 'voided' | 'credited' | 'summarised';
 
 /** What we know of the order when we touch its record (kept on the record for the activity page). */
 export type { OrderSnapshot };
@@ -120,6 +123,8 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
     /** A problem the merchant can fix (missing mapping, validation) or a failure after the last retry. */
     async markFailed(key: RecordKey, input: { state: 'failed' | 'held'; reason: string; message: string }, snapshot?: OrderSnapshot) {
       await upsert(key, input, snapshot);
+      // Someone has to act (or the connection is lost): the store's people are told (lib/notify).
+      await recordNotification(db, key.storeHash, notificationOfFailure({ orderId: key.orderId, ...input }));
     },
 
     async markSkipped(key: RecordKey, input: { reason: string; message: string }, snapshot?: OrderSnapshot) {
@@ -137,6 +142,10 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       await upsert(key, { state: 'skipped', ...input }, snapshot);
     },
 
+    async markSummarised(key: RecordKey, input: { document: Record<string, unknown>; contentHash: string; message: string }, snapshot: OrderSnapshot) {
+      await upsert(key, { state: 'summarised', reason: 'in_daily_summary', ...input }, snapshot);
+    },
+
     async markLocked(key: RecordKey) {
       await db.update(syncRecords).set({ locked: true, updatedAt: new Date() }).where(whereKey(key));
     },
@@ -152,6 +161,23 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
         .update(syncRecords)
         .set({ state: cancelled.length ? 'credited' : 'posted', reason: null, message: 'In the books; every change of the order is booked.', updatedAt: new Date() })
         .where(and(whereKey(key), inArray(syncRecords.state, ['failed', 'held', 'pending']), sql`${syncRecords.remoteId} is not null`));
+    },
+
+    async summaryDay(scope: { storeHash: StoreHash; provider: string }, day: string, created: { from: Date; to: Date }): Promise<{ kept: boolean; posted: boolean; closed: boolean }> {
+      const rows = await db
+        .select({ state: summaries.state, remoteId: summaries.remoteId, closedAt: summaries.closedAt })
+        .from(summaries)
+        .where(and(eq(summaries.storeHash, scope.storeHash), eq(summaries.provider, scope.provider), eq(summaries.day, day)));
+      const [kept] = await db
+        .select({ orderId: syncRecords.orderId })
+        .from(syncRecords)
+        // Through the (store, order created) index: the orders created that day, one of them kept for a summary.
+        .where(and(
+          eq(syncRecords.storeHash, scope.storeHash), gte(syncRecords.orderDateCreated, created.from), lt(syncRecords.orderDateCreated, created.to),
+          eq(syncRecords.provider, scope.provider), eq(syncRecords.state, 'summarised'), sql`${syncRecords.document}->>'date' = ${day}`,
+        ))
+        .limit(1);
+      return { kept: kept !== undefined, posted: rows.some((r) => r.remoteId !== null), closed: rows.some((r) => r.closedAt !== null) };
     },
 
     async postings(key: RecordKey): Promise<Posting[]> {
@@ -203,7 +229,8 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
     async recordStatusWritten(key: RecordKey, statusId: number) {
       await db
         .update(syncRecords)
-        .set({ writtenStatusId: statusId, statusWrittenAt: new Date(), updatedAt: new Date() })
+        // The order's status as we know it is the one we wrote (its echo, recognised, updates nothing).
+        .set({ writtenStatusId: statusId, statusWrittenAt: new Date(), orderStatusId: statusId, updatedAt: new Date() })
         .where(
           and(eq(syncRecords.storeHash, key.storeHash), eq(syncRecords.orderId, key.orderId), eq(syncRecords.provider, key.provider)),
         );
@@ -275,6 +302,50 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       return counts;
     },
 
+    /**
+     * Repair of a document voided or deleted in the books (reconciliation read them): the record lets go of it and the
+     * next posting takes the next document version, hence a new idempotency key. Its postings stay as history.
+     */
+    async forgetDocument(key: RecordKey, message: string) {
+      await db
+        .update(syncRecords)
+        .set({
+          state: 'failed', reason: 'gone_from_books', message, remoteId: null, remoteNumber: null, contentHash: null, document: null,
+          locked: false, documentVersion: sql`${syncRecords.documentVersion} + 1`, updatedAt: new Date(),
+        })
+        .where(whereKey(key));
+      await db.insert(syncEvents).values({ storeHash: key.storeHash, orderId: key.orderId, kind: 'repair', message });
+    },
+
+    /** Reconciliation: what our records say of these orders (read 1,000 at a time), only to say why one is not in the books. */
+    async facts(storeHash: StoreHash, provider: string, orderIds: readonly number[]): Promise<RecordFact[]> {
+      const out: RecordFact[] = [];
+      for (let i = 0; i < orderIds.length; i += 1000) {
+        const rows = await db
+          .select({
+            orderId: syncRecords.orderId, state: syncRecords.state, message: syncRecords.message,
+            remoteId: syncRecords.remoteId, remoteNumber: syncRecords.remoteNumber, currency: syncRecords.currency,
+          })
+          .from(syncRecords)
+          .where(and(eq(syncRecords.storeHash, storeHash), eq(syncRecords.provider, provider), inArray(syncRecords.orderId, orderIds.slice(i, i + 1000))));
+        const credits = rows.length === 0 ? [] : await db
+          .select({ orderId: syncPostings.orderId, refundId: syncPostings.refundId, remoteId: syncPostings.remoteId, number: syncPostings.number })
+          .from(syncPostings)
+          .where(and(
+            eq(syncPostings.storeHash, storeHash), eq(syncPostings.provider, provider), eq(syncPostings.kind, 'credit'), eq(syncPostings.state, 'posted'),
+            inArray(syncPostings.orderId, orderIds.slice(i, i + 1000)),
+          ));
+        for (const r of rows) {
+          const orderId = Number(r.orderId);
+          out.push({
+            ...r, orderId, state: r.state as SyncState,
+            credits: credits.filter((c) => Number(c.orderId) === orderId && c.refundId !== null).map((c) => ({ refundId: Number(c.refundId), remoteId: c.remoteId, number: c.number })),
+          });
+        }
+      }
+      return out;
+    },
+
     async recentProblems(storeHash: StoreHash, limit = 10) {
       return db
         .select({ orderId: syncRecords.orderId, state: syncRecords.state, message: syncRecords.message, updatedAt: syncRecords.updatedAt })
@@ -282,6 +353,30 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
         .where(and(eq(syncRecords.storeHash, storeHash), inArray(syncRecords.state, ['failed', 'held'])))
         .orderBy(desc(syncRecords.updatedAt))
         .limit(limit);
+    },
+
+    /** The orders whose document in the books has this id (a webhook from the books names the document, not the order). */
+    async ordersByRemoteId(storeHash: StoreHash, provider: string, remoteId: string): Promise<number[]> {
+      const rows = await db
+        .select({ orderId: syncRecords.orderId })
+        .from(syncRecords)
+        .where(and(eq(syncRecords.storeHash, storeHash), eq(syncRecords.provider, provider), sql`lower(${syncRecords.remoteId}) = ${remoteId.toLowerCase()}`));
+      return rows.map((r) => r.orderId);
+    },
+
+    /**
+     * A few posted orders (since `since`) whose document the books may have moved on (statuses.fromBooks), for the
+     * sweep to read: not already given one of the final statuses, picked at random so that every sweep reads others.
+     */
+    async postedForBooksCheck(storeHash: StoreHash, provider: string, input: { since: Date; finalStatusIds: number[]; limit: number }): Promise<number[]> {
+      const final = input.finalStatusIds.length > 0 ? sql`and (${syncRecords.writtenStatusId} is null or ${syncRecords.writtenStatusId} not in (${sql.join(input.finalStatusIds.map((id) => sql`${id}`), sql`, `)}))` : sql``;
+      const rows = await db
+        .select({ orderId: syncRecords.orderId })
+        .from(syncRecords)
+        .where(sql`${syncRecords.storeHash} = ${storeHash} and ${syncRecords.provider} = ${provider} and ${syncRecords.state} = 'posted' and ${syncRecords.remoteId} is not null and ${syncRecords.postedAt} >= ${input.since.toISOString()} ${final}`)
+        .orderBy(sql`random()`)
+        .limit(input.limit);
+      return rows.map((r) => r.orderId);
     },
 
     /** Orders not in the books because of a problem (held or failed), for a retry after the cause is fixed. */
@@ -300,7 +395,7 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       const rows = await db
         .select({ refundId: syncPostings.refundId })
         .from(syncPostings)
-        .where(and(eq(syncPostings.storeHash, storeHash), eq(syncPostings.provider, provider), eq(syncPostings.kind, 'credit'), inArray(syncPostings.state, ['posted', 'skipped']), inArray(syncPostings.refundId, [...refundIds])));
+        .where(and(eq(syncPostings.storeHash, storeHash), eq(syncPostings.provider, provider), eq(syncPostings.kind, 'credit'), inArray(syncPostings.state, ['posted', 'skipped', 'summarised']), inArray(syncPostings.refundId, [...refundIds])));
       return new Set(rows.map((r) => r.refundId!).filter((id) => id !== null));
     },
 

@@ -34,6 +34,8 @@ export function createRequestListener(options: {
   rest: (req: IncomingMessage, res: ServerResponse) => unknown;
   webhookDeps: () => Promise<WebhookDeps>;
   onWebhookError: (error: unknown) => void;
+  /** The build's scripts and styles in brotli (static-brotli.ts): true when it answered; what it leaves goes to `rest`. */
+  staticAssets?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }): RequestListener {
   return (req, res) => {
     closeUnreadBodies(req, res);
@@ -42,6 +44,7 @@ export function createRequestListener(options: {
     res.setHeader(REQUEST_ID_HEADER, requestId);
     runInRequest({ requestId }, () => {
       if (isWebhookDelivery(req)) serveWebhookDelivery(req, res, options.webhookDeps, options.onWebhookError);
+      else if (options.staticAssets?.(req, res)) return;
       // Next reads some bodies before the route does: their limit and deadline are kept here (body-guard.ts).
       else if (guardBody(req, res)) void options.rest(req, res);
     });

@@ -6,16 +6,19 @@
 //
 //   npm start [-- --port 3000] [--hostname 0.0.0.0]     (PORT is read too; default 3000, every interface)
 //
-// SIGTERM or SIGINT: stop accepting connections, finish the requests in flight (at most 10 s), wait for the events
+// SIGTERM or SIGINT: readiness turns 503 at once; after SHUTDOWN_DRAIN_SECONDS (default 0) of serving on while a load
+// balancer notices, stop accepting connections, finish the requests in flight (at most 10 s), wait for the events
 // still being handed to Inngest (at most 5 s; the sweep recovers any that are lost), then exit.
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import next from 'next';
 import { defaultToProduction, env } from '@/lib/env';
+import { markStopping } from '@/lib/health/stopping';
 import { logger } from '@/lib/logger';
 import { createRequestListener } from './listener';
+import { createBrotliStatic } from './static-brotli';
 
 /** A client gets this long to send its request headers, and this long for the whole request. */
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -39,6 +42,9 @@ async function main(): Promise<void> {
   const { webhookDeps } = await import('@/lib/deps');
   const { settleAfterResponseWork } = await import('@/lib/http/after-response');
   const log = logger();
+  // The build folder as next.config.mjs names it (`.next`, or NEXT_DIST_DIR's), whose `static` files go out in brotli.
+  const config = (await import(pathToFileURL(path.join(root, 'next.config.mjs')).href)) as { default: { distDir: string } };
+  const staticAssets = createBrotliStatic(path.join(root, config.default.distDir, 'static'));
 
   const server = http.createServer(
     {
@@ -52,6 +58,7 @@ async function main(): Promise<void> {
       rest: handle,
       webhookDeps,
       onWebhookError: (error) => log.error({ error: String(error) }, 'webhook delivery failed'),
+      staticAssets: staticAssets.serve,
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -61,11 +68,18 @@ async function main(): Promise<void> {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   log.info({ url: `http://${args.hostname ?? 'localhost'}:${bound}` }, 'ready');
+  // In the background: the first visitors get brotli too, and no request waits for it.
+  void staticAssets.warm();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    markStopping();
+    if (settings.SHUTDOWN_DRAIN_SECONDS > 0) {
+      log.info({ signal, drainSeconds: settings.SHUTDOWN_DRAIN_SECONDS }, 'stopping: readiness says so; serving on while the load balancer notices');
+      await new Promise((resolve) => setTimeout(resolve, settings.SHUTDOWN_DRAIN_SECONDS * 1000));
+    }
     log.info({ signal }, 'stopping: finishing the requests in flight');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { orderSchema } from '@/lib/bigcommerce/schemas/orders';
 import { formatUnits, parseUnits, sum } from '@/lib/money';
 import { buildSalesDocument } from './build-sales-document';
+import { revenueAccountFor } from './revenue-rules';
 import { defaultSettings, parseSettings } from './settings';
 
 /** A random order computed the way BigCommerce computes it: four places, tax per line at cents after discount. */
@@ -23,6 +24,21 @@ const orderArb = fc.record({
   shippingRateBp: fc.constantFrom(0, 825, 2000),
   inclusive: fc.boolean(),
   singleDiscountLine: fc.boolean(),
+  /** Revenue account rules over a few categories, brands and channels, and the catalog the order's products are in. */
+  channel: fc.constantFrom(1, 2, 3),
+  revenueRules: fc.array(
+    fc.record({
+      when: fc
+        .record({ category: fc.integer({ min: 1, max: 4 }), brand: fc.integer({ min: 1, max: 3 }), channel: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: [] })
+        .filter((w) => Object.keys(w).length > 0),
+      account: fc.constantFrom('4010', '4020', '4030'),
+    }),
+    { maxLength: 5 },
+  ),
+  catalog: fc.array(
+    fc.option(fc.record({ categories: fc.uniqueArray(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }), brandId: fc.option(fc.integer({ min: 1, max: 3 })) })),
+    { minLength: 25, maxLength: 25 },
+  ),
 });
 type OrderSpec = typeof orderArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -80,7 +96,7 @@ function makeOrder(spec: OrderSpec) {
     subtotal_ex_tax: f4(inclusive ? subtotal - lineTax : subtotal), subtotal_inc_tax: f4(inclusive ? subtotal : subtotal + lineTax),
     shipping_cost_ex_tax: f4(inclusive ? shipping - shippingTax : shipping), shipping_cost_inc_tax: f4(inclusive ? shipping : shipping + shippingTax),
     shipping_cost_tax: f4(shippingTax), total_ex_tax: f4(totalInc - totalTax), total_inc_tax: f4(totalInc), total_tax: f4(totalTax),
-    is_tax_inclusive_pricing: inclusive, payment_status: 'captured', default_currency_code: 'USD',
+    channel_id: spec.channel, is_tax_inclusive_pricing: inclusive, payment_status: 'captured', default_currency_code: 'USD',
     discount_amount: f4(sum(productDiscounts) + unspread), coupon_discount: f4(coupon),
     billing_address: { first_name: 'A', last_name: 'B', email: 'a@example.com' },
     consignments: { shipping: [{ id: 1, line_items: products }] },
@@ -89,13 +105,16 @@ function makeOrder(spec: OrderSpec) {
 }
 
 describe('buildSalesDocument on random valid orders', () => {
-  it('ties out exactly: lines + tax + shipping − discounts = total_inc_tax, and allocation moves at most one cent per line', () => {
+  it('ties out exactly: lines + tax + shipping − discounts = total_inc_tax, and allocation moves at most one cent per line, whatever revenue rules apply', () => {
     fc.assert(
       fc.property(orderArb, (spec) => {
         const { order, exactDiscounts } = makeOrder(spec);
-        const parsed = parseSettings({ lines: { discounts: spec.singleDiscountLine ? 'single_line' : 'allocate' } });
+        const parsed = parseSettings({ lines: { discounts: spec.singleDiscountLine ? 'single_line' : 'allocate' }, accounts: { revenueRules: spec.revenueRules } });
+        if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
         const settings = parsed.ok ? parsed.settings : defaultSettings();
-        const result = buildSalesDocument(order, settings, { limits: { documentNumberMaxLength: 64 }, items: new Map() });
+        // Product i + 1 is in the catalog as spec.catalog[i] says (null: deleted from the catalog since the order).
+        const catalog = new Map(spec.catalog.flatMap((c, i) => (c ? [[i + 1, c] as const] : [])));
+        const result = buildSalesDocument(order, settings, { limits: { documentNumberMaxLength: 64 }, items: new Map(), products: catalog });
         if (!result.ok) throw new Error(JSON.stringify(result.problems));
         const doc = result.document;
         const c = (v: string) => parseUnits(v, 2);
@@ -119,6 +138,12 @@ describe('buildSalesDocument on random valid orders', () => {
             expect(diff < 0n ? -diff : diff).toBeLessThan(100n);
           });
         }
+        // Each product line is on the account of the first rule its product and the order's channel match, else sales.
+        products.forEach((l, i) => {
+          const chosen = revenueAccountFor(settings, { channelId: spec.channel, product: catalog.get(i + 1) ?? null });
+          expect(l.account).toBe(chosen.account);
+          expect(l.revenueRule).toEqual(chosen.rule ?? undefined);
+        });
         // Rounding lines appear only when BigCommerce's own totals differ from its lines; these orders never do.
         expect(rounding).toBeUndefined();
       }),

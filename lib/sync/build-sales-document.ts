@@ -40,7 +40,11 @@ import {
   type SalesDocument,
   type ShippingContact,
 } from './sales-document';
+import { channelTracking, revenueAccountFor, revenueRulesNeedCatalog, type ProductClassification } from './revenue-rules';
+import { orderPayments } from './order-payments';
 import type { SyncSettings } from './settings';
+import { customerNameFrom, fitTo, renderTemplate, type LineToken, type ReferenceToken } from './templates';
+import { deliveryAddressFor, personNameOf, shipsToAnotherPerson } from './delivery';
 
 /** Four places: the precision of BigCommerce money strings. */
 const WIRE_SCALE = 4;
@@ -60,7 +64,7 @@ export interface BuildLookups {
   /** Name of the accounting system for messages ("Xero", "the built-in ledger"). */
   providerName?: string;
   /** From the provider's declared limits. */
-  limits: { documentNumberMaxLength: number; customerNameMaxLength?: number };
+  limits: { documentNumberMaxLength: number; customerNameMaxLength?: number; referenceMaxLength?: number; lineDescriptionMaxLength?: number };
   /** SKU → accounting item, exact match. SKUs absent from the map have no item. */
   items: ReadonlyMap<string, { id: string }>;
   customer?: {
@@ -77,6 +81,17 @@ export interface BuildLookups {
   lineItems?: readonly BcOrderProduct[] | null;
   /** Fees when the order was fetched without include=fees. */
   fees?: readonly BcOrderFee[] | null;
+  /**
+   * The catalog's categories and brand by product id (GET /v3/catalog/products?id:in=...); required when a revenue
+   * rule looks at categories or brands (`revenueRulesNeedCatalog`). A product absent from it is not in the catalog.
+   */
+  products?: ReadonlyMap<number, ProductClassification> | null;
+}
+
+/** Product ids of the order's line items, for the catalog lookup a revenue rule by category or brand needs. */
+export function orderProductIds(order: BcOrder, lineItems?: readonly BcOrderProduct[] | null): number[] {
+  const products = embeddedLineItems(order) ?? lineItems ?? [];
+  return [...new Set(products.filter((p) => p.type !== 'giftcertificate' && p.product_id > 0).map((p) => p.product_id))];
 }
 
 /** SKUs of the order's line items, for the item lookup that precedes building. */
@@ -95,6 +110,7 @@ interface DraftLine {
   quantity: string;
   unitPrice: string;
   account: string;
+  revenueRule?: DocumentLine['revenueRule'];
   taxCode: string | null;
   taxLabel: string | null;
   unitCost: string | null;
@@ -180,6 +196,19 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
   };
 
   // ---- product lines ----
+  const lineDescription = (p: BcOrderProduct, options: { name: string; value: string }[]) => {
+    const text = renderTemplate<LineToken>(settings.lines.descriptionTemplate, {
+      name: p.name, sku: (p.sku ?? '').trim(), options: options.map((o) => `${o.name}: ${o.value}`).join(', '),
+      productId: String(p.product_id), quantity: String(p.quantity),
+    });
+    const fitted = fitTo(text, lookups.limits.lineDescriptionMaxLength);
+    if (fitted.cut) notes.push({ code: 'text_truncated', message: `The description of "${p.name}" is longer than the ${lookups.limits.lineDescriptionMaxLength} characters ${provider} allows; it was shortened.` });
+    return fitted.text;
+  };
+  if (revenueRulesNeedCatalog(settings) && !lookups.products) {
+    throw new Error('buildSalesDocument: a revenue rule by category or brand needs lookups.products (GET /v3/catalog/products)');
+  }
+  const channelId = order.channel_id ?? null;
   const drafts: DraftLine[] = [];
   for (const p of products) {
     const sourceId = `product:${p.id}`;
@@ -199,16 +228,18 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
     }
     const tax4 = p4(p.total_tax);
     const options = p.product_options.map((o) => ({ name: o.display_name, value: o.display_value }));
+    const revenue = isGiftCertificate ? null : revenueAccountFor(settings, { channelId, product: lookups.products?.get(p.product_id) ?? null });
     drafts.push({
       kind: isGiftCertificate ? 'gift_certificate' : 'product',
       sourceId,
-      description: options.length ? `${p.name} (${options.map((o) => `${o.name}: ${o.value}`).join(', ')})` : p.name,
+      description: lineDescription(p, options),
       sku: sku || null,
       itemId,
       options,
       quantity: String(p.quantity),
       unitPrice: formatUnits(p4(inclusive ? p.price_inc_tax : p.price_ex_tax), WIRE_SCALE),
-      account: isGiftCertificate ? settings.accounts.giftCertificatesSold : settings.accounts.sales,
+      account: revenue?.account ?? settings.accounts.giftCertificatesSold,
+      ...(revenue?.rule ? { revenueRule: revenue.rule } : {}),
       ...resolveTaxCode(sourceId, tax4, ratesFor('item', p.id)),
       unitCost: p.cost_price_ex_tax !== undefined && p4(p.cost_price_ex_tax) > 0n ? formatUnits(p4(p.cost_price_ex_tax), WIRE_SCALE) : null,
       pre4: p4(inclusive ? p.total_inc_tax : p.total_ex_tax),
@@ -300,7 +331,7 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
     return {
       kind: d.kind, sourceId: d.sourceId, description: d.description, sku: d.sku, itemId: d.itemId, options: d.options,
       quantity: d.quantity, unitPrice: d.unitPrice, discount: fmt(discount), net: fmt(net), tax: fmt(tax), gross: fmt(net + tax),
-      account: d.account, taxCode: d.taxCode, taxLabel: d.taxLabel, unitCost: d.unitCost,
+      account: d.account, ...(d.revenueRule ? { revenueRule: d.revenueRule } : {}), taxCode: d.taxCode, taxLabel: d.taxLabel, unitCost: d.unitCost,
     };
   });
   const discountTotal = sum(discC);
@@ -354,29 +385,19 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
 
   // ---- payments ----
   const total = expectedTotal;
-  const payments: DocumentPayment[] = [];
   const storeCredit = parseUnits(order.store_credit_amount, scale);
   const giftCertificates = parseUnits(order.gift_certificate_amount, scale);
-  if (giftCertificates > 0n) {
-    payments.push({ kind: 'gift_certificate', method: 'Gift Certificate', account: settings.payments.giftCertificateAccount, amount: fmt(giftCertificates), date, reference: null });
-  }
-  if (storeCredit > 0n) {
-    payments.push({ kind: 'store_credit', method: 'Store Credit', account: settings.payments.storeCreditAccount, amount: fmt(storeCredit), date, reference: null });
-  }
-  const status = order.payment_status.trim().toLowerCase();
-  const paidStatuses = settings.payments.paidStatuses.map((s) => s.toLowerCase());
-  // A refunded payment was taken first: BigCommerce's "refunded" and "partially refunded" mean the money came in.
-  const paid = paidStatuses.includes(status) || status === 'refunded' || status === 'partially refunded' || (settings.payments.authorizedIsPaid && status === 'authorized');
-  if (status === 'authorized' && !paid) {
+  const paid = orderPayments(
+    { total, storeCredit, giftCertificates, paymentStatus: order.payment_status, paymentMethod: order.payment_method ?? '' },
+    settings.payments,
+  );
+  if (paid.authorizedNotCaptured) {
     notes.push({ code: 'authorized_not_captured', message: 'The payment is authorized but not captured; the document stays unpaid until it is captured.' });
   }
-  const gatewayAmount = total - storeCredit - giftCertificates;
-  if (paid && gatewayAmount > 0n) {
-    const method = (order.payment_method ?? '').trim() || 'Unknown';
-    const mapping = settings.payments.mappings.find((m) => m.method.toLowerCase() === method.toLowerCase());
-    const reference = order.payment_provider_id == null || order.payment_provider_id === '' ? null : String(order.payment_provider_id);
-    payments.push({ kind: 'gateway', method, account: mapping?.account ?? settings.payments.defaultAccount, amount: fmt(gatewayAmount), date, reference });
-  }
+  const gatewayReference = order.payment_provider_id == null || order.payment_provider_id === '' ? null : String(order.payment_provider_id);
+  const payments: DocumentPayment[] = paid.payments.map((p) => ({
+    kind: p.kind, method: p.method, account: p.account, amount: fmt(p.amount), date, reference: p.kind === 'gateway' ? gatewayReference : null,
+  }));
   const paidTotal = sum(payments.map((p) => parseUnits(p.amount, scale)));
 
   // ---- kind ----
@@ -395,7 +416,7 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
     schemaVersion: SALES_DOCUMENT_SCHEMA_VERSION,
     kind,
     number,
-    reference: `BigCommerce order #${order.id}`,
+    reference: documentReference(order, settings, lookups, date, notes, provider),
     source: {
       platform: 'bigcommerce',
       orderId: order.id,
@@ -408,9 +429,10 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
     dueDate,
     currency: { code, scale, storeCurrency, exchangeRate: rate },
     amountsAre: inclusive ? 'inclusive' : 'exclusive',
-    customer: resolveCustomer(order, settings, lookups),
+    customer: resolveCustomer(order, settings, lookups, consignments[0] ? address(consignments[0]) : undefined),
     shippingContacts: consignments.map((c) => ({ id: c.id, method: (c.shipping_method ?? '').trim(), ...address(c) }) satisfies ShippingContact),
     lines,
+    ...channelTracking(settings, channelId),
     totals: {
       net: fmt(sum(lines.map((l) => parseUnits(l.net, scale)))),
       tax: fmt(expectedTax),
@@ -425,6 +447,22 @@ function build(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): B
   const check = checkTotals(document, order);
   if (!check.ok) return { ok: false, problems: check.problems };
   return { ok: true, document };
+}
+
+/** The reference template filled in for the order, within the system's limit (a note says when it was cut). */
+function documentReference(order: BcOrder, settings: SyncSettings, lookups: BuildLookups, date: string, notes: DocumentNote[], provider: string): string {
+  const billing = order.billing_address;
+  const text = renderTemplate<ReferenceToken>(settings.document.referenceTemplate, {
+    orderId: String(order.id),
+    channel: order.channel_id == null ? '' : String(order.channel_id),
+    customerName: `${billing.first_name ?? ''} ${billing.last_name ?? ''}`.trim() || (billing.company ?? '').trim(),
+    email: (billing.email ?? '').trim(),
+    date,
+    paymentMethod: (order.payment_method ?? '').trim(),
+  });
+  const fitted = fitTo(text, lookups.limits.referenceMaxLength);
+  if (fitted.cut) notes.push({ code: 'text_truncated', message: `The reference "${text}" is longer than the ${lookups.limits.referenceMaxLength} characters ${provider} allows; it was shortened.` });
+  return fitted.text;
 }
 
 function fixedLine(kind: LineKind, sourceId: string, description: string, net: bigint, tax: bigint, account: string, fmt: (u: bigint) => string): DocumentLine {
@@ -458,16 +496,34 @@ export function checkTotals(document: SalesDocument, order: Pick<BcOrder, 'id' |
   return { ok: true };
 }
 
-function resolveCustomer(order: BcOrder, settings: SyncSettings, lookups: BuildLookups): DocumentCustomer {
+function resolveCustomer(order: BcOrder, settings: SyncSettings, lookups: BuildLookups, shipping: PostalAddress | undefined): DocumentCustomer {
   const billing = address(order.billing_address);
   const email = billing.email.trim() || null;
   const maxName = lookups.limits.customerNameMaxLength ?? 100;
-  const personName = `${billing.firstName} ${billing.lastName}`.trim();
+  const personName = customerNameFrom(settings.customers.nameTemplate, billing);
   const baseName = (personName || billing.company || email || (order.customer_id ? `BigCommerce customer ${order.customer_id}` : 'Guest')).slice(0, maxName);
+  const delivery = deliveryAddressFor(billing, shipping);
   const common = { email, company: billing.company, phone: billing.phone, billingAddress: billing };
+  // A shopper's own customer keeps where their orders go (named customers are shared: nothing of one order goes on them).
+  const own = delivery ? { ...common, deliveryAddress: delivery } : common;
   const byEmail = email === null ? [] : (lookups.customer?.byEmail ?? []);
   const isGuest = order.customer_id === 0;
 
+  // Found by name when posting: the lookups' shared guest is a different customer.
+  if (settings.customers.mode === 'single') {
+    return { match: 'single', remoteId: null, bcCustomerId: null, displayName: settings.customers.singleName.slice(0, maxName), ...common, company: '', phone: '', email: null };
+  }
+  // Saasu's rule: shipped to another person by name, the order is that person's, with the shipping address as theirs.
+  // No email: a shipping address's email is the buyer's, and the books would send the recipient's invoices to it.
+  if (settings.customers.shippingNameContact && shipping && shipsToAnotherPerson(billing, shipping)) {
+    return {
+      match: 'recipient', remoteId: null, bcCustomerId: null, displayName: personNameOf(shipping).slice(0, maxName),
+      email: null, company: shipping.company, phone: shipping.phone, billingAddress: shipping,
+    };
+  }
+  if (settings.customers.mode === 'company' && billing.company) {
+    return { match: 'company', remoteId: null, bcCustomerId: null, displayName: billing.company.slice(0, maxName), ...common, email: null };
+  }
   if (isGuest && settings.customers.guests === 'shared') {
     return {
       match: 'shared_guest', remoteId: lookups.customer?.sharedGuest?.remoteId ?? null, bcCustomerId: null,
@@ -475,7 +531,7 @@ function resolveCustomer(order: BcOrder, settings: SyncSettings, lookups: BuildL
     };
   }
   if (!isGuest && lookups.customer?.linked) {
-    return { match: 'linked', remoteId: lookups.customer.linked.remoteId, bcCustomerId: order.customer_id, displayName: baseName, ...common };
+    return { match: 'linked', remoteId: lookups.customer.linked.remoteId, bcCustomerId: order.customer_id, displayName: baseName, ...own };
   }
   const bcCustomerId = isGuest ? null : order.customer_id;
   // An accounting customer linked to a different BigCommerce customer is someone else who shares the email.
@@ -483,13 +539,13 @@ function resolveCustomer(order: BcOrder, settings: SyncSettings, lookups: BuildL
     ? byEmail.find((c) => c.bcCustomerId === null || c.bcCustomerId === bcCustomerId)
     : undefined;
   if (candidate) {
-    return { match: 'email', remoteId: candidate.remoteId, bcCustomerId, displayName: candidate.displayName, ...common };
+    return { match: 'email', remoteId: candidate.remoteId, bcCustomerId, displayName: candidate.displayName, ...own };
   }
   // Someone else already uses this email: keep the new customer's name unique (QuickBooks DisplayName, Xero Name).
   const nameTaken = byEmail.length > 0;
   const suffix = bcCustomerId !== null ? ` (BC ${bcCustomerId})` : email ? ` (${email})` : '';
   const displayName = nameTaken ? `${baseName.slice(0, Math.max(1, maxName - suffix.length))}${suffix}` : baseName;
-  return { match: 'new', remoteId: null, bcCustomerId, displayName, ...common };
+  return { match: 'new', remoteId: null, bcCustomerId, displayName, ...own };
 }
 
 function address(a: Pick<BcBillingAddress, 'first_name' | 'last_name' | 'street_1' | 'city' | 'state' | 'zip' | 'country' | 'country_iso2'> & {

@@ -28,7 +28,7 @@ export function hashVersion(hash: string): number | null {
  * Hash of what the order sold, as the accounting system would receive it. Left out: the order's status (a status
  * change alone, such as our own write-back, must not cause an update); how the customer was matched in the
  * accounting system (`match`, `remoteId`, the display name chosen for it: posting creates the customer, so the next
- * look finds it linked); what was paid (`payments`, `totals.due` and the kind, which follows payment: a capture is a
+ * look finds it linked; its delivery address, which `shippingContacts` holds already); what was paid (`payments`, `totals.due` and the kind, which follows payment: a capture is a
  * payment applied to the document, never a new document); the notes; the item each line found (an item created in
  * the books after posting does not change the sale); and what the settings decide rather than the order (the
  * number, the date and due date: a new number prefix or time zone must not rewrite every posted document).
@@ -37,11 +37,14 @@ export function hashVersion(hash: string): number | null {
  * of what is hashed never looks like a changed order.
  */
 export function documentContentHash(document: SalesDocument): string {
-  const { source, customer, kind: _kind, payments: _payments, notes: _notes, totals, lines, number: _number, date: _date, dueDate: _dueDate, ...rest } = document;
+  const { source, customer, kind: _kind, payments: _payments, notes: _notes, totals, lines, number: _number, date: _date, dueDate: _dueDate, tracking: _tracking, reference: _reference, ...rest } = document;
   const { statusId: _statusId, ...stableSource } = source;
-  const { match: _match, remoteId: _remoteId, displayName: _displayName, ...orderCustomer } = customer;
+  const { match: _match, remoteId: _remoteId, displayName: _displayName, deliveryAddress: _delivery, ...orderCustomer } = customer;
   const { due: _due, ...sold } = totals;
-  const soldLines = lines.map(({ itemId: _itemId, ...line }) => line);
+  // The rule that chose a line's account is an explanation: the account itself is hashed.
+  // The reference comes from the merchant's template (left out above); a line's description is hashed, as it says
+  // what was sold: a new description template changes a posted, unlocked document the next time its order is planned.
+  const soldLines = lines.map(({ itemId: _itemId, revenueRule: _revenueRule, ...line }) => line);
   const digest = createHash('sha256')
     .update(canonicalJson({ ...rest, source: stableSource, customer: orderCustomer, totals: sold, lines: soldLines }))
     .digest('hex');

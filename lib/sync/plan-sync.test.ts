@@ -40,6 +40,15 @@ describe('gateOrder', () => {
   it('retries failed and held records', () => {
     expect(gate({ record: { state: 'failed', contentHash: null, remoteId: null, locked: false } })).toMatchObject({ action: 'create', reason: 'retry_after_failure' });
   });
+  it('posts again a document the books lost (Repair) whatever status the order moved on to, unless it is ignored now', () => {
+    const gone: SyncRecordView = { state: 'failed', contentHash: null, remoteId: null, locked: false, reason: 'gone_from_books' };
+    expect(gate({ record: gone, statusId: 2 })).toMatchObject({ action: 'create', reason: 'retry_after_failure' }); // shipped
+    expect(gate({ record: gone, statusId: 10 })).toMatchObject({ action: 'create', reason: 'retry_after_failure' }); // completed
+    expect(gate({ record: gone, statusId: 7 })).toMatchObject({ action: 'skip', reason: 'status_ignored' });
+    expect(gate({ record: gone, statusId: 5 })).toMatchObject({ action: 'skip', reason: 'cancelled_before_posting' });
+    // Any other failure still waits for an import status.
+    expect(gate({ record: { ...gone, reason: 'provider_error' }, statusId: 2 })).toMatchObject({ action: 'skip', reason: 'status_not_imported' });
+  });
   it('respects auto-sync off (manual still works) and the orders-from date', () => {
     const off = parseSettings({ orders: { autoSync: false } });
     if (!off.ok) throw new Error('settings');

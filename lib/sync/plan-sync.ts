@@ -12,6 +12,7 @@
  * Whatever the sequence of store events, the books then hold per order: money = paid − refunded; receivable = owed
  * for what was sold; revenue and tax = sold − refunded − cancelled (ARCHITECTURE invariant 3b).
  */
+import { statusNamed } from '@/lib/bigcommerce/statuses';
 import type { BcRefund } from '@/lib/bigcommerce/client/model';
 import { formatUnits, parseUnits, sum } from '@/lib/money';
 import { localDate } from './build-sales-document';
@@ -25,13 +26,16 @@ export type SyncTrigger = 'webhook' | 'sweep' | 'backfill' | 'manual';
 
 /** What the job layer knows about the order's previous sync, if any. */
 export interface SyncRecordView {
-  state: 'pending' | 'posted' | 'failed' | 'held' | 'voided' | 'credited' | 'skipped';
+  /** `summarised`: in daily summary mode, the order waits in (or is booked by) its day's summary (lib/sync/summary). */
+  state: 'pending' | 'posted' | 'failed' | 'held' | 'voided' | 'credited' | 'skipped' | 'summarised';
   /** Content hash of the document as last posted; null until posted. */
   contentHash: string | null;
   /** Id of the document in the accounting system; null until posted. */
   remoteId: string | null;
   /** The document can no longer change there (a payment or credit applied, edits refused, a closed period). */
   locked: boolean;
+  /** Why the record is in its state; `gone_from_books`: reconciliation's Repair let go of a document the books lost. */
+  reason?: string | null;
 }
 
 export interface GateInput {
@@ -99,12 +103,16 @@ export function gateOrder(input: GateInput): Gate {
   }
   // Money came in and went back out before we posted the order: the sale, its payment and its refunds all go in.
   const refundedFirst = refundStatuses(settings).has(order.statusId) && input.hasRefunds === true;
+  // A document the app posted and the books lost (voided or deleted there; Repair, lib/sync/reconcile/repair.ts): the
+  // order was in the books, so it goes back whatever status it has moved on to since (shipped, completed), as
+  // reconciliation counts a posted order that moved on; an ignored status still keeps it out.
+  const postedBefore = record?.state === 'failed' && record.reason === 'gone_from_books';
   if (!refundedFirst) {
     if (o.ignoredStatusIds.includes(order.statusId)) {
-      return { action: 'skip', reason: 'status_ignored', message: `Orders in status ${order.statusId} are ignored.` };
+      return { action: 'skip', reason: 'status_ignored', message: `Orders in status ${statusNamed(order.statusId)} are ignored.` };
     }
-    if (!o.importStatusIds.includes(order.statusId)) {
-      return { action: 'skip', reason: 'status_not_imported', message: `Order ${order.id} is not in a status that is posted (status ${order.statusId}).` };
+    if (!o.importStatusIds.includes(order.statusId) && !postedBefore) {
+      return { action: 'skip', reason: 'status_not_imported', message: `Order ${order.id} is not in a status that is posted (${statusNamed(order.statusId)}).` };
     }
   }
   if (record && (record.state === 'failed' || record.state === 'held' || record.state === 'pending')) {

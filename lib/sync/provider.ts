@@ -6,6 +6,26 @@
  */
 import type { ItemToCreate } from './items-import';
 import type { DocumentCustomer, DocumentPayment, DocumentLine, SalesDocument } from './sales-document';
+import type { DailySummary } from './summary/daily-summary';
+
+/** What `postSummary` posts: the summary, its number and customer, and what it replaces. */
+export interface SummaryPosting {
+  summary: DailySummary;
+  number: string;
+  /** "Online sales — Credit Card", or the customer the merchant chose (a named customer, found or created by name). */
+  customer: DocumentCustomer;
+  /** "Daily summary 2026-11-01, USD, Credit Card (42 orders, 3 refunds)". */
+  description: string;
+  idempotencyKey: string;
+  replaces: PostedDocumentRef | null;
+  /**
+   * `posting.summaryDocument`: the system's sales documents (default), or a journal where the system has one (its
+   * `summaryDocuments` says so). The built-in ledger books a journal entry either way.
+   */
+  document?: SummaryDocumentKind;
+}
+
+export type SummaryDocumentKind = 'sales' | 'journal';
 
 
 // ---- outcomes ----
@@ -46,6 +66,10 @@ export interface ProviderLimits {
   documentNumberMaxLength: number;
   customerNameMaxLength: number;
   idempotencyKeyMaxLength: number;
+  /** Longest document reference the system keeps (the merchant's reference template is cut to it, with a note); none when unlimited. */
+  referenceMaxLength?: number;
+  /** Longest line description the system keeps (the merchant's description template is cut to it, with a note). */
+  lineDescriptionMaxLength?: number;
   /** Document kinds the system has; others are mapped by the provider (QuickBooks has no sales order). */
   documentKinds: readonly SalesDocument['kind'][];
 }
@@ -67,6 +91,11 @@ export interface RemoteTaxCode {
   name: string;
   /** Percent as a decimal string. */
   rate: string;
+  /**
+   * What the code applies to, where the system says (Xero's ReportTaxType, QuickBooks' sales and purchase rate
+   * lists): sales codes are the ones a store's tax rates map to. Absent: not known (told apart by name).
+   */
+  use?: 'sales' | 'purchases' | 'any';
 }
 export interface RemoteItem {
   id: string;
@@ -142,6 +171,57 @@ export interface RecordedPayment {
   skipped?: string;
 }
 
+/**
+ * What the books say about a posted document, for `statuses.fromBooks`: paid in full, partly paid, voided, credited
+ * (a credit note allocated to it), or still open as posted.
+ */
+export type BooksStatus = 'paid' | 'partlyPaid' | 'voided' | 'credited' | 'open';
+
+/**
+ * A sales document or credit note as the books hold it now, for reconciliation: read from the system itself (a person
+ * may have edited, voided, deleted or added documents there). Money as decimal strings in the document's currency.
+ */
+export interface BooksDocument {
+  remoteId: string;
+  kind: 'invoice' | 'credit_note';
+  number: string;
+  reference: string;
+  /** The BigCommerce order where the system records it (the built-in ledger); null where it must be told from number and reference. */
+  orderId: number | null;
+  /** YYYY-MM-DD, the document's own date. */
+  date: string;
+  currency: string;
+  /** Gross total and tax (positive for a credit note too). */
+  total: string;
+  tax: string;
+  status: 'open' | 'paid' | 'voided';
+  /** For a credit note: the documents (remote ids) it is allocated to, where the system says. */
+  appliesTo?: string[];
+  /**
+   * Money received in the document itself (a sales receipt: its deposit account and amount), in the account codes the
+   * payment mappings use. Payments made against a document are `listPayments`' instead.
+   */
+  received?: Array<{ account: string; amount: string }>;
+}
+
+/** Reconciliation: a payment received against a sales document, as the books hold it now. */
+export interface BooksPayment {
+  remoteId: string;
+  /** The document it pays (remote id, as `BooksDocument.remoteId`), where the system says. */
+  documentId: string | null;
+  /** That document's number, where the system says ('' otherwise). */
+  documentNumber: string;
+  /** The BigCommerce order where the system records it (the built-in ledger); null otherwise. */
+  orderId: number | null;
+  /** YYYY-MM-DD, the payment's own date. */
+  date: string;
+  currency: string;
+  /** Positive decimal string. */
+  amount: string;
+  /** The account the money went into, as the payment mappings name it (a code; QuickBooks: the account id). */
+  account: string;
+}
+
 export interface CreditNoteInput {
   /** The document being credited. */
   document: PostedDocumentRef;
@@ -193,6 +273,20 @@ export interface AccountingProvider {
    * paid on it. `locked` when the system no longer lets it change (the pipeline then books an adjustment).
    */
   updateDocument(document: PostedDocumentRef, next: SalesDocument, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
+  /**
+   * Daily summary mode (lib/sync/summary): a day's summary for one currency and payment method as one document under
+   * `idempotencyKey` (the same key returns what it created). `replaces`: the summary posted earlier for the same day,
+   * currency and method, which this one replaces (an open day refreshed). A system without it cannot be put in
+   * summary mode: saving the setting says so.
+   */
+  postSummary?(input: SummaryPosting): Promise<Outcome<PostedDocument>>;
+  /** What `postSummary` can post a summary as (`posting.summaryDocument`); absent: sales documents only. */
+  summaryDocuments?: readonly SummaryDocumentKind[];
+  /**
+   * Why this connection cannot post summaries as `kind` now (a permission it was not granted), for the settings pages;
+   * null when it can or cannot tell.
+   */
+  summaryDocumentProblem?(kind: SummaryDocumentKind): Promise<string | null>;
   /** A credit note for some lines of a posted document, applied to what the document still owes, if anything. */
   postCreditNote(input: CreditNoteInput, idempotencyKey: string): Promise<Outcome<PostedDocument>>;
   /**
@@ -201,6 +295,28 @@ export interface AccountingProvider {
    */
   payOut(credit: PostedDocumentRef, payment: DocumentPayment, idempotencyKey: string): Promise<Outcome<RecordedPayment>>;
   stockLevels(skus: readonly string[], locationIds?: readonly number[]): Promise<Outcome<StockLevel[]>>;
+  /**
+   * What the books say about a posted document now (read from the system, never from our records); null when it no
+   * longer exists there. Absent where the system's documents change only through the app (the built-in ledger).
+   */
+  documentStatus?(document: PostedDocumentRef): Promise<Outcome<BooksStatus | null>>;
+  /**
+   * The posted documents (remote ids) a transaction a webhook named applies to: a payment names itself, not the
+   * invoices it pays. [] for anything else or a transaction gone. Absent where webhooks name documents themselves.
+   */
+  linkedDocuments?(remoteRef: string): Promise<Outcome<string[]>>;
+
+  /**
+   * Reconciliation: every sales document and credit note dated from..to (YYYY-MM-DD, inclusive) as the books hold it now
+   * (deleted ones are absent), read in pages through the provider's pacer. Absent where not built (the caller says so).
+   */
+  listDocuments?(range: { from: string; to: string }): Promise<Outcome<BooksDocument[]>>;
+  /**
+   * Reconciliation: the payments received against sales documents dated from..to, as the books hold them now (deleted
+   * and voided ones are absent), read in pages through the provider's pacer. A sales receipt's own money is on its
+   * document (`received`), not here. Absent where not built: payments are then not compared.
+   */
+  listPayments?(range: { from: string; to: string }): Promise<Outcome<BooksPayment[]>>;
 
   // ---- many orders at once (backfills); optional: the pipeline falls back to one call per order ----
   /**

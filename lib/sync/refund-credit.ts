@@ -56,6 +56,32 @@ function lineLike(base: DocumentLine | null, patch: Partial<DocumentLine> & Pick
   };
 }
 
+/**
+ * An order-level refund amount over the revenue accounts of the sale's product lines, in proportion to their net:
+ * one part when every product went to one account (or the sale has none: `accounts.sales`), else one part per
+ * account ("refund:order:<account>"), the parts summing to the amount exactly.
+ */
+export function orderLevelShares(
+  sale: Pick<SalesDocument, 'lines' | 'currency'>,
+  amount: bigint,
+  salesAccount: string,
+): Array<{ sourceId: string; account: string; amount: bigint; revenueRule?: { index: number; label: string } }> {
+  const byAccount = new Map<string, { net: bigint; revenueRule?: { index: number; label: string } }>();
+  for (const line of sale.lines) {
+    if (line.kind !== 'product') continue;
+    const entry = byAccount.get(line.account) ?? { net: 0n, ...(line.revenueRule ? { revenueRule: line.revenueRule } : {}) };
+    entry.net += parseUnits(line.net, sale.currency.scale);
+    byAccount.set(line.account, entry);
+  }
+  const accounts = [...byAccount.entries()].filter(([, e]) => e.net > 0n);
+  if (accounts.length <= 1) {
+    const [only] = accounts;
+    return [{ sourceId: 'refund:order', account: only?.[0] ?? salesAccount, amount, ...(only?.[1].revenueRule ? { revenueRule: only[1].revenueRule } : {}) }];
+  }
+  const amounts = allocate(amount, accounts.map(([, e]) => e.net));
+  return accounts.map(([account, e], i) => ({ sourceId: `refund:order:${account}`, account, amount: amounts[i]!, ...(e.revenueRule ? { revenueRule: e.revenueRule } : {}) }));
+}
+
 /** Units of each product line refunded by the refunds before this one (BigCommerce lists refunds by id ascending). */
 function unitsRefundedBefore(earlier: readonly BcRefund[]): Map<string, bigint> {
   const units = new Map<string, bigint>();
@@ -115,12 +141,18 @@ export function refundCredit(input: { sale: SalesDocument; refund: BcRefund; ear
     }
     const amount = item.requestedAmount === null ? 0n : u(item.requestedAmount, scale);
     if (item.itemType === 'ORDER') {
-      // Not taxed: BigCommerce does not recalculate tax for an order-level amount.
-      parts.push({
-        line: lineLike(null, { kind: 'discount', sourceId: 'refund:order', description: `Refund (order level)${reason}`, account: settings.accounts.sales }),
-        net: amount,
-        taxWeight: 0n,
-      });
+      // Not taxed: BigCommerce does not recalculate tax for an order-level amount. It comes off the revenue the sale
+      // was booked on: spread over the product lines' accounts (revenue rules) in proportion to their net.
+      for (const share of orderLevelShares(sale, amount, settings.accounts.sales)) {
+        parts.push({
+          line: lineLike(null, {
+            kind: 'discount', sourceId: share.sourceId, description: `Refund (order level)${reason}`, account: share.account,
+            ...(share.revenueRule ? { revenueRule: share.revenueRule } : {}),
+          }),
+          net: share.amount,
+          taxWeight: 0n,
+        });
+      }
       continue;
     }
     if (item.itemType === 'TAX') {

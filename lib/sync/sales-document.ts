@@ -54,7 +54,25 @@ export type CustomerMatch =
   /** Not found: the provider creates it when posting (upsertCustomer). */
   | 'new'
   /** Guest order booked on the shared "web sales" customer (setting `customers.guests = shared`). */
-  | 'shared_guest';
+  | 'shared_guest'
+  /** Every order booked on one "online sales" customer (setting `customers.mode = single`). */
+  | 'single'
+  /** The order's billing company (setting `customers.mode = company`), shared by everyone who buys for it. */
+  | 'company'
+  /**
+   * The person the order was shipped to, when their name is not the billing name (setting
+   * `customers.shippingNameContact`, Saasu's rule): found by that name, else created with the shipping address.
+   */
+  | 'recipient';
+
+/**
+ * A customer known by its name alone (the shared guest, the single customer, a company, a shipping recipient): found
+ * and created by display name, never linked to a BigCommerce customer id or found by email, and never updated from
+ * one order.
+ */
+export function isNamedCustomer(customer: Pick<DocumentCustomer, 'match'>): boolean {
+  return customer.match === 'shared_guest' || customer.match === 'single' || customer.match === 'company' || customer.match === 'recipient';
+}
 
 export interface DocumentCustomer {
   match: CustomerMatch;
@@ -68,6 +86,13 @@ export interface DocumentCustomer {
   company: string;
   phone: string;
   billingAddress: PostalAddress;
+  /**
+   * Where the order goes when it is not the billing address (the first shipping address: ./delivery.ts), for a
+   * shopper's own customer; the systems that keep a delivery address on the customer take it from here (Xero's STREET
+   * address). Absent when the order ships to the billing address, and for customers known by name. Left out of the
+   * content hash: `shippingContacts` already carries it.
+   */
+  deliveryAddress?: PostalAddress;
 }
 
 export interface LineOption {
@@ -101,6 +126,11 @@ export interface DocumentLine {
   gross: MoneyString;
   /** Account code in the accounting system (from the settings' mappings). */
   account: string;
+  /**
+   * The revenue account rule (`accounts.revenueRules`) that chose `account`, 1-based; absent when the line took its
+   * kind's account (`accounts.sales` for products), so documents built before rules existed are unchanged.
+   */
+  revenueRule?: { index: number; label: string };
   /** Tax code in the accounting system; null when the provider does not use tax codes (the ledger). */
   taxCode: string | null;
   /** The BigCommerce tax rate(s) behind `tax`, for display: "CA State Tax 7.25%". */
@@ -144,7 +174,7 @@ export interface DocumentTotals {
 }
 
 export interface DocumentNote {
-  code: 'rounding_line_added' | 'sku_without_item' | 'sales_receipt_unpaid' | 'authorized_not_captured' | 'no_sku';
+  code: 'rounding_line_added' | 'sku_without_item' | 'sales_receipt_unpaid' | 'authorized_not_captured' | 'no_sku' | 'text_truncated';
   message: string;
 }
 
@@ -173,6 +203,11 @@ export interface SalesDocument {
   customer: DocumentCustomer;
   shippingContacts: ShippingContact[];
   lines: DocumentLine[];
+  /**
+   * The tracking option of the order's channel (`posting.trackingByChannel`), put on every line instead of the
+   * store-wide `posting.tracking`; absent when the channel has none of its own.
+   */
+  tracking?: { category: string; option: string };
   totals: DocumentTotals;
   payments: DocumentPayment[];
   /** Things the merchant should know, shown on the activity log (never errors). */

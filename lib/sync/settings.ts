@@ -1,9 +1,11 @@
 /**
  * Per-store sync settings: versioned, zod-validated, and complete by default so that a new store posts to
  * the built-in ledger with zero configuration. Account codes default to the ledger's chart of accounts
- * (lib/accounting/ledger/chart.ts); a merchant connecting Xero or QuickBooks maps them on the mappings page.
+ * (lib/accounting/ledger/chart.ts); connecting Xero or QuickBooks proposes them from its chart in onboarding
+ * (./mapping-proposal.ts, saved once the merchant accepts), and the mappings page changes them.
  */
 import { z } from 'zod';
+import { CUSTOMER_NAME_TOKENS, DEFAULT_CUSTOMER_NAME, DEFAULT_LINE_DESCRIPTION, DEFAULT_REFERENCE, LINE_TOKENS, REFERENCE_TOKENS, templateProblem } from './templates';
 
 /** 2: the provider-named `xero` section became `posting` (approval and tracking apply to any system that has them). */
 export const SETTINGS_SCHEMA_VERSION = 2 as const;
@@ -28,6 +30,18 @@ export const ORDER_STATUS = {
 } as const;
 
 const statusId = z.number().int().min(0).max(100);
+/** A text template (./templates.ts) whose tokens must be among `tokens`. */
+const template = (tokens: readonly string[], fallback: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .superRefine((value, ctx) => {
+      const problem = templateProblem(value, tokens);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default(fallback);
 const accountCode = z.string().trim().min(1).max(64);
 const decimalRate = z.string().regex(/^\d+(\.\d+)?$/, 'a rate such as "7.25"');
 
@@ -38,6 +52,31 @@ export const taxMappingSchema = z.object({
   rate: decimalRate.optional(),
   taxCode: z.string().trim().min(1),
 }).refine((m) => m.name !== undefined || m.rate !== undefined, 'a tax mapping needs a name or a rate');
+
+/**
+ * A revenue account rule: product lines whose product is in the category, of the brand, or whose order came through
+ * the channel (BigCommerce ids; every condition given must hold) are booked on `account`. First match wins;
+ * `accounts.sales` takes the rest.
+ */
+export const revenueRuleSchema = z
+  .object({
+    when: z.object({
+      /** BigCommerce category id (GET /v3/catalog/products `categories`). */
+      category: z.number().int().positive().optional(),
+      /** BigCommerce brand id (GET /v3/catalog/products `brand_id`). */
+      brand: z.number().int().positive().optional(),
+      /** BigCommerce channel id (the order's `channel_id`; 1 is the default storefront). */
+      channel: z.number().int().positive().optional(),
+    }),
+    account: accountCode,
+  })
+  .refine((r) => r.when.category !== undefined || r.when.brand !== undefined || r.when.channel !== undefined, {
+    message: 'Give the rule a category, a brand or a channel id.',
+    path: ['when'],
+  });
+export type RevenueRule = z.infer<typeof revenueRuleSchema>;
+
+const trackingOption = { category: z.string().trim().min(1).max(100), option: z.string().trim().min(1).max(100) };
 
 export const paymentMappingSchema = z.object({
   /** BigCommerce payment_method, matched case-insensitively ("Credit Card", "PayPal", "Cash"). */
@@ -79,6 +118,23 @@ export const syncSettingsSchema = z.object({
       sweepIntervalMinutes: z.number().int().min(5).max(1440).default(15),
     })
     .prefault({}),
+  /**
+   * Statuses the other way: what the books say about a posted document (paid in full, partly paid, voided, credited)
+   * → the BigCommerce order status to set; null = leave the order alone. All off by default. Written once, through
+   * the same status write as `statusAfterImport`, so its webhook echo never posts again (lib/sync/books-status.ts).
+   */
+  statuses: z
+    .object({
+      fromBooks: z
+        .object({
+          paid: statusId.nullable().default(null),
+          partlyPaid: statusId.nullable().default(null),
+          voided: statusId.nullable().default(null),
+          credited: statusId.nullable().default(null),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   document: z
     .object({
       kind: z.enum(['invoice', 'sales_receipt', 'sales_order', 'auto']).default('invoice'),
@@ -93,14 +149,39 @@ export const syncSettingsSchema = z.object({
        * after it.
        */
       lockDate: z.iso.date().nullable().default(null),
+      /** The document's reference: {orderId} {channel} {customerName} {email} {date} {paymentMethod}. */
+      referenceTemplate: template(REFERENCE_TOKENS, DEFAULT_REFERENCE),
     })
     .prefault({}),
   customers: z
     .object({
+      /**
+       * Who the customer in the books is: `buyer` (the shopper), `company` (the billing company when the order has
+       * one, else the shopper), or `single` (one customer named `singleName` for every order).
+       */
+      mode: z.enum(['buyer', 'company', 'single']).default('buyer'),
+      singleName: z.string().trim().min(1).max(100).default('Online Sales'),
+      /**
+       * Put before a registered customer's BigCommerce id to make their reference (account number) in the books:
+       * "BC-" → "BC-1042". Guests (customer_id 0, such as eBay and other channels' orders) have none.
+       */
+      referencePrefix: z.string().min(1).max(20).regex(/^[A-Za-z0-9#/_.-]*$/, 'letters, digits and # / _ . - only').default('BC-'),
       matchByEmail: z.boolean().default(true),
       /** Guest orders (customer_id 0): one shared customer, or one customer per email. */
       guests: z.enum(['shared', 'per_email']).default('shared'),
       sharedGuestName: z.string().trim().min(1).max(100).default('Web Sales'),
+      /**
+       * The name a shopper's customer gets in the books: {firstName} {lastName} {company} of the billing address. The
+       * default is the first and last name, as before; `{company}` names them after their company, and a template
+       * that comes out empty (no company) gives the first and last name.
+       */
+      nameTemplate: template(CUSTOMER_NAME_TOKENS, DEFAULT_CUSTOMER_NAME),
+      /**
+       * Saasu's rule: an order shipped to someone else by name (the first shipping address's first and last name differ
+       * from the billing name) goes to a customer of its own for the recipient, found by that name or created with the
+       * shipping address. Off by default; not in `single` mode, where every order has one customer.
+       */
+      shippingNameContact: z.boolean().default(false),
     })
     .prefault({}),
   items: z
@@ -124,6 +205,8 @@ export const syncSettingsSchema = z.object({
       discounts: z.enum(['allocate', 'single_line']).default('allocate'),
       /** Put handling and gift wrapping into the shipping line instead of lines of their own. */
       combineShippingHandlingWrapping: z.boolean().default(false),
+      /** A product line's description: {name} {sku} {options} {productId} {quantity}; the default is the text used before. */
+      descriptionTemplate: template(LINE_TOKENS, DEFAULT_LINE_DESCRIPTION),
     })
     .prefault({}),
   accounts: z
@@ -137,6 +220,8 @@ export const syncSettingsSchema = z.object({
       rounding: accountCode.default('4950'),
       /** Selling a gift certificate is a liability, not revenue. */
       giftCertificatesSold: accountCode.default('2300'),
+      /** Product lines by category, brand or channel; first match wins, `sales` takes the rest. */
+      revenueRules: z.array(revenueRuleSchema).max(100).default([]),
     })
     .prefault({}),
   tax: z
@@ -199,10 +284,33 @@ export const syncSettingsSchema = z.object({
        * One tracking option put on every line (Xero: a tracking category and option; QuickBooks: Class or
        * Department and its value); null = none.
        */
-      tracking: z
-        .object({ category: z.string().trim().min(1).max(100), option: z.string().trim().min(1).max(100) })
-        .nullable()
-        .default(null),
+      tracking: z.object(trackingOption).nullable().default(null),
+      /** A tracking option per channel (the order's `channel_id`), first match; orders of other channels get `tracking`. */
+      trackingByChannel: z
+        .array(z.object({ channel: z.number().int().positive(), ...trackingOption }))
+        .max(100)
+        .default([]),
+      /**
+       * `per_order` posts one document per order; `daily_summary` one document per day (store time zone), currency
+       * and payment method (lib/sync/summary), for orders of `summaryFrom` on (null: every order not yet posted).
+       * Orders before that day stay as they were posted: the mode is decided by the order's day, never both ways.
+       */
+      mode: z.enum(['per_order', 'daily_summary']).default('per_order'),
+      summaryFrom: z.iso.date().nullable().default(null),
+      /** Hours after a day ends (store time zone) before its summary is closed: until then it is refreshed in place. */
+      summaryCloseHours: z.number().int().min(0).max(24 * 14).default(24),
+      /**
+       * The customer every daily summary is on (found or created by this name in the books); null: one per payment
+       * method, "Online sales — <method>".
+       */
+      summaryCustomer: z.string().trim().min(1).max(100).nullable().default(null),
+      /**
+       * What a summary is in the books: `sales` the sales documents (an invoice or sales receipt paid into the clearing
+       * accounts, a credit for the refunds), `journal` one journal per summary where the accounting system takes one
+       * (the provider's `summaryDocuments`; saving refuses it elsewhere). The built-in ledger posts a journal entry
+       * either way.
+       */
+      summaryDocument: z.enum(['sales', 'journal']).default('sales'),
     })
     .prefault({}),
 });

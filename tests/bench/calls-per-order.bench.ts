@@ -12,6 +12,7 @@ import { createSettingsRepo } from '@/lib/repos/settings';
 import { QBO_TEST_ACCOUNTS, QBO_TEST_PAYMENTS } from '@/tests/support/quickbooks-fixtures';
 import { XERO_TEST_SETTINGS } from '@/tests/support/xero-fixtures';
 import { startLifecycleWorld, type LifecycleWorld } from '@/tests/integration/support/lifecycle-env';
+import { startConsent } from '@/tests/integration/support/consent-start';
 import { BILLING, queryRows, storeJson, until, type StoreApi } from '@/tests/integration/support/sync-helpers';
 import { connectThroughConsent, sessionFor } from '@/tests/integration/support/xero-connect';
 
@@ -70,8 +71,8 @@ async function connectQuickBooks(world: LifecycleWorld, hash: string): Promise<v
     { expectedVersion: 0 },
   );
   const company = world.quickbooks!.createCompany({ name: 'Calls Inc', country: 'US', currency: 'USD', ast: true });
-  const start = await realFetch(`${world.app.url}/api/connections/quickbooks/start`, { headers: { authorization: `Bearer ${await sessionFor(world, hash)}` } });
-  const page = await realFetch(((await start.json()) as { url: string }).url);
+  const { url, cookie } = await startConsent(world.app.url, 'quickbooks', await sessionFor(world, hash), realFetch);
+  const page = await realFetch(url);
   const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
   const consent = await realFetch(`${world.sandbox.url}/quickbooks/connect/oauth2/consent`, {
     method: 'POST',
@@ -79,7 +80,7 @@ async function connectQuickBooks(world: LifecycleWorld, hash: string): Promise<v
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ request, realmId: company.realmId, action: 'connect' }).toString(),
   });
-  const back = await realFetch(consent.headers.get('location') ?? 'http://invalid/');
+  const back = await realFetch(consent.headers.get('location') ?? 'http://invalid/', { headers: { cookie } });
   if (back.status !== 200) throw new Error(`connecting QuickBooks answered ${back.status}`);
   if (!ITEMS) return;
   const token = world.quickbooks!.tokenFor(company.realmId);

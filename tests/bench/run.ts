@@ -6,10 +6,11 @@ import path from 'node:path';
 
 const dir = path.dirname(new URL(import.meta.url).pathname);
 const wanted = process.argv.slice(2);
-const scripts = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
-  .sort();
+const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts'));
+// A name is a benchmark's exact name when one has it (`daily-summary` is not also `daily-summary-xero`), else a part
+// of the names it picks.
+const picks = (f: string, w: string) => (all.includes(`${w}.bench.ts`) ? f === `${w}.bench.ts` : f.includes(w));
+const scripts = all.filter((f) => wanted.length === 0 || wanted.some((w) => picks(f, w))).sort();
 
 if (scripts.length === 0) {
   console.error(`No benchmark matches ${wanted.join(' ') || '*.bench.ts'} in ${dir}`);

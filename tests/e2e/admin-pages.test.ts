@@ -75,7 +75,14 @@ async function openTab(name: string, ready: string) {
   // Clicking the tab that is already active does nothing: open its page afresh in the frame instead.
   const paths: Record<string, string> = { Overview: '/', Connections: '/connections', 'Order rules': '/order-rules', Mappings: '/mappings', Activity: '/activity', Ledger: '/ledger' };
   if ((await tab.getAttribute('aria-selected')) === 'true') {
-    await frame.locator('body').evaluate((_, path) => window.location.assign(path), paths[name] ?? '/');
+    // The old document stays (and answers clicks) until the new one arrives: wait for the new one, whose marker is gone.
+    await frame.locator('body').evaluate((_, path) => {
+      (window as unknown as { lbOldDocument?: boolean }).lbOldDocument = true;
+      window.location.assign(path);
+    }, paths[name] ?? '/');
+    await expect
+      .poll(() => frame.locator('body').evaluate(() => (window as unknown as { lbOldDocument?: boolean }).lbOldDocument === true).catch(() => true), { timeout: 30_000 })
+      .toBe(false);
   } else await tab.click();
   await frame.getByText(ready).first().waitFor({ timeout: 30_000 });
 }
@@ -185,6 +192,8 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     postedOrder = await placeOrder({
       payment_method: 'PayPal',
       products: [{ name: 'Mug', sku: 'MUG-1', quantity: 2, price_ex_tax: '12.50', price_inc_tax: '13.53' }],
+      // A gift: shipped to someone else, at another address (the order page shows where it goes).
+      shipping_addresses: [{ ...billing, first_name: 'Grace', last_name: 'Hopper', street_1: '9 Dock St', zip: '78702' }],
     });
     const placedAt = Date.now();
     await openTab('Activity', 'Every order and its sync state');
@@ -256,6 +265,7 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
       await expect(frame.getByTestId(`preview-document-${part}`).textContent()).resolves.toBe(posted);
     }
     await expect(frame.getByTestId('posted-document-total').textContent()).resolves.toBe('27.06 USD');
+    await expect(frame.getByTestId('posted-document-delivery').textContent()).resolves.toBe('Deliver to: Grace Hopper, 9 Dock St, Austin, Texas 78702, United States');
     await shot('08-order-preview');
     await axe('order page (preview)');
   });

@@ -37,9 +37,34 @@ describe('the app inside the sandbox control panel (Chromium)', () => {
       expect(font).toMatch(/Source Sans 3/);
       await page.screenshot({ path: world.screenshotPath('02-overview'), fullPage: true });
 
+      // Support on every page (BigCommerce's approval requirements): the footer links to SUPPORT_URL.
+      const support = frame.getByRole('link', { name: 'Get help from Ledgerbridge support' });
+      await expect(support.getAttribute('href')).resolves.toBe(process.env.SUPPORT_URL ?? 'mailto:support@ledgerbridge.example');
+
       await frame.getByRole('tab', { name: 'Activity' }).click();
       await frame.getByText('Every order and its sync state').waitFor();
+      await expect(support.count()).resolves.toBe(1);
       await page.screenshot({ path: world.screenshotPath('03-activity-placeholder'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a page opened without a session says to open the app from the control panel (its notice loaded on demand)', async () => {
+    const page = await world.browser.newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script' && response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+    });
+    try {
+      await page.goto(`${world.appUrl}/connections`);
+      await page.getByRole('heading', { name: 'Open Ledgerbridge from your control panel' }).waitFor({ timeout: 30_000 });
+      await page.getByText('Go to Apps › My Apps and open Ledgerbridge.', { exact: false }).waitFor();
+      await expect(page.getByRole('tab').count()).resolves.toBe(0);
+      expect(refused).toEqual([]);
     } finally {
       await page.close();
     }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, root } from './support/harness';
 
 /**
- * `npm run dev` (what the demo runs too): `next dev`, where /api/inngest checks no signature (INNGEST_DEV), listens on
+ * `npm run dev`: `next dev`, where /api/inngest checks no signature (INNGEST_DEV), listens on
  * loopback only; and its request log, which prints each URL with its query string, never shows a callback's signed
  * JWT or a one-time OAuth code (issue 15, findings 1 and 5).
  */

@@ -47,38 +47,8 @@ describe('health under the production server', () => {
   });
 
   it('liveness and readiness answer on a fresh database (migrations applied at first use), the Dockerfile HEALTHCHECK passes, SIGTERM exits 0', async () => {
-    const port = await freePort();
-    const [, ...args] = execForm('CMD');
-    const app = spawn(process.execPath, [...args, '--port', String(port)], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        ...(postgresDb ? { DATABASE_URL: postgresDb.url! } : { DATABASE_URL: '', PGLITE_DIR: pgliteDir! }),
-        APP_URL: `http://localhost:${port}`,
-        BIGCOMMERCE_CLIENT_ID: 'health-prod-client',
-        BIGCOMMERCE_CLIENT_SECRET: 'health-prod-client-secret',
-        TOKEN_ENCRYPTION_KEY: '7c'.repeat(32),
-        SESSION_SECRET: 'health-production-test-secret-0123456789',
-        INNGEST_DEV: undefined,
-        // Readiness only checks the configuration; nothing here calls Inngest.
-        ...signedInngestEnv('http://127.0.0.1:9'),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    app.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    app.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => app.once('exit', (code) => resolve(code)));
-    const base = `http://127.0.0.1:${port}`;
+    const { app, base, port, exited } = await startProduction({});
     try {
-      const deadline = Date.now() + 60_000;
-      while (!(await fetch(`${base}/api/health/live`).then((r) => r.ok, () => false))) {
-        if (Date.now() > deadline || app.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
       const live = await fetch(`${base}/api/health/live`);
       expect(live.headers.get('cache-control')).toBe('no-store');
       expect(await live.json()).toEqual({ status: 'ok' });
@@ -100,4 +70,63 @@ describe('health under the production server', () => {
     expect(await exited).toBe(0);
     expect(runHealthcheck(port)).toBe(1);
   });
+
+  it('on SIGTERM readiness turns 503 at once while the server serves on for SHUTDOWN_DRAIN_SECONDS, then exits 0', async () => {
+    const { app, base, exited } = await startProduction({ SHUTDOWN_DRAIN_SECONDS: '3' });
+    // A kept-alive connection, as a load balancer's prober holds: it is served until the drain ends.
+    expect((await fetch(`${base}/api/health/ready`)).status).toBe(200);
+    const signalled = Date.now();
+    app.kill('SIGTERM');
+    let ready: Response | null = null;
+    for (let i = 0; i < 40 && ready?.status !== 503; i++) {
+      ready = await fetch(`${base}/api/health/ready`);
+      if (ready.status !== 503) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(ready?.status).toBe(503);
+    expect(await ready!.json()).toMatchObject({ status: 'stopping' });
+    expect(ready!.headers.get('cache-control')).toBe('no-store');
+    // Still serving (liveness answers, new connections are accepted) inside the drain.
+    expect((await fetch(`${base}/api/health/live`)).status).toBe(200);
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(3_000);
+  });
 });
+
+async function startProduction(extraEnv: Record<string, string>) {
+  const port = await freePort();
+  const [, ...args] = execForm('CMD');
+  const app = spawn(process.execPath, [...args, '--port', String(port)], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...(postgresDb ? { DATABASE_URL: postgresDb.url! } : { DATABASE_URL: '', PGLITE_DIR: pgliteDir! }),
+      APP_URL: `http://localhost:${port}`,
+      BIGCOMMERCE_CLIENT_ID: 'health-prod-client',
+      BIGCOMMERCE_CLIENT_SECRET: 'health-prod-client-secret',
+      TOKEN_ENCRYPTION_KEY: '7c'.repeat(32),
+      SESSION_SECRET: 'health-production-test-secret-0123456789',
+      INNGEST_DEV: undefined,
+      // Readiness only checks the configuration; nothing here calls Inngest.
+      ...signedInngestEnv('http://127.0.0.1:9'),
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  app.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  app.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => app.once('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${base}/api/health/live`).then((r) => r.ok, () => false))) {
+    if (Date.now() > deadline || app.exitCode !== null) {
+      app.kill('SIGKILL');
+      throw new Error(`npm start did not come up:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { app, base, port, exited };
+}

@@ -152,6 +152,7 @@ describe('/api/inngest in production', () => {
       cwd: root,
       env: {
         PATH: process.env.PATH,
+        ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
         NODE_ENV: 'production',
         NEXT_TELEMETRY_DISABLED: '1',
         PGLITE_DIR: 'memory://',
@@ -180,7 +181,7 @@ describe('the load callback deep link', () => {
   it('redirects to a path inside the app, the session in the fragment', async () => {
     const response = await load('/activity?status=failed');
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toMatch(/^\/activity\?status=failed#session=[\w.%-]+$/);
+    expect(response.headers.get('location')).toMatch(new RegExp(`^/activity\\?status=failed&store=${storeHash}#session=[\\w.%-]+$`));
   });
 
   it('is a 400, with no session written anywhere, when a tab, a newline, another control character or a backslash would let the browser leave the app', async () => {
@@ -214,6 +215,28 @@ describe('admin JSON', () => {
 });
 
 describe('pages', () => {
+  it("may be framed by BigCommerce and the store's own control panel, never by other *.mybigcommerce.com sites", async () => {
+    const ancestorsOf = async (pathAndQuery: string) => {
+      const response = await fetch(`${base}${pathAndQuery}`, { redirect: 'manual' });
+      const csp = response.headers.get('content-security-policy') ?? '';
+      // The sandbox's control panel (BIGCOMMERCE_LOGIN_URL points at a local one here) is admitted as in development.
+      return (/frame-ancestors ([^;]*)/.exec(csp)?.[1]?.split(' ') ?? []).filter((source) => source !== 'http://127.0.0.1:9');
+    };
+    // A page the load callback opened names its store; so does every page after a move (the shell keeps the hint).
+    const first = (await load('/order-rules')).headers.get('location')!.split('#')[0]!;
+    for (const page of [first, `/activity?store=${storeHash}`]) {
+      const sources = await ancestorsOf(page);
+      expect(sources, page).toEqual(["'self'", 'https://*.bigcommerce.com', `https://store-${storeHash}.mybigcommerce.com`]);
+    }
+    // The load callback's own answer (a failure page is framed too) names the store of its payload.
+    expect(await ancestorsOf(`/api/bigcommerce/load?signed_payload_jwt=${encodeURIComponent(loadJwt('/'))}`)).toContain(`https://store-${storeHash}.mybigcommerce.com`);
+    // No hint, or one that is not a store hash: BigCommerce only, and no wildcard over merchants' storefronts.
+    for (const page of ['/', '/?store=*', '/?store=evil.example%20https://x', '/?context=stores/a*b']) {
+      const sources = await ancestorsOf(page);
+      expect(sources, page).toEqual(["'self'", 'https://*.bigcommerce.com']);
+    }
+  });
+
   it('run only scripts carrying the response nonce, and are HSTS over HTTPS', async () => {
     const nonces: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ledgerEntries, syncRecords } from '@/db/schema';
+import { ledgerEntries, summaries, syncRecords } from '@/db/schema';
+import { buildDailySummaries } from '@/lib/sync/summary/daily-summary';
+import type { SalesDocument } from '@/lib/sync/sales-document';
 import type { StoreHash } from '@/lib/ids';
 import { issueSessionToken } from '@/lib/session';
 import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
@@ -48,6 +50,9 @@ const routes = {
   retry: () => import('@/app/api/admin/activity/retry/route'),
   overview: () => import('@/app/api/admin/overview/route'),
   storeCounts: () => import('@/app/api/admin/overview/store-counts/route'),
+  summaries: () => import('@/app/api/admin/summaries/route'),
+  summary: () => import('@/app/api/admin/summaries/[number]/route'),
+  summaryCsv: () => import('@/app/api/admin/summaries/[number]/csv/route'),
 };
 
 let storeA: { hash: string; accessToken: string };
@@ -127,6 +132,42 @@ describe('admin API: sessions and tenant isolation', () => {
     } finally {
       await world.database.db.update(syncRecords).set({ state: 'posted' }).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId)));
     }
+  });
+});
+
+describe('admin API: daily summaries and tenant isolation', () => {
+  it('shows a store its own summary (orders and shares) and its CSV, and answers 404 and an empty list to another store', async () => {
+    const [record] = await world.database.db.select().from(syncRecords).where(and(eq(syncRecords.storeHash, storeA.hash), eq(syncRecords.orderId, orderId)));
+    // Dated a day long past: a day with a summary stays a summary day, and the orders of today are posted one by one.
+    const document = { ...(record!.document as unknown as SalesDocument), date: '2026-01-15' };
+    const [summary] = buildDailySummaries({ sales: [document] });
+    const number = `SUM-${document.date.replace(/-/g, '')}-${document.currency.code}-1`;
+    await world.database.db.insert(summaries).values({
+      storeHash: storeA.hash, provider: 'ledger', day: document.date, currency: document.currency.code, method: summary!.key.method, number,
+      state: 'posted', version: 1, postingKey: `${storeA.hash}:summary:test`, remoteId: '1', remoteNumber: number, summary: summary as unknown as Record<string, unknown>,
+    });
+    const list = await routes.summaries();
+    const own = await call(list.GET, tokenA, '/api/admin/summaries');
+    expect(own.body.summaries.map((s: { number: string; orders: number }) => [s.number, s.orders])).toEqual([[number, 1]]);
+    expect((await call(list.GET, tokenB, `/api/admin/summaries?storeHash=${storeA.hash}`)).body).toEqual({ summaries: [] });
+
+    const one = await routes.summary();
+    const page = await call(one.GET, tokenA, `/api/admin/summaries/${number}`, { params: { number } });
+    expect(page.status).toBe(200);
+    expect(page.body.shares).toEqual([
+      expect.objectContaining({ type: 'order', orderId, total: document.totals.total, tax: document.totals.tax, payment: summary!.orders[0]!.paid, orderPath: `/activity/${orderId}` }),
+    ]);
+    const other = await call(one.GET, tokenB, `/api/admin/summaries/${number}`, { params: { number } });
+    expect(other.status).toBe(404);
+
+    const csv = await routes.summaryCsv();
+    const request = (token: string) => new Request(`http://app.test/api/admin/summaries/${number}/csv`, { headers: { authorization: `Bearer ${token}` } });
+    const file = await csv.GET(request(tokenA), { params: Promise.resolve({ number }) });
+    expect(file.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await file.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('summary,day,currency,method,type,order_id,order_number,refund_id,order_date,net,tax,total,payment');
+    expect(lines.slice(1)).toEqual([`${number},${document.date},${document.currency.code},${summary!.key.method},order,${orderId},${document.number},,${document.date},${document.totals.net},${document.totals.tax},${document.totals.total},${summary!.orders[0]!.paid}`]);
+    expect((await csv.GET(request(tokenB), { params: Promise.resolve({ number }) })).status).toBe(404);
   });
 });
 

@@ -36,7 +36,7 @@ describe('install (auth callback)', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Ledgerbridge is installed');
-    expect(html).toMatch(/\/installed#session=/);
+    expect(html).toContain(`/installed?store=${hash}#session=`);
 
     const row = await storeRow(hash);
     expect(row?.uninstalledAt).toBeNull();
@@ -206,7 +206,7 @@ describe('load callback', () => {
     const response = await fetch(load.body.url, { redirect: 'manual' });
     expect(response.status).toBe(303);
     const location = response.headers.get('location')!;
-    expect(location).toMatch(/^\/activity#session=/);
+    expect(location.startsWith(`/activity?store=${hash}#session=`)).toBe(true);
     const token = decodeURIComponent(location.split('#session=')[1]!);
     const me = await fetch(`${world.app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);

@@ -160,6 +160,22 @@ describe('operations', () => {
     expect(locations).toMatchObject({ ok: true, value: [{ id: 1, enabled: true }] });
   });
 
+  it('categories and brand of products by id, 50 ids a call, each product read once per client (revenue rules)', async () => {
+    const store = await newStore({ seed: { products: 60, customers: 0, orders: 0, seed: 41 } });
+    const client = store.client();
+    const ids = store.seeded!.product_ids;
+    const before = store.stats.calls;
+    const first = await client.productClassifications([...ids, 999_999]);
+    expect(store.stats.calls - before).toBe(2);
+    expect(first.ok && first.value.size).toBe(60);
+    // Seeded products are in one of categories 18–21, without a brand (BigCommerce's brand_id 0).
+    expect(first.ok && [...first.value.values()].every((p) => p.categories.length === 1 && p.categories[0]! >= 18 && p.categories[0]! <= 21 && p.brandId === null)).toBe(true);
+    expect(first.ok && first.value.has(999_999)).toBe(false);
+    const again = await client.productClassifications(ids.slice(0, 10));
+    expect(store.stats.calls - before).toBe(2);
+    expect(again.ok && again.value.size).toBe(10);
+  });
+
   it('absolute inventory adjustments land, and one refused by tracking mode is a Validation failure', async () => {
     const store = await newStore({ seed: { products: 15, customers: 0, orders: 0, seed: 17 } });
     const client = store.client();

@@ -14,12 +14,16 @@ import { auditLog, backfills, ledgerEntries, storeUsers, stores, syncRecords } f
 import type { StoreHash } from '@/lib/ids';
 import { createLedgerProvider } from '@/lib/accounting/ledger';
 import { createSettingsRepo } from '@/lib/repos/settings';
+import { registerConnectedStore } from '@/lib/cli/commands/connect';
+import { tokenKeys } from '@/lib/context';
+import { parseCliEnv } from '@/lib/env';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
 import { freshDatabase, type TestDatabase } from './support/db';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const ENCRYPTION_KEY = 'cd'.repeat(32);
-const SCOPES = 'store_v2_orders store_v2_information_read_only store_v2_products_read_only store_v2_customers_read_only';
+// Every scope the app needs (BIGCOMMERCE_REQUIRED_SCOPES): `connect` refuses an account without one.
+const SCOPES = 'store_v2_orders store_v2_information_read_only store_v2_products store_v2_customers_read_only store_inventory store_v2_transactions_read_only';
 const IMPORT_STATUS = 11; // the default settings post Awaiting Fulfillment orders
 const REFUNDED = [4, 14];
 
@@ -269,6 +273,27 @@ describe('ledgerbridge CLI', () => {
     if (held.length > 0) expect(human.stdout).toMatch(new RegExp(`last errors:\\n    order \\d+ held `));
   });
 
+  it('settings set changes keys together and settings get reads them back; a bad value is one line on stderr, exit 2, nothing saved', async () => {
+    const set = await cli(['settings', 'set', '--store', store.hash, 'document.dueDays=30', 'orders.voidStatusIds=5,6', 'stock.locations=[{"from":1,"to":1}]']);
+    expect(set.code, set.stderr).toBe(0);
+    const json = await cli(['settings', 'get', '--store', store.hash, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const settings = JSON.parse(json.stdout) as { document: { dueDays: number }; orders: { voidStatusIds: number[] } };
+    expect(settings.document.dueDays).toBe(30);
+    expect(settings.orders.voidStatusIds).toEqual([5, 6]);
+    const text = await cli(['settings', 'get', '--store', store.hash]);
+    expect(text.stdout).toMatch(/^document\.dueDays = 30$/m);
+    expect(text.stdout).toMatch(/^orders\.voidStatusIds = 5,6$/m);
+
+    const versions = async () => withDb(async (db) => (await createSettingsRepo({ db }).current(store.hash)).version);
+    const before = await versions();
+    expectOneLineError(await cli(['settings', 'set', '--store', store.hash, 'stock.enabled=true', 'document.dueDays=400']), /^ledgerbridge: settings: document\.dueDays: /);
+    expectOneLineError(await cli(['settings', 'set', '--store', store.hash, 'document.nope=1']), /^ledgerbridge: settings: document\.nope: no such setting/);
+    expect(await versions()).toBe(before);
+    // Back to what the rest of this file expects.
+    expect((await cli(['settings', 'set', '--store', store.hash, 'document.dueDays=0', 'orders.voidStatusIds=5'])).code).toBe(0);
+  });
+
   it('retry posts one order now, holds one with a problem, and skips what is already done', async () => {
     const billing = { first_name: 'Ada', last_name: 'Lovelace', street_1: '1 Main St', city: 'Austin', state: 'Texas', zip: '78701', country: 'United States', country_iso2: 'US', email: 'ada@example.com' };
     const created = await storeApi<{ id: number }>(store, 'POST', '/v2/orders', {
@@ -443,6 +468,47 @@ describe('ledgerbridge CLI', () => {
         expect((await db.select({ n: count() }).from(stores))[0]!.n).toBe(before);
         expect(await db.select().from(auditLog).where(eq(auditLog.storeHash, other.hash))).toHaveLength(0);
       });
+    });
+
+    it('an API account without every scope the app needs replaces nothing and names what is missing; status calls such a token refused', async () => {
+      const tokenOf = () => withDb(async (db) => (await db.select().from(stores).where(eq(stores.storeHash, store.hash)))[0]!.accessTokenEnc);
+      const auditOf = () => withDb(async (db) => db.select().from(auditLog).where(eq(auditLog.storeHash, store.hash)));
+      const [tokenBefore, auditBefore] = [await tokenOf(), (await auditOf()).length];
+      // Information only: GET /v2/store answers, the next sync would not.
+      const infoOnly = await admin<{ access_token: string; credentials_text: string }>(`/__sandbox/stores/${store.hash}/api-accounts`, {
+        scopes: 'store_v2_information_read_only',
+      });
+      const file = path.join(work, `${store.hash}-info-only.txt`);
+      writeFileSync(file, infoOnly.credentials_text);
+      expectOneLineError(
+        await cli(['connect', '--credentials', file]),
+        /lacks scopes the app needs: Orders: modify \(store_v2_orders\), Products: modify \(store_v2_products\), Customers: read-only \(store_v2_customers_read_only\), Inventory: modify \(store_inventory\), Order Transactions: read-only \(store_v2_transactions_read_only\); nothing was changed/,
+      );
+      // Read-only orders: status write-back would be refused.
+      const readOnly = await admin<{ credentials_text: string }>(`/__sandbox/stores/${store.hash}/api-accounts`, {
+        scopes: SCOPES.replace('store_v2_orders ', 'store_v2_orders_read_only '),
+      });
+      writeFileSync(file, readOnly.credentials_text);
+      expectOneLineError(await cli(['connect', '--credentials', file]), /lacks a scope the app needs: Orders: modify \(store_v2_orders\); nothing was changed/);
+      expect(await tokenOf()).toBe(tokenBefore);
+      expect(await auditOf()).toHaveLength(auditBefore);
+      expect((await cli(['status', '--store', store.hash])).stdout).toMatch(/connection: ok/);
+
+      // Stores whose stored token BigCommerce refuses: one lacking scopes (connected before connect checked them), one unknown.
+      const limited = await storeWithOrders(0, 21);
+      const unknown = await storeWithOrders(0, 22);
+      const limitedToken = (await admin<{ access_token: string }>(`/__sandbox/stores/${limited.hash}/api-accounts`, { scopes: 'store_v2_information_read_only' })).access_token;
+      await withDb(async (db) => {
+        const info = { name: 'Limited', currency: 'USD', decimalPlaces: 2, planLevel: 'Standard', timezone: null, pricesIncludeTax: null, adminEmail: null, secureUrl: null };
+        const deps = { db, encryptionKey: tokenKeys(parseCliEnv({ TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY })) };
+        await registerConnectedStore(deps, { storeHash: limited.hash, accessToken: limitedToken, info: { ...info, hash: limited.hash }, clientId: null, clientName: null });
+        await registerConnectedStore(deps, { storeHash: unknown.hash, accessToken: 'abcdefghijklmnopqrstuvwxyz01234', info: { ...info, hash: unknown.hash }, clientId: null, clientName: null });
+      });
+      const refused = await cli(['status', '--store', limited.hash]);
+      expect(refused.code, refused.stderr).toBe(0);
+      expect(refused.stdout).toMatch(/connection: refused: the token lacks Orders: modify \(store_v2_orders\), .*Order Transactions: read-only \(store_v2_transactions_read_only\)\n/);
+      const revoked = await cli(['status', '--store', unknown.hash]);
+      expect(revoked.stdout).toMatch(/connection: refused: BigCommerce refused the access token/);
     });
 
     it('an export to a missing directory writes nothing', async () => {

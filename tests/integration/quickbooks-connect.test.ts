@@ -5,6 +5,7 @@ import type { StoreHash } from '@/lib/ids';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { QBO_TEST_ACCOUNTS, QBO_TEST_PAYMENTS } from '@/tests/support/quickbooks-fixtures';
 import { QUICKBOOKS_CLIENT, startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { startConsent } from './support/consent-start';
 import { until } from './support/sync-helpers';
 import { sessionFor } from './support/xero-connect';
 
@@ -22,10 +23,8 @@ beforeAll(async () => {
 afterAll(async () => world?.stop());
 
 /** The callback URL Intuit's consent sends the merchant back to (the consent answered for `realmId`). */
-async function consentCallback(token: string, realmId: string): Promise<string> {
-  const start = await fetch(`${world.app.url}/api/connections/quickbooks/start`, { headers: { authorization: `Bearer ${token}` } });
-  if (start.status !== 200) throw new Error(`start answered ${start.status}`);
-  const { url } = (await start.json()) as { url: string };
+async function consentCallback(token: string, realmId: string): Promise<{ callback: string; cookie: string }> {
+  const { url, cookie } = await startConsent(world.app.url, 'quickbooks', token);
   const page = await fetch(url);
   const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
   const consent = await fetch(`${world.sandbox.url}/quickbooks/connect/oauth2/consent`, {
@@ -35,11 +34,12 @@ async function consentCallback(token: string, realmId: string): Promise<string> 
     body: new URLSearchParams({ request, realmId, action: 'connect' }).toString(),
   });
   if (consent.status !== 302) throw new Error(`consent answered ${consent.status}`);
-  return consent.headers.get('location')!;
+  return { callback: consent.headers.get('location')!, cookie };
 }
 
 async function connect(token: string, realmId: string): Promise<Response> {
-  return fetch(await consentCallback(token, realmId));
+  const { callback, cookie } = await consentCallback(token, realmId);
+  return fetch(callback, { headers: { cookie } });
 }
 
 async function placeOrder(hash: string, accessToken: string): Promise<number> {
@@ -96,9 +96,9 @@ describe('QuickBooks through the app', () => {
   it('a connection request is single use: its callback replayed is refused for its state', async () => {
     const { hash } = await world.installedStore();
     const company = world.quickbooks!.createCompany({ name: 'Replay Inc', country: 'US', currency: 'USD', ast: true });
-    const callback = await consentCallback(await sessionFor(world, hash), company.realmId);
-    expect((await fetch(callback)).status).toBe(200);
-    const replayed = await fetch(callback);
+    const { callback, cookie } = await consentCallback(await sessionFor(world, hash), company.realmId);
+    expect((await fetch(callback, { headers: { cookie } })).status).toBe(200);
+    const replayed = await fetch(callback, { headers: { cookie } });
     expect(replayed.status).toBe(401);
     expect(await replayed.text()).toContain('This QuickBooks connection request was used already.');
   });

@@ -245,3 +245,35 @@ describe('after the first posting', () => {
     expect(d.value.items.map((i) => i.sku)).toContain('SKU-1');
   });
 });
+
+describe('tracking by channel (posting.trackingByChannel)', () => {
+  it("a document carrying its channel's class gets that Class on every line; the others keep the store-wide one", async () => {
+    const { realmId } = await admin<{ realmId: string }>('POST', '/companies', { name: 'Acme channels', country: 'US', currency: 'USD', ast: true });
+    const { access_token } = await admin<{ access_token: string }>('POST', `/companies/${realmId}/tokens`);
+    const classIds: Record<string, string> = {};
+    for (const Name of ['Web', 'Marketplace']) {
+      const res = await fetch(`${qb.url}/quickbooks/v3/company/${realmId}/class?minorversion=75`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ Name }),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      classIds[Name] = ((await res.json()) as { Class: { Id: string } }).Class.Id;
+    }
+    const provider = createQuickBooksProvider({
+      realmId, tokens: staticToken(access_token), urls: quickbooksUrls(`${qb.url}/quickbooks`), retryDelayMs: 5, timeoutMs: 3_000,
+      tracking: { category: 'Class', option: 'Web' },
+    });
+    const [web, marketplace] = loadQuickBooksFixtures(cases, { items: new Map(), kind: 'invoice' }).filter((f) => f.document).slice(0, 2);
+    const channelDocument: SalesDocument = { ...marketplace!.document!, tracking: { category: 'Class', option: 'Marketplace' } };
+    for (const [document, key] of [[web!.document!, 'web'], [channelDocument, 'marketplace']] as const) {
+      const r = await provider.postDocument(document, `abc123:${document.source.orderId}:document:${key}`);
+      expect(r.ok, !r.ok ? r.error.message : '').toBe(true);
+    }
+    type Tracked = { DocNumber: string; Line: Array<{ DetailType: string; SalesItemLineDetail?: { ClassRef?: { value: string } } }> };
+    const invoices = await entities<Tracked>(realmId, 'Invoice');
+    const classesOf = (number: string) => new Set(invoices.find((i) => i.DocNumber === number)!.Line.filter((l) => l.SalesItemLineDetail).map((l) => l.SalesItemLineDetail!.ClassRef?.value));
+    expect(classesOf(web!.document!.number)).toEqual(new Set([classIds.Web]));
+    expect(classesOf(channelDocument.number)).toEqual(new Set([classIds.Marketplace]));
+  });
+});

@@ -91,7 +91,8 @@ describe('exactly once under faults', () => {
     const midway = await until(
       async () => (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from sync_records where store_hash = ${hash}`))[0]?.n ?? 0,
       (n) => n >= 400,
-      90_000,
+      // A wait, not a speed assertion: under a loaded machine the first 400 records took over 90 s.
+      240_000,
       50,
     );
     expect(midway).toBeGreaterThanOrEqual(400);
@@ -184,5 +185,5 @@ describe('exactly once under faults', () => {
     // No unhandled error: no run failed.
     const failed = runs.filter((r) => r.status === 'Failed').map((r) => `${r.functionId} ${JSON.stringify(r.event.data)}: ${r.error?.message}`);
     expect(failed).toEqual([]);
-  }, 360_000);
+  }, 510_000);
 });

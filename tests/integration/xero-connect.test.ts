@@ -7,6 +7,7 @@ import { XERO_TEST_SETTINGS } from '@/tests/support/xero-fixtures';
 import { tenantChoicePage } from '@/lib/http/tenant-choice-page';
 import type { RunSummary } from '@/tests/sandbox/inngest/engine';
 import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { startConsent } from './support/consent-start';
 import { until } from './support/sync-helpers';
 import { connectThroughConsent as connectWithConsent, sessionFor as sessionForStore } from './support/xero-connect';
 
@@ -289,8 +290,8 @@ describe('Xero through the app', () => {
     const { hash } = await world.installedStore();
     const org = world.xero!.createTenant({ name: 'Replay Ltd', currency: 'USD' });
     const token = await sessionFor(hash);
-    const start = await fetch(`${world.app.url}/api/connections/xero/start`, { headers: { authorization: `Bearer ${token}` } });
-    const page = await fetch(((await start.json()) as { url: string }).url);
+    const { url, cookie } = await startConsent(world.app.url, 'xero', token);
+    const page = await fetch(url);
     const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
     const consent = await fetch(`${world.sandbox.url}/xero/identity/connect/authorize/consent`, {
       method: 'POST',
@@ -299,10 +300,44 @@ describe('Xero through the app', () => {
       body: new URLSearchParams({ request, action: 'allow', tenantId: org.tenantId }).toString(),
     });
     const callback = consent.headers.get('location')!;
-    expect((await fetch(callback)).status).toBe(200);
-    const replayed = await fetch(callback);
+    expect((await fetch(callback, { headers: { cookie } })).status).toBe(200);
+    const replayed = await fetch(callback, { headers: { cookie } });
     expect(replayed.status).toBe(401);
     expect(await replayed.text()).toContain('This Xero connection request was used already.');
+  });
+
+  it('a connection is bound to the browser that started it: a consent URL completed elsewhere is refused before its code is used', async () => {
+    const { hash } = await world.installedStore();
+    const org = world.xero!.createTenant({ name: 'Bound Ltd', currency: 'USD' });
+    const token = await sessionFor(hash);
+    // The start route is a POST from the consent window (app/connect/); the embedded page's old GET is gone.
+    expect((await fetch(`${world.app.url}/api/connections/xero/start`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(405);
+    const mine = await startConsent(world.app.url, 'xero', token);
+    expect(mine.cookie).toMatch(/^lb_connect_xero=[\w-]{43}$/);
+    const other = await startConsent(world.app.url, 'xero', token);
+    const page = await fetch(mine.url);
+    const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const consent = await fetch(`${world.sandbox.url}/xero/identity/connect/authorize/consent`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ request, action: 'allow', tenantId: org.tenantId }).toString(),
+    });
+    const callback = consent.headers.get('location')!;
+    // Someone else's browser: no cookie, or the cookie of another flow.
+    const { connectDeps } = await import('@/lib/deps');
+    const deps = (await connectDeps('xero'))!;
+    for (const headers of [{}, { cookie: other.cookie }, { cookie: 'lb_connect_xero=forged' }] as Record<string, string>[]) {
+      const refused = await fetch(callback, { headers });
+      expect(refused.status, JSON.stringify(headers)).toBe(401);
+      expect(await refused.text()).toContain('This Xero connection was started in another browser or window.');
+    }
+    expect(await deps.connections.get(hash as StoreHash, 'xero')).toBeNull();
+    // The browser that started it finishes it (the code was never used), and the binding is cleared.
+    const done = await fetch(callback, { headers: { cookie: mine.cookie } });
+    expect(done.status).toBe(200);
+    expect(done.headers.get('set-cookie')).toMatch(/^lb_connect_xero=; Path=\/api\/connections\/xero\/callback; Max-Age=0/);
+    expect(await deps.connections.get(hash as StoreHash, 'xero')).toMatchObject({ status: 'connected', tenantId: org.tenantId });
   });
 
   it('refuses a callback whose state was not issued by the app', async () => {

@@ -3,6 +3,7 @@
 // Sandboxes are test tooling, so they read their few settings here directly rather than through lib/env.ts.
 import { z } from 'zod';
 import { startBigCommerceSandbox } from './bigcommerce/server';
+import { startSmtpSink } from './smtp/server';
 import { createQuickBooksSandbox } from './quickbooks/server';
 import { createXeroSandbox } from './xero/server';
 
@@ -20,6 +21,10 @@ const settings = z
     XERO_CLIENT_SECRET: z.string().min(1).default('ledgerbridge-xero-demo-secret'),
     QUICKBOOKS_CLIENT_ID: z.string().min(1).default('ledgerbridge-quickbooks-demo-client'),
     QUICKBOOKS_CLIENT_SECRET: z.string().min(1).default('ledgerbridge-quickbooks-demo-secret'),
+    /** The SMTP sink's port (set the app's SMTP_URL to smtp://127.0.0.1:<port>). */
+    SMTP_SINK_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+    /** The app's MAIL_BOUNCE_SECRET: with it the sink forwards its delivery status notifications to the app's bounce route. */
+    MAIL_BOUNCE_SECRET: z.string().min(1).optional(),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== '')));
 
@@ -58,8 +63,15 @@ const quickbooks = createQuickBooksSandbox({
   ],
 });
 
+// The SMTP sink beside them: mail the app sends, shown under /__sandbox/mail.
+const smtp = await startSmtpSink({
+  port: cfg.SMTP_SINK_PORT,
+  host: cfg.SANDBOX_HOST,
+  forwardReportsTo: cfg.MAIL_BOUNCE_SECRET ? { url: `${appUrl}/api/notifications/bounces`, secret: cfg.MAIL_BOUNCE_SECRET } : null,
+});
+
 const sandbox = await startBigCommerceSandbox({
-  mounts: [...xero.mounts, ...quickbooks.mounts],
+  mounts: [...xero.mounts, ...quickbooks.mounts, ...smtp.mounts],
   port: cfg.SANDBOX_PORT,
   host: cfg.SANDBOX_HOST,
   apps: [
@@ -78,6 +90,11 @@ const publicUrl = sandbox.url.replace('127.0.0.1', 'localhost');
 console.log(`BigCommerce sandbox: ${publicUrl} (app callbacks under ${appUrl}/api/bigcommerce/)`);
 console.log(`Xero sandbox: ${publicUrl}/xero (admin API under ${publicUrl}/__sandbox/xero)`);
 console.log(`QuickBooks sandbox: ${publicUrl}/quickbooks (admin API under ${publicUrl}/__sandbox/quickbooks)`);
+console.log(`SMTP sink: ${smtp.url} (set SMTP_URL to it; mail received at ${publicUrl}/__sandbox/mail/view, JSON at /__sandbox/mail)`);
+console.log(
+  `App ID ${sandbox.platform.appId(sandbox.platform.app())} (set BIGCOMMERCE_APP_ID to it: mail links open ${publicUrl}/store-<hash>/manage/app/<id>/…); ` +
+    (cfg.MAIL_BOUNCE_SECRET ? `bounce reports forwarded to ${appUrl}/api/notifications/bounces` : 'set MAIL_BOUNCE_SECRET (the app’s) to forward bounce reports to the app'),
+);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -85,6 +102,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   console.log(`\n${signal}: stopping the sandbox`);
   await sandbox.close();
+  await smtp.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

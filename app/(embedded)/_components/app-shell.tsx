@@ -1,11 +1,14 @@
 'use client';
 
-import { Box, Flex, H1, ProgressCircle, StatusMessage, Tabs, Text } from '@bigcommerce/big-design';
+import { Box, Flex, H1, Link, ProgressCircle, Tabs, Text } from '@bigcommerce/big-design';
 import { usePathname, useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
 import type { MeView } from '@/lib/admin/permissions';
+import { NotificationBell } from './notification-bell';
+import { StatusMessage } from './lazy';
 import { ReauthorizeBanner } from './reauthorize';
 import { SessionProvider, useApi, useSession } from './session';
+import { useKeepStoreHint } from './store-hint';
 
 export const NAV = [
   { id: 'tab-overview', path: '/', title: 'Overview' },
@@ -13,21 +16,27 @@ export const NAV = [
   { id: 'tab-order-rules', path: '/order-rules', title: 'Order rules' },
   { id: 'tab-mappings', path: '/mappings', title: 'Mappings' },
   { id: 'tab-activity', path: '/activity', title: 'Activity' },
+  { id: 'tab-reconciliation', path: '/reconciliation', title: 'Reconciliation' },
   { id: 'tab-ledger', path: '/ledger', title: 'Ledger' },
+  { id: 'tab-notifications', path: '/notifications', title: 'Notifications' },
 ] as const;
 
 function Header({ me }: { me: MeView | undefined }) {
   const pathname = usePathname();
   const router = useRouter();
-  const active = NAV.find((item) => item.path !== '/' && pathname.startsWith(item.path))?.id ?? 'tab-overview';
+  // A daily summary's pages sit under Activity (they list orders), whatever the system the summaries went to.
+  const active = pathname.startsWith('/summaries') ? 'tab-activity' : (NAV.find((item) => item.path !== '/' && pathname.startsWith(item.path))?.id ?? 'tab-overview');
   const storeLabel = me?.store ? (me.store.name ?? me.store.hash) : '';
   return (
     <Box backgroundColor="white" paddingHorizontal="xLarge" paddingTop="large" shadow="raised">
       <Flex justifyContent="space-between" alignItems="center">
         <H1 marginBottom="none">Ledgerbridge</H1>
-        <Text color="secondary60" marginBottom="none" data-testid="store-label">
-          {storeLabel}
-        </Text>
+        <Flex alignItems="center">
+          <Text color="secondary60" marginBottom="none" data-testid="store-label">
+            {storeLabel}
+          </Text>
+          <NotificationBell />
+        </Flex>
       </Flex>
       <nav aria-label="Ledgerbridge sections">
         <Tabs
@@ -44,6 +53,7 @@ function Gate({ children }: { children: ReactNode }) {
   const session = useSession();
   const me = useApi<MeView>(session.status === 'ready' ? '/api/me' : null);
   const pathname = usePathname();
+  useKeepStoreHint(me.data?.store?.hash);
   if (session.status === 'loading') {
     return (
       <Flex justifyContent="center" padding="xxLarge">
@@ -74,10 +84,27 @@ function Gate({ children }: { children: ReactNode }) {
   );
 }
 
-export function AppShell({ children }: { children: ReactNode }) {
+/** On every page, onboarding and the signed-out notice included (SUPPORT_URL, lib/env.ts). */
+function SupportFooter({ supportUrl }: { supportUrl: string }) {
+  return (
+    <Box as="footer" paddingHorizontal="xLarge" paddingBottom="xLarge">
+      <Text color="secondary60" marginBottom="none">
+        Questions, or an order that will not post?{' '}
+        {/* Underlined: a link inside text must not be told apart by colour alone (axe link-in-text-block). */}
+        <Link href={supportUrl} target="_blank" rel="noopener noreferrer" data-testid="support-link" style={{ textDecoration: 'underline' }}>
+          Get help from Ledgerbridge support
+        </Link>
+        . Each order's history on the Activity page shows what happened to it.
+      </Text>
+    </Box>
+  );
+}
+
+export function AppShell({ children, supportUrl }: { children: ReactNode; supportUrl: string }) {
   return (
     <SessionProvider>
       <Gate>{children}</Gate>
+      <SupportFooter supportUrl={supportUrl} />
     </SessionProvider>
   );
 }

@@ -1,37 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_STATUS_NAMES, type StatusOption } from './format';
 import { ApiError, useApiFetch, useSession } from './session';
-
-const DEFAULT_STATUSES: StatusOption[] = Object.entries(DEFAULT_STATUS_NAMES).map(([id, label]) => ({ id: Number(id), label }));
-/** One BigCommerce call per page load, shared by every component that shows a status. */
-let statusesOnce: Promise<StatusOption[]> | null = null;
-
-/**
- * The store's order statuses with its own labels; BigCommerce's names until they load (or if they cannot).
- * `enabled: false` defers the call (a page asks once its main content is on screen).
- */
-export function useStatuses(enabled = true): { statuses: StatusOption[]; fromStore: boolean } {
-  const apiFetch = useApiFetch();
-  const session = useSession();
-  const [statuses, setStatuses] = useState<StatusOption[] | null>(null);
-  useEffect(() => {
-    if (!enabled || session.status !== 'ready') return;
-    let cancelled = false;
-    statusesOnce ??= apiFetch<{ statuses: StatusOption[] }>('/api/admin/order-statuses').then((r) => r.statuses);
-    statusesOnce.then(
-      (loaded) => !cancelled && setStatuses(loaded),
-      () => {
-        statusesOnce = null; // try again on the next page
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [apiFetch, enabled, session.status]);
-  return statuses ? { statuses, fromStore: true } : { statuses: DEFAULT_STATUSES, fromStore: false };
-}
 
 /** A JSON write (POST/PUT) with its pending state and the last error (with field messages). */
 export function useMutation<TBody, TResult>(method: 'POST' | 'PUT', path: string) {

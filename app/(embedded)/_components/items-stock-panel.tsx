@@ -1,23 +1,19 @@
 'use client';
 
-import { Badge, Box, Button, Checkbox, Flex, InlineMessage, Panel, Table, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Checkbox, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Table } from './table';
 import { useEffect, useState } from 'react';
+import { AppLink } from './app-link';
 import { dateTime } from './format';
 import { useMutation, usePoll } from './hooks';
 import { LoadError } from './page-state';
-import type { ItemsImportView } from '@/lib/admin/items-stock';
+import { Setting } from './setting';
+import type { ItemsImportView, StockStatus } from '@/lib/admin/items-stock';
 import type { FieldChange } from '@/lib/sync/items-import';
 
 // Types only: the import's view model as the route answers it (nothing of lib/ is bundled).
 type ImportView = ItemsImportView;
 
-interface StockStatus {
-  enabled: boolean;
-  pushDetails: boolean;
-  lastPushAt: string | null;
-  lastResult: { kind: string; message: string; at: string } | null;
-  recent: Array<{ sku: string | null; kind: string; message: string; at: string }>;
-}
 
 const changeText = (c: FieldChange) => (c.field === 'description' ? 'description' : `${c.field}: ${c.from ?? '—'} → ${c.to}`);
 const more = (shown: number, total: number) => (total > shown ? <Text color="secondary60">…and {total - shown} more.</Text> : null);
@@ -177,21 +173,27 @@ export function StockPanel() {
               Last result ({dateTime(s.lastResult.at)}): {s.lastResult.message}
             </Text>
           ) : null}
-          {!s.enabled ? <Text color="secondary60">Turn stock sync on in the store&apos;s settings to push levels.</Text> : null}
+          {!s.enabled ? (
+            <Text color="secondary60" data-testid="stock-off-hint">
+              Turn stock sync on under <AppLink href="/order-rules#stock">Order rules › Stock to BigCommerce</AppLink> to push levels.
+            </Text>
+          ) : null}
           <Flex flexGap="1rem" alignItems="center" flexWrap="wrap" marginTop="small">
             <Button disabled={!s.enabled} isLoading={push.pending} onClick={() => void pushNow()}>
               Push stock now
             </Button>
-            <Checkbox
-              label="Also send name, price and description from the books to BigCommerce (scheduled pushes and Push stock now)"
-              checked={pushDetails ?? s.pushDetails}
-              disabled={details.pending}
-              onChange={async (e) => {
-                const wanted = e.target.checked;
-                const saved = await details.run({ pushProductDetails: wanted });
-                if (saved) setPushDetails(saved.items.pushProductDetails);
-              }}
-            />
+            <Setting path="items.pushProductDetails">
+              <Checkbox
+                label="Also send name, price and description from the books to BigCommerce (scheduled pushes and Push stock now)"
+                checked={pushDetails ?? s.pushDetails}
+                disabled={details.pending}
+                onChange={async (e) => {
+                  const wanted = e.target.checked;
+                  const saved = await details.run({ pushProductDetails: wanted });
+                  if (saved) setPushDetails(saved.items.pushProductDetails);
+                }}
+              />
+            </Setting>
           </Flex>
           <div role="status" aria-live="polite">
             {waitingSince !== null ? <Text marginTop="small">Stock push queued; its result shows here when it has run.</Text> : null}

@@ -1,23 +1,32 @@
 'use client';
 
-import { Box, Button, Checkbox, Flex, H2, InlineMessage, Input, Panel, Radio, Select, Text } from '@bigcommerce/big-design';
+import { Box, Button, Flex, H2, InlineMessage, Panel, Radio, Text } from '@bigcommerce/big-design';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { ProviderListing } from '@/lib/admin/connections';
-import { RemoteConnectionCard, type RemoteConnectionView } from './connection-card';
-import { STATUS_EXPLANATIONS } from './format';
-import { useMutation, useStatuses } from './hooks';
+import { RemoteConnectionCard, type RemoteConnectionView } from './remote-connection-card';
+import { useMutation } from './hooks';
+import { useStatuses } from './use-statuses';
 import { LoadError, Loading } from './page-state';
 import { useApi } from './session';
 
-interface OnboardingState {
+// The wizard opens on its first step (where orders go); the later steps' tables and menus are fetched when reached.
+const MappingProposalStep = lazy(() => import('./mapping-proposal-step').then((m) => ({ default: m.MappingProposalStep })));
+const OrderRulesStep = lazy(() => import('./onboarding-steps').then((m) => ({ default: m.OrderRulesStep })));
+const PastOrdersStep = lazy(() => import('./onboarding-steps').then((m) => ({ default: m.PastOrdersStep })));
+
+export interface OnboardingState {
   completedAt: string | null;
   providers: ProviderListing[];
   version: number;
   orders: { importStatusIds: number[]; ignoredStatusIds: number[]; statusAfterImport: number | null; statusOnError: number | null };
+  /** Past orders from this date, ticked, on first open (set by the deployment; the demo sets it). */
+  suggestedBackfillFrom: string | null;
 }
 
 const STEPS = ['Accounting system', 'Order rules', 'Past orders', 'Finish'];
+/** With a remote system, its proposed mappings are checked right after connecting (nothing is saved before). */
+const REMOTE_STEPS = ['Accounting system', 'Mappings', 'Order rules', 'Past orders', 'Finish'];
 
 /** First open (after install) and re-runnable from the overview. */
 export function OnboardingWizard({ welcome }: { welcome: boolean }) {
@@ -31,6 +40,16 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
   const [backfill, setBackfill] = useState(false);
   const [backfillFrom, setBackfillFrom] = useState('');
   const [remote, setRemote] = useState<RemoteConnectionView | null>(null);
+  const [mappingsDone, setMappingsDone] = useState(false);
+  const reload = state.reload;
+  const mappingsChecked = useCallback(
+    (done: { version: number | null }) => {
+      setMappingsDone(true);
+      // Accepting saved a new settings version: finishing must build on it.
+      if (done.version !== null) reload();
+    },
+    [reload],
+  );
 
   useEffect(() => {
     if (state.data && !orders) {
@@ -38,6 +57,10 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
       // Running setup again starts from where the store posts today.
       const current = state.data.providers.find((p) => p.status === 'connected' || p.status === 'reconnect');
       if (current) setProvider(current.id);
+      if (state.data.suggestedBackfillFrom) {
+        setBackfill(true);
+        setBackfillFrom(state.data.suggestedBackfillFrom);
+      }
     }
   }, [state.data, orders]);
 
@@ -47,27 +70,22 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
   const chosen = state.data.providers.find((p) => p.id === provider);
   const remoteChosen = chosen?.remote ? chosen : null;
   const remoteReady = remote?.status === 'connected';
+  const steps = remoteChosen ? REMOTE_STEPS : STEPS;
+  const current = steps[step] ?? 'Accounting system';
+  const last = steps.length - 1;
   const destination = remoteChosen ? `${remoteChosen.name} (${remote?.tenantName ?? `your ${remoteChosen.tenantNoun}`})` : 'the built-in ledger';
-  const statusOptions = statuses.map((s) => ({ value: s.id, content: s.label }));
-  const toggleImport = (id: number, on: boolean) =>
-    setOrders({
-      ...orders,
-      importStatusIds: on ? [...orders.importStatusIds, id].sort((a, b) => a - b) : orders.importStatusIds.filter((x) => x !== id),
-      ignoredStatusIds: on ? orders.ignoredStatusIds.filter((x) => x !== id) : orders.ignoredStatusIds,
-    });
-
   return (
     <Panel header={welcome ? 'Welcome to Ledgerbridge' : 'Set up Ledgerbridge'}>
       {welcome ? (
         <Text>
           Ledgerbridge is installed. From now on every eligible order can be posted to your books exactly once, with its status
-          written back to your store. Three short steps and you are done.
+          written back to your store. A few short steps and you are done.
         </Text>
       ) : null}
       {state.data.completedAt ? <Text color="secondary60">Setup was completed before; running it again keeps everything not shown here.</Text> : null}
       <Box marginVertical="large">
         <ol aria-label="Setup steps" style={{ display: 'flex', gap: '1.5rem', listStyle: 'none', margin: 0, padding: 0 }}>
-          {STEPS.map((name, i) => (
+          {steps.map((name, i) => (
             <li key={name} aria-current={i === step ? 'step' : undefined} style={{ fontWeight: i === step ? 700 : 400, color: i <= step ? '#313440' : '#5E637A' }}>
               {i + 1}. {name}
             </li>
@@ -75,7 +93,7 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
         </ol>
       </Box>
 
-      {step === 0 ? (
+      {current === 'Accounting system' ? (
         <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
           <legend>
             <H2 marginBottom="small">Where should orders be posted?</H2>
@@ -92,6 +110,7 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
                 onChange={() => {
                   setProvider(p.id);
                   setRemote(null);
+                  setMappingsDone(false);
                 }}
               />
             </Box>
@@ -105,70 +124,25 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
         </fieldset>
       ) : null}
 
-      {step === 1 ? (
-        <Box>
-          <H2 marginBottom="small">Which orders are sales?</H2>
-          <Text>Orders reaching a ticked status are posted. The others are never posted (cancelled and refunded ones void or credit a posted document).</Text>
-          <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-            <legend className="sr-only" style={{ position: 'absolute', left: -9999 }}>Statuses to post</legend>
-            {statuses.map((s) => (
-              <Box key={s.id} marginBottom="xSmall">
-                <Checkbox
-                  label={s.label}
-                  description={STATUS_EXPLANATIONS[s.id] ?? ''}
-                  checked={orders.importStatusIds.includes(s.id)}
-                  onChange={(e) => toggleImport(s.id, e.target.checked)}
-                />
-              </Box>
-            ))}
-          </fieldset>
-          {fields['orders.importStatusIds'] ? <InlineMessage type="error" messages={[{ text: fields['orders.importStatusIds'] }]} /> : null}
-          <Flex flexGap="1.5rem" marginTop="medium" flexWrap="wrap">
-            <Box style={{ minWidth: 280 }}>
-              <Select
-                label="Status after posting"
-                description="Written back to the order once it is in your books."
-                options={[{ value: -1, content: 'Leave the status unchanged' }, ...statusOptions]}
-                value={orders.statusAfterImport ?? -1}
-                error={fields['orders.statusAfterImport']}
-                onOptionChange={(v) => setOrders({ ...orders, statusAfterImport: v === undefined || v < 0 ? null : v })}
-              />
-            </Box>
-            <Box style={{ minWidth: 280 }}>
-              <Select
-                label="Status when an order cannot be posted"
-                description="So you can find it in the order list."
-                options={[{ value: -1, content: 'Leave the status unchanged' }, ...statusOptions]}
-                value={orders.statusOnError ?? -1}
-                error={fields['orders.statusOnError']}
-                onOptionChange={(v) => setOrders({ ...orders, statusOnError: v === undefined || v < 0 ? null : v })}
-              />
-            </Box>
-          </Flex>
-        </Box>
+      {current === 'Mappings' ? (
+        <Suspense fallback={<Loading label="Loading the mappings" />}>
+          <MappingProposalStep onDone={mappingsChecked} />
+        </Suspense>
       ) : null}
 
-      {step === 2 ? (
-        <Box>
-          <H2 marginBottom="small">Past orders</H2>
-          <Text>New orders are posted from now on. You can also post the orders you already have, from a date.</Text>
-          <Checkbox label="Post past orders too" checked={backfill} onChange={(e) => setBackfill(e.target.checked)} />
-          {backfill ? (
-            <Box marginTop="small" style={{ maxWidth: 280 }}>
-              <Input
-                label="Post orders placed since"
-                type="date"
-                value={backfillFrom}
-                error={fields.backfillFrom}
-                onChange={(e) => setBackfillFrom(e.target.value)}
-                required
-              />
-            </Box>
-          ) : null}
-        </Box>
+      {current === 'Order rules' ? (
+        <Suspense fallback={<Loading label="Loading the order rules" />}>
+          <OrderRulesStep orders={orders} setOrders={setOrders} statuses={statuses} fields={fields} />
+        </Suspense>
       ) : null}
 
-      {step === 3 ? (
+      {current === 'Past orders' ? (
+        <Suspense fallback={<Loading label="Loading the past orders step" />}>
+          <PastOrdersStep backfill={backfill} setBackfill={setBackfill} backfillFrom={backfillFrom} setBackfillFrom={setBackfillFrom} fields={fields} />
+        </Suspense>
+      ) : null}
+
+      {current === 'Finish' ? (
         <Box>
           <H2 marginBottom="small">Ready</H2>
           <Text>
@@ -186,10 +160,15 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
         <Button variant="subtle" disabled={step === 0} onClick={() => setStep(step - 1)}>
           Back
         </Button>
-        {step < 3 ? (
+        {step < last ? (
           <Button
             onClick={() => setStep(step + 1)}
-            disabled={(step === 0 && remoteChosen !== null && !remoteReady) || (step === 1 && orders.importStatusIds.length === 0) || (step === 2 && backfill && !backfillFrom)}
+            disabled={
+              (current === 'Accounting system' && remoteChosen !== null && !remoteReady) ||
+              (current === 'Mappings' && !mappingsDone) ||
+              (current === 'Order rules' && orders.importStatusIds.length === 0) ||
+              (current === 'Past orders' && backfill && !backfillFrom)
+            }
           >
             Next
           </Button>

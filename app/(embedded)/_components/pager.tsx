@@ -1,6 +1,7 @@
 'use client';
 
-import { Button, Flex, Select, Text } from '@bigcommerce/big-design';
+import { Button, Flex, Text } from '@bigcommerce/big-design';
+import { Select } from './select';
 
 /**
  * Pagination for the tables: previous / next and a page size. (BigDesign's built-in table pagination renders a

@@ -1,6 +1,7 @@
 'use client';
 
-import { Box, InlineMessage, Panel, Table, Text } from '@bigcommerce/big-design';
+import { Box, InlineMessage } from '@bigcommerce/big-design';
+import { lazy, Suspense } from 'react';
 import type { StorePermissions } from '@/lib/admin/permissions';
 
 /**
@@ -38,22 +39,17 @@ export function ReauthorizeBanner({ permissions }: { permissions: StorePermissio
   );
 }
 
-/** The overview's account of what is missing, why, and how to grant it. */
+const LoadedPanel = lazy(() => import('./reauthorize-panel').then((m) => ({ default: m.ReauthorizePanelBody })));
+
+/**
+ * The overview's account of what is missing, why, and how to grant it. Its table (BigDesign's Table, with the drag and
+ * drop and pagination code that comes with it) is fetched only for a store that has a permission to grant.
+ */
 export function ReauthorizePanel({ permissions }: { permissions: StorePermissions }) {
   if (permissions.complete) return null;
   return (
-    <Panel header={heading(permissions)} description="Ledgerbridge now needs a permission this store has not granted yet." data-testid="reauthorize-panel">
-      <Table
-        columns={[
-          { header: 'Permission', hash: 'name', render: ({ name, scope }) => <>{name}<br /><Text as="span" color="secondary60">{scope}</Text></> },
-          { header: 'What it is for', hash: 'why', render: ({ why }) => why },
-        ]}
-        items={permissions.missing.map((m) => ({ ...m, id: m.scope }))}
-      />
-      <Text marginTop="medium">
-        <strong>How: </strong>
-        {HOW_TO_GRANT}
-      </Text>
-    </Panel>
+    <Suspense fallback={null}>
+      <LoadedPanel permissions={permissions} heading={heading(permissions)} />
+    </Suspense>
   );
 }

@@ -1,11 +1,17 @@
 'use client';
 
-import { Badge, Box, Button, Flex, Form, InlineMessage, Input, Panel, Select, Table, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, InlineMessage, Input, Panel, Text } from '@bigcommerce/big-design';
+import { Form } from '../_components/form';
+import { Select } from '../_components/select';
+import { SelectableTable } from '../_components/selectable-table';
 import { useEffect, useState } from 'react';
 import { AppLink } from '../_components/app-link';
 import { Pager } from '../_components/pager';
-import { dateOnly, dateTime, money, STATE_LABELS, statusLabel } from '../_components/format';
-import { useMutation, useStatuses } from '../_components/hooks';
+import { dateOnly, dateTime, STATE_LABELS } from '../_components/format';
+import { money } from '../_components/money';
+import { statusLabel } from '../_components/statuses';
+import { useMutation } from '../_components/hooks';
+import { useStatuses } from '../_components/use-statuses';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
 import type { ActivityPage as ActivityPageView, ActivityRow } from '@/lib/admin/activity';
@@ -51,7 +57,7 @@ function UnimportedPanel({ onQueued, enabled }: { onQueued: (ids: number[]) => v
       {!list.data ? (
         <Loading label="Asking the store…" minHeight={120} />
       ) : (
-        <Table
+        <SelectableTable
           columns={[
             { header: 'Order', hash: 'orderId', render: ({ orderId }) => `Order ${orderId}` },
             { header: 'Date', hash: 'orderDate', render: ({ orderDate }) => dateOnly(orderDate) },
@@ -240,7 +246,7 @@ export default function ActivityPage() {
         ) : activity.data.total === 0 ? (
           <Empty>{Object.values(filters).some(Boolean) ? 'No order matches these filters.' : 'No orders synced yet. New orders appear here within seconds of being placed.'}</Empty>
         ) : (
-          <Table
+          <SelectableTable
             data-testid="activity-table"
             columns={[
               { header: 'Order', hash: 'orderId', render: ({ orderId }) => <AppLink href={`/activity/${orderId}`} testId={`order-link-${orderId}`}>Order {orderId}</AppLink> },

@@ -2,7 +2,8 @@
 
 import { Badge, Box, Flex, Grid, Panel, Text } from '@bigcommerce/big-design';
 import type { ProviderListing } from '@/lib/admin/connections';
-import { ConnectionCard, RemoteConnectionCard } from '../_components/connection-card';
+import { ConnectionCard } from '../_components/connection-card';
+import { RemoteConnectionCard } from '../_components/remote-connection-card';
 import { LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
 

@@ -4,6 +4,7 @@
  */
 import { formatUnits, parseUnits, sum } from '@/lib/money';
 import type { DocumentLine, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
+import type { DailySummary } from '@/lib/sync/summary/daily-summary';
 import { LEDGER_ROLES } from './chart';
 
 export interface JournalLine {
@@ -105,4 +106,51 @@ export function payoutJournal(p: DocumentPayment, scale: number, number: string)
     { accountCode: LEDGER_ROLES.receivable, amount, description, itemId: null, quantity: null, taxCode: null, sourceId: `payout:${p.kind}` },
     { accountCode: p.account, amount: -amount, description, itemId: null, quantity: null, taxCode: null, sourceId: `payout:${p.kind}` },
   ];
+}
+
+/**
+ * A daily summary (lib/sync/summary) as one journal entry: its sales as an invoice books them (Dr Accounts Receivable /
+ * Cr each line's account, Cr Sales Tax Payable per tax code), its refunds as a credit note does (Dr the accounts and
+ * the tax / Cr Accounts Receivable), its payments (Dr the clearing accounts / Cr Accounts Receivable) and the money
+ * paid back (Dr Accounts Receivable / Cr the accounts it left from). What stays on Accounts Receivable is what the
+ * day's customers still owe (`totals.due`). Items sold move their cost: Dr Cost of Goods Sold / Cr Inventory.
+ */
+export function summaryJournal(summary: DailySummary, number: string): JournalLine[] {
+  const scale = summary.scale;
+  const u = (v: string) => parseUnits(v, scale);
+  const lines: JournalLine[] = [];
+  const line = (accountCode: string, amount: bigint, description: string, sourceId: string, taxCode: string | null = null): void => {
+    if (amount !== 0n) lines.push({ accountCode, amount, description, itemId: null, quantity: null, taxCode, sourceId });
+  };
+  line(LEDGER_ROLES.receivable, u(summary.totals.sales.gross), `${number} sales`, 'summary:sales');
+  const taxByCode = new Map<string, bigint>();
+  for (const l of summary.sales) {
+    line(l.account, -u(l.net), l.description, `summary:${l.kind}`, l.taxCode);
+    if (u(l.tax) !== 0n) taxByCode.set(l.taxCode ?? '', (taxByCode.get(l.taxCode ?? '') ?? 0n) + u(l.tax));
+  }
+  for (const [code, tax] of taxByCode) line(LEDGER_ROLES.taxPayable, -tax, code ? `Tax ${code}` : 'Sales tax', 'tax', code || null);
+  const creditTax = new Map<string, bigint>();
+  for (const l of summary.credits) {
+    line(l.account, u(l.net), `Credit: ${l.description}`, `summary:credit:${l.kind}`, l.taxCode);
+    if (u(l.tax) !== 0n) creditTax.set(l.taxCode ?? '', (creditTax.get(l.taxCode ?? '') ?? 0n) + u(l.tax));
+  }
+  for (const [code, tax] of creditTax) line(LEDGER_ROLES.taxPayable, tax, code ? `Credit tax ${code}` : 'Credit tax', 'tax', code || null);
+  line(LEDGER_ROLES.receivable, -u(summary.totals.credits.gross), `${number} refunds`, 'summary:credits');
+  for (const p of summary.payments) {
+    line(p.account, u(p.amount), `${p.method} ${number}`, `payment:${p.kind}`);
+    line(LEDGER_ROLES.receivable, -u(p.amount), `${p.method} ${number}`, `payment:${p.kind}`);
+  }
+  for (const p of summary.payouts) {
+    line(LEDGER_ROLES.receivable, u(p.amount), `Refund paid: ${p.method} ${number}`, `payout:${p.kind}`);
+    line(p.account, -u(p.amount), `Refund paid: ${p.method} ${number}`, `payout:${p.kind}`);
+  }
+  for (const item of summary.items) {
+    if (item.cost === null || !/^\d+$/.test(item.itemId)) continue;
+    const cost = parseUnits(item.cost, scale);
+    if (cost === 0n) continue;
+    const itemId = Number(item.itemId);
+    lines.push({ accountCode: LEDGER_ROLES.costOfGoodsSold, amount: cost, description: `Cost of item ${item.itemId} × ${item.quantity}`, itemId, quantity: null, taxCode: null, sourceId: 'summary:cost' });
+    lines.push({ accountCode: LEDGER_ROLES.inventory, amount: -cost, description: `Cost of item ${item.itemId} × ${item.quantity}`, itemId, quantity: null, taxCode: null, sourceId: 'summary:cost' });
+  }
+  return lines;
 }

@@ -8,7 +8,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { currencyScale } from '@/lib/money';
 import { ledgerAccounts, ledgerCustomers, ledgerEntries, ledgerItems, ledgerLines, ledgerStock } from '@/db/schema/ledger';
+import { keepsDetailsCurrent, SentDetails } from '@/lib/sync/customer-details';
 import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
+import type { DailySummary } from '@/lib/sync/summary/daily-summary';
 import {
   fail,
   ok,
@@ -28,7 +30,8 @@ import {
   type WrittenItem,
 } from '@/lib/sync/provider';
 import { DEFAULT_CHART } from './chart';
-import { assertBalanced, creditNoteJournal, documentJournal, paymentJournal, payoutJournal, type JournalLine } from './journal';
+import { listLedgerDocuments, listLedgerPayments } from './documents';
+import { assertBalanced, creditNoteJournal, documentJournal, paymentJournal, payoutJournal, summaryJournal, type JournalLine } from './journal';
 import { DEFAULT_LOCATION, postingQueueFor, type PostingEntry } from './posting-writer';
 
 export interface LedgerDeps {
@@ -86,6 +89,8 @@ const charts = new WeakMap<Db, Map<string, Promise<Map<string, { name: string; t
  * email, company or phone is written again. Ledger customers are never deleted.
  */
 const knownCustomers = new WeakMap<Db, Map<string, number>>();
+/** Matched customers' details last found current (lib/sync/customer-details.ts). */
+const sentDetails = new SentDetails();
 const KNOWN_CUSTOMERS_MAX = 50_000;
 
 export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvider {
@@ -155,6 +160,13 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
     return ok({ id: result.id, number: result.number, created: result.created });
   }
 
+  /** Stock deltas of a summary's items: sign -1 for the day's sales, +1 for their reversal. */
+  function summaryStock(summary: DailySummary, sign: 1 | -1): Map<number, number> {
+    const moves = new Map<number, number>();
+    for (const item of summary.items) if (/^\d+$/.test(item.itemId)) moves.set(Number(item.itemId), sign * Number(item.quantity));
+    return moves;
+  }
+
   /** Stock deltas of a document's item lines: sign -1 for a sale, +1 for a reversal. */
   function stockMoves(doc: SalesDocument, sign: 1 | -1): Map<number, number> {
     const moves = new Map<number, number>();
@@ -166,7 +178,13 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
   }
 
   async function resolveCustomer(c: DocumentCustomer): Promise<number> {
-    if (c.remoteId !== null && /^\d+$/.test(c.remoteId)) return Number(c.remoteId);
+    if (c.remoteId !== null && /^\d+$/.test(c.remoteId)) {
+      if (keepsDetailsCurrent(c) && !sentDetails.isCurrent(`ledger:${storeHash}`, c)) {
+        await keepCustomerCurrent(c);
+        sentDetails.remember(`ledger:${storeHash}`, c);
+      }
+      return Number(c.remoteId);
+    }
     const cacheKey = JSON.stringify([storeHash, c.bcCustomerId, c.displayName, c.email?.toLowerCase() ?? null, c.company, c.phone]);
     const cached = customerIds.get(cacheKey);
     if (cached !== undefined) return cached;
@@ -174,6 +192,23 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
     if (customerIds.size >= KNOWN_CUSTOMERS_MAX) customerIds.clear();
     customerIds.set(cacheKey, Number(upserted.remoteId));
     return Number(upserted.remoteId);
+  }
+
+  /** A matched customer takes the order's name, email, company, phone and billing address when they differ (one statement). */
+  async function keepCustomerCurrent(c: DocumentCustomer & { remoteId: string }): Promise<void> {
+    const details = { email: c.email?.toLowerCase() ?? null, company: c.company, phone: c.phone, address: { ...c.billingAddress } as Record<string, string> };
+    const where = (withName: boolean) => and(
+      eq(ledgerCustomers.storeHash, storeHash), eq(ledgerCustomers.id, Number(c.remoteId)),
+      sql`(${ledgerCustomers.email}, ${ledgerCustomers.company}, ${ledgerCustomers.phone}, ${ledgerCustomers.address}${withName ? sql`, ${ledgerCustomers.displayName}` : sql``})
+        is distinct from (${details.email}, ${details.company}, ${details.phone}, ${JSON.stringify(details.address)}::jsonb${withName ? sql`, ${c.displayName}` : sql``})`,
+    );
+    try {
+      await db.update(ledgerCustomers).set({ ...details, displayName: c.displayName }).where(where(true));
+    } catch (error) {
+      // The name is another customer's (names are unique per book): the details still change, the name stays.
+      if (!isUniqueViolation(error)) throw error;
+      await db.update(ledgerCustomers).set(details).where(where(false));
+    }
   }
 
   async function upsertCustomerRow(c: DocumentCustomer): Promise<RemoteCustomer> {
@@ -187,7 +222,9 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
     });
     const returning = { id: ledgerCustomers.id, displayName: ledgerCustomers.displayName, email: ledgerCustomers.email, bcCustomerId: ledgerCustomers.bcCustomerId };
     if (c.remoteId !== null) {
-      const [row] = await db.update(ledgerCustomers).set({ email, company: c.company, phone: c.phone, address: values.address })
+      // A customer from the store's list has no address: the one an order gave it stays.
+      const address = c.billingAddress.street1 || c.billingAddress.city ? { address: values.address } : {};
+      const [row] = await db.update(ledgerCustomers).set({ email, company: c.company, phone: c.phone, ...(c.bcCustomerId !== null ? { bcCustomerId: c.bcCustomerId } : {}), ...address })
         .where(and(eq(ledgerCustomers.storeHash, storeHash), eq(ledgerCustomers.id, Number(c.remoteId)))).returning(returning);
       if (row) return toRemote(row);
     }
@@ -197,7 +234,8 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
       const target = c.bcCustomerId !== null ? [ledgerCustomers.storeHash, ledgerCustomers.bcCustomerId] : [ledgerCustomers.storeHash, ledgerCustomers.displayName];
       try {
         const [row] = await db.insert(ledgerCustomers).values({ ...values, displayName: name })
-          .onConflictDoUpdate({ target, set: { email, company: c.company, phone: c.phone } })
+          // A shipping recipient found by name is someone's own customer: found, never rewritten by another's order.
+          .onConflictDoUpdate({ target, set: c.match === 'recipient' ? { displayName: c.displayName } : { email, company: c.company, phone: c.phone } })
           .returning(returning);
         if (row) return toRemote(row);
       } catch (error) {
@@ -219,6 +257,14 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
     async addAccount(account) {
       await db.insert(ledgerAccounts).values({ storeHash, ...account }).onConflictDoNothing();
       storeCharts.delete(storeHash);
+    },
+
+    listDocuments(range) {
+      return listLedgerDocuments(db, storeHash, range);
+    },
+
+    listPayments(range) {
+      return listLedgerPayments(db, storeHash, range);
     },
 
     async testConnection() {
@@ -387,8 +433,10 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
       const original = await loadEntry(document.remoteId);
       if (!original) return fail({ kind: 'not_found', message: `Document ${document.number} is not in the built-in ledger.` });
       const lines = await db.select().from(ledgerLines).where(eq(ledgerLines.entryId, original.id));
-      const doc = original.document as SalesDocument | null;
-      const scale = doc?.currency.scale ?? 2;
+      const stored = original.document as (SalesDocument | { summary: DailySummary }) | null;
+      const summary = stored && 'summary' in stored ? stored.summary : null;
+      const doc = summary ? null : (stored as SalesDocument | null);
+      const scale = summary?.scale ?? doc?.currency.scale ?? 2;
       const factor = 10n ** BigInt(scale);
       // Reverse every line of the original; the original stays in the book, marked voided.
       const reversal: JournalLine[] = lines.map((l) => ({
@@ -404,7 +452,7 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
         scale,
         {
           markOriginal: { id: original.id, status: original.status === 'unposted' ? 'unposted' : 'voided' },
-          stock: doc && original.status === 'posted' ? stockMoves(doc, 1) : undefined,
+          stock: original.status !== 'posted' ? undefined : summary ? summaryStock(summary, 1) : doc ? stockMoves(doc, 1) : undefined,
         },
       );
       return result.ok ? ok({ remoteId: String(result.value.id), created: result.value.created }) : result;
@@ -417,6 +465,34 @@ export function createLedgerProvider({ db, storeHash }: LedgerDeps): LedgerProvi
       const voided = await provider.voidDocument(document, `${idempotencyKey}:reverse`);
       if (!voided.ok) return voided;
       return provider.postDocument(next, idempotencyKey);
+    },
+
+    // A journal entry either way (`posting.summaryDocument` changes nothing here): the ledger has no sales documents.
+    summaryDocuments: ['sales', 'journal'],
+
+    async postSummary(input) {
+      const { summary } = input;
+      if (input.number.length > LEDGER_LIMITS.documentNumberMaxLength) {
+        return fail({ kind: 'validation', message: `Summary number ${input.number} is longer than ${LEDGER_LIMITS.documentNumberMaxLength} characters.` });
+      }
+      // A journal is never rewritten: the summary posted earlier for the day is reversed (and stays, marked voided).
+      if (input.replaces) {
+        const voided = await provider.voidDocument(input.replaces, `${input.idempotencyKey}:reverse`);
+        if (!voided.ok) return voided;
+      }
+      const customerId = await resolveCustomer(input.customer);
+      const result = await postEntry(
+        {
+          kind: 'summary', orderId: null, number: input.number, date: summary.key.date, currency: summary.key.currency, exchangeRate: summary.exchangeRate,
+          description: input.description, customerId, document: { summary },
+        },
+        summaryJournal(summary, input.number),
+        input.idempotencyKey,
+        summary.scale,
+        { stock: summaryStock(summary, -1) },
+      );
+      if (!result.ok) return result;
+      return ok({ remoteId: String(result.value.id), number: result.value.number, created: result.value.created });
     },
 
     async payOut(credit, payment, idempotencyKey) {

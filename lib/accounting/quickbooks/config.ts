@@ -58,6 +58,10 @@ export const QUICKBOOKS_LIMITS: ProviderLimits = {
   customerNameMaxLength: 100,
   // requestid: at most 50 characters (longer keys are hashed to fit, see mapping.ts requestIdOf).
   idempotencyKeyMaxLength: 50,
+  // The reference goes into PrivateNote (4,000 characters) with the shopper's message: kept to 1,000 so both fit.
+  // Line Description: 4,000.
+  referenceMaxLength: 1000,
+  lineDescriptionMaxLength: 4000,
   // QuickBooks has no sales order: it is posted as an invoice.
   documentKinds: ['sales_receipt', 'invoice'],
 };

@@ -19,6 +19,7 @@ import { trackingSetting } from './mapping';
 import { authorizationUrl, exchangeCode, refreshTokens, revokeToken, verifyState, type OAuthDeps } from './oauth';
 import { createQuickBooksPacer, type QuickBooksPacer } from './pacer';
 import { createQuickBooksProvider } from './provider';
+import { quickbooksWebhook } from './webhooks';
 
 const ID = 'quickbooks';
 
@@ -113,7 +114,10 @@ export const quickbooksConnector: Connector = {
     redirectUri: 'QUICKBOOKS_REDIRECT_URI',
     baseUrl: 'QUICKBOOKS_BASE_URL',
     minuteMs: 'QUICKBOOKS_RATE_WINDOW_MS',
+    webhookKey: 'QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN',
   },
+  // Invoice updates and voids (payments and credit memos applied): ./webhooks.ts.
+  webhook: quickbooksWebhook,
   oauth(baseUrl) {
     const urls = quickbooksUrls(baseUrl);
     return { authorizeUrl: urls.authorize, tokenUrl: urls.token, revokeUrl: urls.revoke, scopes: QUICKBOOKS_SCOPES, pkce: false, tenant: 'redirect' };

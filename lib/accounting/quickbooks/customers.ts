@@ -10,7 +10,8 @@
  * ("Jane Doe - EUR"). https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer
  */
 import { ok, type Outcome, type RemoteCustomer } from '@/lib/sync/provider';
-import type { DocumentCustomer } from '@/lib/sync/sales-document';
+import { holds, keepsDetailsCurrent, SentDetails } from '@/lib/sync/customer-details';
+import { isNamedCustomer, type DocumentCustomer } from '@/lib/sync/sales-document';
 import { CODES, errorsOf, failed, failureOf, hasCode, isUncertain } from './errors';
 import { quoted, type QboApi } from './http';
 import { bcCustomerIdOf, customerBody, displayNames, requestIdOf } from './mapping';
@@ -42,7 +43,9 @@ export function isOurs(c: QboCustomer, customer: DocumentCustomer, currency: str
   if ((c.CurrencyRef?.value ?? home) !== (currency ?? home)) return false;
   const linked = bcCustomerIdOf(c.Notes);
   if (customer.bcCustomerId !== null && customer.bcCustomerId > 0) return linked === customer.bcCustomerId;
-  if (customer.match === 'shared_guest') return linked === null;
+  // A shipping recipient (Saasu's rule) is whoever has that name, a registered shopper too: found by name first.
+  if (customer.match === 'recipient') return true;
+  if (isNamedCustomer(customer)) return linked === null;
   const email = c.PrimaryEmailAddr?.Address?.toLowerCase();
   return linked === null && !!email && email === customer.email?.toLowerCase();
 }
@@ -86,11 +89,11 @@ export interface CustomerDeps {
 /** The document's customer in QuickBooks (in `currency`; null = home), found or created once. */
 export async function ensureCustomer(deps: CustomerDeps, customer: DocumentCustomer, currency: string | null): Promise<Outcome<QboCustomer>> {
   const mine = (c: QboCustomer) => isOurs(c, customer, currency, deps.homeCurrency);
-  const names = customer.match === 'shared_guest' ? displayNames({ ...customer, bcCustomerId: null, email: null }, currency).slice(0, 1) : displayNames(customer, currency);
+  const names = isNamedCustomer(customer) ? displayNames({ ...customer, bcCustomerId: null, email: null }, currency).slice(0, 1) : displayNames(customer, currency);
   if (deps.directory.loaded) {
-    const known = deps.directory.find((c) => mine(c) && (customer.match !== 'shared_guest' || c.DisplayName === names[0]));
+    const known = deps.directory.find((c) => mine(c) && (!isNamedCustomer(customer) || c.DisplayName === names[0]));
     if (known[0]) return ok(known[0]);
-  } else if (customer.email && customer.match !== 'shared_guest') {
+  } else if (customer.email && !isNamedCustomer(customer)) {
     const byEmail = await customersWhere(deps.api, `PrimaryEmailAddr = ${quoted(customer.email)}`, 'Looking up the QuickBooks customer by email');
     if (!byEmail.ok) return byEmail;
     const found = byEmail.value.find(mine);
@@ -108,7 +111,7 @@ export async function ensureCustomer(deps: CustomerDeps, customer: DocumentCusto
       if (reply.kind === 'response' && reply.status === 200) {
         const created = customerSchema.parse((reply.json as { Customer: unknown }).Customer);
         // A replayed requestid answers the first create again: still ours only if it is this customer.
-        if (mine(created) || customer.match === 'shared_guest') {
+        if (mine(created) || isNamedCustomer(customer)) {
           deps.directory.add(created);
           return ok(created);
         }
@@ -137,13 +140,31 @@ export async function ensureCustomer(deps: CustomerDeps, customer: DocumentCusto
   });
 }
 
-/** Updates a linked customer's contact details (not its DisplayName, which could collide): a sparse update. */
+/** Matched customers' details last found current, per company (lib/sync/customer-details.ts). */
+const sentDetails = new SentDetails();
+
+/**
+ * A matched customer (linked, or found by email) takes the order's names, company, email, phone and billing address
+ * when QuickBooks' copy differs: one read the first time a process meets the customer with these details, a sparse
+ * update only for a difference. A refusal of the update does not hold the order.
+ */
+export async function keepCustomerCurrent(api: QboApi, realmId: string, customer: DocumentCustomer): Promise<Outcome<void>> {
+  if (!keepsDetailsCurrent(customer) || sentDetails.isCurrent(realmId, customer)) return ok(undefined);
+  const r = await updateCustomer(api, customer.remoteId, customer);
+  if (!r.ok && r.error.kind !== 'validation' && r.error.kind !== 'not_found') return r;
+  sentDetails.remember(realmId, customer);
+  return ok(undefined);
+}
+
+/** Updates a linked customer's contact details (not its DisplayName, which could collide): a sparse update, sent only when they differ. */
 export async function updateCustomer(api: QboApi, remoteId: string, customer: DocumentCustomer): Promise<Outcome<QboCustomer>> {
   const current = await customerById(api, remoteId);
   if (!current.ok) return current;
   if (!current.value) return failed({ kind: 'not_found', message: `Customer ${remoteId} is not in QuickBooks any more.` });
   const { DisplayName: _name, CurrencyRef: _currency, Notes: notes, ...rest } = customerBody(customer, current.value.DisplayName, null);
-  const body = { ...rest, ...(current.value.Notes ? {} : notes ? { Notes: notes } : {}), Id: remoteId, SyncToken: current.value.SyncToken, sparse: true };
+  const changes = { ...rest, ...(current.value.Notes ? {} : notes ? { Notes: notes } : {}) };
+  if (holds(current.value, changes)) return ok(current.value);
+  const body = { ...changes, Id: remoteId, SyncToken: current.value.SyncToken, sparse: true };
   const r = await api.json({ method: 'POST', path: '/customer', body }, 'Updating the QuickBooks customer');
   return r.ok ? ok(customerSchema.parse((r.value as { Customer: unknown }).Customer)) : r;
 }

@@ -1,4 +1,5 @@
 import type { RemoteDefinition } from '../definition';
+import { quickbooksChartHints } from './chart-hints';
 import { QUICKBOOKS_LIMITS } from './config';
 import { quickbooksConnector } from './connector';
 
@@ -15,5 +16,8 @@ export const quickbooksDefinition = {
   },
   limits: QUICKBOOKS_LIMITS,
   mappingLists: ['accounts', 'taxCodes', 'paymentAccounts', 'items', 'tracking'],
+  chartHints: quickbooksChartHints,
+  // QuickBooks Online keeps one quantity per item (provider.ts stockLevels answers it as location 1).
+  stockLocations: [{ id: 1, name: 'QuickBooks stock' }],
   connector: quickbooksConnector,
 } as const satisfies RemoteDefinition;

@@ -30,7 +30,11 @@ export type Tracking = { category: 'Class' | 'Department'; optionId: string } | 
 
 /** The posting setting's tracking choice in QuickBooks' words (Class on each line, or Department on the document). */
 export function trackingSetting(settings: { posting: PostingSettings }): { category: 'Class' | 'Department'; option: string } | null {
-  const t = settings.posting.tracking;
+  return trackingChoice(settings.posting.tracking);
+}
+
+/** A tracking option by name (the store-wide one, or a channel's own on the document) in QuickBooks' words. */
+export function trackingChoice(t: { category: string; option: string } | null | undefined): { category: 'Class' | 'Department'; option: string } | null {
   if (!t) return null;
   return { category: /^department|^location/i.test(t.category) ? 'Department' : 'Class', option: t.option };
 }
@@ -131,7 +135,7 @@ export function qboLine(line: DocumentLine, ctx: LineContext): Mapped<QboLine> {
     description = `${line.description} (${line.quantity} × ${line.unitPrice})`;
   }
   if (!new Big(line.discount).eq(0)) description = `${description}, less ${line.discount} discount`;
-  const options = line.options.length && !line.options.every((o) => description.includes(o.value)) ? ` (${line.options.map((o) => `${o.name}: ${o.value}`).join(', ')})` : '';
+  // The description is the merchant's line template (lines.descriptionTemplate), options included or not as it says.
   const taxCode = us ? (tax.eq(0) ? 'NON' : 'TAX') : line.taxCode!;
   const detail: QboLine['SalesItemLineDetail'] = {
     ItemRef: { value: ctx.itemOf(line) },
@@ -143,7 +147,7 @@ export function qboLine(line: DocumentLine, ctx: LineContext): Mapped<QboLine> {
   if (ctx.classId) detail.ClassRef = { value: ctx.classId };
   return {
     ok: true,
-    value: { DetailType: 'SalesItemLineDetail', Amount: decimal(net.toFixed(2)), Description: `${description}${options}`.slice(0, 4000), SalesItemLineDetail: detail },
+    value: { DetailType: 'SalesItemLineDetail', Amount: decimal(net.toFixed(2)), Description: description.slice(0, 4000), SalesItemLineDetail: detail },
   };
 }
 
@@ -189,7 +193,7 @@ export function checkCurrency(currency: string, company: Pick<CompanySettings, '
 }
 
 /** The fields every sales form shares: customer, currency and rate, tax treatment, lines and their tax. */
-function formBody(
+export function formBody(
   input: { lines: readonly DocumentLine[]; currency: SalesDocument['currency']; amountsAre: SalesDocument['amountsAre']; date: string; number: string; note: string },
   options: DocumentOptions,
 ): Mapped<Record<string, unknown>> {
@@ -252,6 +256,9 @@ export function documentBody(document: SalesDocument, options: Omit<DocumentOpti
   }
   const email = document.customer.email;
   if (email) body.value.BillEmail = { Address: email.slice(0, 100) };
+  // Invoice and SalesReceipt ShipAddr: "the address where the goods must be shipped" (a PhysicalAddress: Line1-5, City,
+  // CountrySubDivisionCode, PostalCode, Country); without it QuickBooks falls back to the customer's default ShipAddr.
+  // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice (and .../salesreceipt)
   const ship = document.shippingContacts[0];
   if (ship) body.value.ShipAddr = addressOf(ship);
   const bill = document.customer.billingAddress;
@@ -346,6 +353,9 @@ export function customerBody(customer: DocumentCustomer, name: string, currency:
   if (customer.email) body.PrimaryEmailAddr = { Address: customer.email.slice(0, 100) };
   if (customer.phone) body.PrimaryPhone = { FreeFormNumber: customer.phone.slice(0, 30) };
   if (a.street1 || a.city) body.BillAddr = addressOf(a);
+  // The customer's default shipping address (Intuit's Customer entity, ShipAddr): where this shopper's orders go
+  // when it is not the billing address. Each form still carries its own ShipAddr (documentBody).
+  if (customer.deliveryAddress) body.ShipAddr = addressOf(customer.deliveryAddress);
   if (customer.bcCustomerId !== null && customer.bcCustomerId > 0) body.Notes = customerMarker(customer.bcCustomerId);
   if (currency) body.CurrencyRef = { value: currency };
   return body;

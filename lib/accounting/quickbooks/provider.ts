@@ -11,11 +11,14 @@ import Big from 'big.js';
 import {
   ok,
   type AccountingProvider,
+  type BooksStatus,
   type ChartDescription,
   type ConnectionInfo,
   type CreditNoteInput,
   type CustomerQuery,
   type Outcome,
+  type BooksDocument,
+  type BooksPayment,
   type PostedDocument,
   type PostedDocumentRef,
   type RecordedPayment,
@@ -23,14 +26,16 @@ import {
   type RemoteCustomer,
   type RemoteItem,
   type StockLevel,
+  type SummaryPosting,
 } from '@/lib/sync/provider';
 import type { DocumentCustomer, DocumentLine, DocumentPayment, SalesDocument } from '@/lib/sync/sales-document';
 import type { TokenPort } from '../connect/tokens';
 import { postDocumentsBatch, recordPaymentsBatch } from './batch';
+import { quickbooksBooksStatus } from './books-status';
 import { payOutsBatch, postCreditNotesBatch, type PreparedCredit } from './refund-batch';
 import { readCompany, type CompanyCache, type CompanySettings } from './company';
 import { QUICKBOOKS_LIMITS, QUICKBOOKS_PRODUCTION_URLS, type QuickBooksUrls } from './config';
-import { CustomerDirectory, customerById, customersWhere, ensureCustomer, toRemoteCustomer, updateCustomer, type CustomerDeps } from './customers';
+import { CustomerDirectory, customerById, customersWhere, ensureCustomer, keepCustomerCurrent, toRemoteCustomer, updateCustomer, type CustomerDeps } from './customers';
 import { CODES, errorsOf, failed, failureOf, hasCode, isUncertain, validationFailure, type QboReply } from './errors';
 import { createQboApi, quoted, type QboApi } from './http';
 import { ensureServiceItem, itemsBySku, QUICKBOOKS_ITEM_RULES, skuOf, toRemoteItem, upsertItems } from './items';
@@ -47,11 +52,13 @@ import {
   payoutSkipped,
   refundReceiptBody,
   requestIdOf,
+  trackingChoice,
   type Tracking,
 } from './mapping';
 import type { CompanyLists } from './lists';
 import type { QuickBooksPacer } from './pacer';
 import { parseRemoteId, pathOf, remoteIdOf, type TxnEntity } from './refs';
+import { postQuickBooksSummary } from './summary';
 import { accountSchema, itemSchema, namedSchema, paymentSchema, queryResponse, taxCodeSchema, taxRateSchema, txnSchema, type QboAccount, type QboItem, type QboTxn } from './wire';
 
 export interface QuickBooksProviderDeps {
@@ -128,7 +135,7 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
   const directory = lists?.customers ?? new CustomerDirectory();
   let company: CompanySettings | null = deps.companyCache?.get() ?? null;
   let described: { at: number; value: ChartDescription } | null = null;
-  let tracking: Tracking | undefined;
+  const trackingByName = new Map<string, Tracking>();
   const serviceItems = lists?.serviceItems ?? new Map<string, string>();
   const prefetchedItems = new Map<string, QboItem | null>();
 
@@ -190,6 +197,8 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
           code: c.Id,
           name: c.Name,
           rate: (c.SalesTaxRateList?.TaxRateDetail ?? []).reduce((s, d) => s.plus(rateOf.get(d.TaxRateRef.value) ?? '0'), new Big(0)).toString(),
+          // A code with sales rates is for sales; with purchase rates only, for purchases; US TAX/NON have neither.
+          use: (c.SalesTaxRateList?.TaxRateDetail ?? []).length > 0 ? 'sales' : (c.PurchaseTaxRateList?.TaxRateDetail ?? []).length > 0 ? 'purchases' : 'any',
         })),
       items: items.value.map(toRemoteItem),
       trackingCategories,
@@ -285,7 +294,10 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     if (!c.ok) return c;
     const foreign = c.value.multicurrency && document.currency.code !== c.value.homeCurrency ? document.currency.code : null;
     if (document.customer.remoteId) {
-      if (!foreign) return ok(document.customer.remoteId);
+      if (!foreign) {
+        const kept = await keepCustomerCurrent(api, deps.realmId, document.customer);
+        return kept.ok ? ok(document.customer.remoteId) : kept;
+      }
       const linked = await customerById(api, document.customer.remoteId);
       if (!linked.ok) return linked;
       if (linked.value?.CurrencyRef?.value === foreign) return ok(linked.value.Id);
@@ -311,18 +323,24 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     return ok((line) => line.itemId ?? serviceItems.get(genericItemName(line))!);
   }
 
-  async function trackingRef(): Promise<Outcome<Tracking>> {
-    if (tracking !== undefined) return ok(tracking);
-    const t = deps.tracking;
-    if (!t) return ok((tracking = null));
+  /** The Class or Department by name, looked up once per name; `choice` is a channel's own (the document's), else the store-wide one. */
+  async function trackingRef(choice?: { category: string; option: string }): Promise<Outcome<Tracking>> {
+    const t = choice ? trackingChoice(choice) : deps.tracking;
+    if (!t) return ok(null);
+    const key = `${t.category}\u0000${t.option}`;
+    const known = trackingByName.get(key);
+    if (known !== undefined) return ok(known);
     const r = await api.query(`SELECT * FROM ${t.category} WHERE Name = ${quoted(t.option)}`, `Looking up the QuickBooks ${t.category.toLowerCase()}`);
     if (!r.ok) return r;
     const found = queryResponse(t.category, namedSchema).parse(r.value)[0];
     if (!found) {
       return failed({ kind: 'validation', message: `The ${t.category.toLowerCase()} "${t.option}" chosen for posting is not in QuickBooks (or is inactive). Choose another on the mappings page.`, fields: [{ field: `${t.category}Ref`, message: t.option }] });
     }
-    return ok((tracking = { category: t.category, optionId: found.Id }));
+    const tracking: Tracking = { category: t.category, optionId: found.Id };
+    trackingByName.set(key, tracking);
+    return ok(tracking);
   }
+
 
   // ------------------------------------------------------------------------------------------ forms
 
@@ -333,6 +351,102 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     if (reply.kind === 'response' && reply.status === 200) return ok(entityJson(reply.json, entity, (v) => txnSchema.parse(v)));
     if (reply.kind === 'response' && hasCode(errorsOf(reply.json), CODES.notFound)) return ok(null);
     return fail(reply, `Reading the QuickBooks ${entity}`);
+  }
+
+  /** What the form says now (statuses.fromBooks): an invoice's balance and what is applied to it; a sales receipt is paid when posted, so only its void is news. */
+  async function documentStatus(ref: PostedDocumentRef): Promise<Outcome<BooksStatus | null>> {
+    const parsed = parseRemoteId(ref.remoteId);
+    if (!parsed) return ok(null);
+    const r = await readTxn(parsed.entity, parsed.id);
+    if (!r.ok) return r;
+    if (!r.value) return ok(null);
+    if (parsed.entity !== 'Invoice') return ok(isVoided(r.value) ? 'voided' : 'open');
+    return ok(quickbooksBooksStatus(r.value));
+  }
+
+  /**
+   * Reconciliation: the sales forms (Invoice, SalesReceipt) and credits (CreditMemo, RefundReceipt) dated from..to, as
+   * the company holds them now, 1,000 a query (Intuit's query page: STARTPOSITION / MAXRESULTS ≤ 1000, `TxnDate` a
+   * filterable field of each entity, developer.intuit.com's Accounting API reference). A voided form is marked as our
+   * void marks it (its note, the amounts zeroed); a deleted one is absent. The reference is the note's first line.
+   */
+  /** What a payment or sales receipt without a DepositToAccountRef pays into (Intuit: the Undeposited Funds account). */
+  const UNDEPOSITED = 'Undeposited Funds';
+
+  async function listDocuments(range: { from: string; to: string }): Promise<Outcome<BooksDocument[]>> {
+    const c = await companySettings();
+    if (!c.ok) return c;
+    const where = `TxnDate >= ${quoted(range.from)} AND TxnDate <= ${quoted(range.to)}`;
+    const out: BooksDocument[] = [];
+    for (const [entity, kind] of [['Invoice', 'invoice'], ['SalesReceipt', 'invoice'], ['CreditMemo', 'credit_note'], ['RefundReceipt', 'credit_note']] as const) {
+      const rows = await rowsOf(entity, txnSchema, where);
+      if (!rows.ok) return rows;
+      for (const t of rows.value) {
+        out.push({
+          remoteId: remoteIdOf(entity, t.Id),
+          kind,
+          number: t.DocNumber ?? '',
+          reference: (t.PrivateNote ?? '').split('\n')[0] ?? '',
+          orderId: null,
+          date: (t.TxnDate ?? '').slice(0, 10),
+          currency: (t.CurrencyRef?.value ?? c.value.homeCurrency).toUpperCase(),
+          total: String(t.TotalAmt ?? '0'),
+          tax: String(t.TxnTaxDetail?.TotalTax ?? '0'),
+          status: isVoided(t) ? 'voided' : entity === 'Invoice' && t.Balance !== undefined && Number(t.Balance) === 0 && Number(t.TotalAmt ?? 0) > 0 ? 'paid' : 'open',
+          // A sales receipt is paid in itself, into its DepositToAccountRef (Intuit's SalesReceipt reference).
+          ...(entity === 'SalesReceipt' && !isVoided(t) ? { received: [{ account: t.DepositToAccountRef?.value ?? UNDEPOSITED, amount: String(t.TotalAmt ?? '0') }] } : {}),
+        });
+      }
+    }
+    return ok(out);
+  }
+
+  /**
+   * Reconciliation: the Payments dated from..to (`TxnDate`, 1,000 a query), one per invoice each applies to (its
+   * lines' LinkedTxn of TxnType Invoice, with the line's Amount), into its DepositToAccountRef: Intuit's Payment
+   * reference ("If you do not specify this account, payment is applied to the Undeposited Funds account"). A voided
+   * payment keeps its lines with zero amounts (Intuit's "Void a payment"), so it holds nothing; a deleted one is absent.
+   */
+  async function listPayments(range: { from: string; to: string }): Promise<Outcome<BooksPayment[]>> {
+    const c = await companySettings();
+    if (!c.ok) return c;
+    const rows = await rowsOf('Payment', paymentSchema, `TxnDate >= ${quoted(range.from)} AND TxnDate <= ${quoted(range.to)}`);
+    if (!rows.ok) return rows;
+    const out: BooksPayment[] = [];
+    for (const p of rows.value) {
+      for (const [i, line] of (p.Line ?? []).entries()) {
+        for (const linked of (line.LinkedTxn ?? []).filter((t) => t.TxnType === 'Invoice')) {
+          if (Number(line.Amount ?? 0) === 0) continue;
+          out.push({
+            remoteId: `${remoteIdOf('Payment', p.Id)}:${i}`,
+            documentId: remoteIdOf('Invoice', linked.TxnId),
+            documentNumber: '',
+            orderId: null,
+            date: (p.TxnDate ?? '').slice(0, 10),
+            currency: (p.CurrencyRef?.value ?? c.value.homeCurrency).toUpperCase(),
+            amount: String(line.Amount),
+            account: p.DepositToAccountRef?.value ?? UNDEPOSITED,
+          });
+        }
+      }
+    }
+    return ok(out);
+  }
+
+  /** The invoices a payment (Intuit's webhook names `Payment:<id>`) is applied to: its lines' LinkedTxn. */
+  async function linkedDocuments(remoteRef: string): Promise<Outcome<string[]>> {
+    const parsed = parseRemoteId(remoteRef);
+    if (!parsed || parsed.entity !== 'Payment') return ok([]);
+    const sent = await api.send({ method: 'GET', path: `${pathOf('Payment')}/${encodeURIComponent(parsed.id)}` });
+    if (!sent.ok) return sent;
+    const reply = sent.value;
+    if (reply.kind === 'response' && reply.status === 200) {
+      const payment = entityJson(reply.json, 'Payment', (v) => paymentSchema.parse(v));
+      const invoices = (payment.Line ?? []).flatMap((l) => l.LinkedTxn ?? []).filter((t) => t.TxnType === 'Invoice');
+      return ok([...new Set(invoices.map((t) => remoteIdOf('Invoice', t.TxnId)))]);
+    }
+    if (reply.kind === 'response' && hasCode(errorsOf(reply.json), CODES.notFound)) return ok([]);
+    return fail(reply, 'Reading the QuickBooks payment');
   }
 
   async function readRef(ref: PostedDocumentRef, what: string): Promise<Outcome<{ entity: TxnEntity; txn: QboTxn }>> {
@@ -422,7 +536,7 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     if (!c.ok) return c;
     const currency = checkCurrency(document.currency.code, c.value);
     if (!currency.ok) return currency;
-    const [customer, items, track] = [await customerFor(document), await lineItems(document.lines), await trackingRef()];
+    const [customer, items, track] = [await customerFor(document), await lineItems(document.lines), await trackingRef(document.tracking)];
     if (!customer.ok) return customer;
     if (!items.ok) return items;
     if (!track.ok) return track;
@@ -498,6 +612,12 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
         const found = again.value ? await paymentOn(again.value, payment) : ok(null);
         if (!found.ok) return found;
         if (found.value) return ok({ remoteId: remoteIdOf('Payment', found.value), created: false });
+        // Paid in full in QuickBooks by someone else (a payment received there, whose status the order then took:
+        // statuses.fromBooks): the money is in the books once already; recording the store's payment too would count
+        // it twice.
+        if (!isUncertain(reply) && again.value && again.value.Balance !== undefined && new Big(again.value.Balance).eq(0) && new Big(again.value.TotalAmt ?? '0').gt(0)) {
+          return ok({ remoteId: '', created: false, skipped: `Invoice ${document.number} was paid in full in QuickBooks already, so this payment of ${payment.amount} was not recorded again. Check which payment is right in QuickBooks.` });
+        }
         if (!isUncertain(reply)) return failed(validationFailure(errors, `QuickBooks refused the payment to account ${payment.account}`));
         if (attempt >= retries) return fail(reply, 'Recording the payment');
         await sleep(retryDelayMs * (attempt + 1));
@@ -589,6 +709,67 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     });
     if (!r.ok) return r;
     return ok({ remoteId: document.remoteId, number: txn.DocNumber ?? document.number, created: r.value.created });
+  }
+
+  /** Daily summary mode (summary.ts): a day's summary as a sales form and a refund form, refreshed by sparse update. */
+  function postSummary(input: SummaryPosting): Promise<Outcome<PostedDocument>> {
+    return postQuickBooksSummary(
+      {
+        companySettings,
+        customerFor: (document) => customerFor(document),
+        lineItems,
+        trackingRef: () => trackingRef(),
+        byDocNumbers,
+        createForm,
+        update: (entity, id, body, key, what) => change(entity, id, {}, () => body, () => false, key, what),
+        remove: async (entity, txn, key) => {
+          if (entity === 'RefundReceipt' || entity === 'CreditMemo') return deleteTxn(entity, txn, key);
+          const query: Record<string, string> = entity === 'Invoice' ? { operation: 'void' } : { operation: 'update', include: 'void' };
+          const r = await change(entity, txn.Id, query, () => (entity === 'Invoice' ? {} : { sparse: true }), isVoided, key, `Voiding summary ${entity} ${txn.DocNumber ?? txn.Id}`);
+          return r.ok ? ok(undefined) : r;
+        },
+        isVoided,
+        paymentsOf: async (invoiceId) => {
+          const invoice = await readTxn('Invoice', invoiceId);
+          if (!invoice.ok) return invoice;
+          const ids = (invoice.value?.LinkedTxn ?? []).filter((l) => l.TxnType === 'Payment').map((l) => l.TxnId);
+          if (ids.length === 0) return ok([]);
+          const r = await api.query(`SELECT * FROM Payment WHERE Id IN (${ids.map(quoted).join(', ')})`, 'Looking up the payments of the summary invoice');
+          return r.ok ? ok(queryResponse('Payment', paymentSchema).parse(r.value)) : r;
+        },
+        pay: async (invoice, money, date, note, key) => {
+          const body = {
+            ...paymentBody({ invoiceId: invoice.id, customerId: invoice.customerId, currency: invoice.currency, exchangeRate: null, payment: { ...money, date, reference: null } }),
+            PrivateNote: note,
+          };
+          for (let attempt = 0; attempt <= retries; attempt += 1) {
+            const sent = await api.send({ method: 'POST', path: '/payment', body, requestId: requestIdOf(key) });
+            if (!sent.ok) return sent;
+            const reply = sent.value;
+            if (reply.kind === 'response' && reply.status === 200) return ok(undefined);
+            if (!isUncertain(reply)) {
+              const errors = reply.kind === 'response' ? errorsOf(reply.json) : [];
+              if (reply.kind === 'response' && reply.status === 400 && errors.length && !hasCode(errors, CODES.companyStatus)) return failed(validationFailure(errors, `QuickBooks refused the summary payment into account ${money.account}`));
+              return fail(reply, 'Paying the summary invoice');
+            }
+            // The answer was lost: the payment may be there (our note and amount).
+            const again = await readTxn('Invoice', invoice.id);
+            if (!again.ok) return again;
+            const ids = (again.value?.LinkedTxn ?? []).filter((l) => l.TxnType === 'Payment').map((l) => l.TxnId);
+            if (ids.length) {
+              const r = await api.query(`SELECT * FROM Payment WHERE Id IN (${ids.map(quoted).join(', ')})`, 'Looking up the payments of the summary invoice');
+              if (!r.ok) return r;
+              if (queryResponse('Payment', paymentSchema).parse(r.value).some((p) => p.PrivateNote === note && p.TotalAmt !== undefined && new Big(p.TotalAmt).eq(money.amount))) return ok(undefined);
+            }
+            if (attempt >= retries) return fail(reply, 'Paying the summary invoice');
+            await sleep(retryDelayMs * (attempt + 1));
+          }
+          return failed({ kind: 'unavailable', message: 'Paying the summary invoice: no definite answer from QuickBooks.' });
+        },
+        deletePayment: (payment, key) => deleteTxn('Payment', { Id: payment.Id, SyncToken: payment.SyncToken ?? '0' }, key),
+      },
+      input,
+    );
   }
 
   // ------------------------------------------------------------------------------------------ credits and refunds
@@ -730,9 +911,14 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     recordPayment,
     voidDocument,
     updateDocument,
+    postSummary,
     postCreditNote,
     payOut,
     stockLevels,
+    documentStatus,
+    linkedDocuments,
+    listDocuments,
+    listPayments,
     postCreditNotes: (items) => postCreditNotesBatch({ api, prepareCredit, postOne: postCreditNote, applyToInvoice }, items),
     payOuts: (items) => payOutsBatch({ api, payOne: payOut }, items),
     postDocuments: (items) => postDocumentsBatch({ api, prepare, findPosted, postOne: postDocument, withPayments, retries, retryDelayMs, sleep }, items),

@@ -72,6 +72,7 @@ export const taxCodeSchema = z
     ...entityBase,
     Name: z.string(),
     SalesTaxRateList: z.object({ TaxRateDetail: z.array(z.object({ TaxRateRef: refSchema }).loose()).optional() }).loose().optional(),
+    PurchaseTaxRateList: z.object({ TaxRateDetail: z.array(z.object({ TaxRateRef: refSchema }).loose()).optional() }).loose().optional(),
   })
   .loose();
 
@@ -142,6 +143,9 @@ export const paymentSchema = z
     TotalAmt: money.optional(),
     PaymentRefNum: z.string().optional(),
     PrivateNote: z.string().optional(),
+    TxnDate: z.string().optional(),
+    CurrencyRef: refSchema.optional(),
+    DepositToAccountRef: refSchema.optional(),
     Line: z.array(z.object({ Amount: money.optional(), LinkedTxn: z.array(z.object({ TxnId: z.string(), TxnType: z.string() }).loose()).optional() }).loose()).optional(),
   })
   .loose();

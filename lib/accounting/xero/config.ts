@@ -48,6 +48,9 @@ export const XERO_SCOPES = [
   'accounting.payments',
   'accounting.contacts',
   'accounting.settings',
+  // Daily summaries as manual journals (`posting.summaryDocument` journal, summary-journal.ts): granular scopes split
+  // manual journals out of accounting.transactions. A connection made before this was asked is told to reconnect.
+  'accounting.manualjournals',
 ] as const;
 
 /** Documents per create request with summarizeErrors=false. */
@@ -62,6 +65,9 @@ export const XERO_LIMITS: ProviderLimits = {
   documentNumberMaxLength: 255,
   customerNameMaxLength: 255,
   idempotencyKeyMaxLength: 128,
+  // Invoice Reference: 255 characters; LineItems Description: 4,000 (the mapping cuts the description there too).
+  referenceMaxLength: 255,
+  lineDescriptionMaxLength: 4000,
   documentKinds: ['invoice'],
 };
 

@@ -16,6 +16,7 @@ import { authorizationUrl, exchangeCode, listConnections, pkceVerifier, revokeTo
 import { createXeroPacer, type XeroPacer } from './pacer';
 import { createXeroProvider } from './provider';
 import { createXeroTokenManager } from './token-manager';
+import { xeroWebhook } from './webhooks';
 
 const ID = 'xero';
 
@@ -127,7 +128,16 @@ function tenantState(tenantId: string, windowMs: number) {
 }
 
 export const xeroConnector: Connector = {
-  env: { clientId: 'XERO_CLIENT_ID', clientSecret: 'XERO_CLIENT_SECRET', redirectUri: 'XERO_REDIRECT_URI', baseUrl: 'XERO_BASE_URL', minuteMs: 'XERO_RATE_WINDOW_MS' },
+  env: {
+    clientId: 'XERO_CLIENT_ID',
+    clientSecret: 'XERO_CLIENT_SECRET',
+    redirectUri: 'XERO_REDIRECT_URI',
+    baseUrl: 'XERO_BASE_URL',
+    minuteMs: 'XERO_RATE_WINDOW_MS',
+    webhookKey: 'XERO_WEBHOOK_KEY',
+  },
+  // Invoice updates (payments, voids, credit notes allocated): ./webhooks.ts.
+  webhook: xeroWebhook,
   oauth(baseUrl) {
     const urls = xeroUrls(baseUrl);
     return { authorizeUrl: urls.authorize, tokenUrl: urls.token, revokeUrl: urls.revocation, scopes: XERO_SCOPES, pkce: true, tenant: 'listed' };
@@ -145,6 +155,8 @@ export const xeroConnector: Connector = {
         urls: xeroUrls(deps.config.baseUrl),
         // Invoice status (AUTHORISED or DRAFT) and the tracking option on every line, from the store's settings.
         ...xeroPostingOptions(ctx.settings),
+        // The contact's ContactNumber is the store's customer reference: prefix + BigCommerce customer id.
+        contactNumberPrefix: ctx.settings.customers.referencePrefix,
         ...tenantState(connection.tenantId, deps.config.minuteMs ?? XERO_MINUTE_MS),
       }),
       tenant: `${ID}:${connection.tenantId}`,

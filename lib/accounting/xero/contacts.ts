@@ -1,11 +1,12 @@
 /**
- * Customers as Xero contacts. Our key is the ContactNumber ("BC-1042"); guests are found by email; the shared
- * guest customer by its Name. Xero's contact Name is unique among active contacts
+ * Customers as Xero contacts. Our key is the ContactNumber ("BC-1042"); guests are found by email; customers known
+ * by name (the shared guest, the single customer, a company) by their Name. Xero's contact Name is unique among active contacts
  * (https://developer.xero.com/documentation/api/accounting/contacts): when a new customer's name is taken by
  * someone else, the contact is created as "Jane Doe (BC 1042)". Before concluding a name is someone else's,
  * we look our own key up again: a concurrent run may just have created this very customer.
  */
-import type { DocumentCustomer } from '@/lib/sync/sales-document';
+import { holds, keepsDetailsCurrent, SentDetails } from '@/lib/sync/customer-details';
+import { isNamedCustomer, type DocumentCustomer } from '@/lib/sync/sales-document';
 import { ok, type Outcome, type RemoteCustomer } from '@/lib/sync/provider';
 import { elementErrors, failed, failureOf, isContactNameTaken, isUncertain, validationFailure } from './errors';
 import type { XeroApi } from './http';
@@ -45,7 +46,7 @@ export async function findOwnContact(deps: ContactDeps, customer: DocumentCustom
     const found = await contactsWhere(deps, whereEquals('ContactNumber', number), 'Looking up the Xero contact');
     return found.ok ? ok(found.value[0] ?? null) : found;
   }
-  if (customer.match === 'shared_guest') {
+  if (isNamedCustomer(customer)) {
     const found = await contactsWhere(deps, whereEquals('Name', customer.displayName), 'Looking up the shared guest contact');
     return found.ok ? ok(found.value[0] ?? null) : found;
   }
@@ -87,7 +88,7 @@ export async function ensureContact(deps: ContactDeps, customer: DocumentCustome
     const again = await findOwnContact(deps, customer);
     if (!again.ok) return again;
     if (again.value) return ok(again.value);
-    if (customer.match === 'shared_guest') break;
+    if (isNamedCustomer(customer)) break;
   }
   return failed(validationFailure([`The contact name "${customer.displayName}" is taken in Xero and no unique variant could be made.`], 'Creating the Xero contact'));
 }
@@ -104,6 +105,29 @@ export async function updateContact(deps: ContactDeps, remoteId: string, custome
   const errors = element ? elementErrors(element) : ['no contact returned'];
   if (!element || errors.length) return failed(validationFailure(errors, 'Xero refused the contact update'));
   return ok(element);
+}
+
+/** Matched contacts' details last found current, per tenant (lib/sync/customer-details.ts). */
+const sentDetails = new SentDetails();
+
+/**
+ * A matched contact (linked, or found by email) takes the order's first and last name, email, phone and billing
+ * address when Xero's copy differs: one read the first time a process meets the contact with these details, one write
+ * only for a difference. Its Name is left alone (unique in Xero, and the accountant's to change). A refusal of the
+ * update does not hold the order: the invoice still goes to the contact.
+ */
+export async function keepContactCurrent(deps: ContactDeps, tenant: string, customer: DocumentCustomer): Promise<Outcome<void>> {
+  if (!keepsDetailsCurrent(customer) || sentDetails.isCurrent(tenant, customer)) return ok(undefined);
+  const current = await contactById(deps, customer.remoteId);
+  if (!current.ok) return current;
+  if (!current.value) return ok(undefined);
+  const { Name: _name, ...wanted } = contactBody(customer, customer.displayName, deps.contactNumberPrefix);
+  if (!holds(current.value, wanted)) {
+    const updated = await updateContact(deps, customer.remoteId, customer);
+    if (!updated.ok && updated.error.kind !== 'validation') return updated;
+  }
+  sentDetails.remember(tenant, customer);
+  return ok(undefined);
 }
 
 /**
@@ -170,7 +194,7 @@ export class ContactDirectory {
   match(customer: DocumentCustomer, prefix: string): XeroContact | undefined {
     const number = contactNumberFor(customer.bcCustomerId, prefix);
     if (number) return this.byNumber.get(number);
-    if (customer.match === 'shared_guest') return this.byName.get(customer.displayName.toLowerCase());
+    if (isNamedCustomer(customer)) return this.byName.get(customer.displayName.toLowerCase());
     if (customer.email) {
       const c = this.byEmail.get(customer.email.toLowerCase());
       // A guest matches a contact with the same email that is not another registered customer.
@@ -188,7 +212,7 @@ export class ContactDirectory {
 export function customerKey(customer: DocumentCustomer, prefix: string): string {
   const number = contactNumberFor(customer.bcCustomerId, prefix);
   if (number) return `n:${number}`;
-  if (customer.match === 'shared_guest') return `s:${customer.displayName.toLowerCase()}`;
+  if (isNamedCustomer(customer)) return `s:${customer.displayName.toLowerCase()}`;
   if (customer.email) return `e:${customer.email.toLowerCase()}`;
   return `s:${customer.displayName.toLowerCase()}`;
 }

@@ -1,4 +1,5 @@
 import type { RemoteDefinition } from '../definition';
+import { xeroChartHints } from './chart-hints';
 import { XERO_LIMITS } from './config';
 import { xeroConnector } from './connector';
 
@@ -15,5 +16,8 @@ export const xeroDefinition = {
   },
   limits: XERO_LIMITS,
   mappingLists: ['accounts', 'taxCodes', 'paymentAccounts', 'items', 'tracking'],
+  chartHints: xeroChartHints,
+  // Xero keeps one quantity per tracked item (provider.ts stockLevels answers it as location 1).
+  stockLocations: [{ id: 1, name: 'Xero stock' }],
   connector: xeroConnector,
 } as const satisfies RemoteDefinition;

@@ -142,6 +142,15 @@ describe('posting settings: invoice status and tracking', () => {
     expect(invoice.LineItems.every((l) => l.Tracking === undefined)).toBe(true);
   });
 
+  it("an order of a channel with its own tracking option (posting.trackingByChannel) carries that option on every line", () => {
+    const settings = { posting: { tracking: { category: 'Region', option: 'Web' }, trackingByChannel: [{ channel: 2, category: 'Region', option: 'Marketplace' }] } };
+    const document = fixture('03-many-lines');
+    const ownChannel = body({ ...document, tracking: { category: 'Region', option: 'Marketplace' } }, settings);
+    expect(ownChannel.LineItems.every((l) => JSON.stringify(l.Tracking) === '[{"Name":"Region","Option":"Marketplace"}]')).toBe(true);
+    const storeWide = body(document, settings);
+    expect(storeWide.LineItems.every((l) => JSON.stringify(l.Tracking) === '[{"Name":"Region","Option":"Web"}]')).toBe(true);
+  });
+
   it('DRAFT posts the invoice as a draft with the same lines and amounts', () => {
     const document = fixture('16-shipping-handling-wrapping');
     const approved = body(document, {});

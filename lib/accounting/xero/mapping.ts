@@ -130,11 +130,9 @@ export function xeroLine(line: DocumentLine, lat: LineAmountTypes, options: { al
     discount = null;
     description = `${line.description} (${line.quantity} × ${line.unitPrice}${d.eq(0) ? '' : ` less ${line.discount}`})`;
   }
-  const options_ = line.options.length && !line.options.every((o) => description.includes(o.value))
-    ? ` (${line.options.map((o) => `${o.name}: ${o.value}`).join(', ')})`
-    : '';
+  // The description is the merchant's line template (lines.descriptionTemplate), options included or not as it says.
   const body: XeroLineBody = {
-    Description: `${description}${options_}`.slice(0, 4000),
+    Description: description.slice(0, 4000),
     Quantity: decimal(fixed(quantity, Math.min(4, Math.max(0, placesOf(quantity.toString()))))),
     UnitAmount: decimal(fixed(unit, Math.max(2, Math.min(4, placesOf(unit.toString()))))),
     LineAmount: decimal(fixed(target, 2)),
@@ -178,7 +176,8 @@ export interface InvoiceOptions {
 export function invoiceBody(document: SalesDocument, options: InvoiceOptions): Mapped<XeroInvoiceBody> {
   const lat = lineAmountTypes(document);
   if (document.lines.length === 0) return { ok: false, error: { kind: 'validation', message: `Order ${document.source.orderId} has no lines to post.` } };
-  const lines = mapLines(document.lines, lat, true, options.tracking);
+  // A channel's own tracking option (posting.trackingByChannel) goes before the store-wide one.
+  const lines = mapLines(document.lines, lat, true, document.tracking ?? options.tracking);
   if (!lines.ok) return lines;
   const totals = xeroTotals(lines.value, lat);
   if (!totals.total.eq(document.totals.total) || !totals.tax.eq(document.totals.tax)) {
@@ -258,20 +257,31 @@ export function contactBody(customer: DocumentCustomer, name: string, prefix: st
   if (a.firstName) body.FirstName = a.firstName.slice(0, 255);
   if (a.lastName) body.LastName = a.lastName.slice(0, 255);
   if (customer.phone) body.Phones = [{ PhoneType: 'DEFAULT', PhoneNumber: customer.phone.slice(0, 50) }];
-  if (a.street1 || a.city || a.zip) {
-    body.Addresses = [
-      {
-        AddressType: 'POBOX',
-        AddressLine1: a.street1.slice(0, 500),
-        ...(a.street2 ? { AddressLine2: a.street2.slice(0, 500) } : {}),
-        City: a.city.slice(0, 255),
-        Region: a.state.slice(0, 255),
-        PostalCode: a.zip.slice(0, 50),
-        Country: a.country.slice(0, 50),
-      },
-    ];
+  const addresses: Record<string, string>[] = [];
+  if (a.street1 || a.city || a.zip) addresses.push(addressOf('POBOX', a));
+  // Xero's invoices have no delivery address (the Invoice schema's only addresses, InvoiceAddresses, are inputs to US
+  // automatic sales tax); a contact has two, POBOX (the postal address invoices are sent to) and STREET (the physical
+  // one), each with an AttentionTo: the order's delivery address goes to STREET, to the recipient's attention.
+  // https://developer.xero.com/documentation/api/accounting/types#addresses; specs/xero/xero_accounting.yaml Address.
+  const d = customer.deliveryAddress;
+  if (d) {
+    const attention = `${d.firstName} ${d.lastName}`.trim();
+    addresses.push({ ...addressOf('STREET', d), ...(attention ? { AttentionTo: attention.slice(0, 255) } : {}) });
   }
+  if (addresses.length) body.Addresses = addresses;
   return body;
+}
+
+function addressOf(type: 'POBOX' | 'STREET', a: DocumentCustomer['billingAddress']): Record<string, string> {
+  return {
+    AddressType: type,
+    AddressLine1: a.street1.slice(0, 500),
+    ...(a.street2 ? { AddressLine2: a.street2.slice(0, 500) } : {}),
+    City: a.city.slice(0, 255),
+    Region: a.state.slice(0, 255),
+    PostalCode: a.zip.slice(0, 50),
+    Country: a.country.slice(0, 50),
+  };
 }
 
 export function paymentBody(invoiceId: string, payment: DocumentPayment, currencyRate: string | null): Record<string, unknown> {

@@ -12,6 +12,7 @@ import type { DocumentCustomer, DocumentPayment, SalesDocument } from '@/lib/syn
 import {
   ok,
   type AccountingProvider,
+  type BooksStatus,
   type ChartDescription,
   type ConnectionInfo,
   type CreditNoteInput,
@@ -26,15 +27,19 @@ import {
   type StockLevel,
 } from '@/lib/sync/provider';
 import { XERO_BATCH_SIZE, XERO_LIMITS, XERO_PRODUCTION_URLS, type XeroUrls } from './config';
-import { ContactDirectory, contactById, contactsWhere, ensureContact, toRemoteCustomer, updateContact, type ContactDeps } from './contacts';
+import { ContactDirectory, contactById, contactsWhere, ensureContact, keepContactCurrent, toRemoteCustomer, updateContact, type ContactDeps } from './contacts';
 import { ALREADY_PAID, elementErrors, failed, failureOf, isDocumentLocked, isDuplicateInvoiceNumber, isUncertain, NOT_VALID_STATUS_FOR_MODIFICATION, validationFailure, type XeroReply } from './errors';
 import { createXeroApi, type XeroApi, type XeroTokenPort } from './http';
+import { xeroBooksStatus } from './books-status';
 import { batchKey, postDocumentsBatch, type BatchItem, type BatchPaymentItem, recordPaymentsBatch } from './batch';
+import { listXeroDocuments, listXeroPayments } from './documents-read';
+import { journalPermissionProblem, postXeroSummaryJournal, refuseIfPostedAsJournal } from './summary-journal';
+import { postXeroSummary } from './summary';
 import { contactBody, creditNoteBody, draftPaymentMessage, invoiceBody, paymentBody, payoutBody, whereEquals, type InvoiceOptions, type InvoiceStatus, type LineAmountTypes, type TrackingOption } from './mapping';
 import type { OrganisationLists } from './lists';
 import { toRemoteItem, upsertXeroItems, XERO_ITEM_RULES, xeroItemsByCode } from './items';
 import type { XeroPacer } from './pacer';
-import { decimal, envelopes, type XeroAccount, type XeroContact, type XeroInvoice, type XeroItem, type XeroTrackingCategory } from './wire';
+import { decimal, envelopes, type XeroAccount, type XeroContact, type XeroInvoice, type XeroItem, type XeroTaxRate, type XeroTrackingCategory } from './wire';
 
 export interface XeroProviderDeps {
   tenantId: string;
@@ -96,6 +101,18 @@ const ACTIVE = (s: string | undefined) => s !== 'DELETED' && s !== 'VOIDED';
 const accountType = (a: XeroAccount): RemoteAccount['type'] =>
   a.Class === 'ASSET' ? 'asset' : a.Class === 'LIABILITY' ? 'liability' : a.Class === 'EQUITY' ? 'equity' : a.Class === 'REVENUE' ? 'income' : 'expense';
 
+/**
+ * Sales or purchases, from the rate's ReportTaxType (OUTPUT…, USSALESTAX, EXEMPTOUTPUT are sales; INPUT…, …EXPENSES,
+ * …PURCHASES are purchases) and CanApplyToRevenue. https://developer.xero.com/documentation/api/accounting/taxrates
+ */
+export function taxRateUse(t: Pick<XeroTaxRate, 'ReportTaxType' | 'CanApplyToRevenue'>): 'sales' | 'purchases' | 'any' {
+  if (t.CanApplyToRevenue === false) return 'purchases';
+  const report = (t.ReportTaxType ?? '').toUpperCase();
+  if (/INPUT|EXPENSE|PURCHASE|ACQUISITION|IMPORT/.test(report)) return 'purchases';
+  if (/OUTPUT|SALES|EXPORT/.test(report)) return 'sales';
+  return 'any';
+}
+
 export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
   const api = createXeroApi({
     apiUrl: (deps.urls ?? XERO_PRODUCTION_URLS).api,
@@ -154,7 +171,9 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     const value: XeroChartDescription = {
       accounts: active.map(remote),
       paymentAccounts: active.map(remote).filter((a) => a.isPaymentAccount),
-      taxCodes: taxRates.value.filter((t) => t.Status !== 'DELETED' && t.Status !== 'ARCHIVED').map((t) => ({ code: t.TaxType, name: t.Name, rate: t.EffectiveRate ?? t.DisplayTaxRate ?? '0' })),
+      taxCodes: taxRates.value
+        .filter((t) => t.Status !== 'DELETED' && t.Status !== 'ARCHIVED')
+        .map((t) => ({ code: t.TaxType, name: t.Name, rate: t.EffectiveRate ?? t.DisplayTaxRate ?? '0', use: taxRateUse(t) })),
       items: items.value.map((i) => ({ id: i.ItemID, sku: i.Code, name: i.Name ?? i.Code })),
       trackingCategories: tracking.value
         .filter((c: XeroTrackingCategory) => c.Status !== 'ARCHIVED')
@@ -267,7 +286,7 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
    * document's rate is per unit of the store's currency: usable when the two base currencies agree; otherwise
    * (or without a rate) Xero applies its daily rate.
    */
-  async function currencyRateFor(document: SalesDocument): Promise<Outcome<string | null>> {
+  async function currencyRateFor(document: Pick<SalesDocument, 'currency'>): Promise<Outcome<string | null>> {
     const { code, storeCurrency, exchangeRate } = document.currency;
     if (code === storeCurrency || exchangeRate === '1') return ok(null);
     const base = await baseCurrency();
@@ -276,7 +295,11 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
   }
 
   async function contactFor(document: SalesDocument, key: string): Promise<Outcome<InvoiceOptions['contact']>> {
-    if (document.customer.remoteId) return ok({ ContactID: document.customer.remoteId });
+    if (document.customer.remoteId) {
+      const kept = await keepContactCurrent(contactDeps, deps.tenantId, document.customer);
+      if (!kept.ok) return kept;
+      return ok({ ContactID: document.customer.remoteId });
+    }
     if (lists) {
       // The directory is current to within a Xero minute: a customer it does not know, under a name nobody has, is
       // created by the invoice itself (Xero creates the contact named in an invoice when none matches), no call of its own.
@@ -395,6 +418,13 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     return failed(failureOf(reply, 'Reading the invoice'));
   }
 
+  /** What the invoice says now (statuses.fromBooks): one GET /Invoices/{id}. */
+  async function documentStatus(document: PostedDocumentRef): Promise<Outcome<BooksStatus | null>> {
+    const invoice = await getInvoice(document.remoteId);
+    if (!invoice.ok) return invoice;
+    return ok(invoice.value === null ? null : xeroBooksStatus(invoice.value));
+  }
+
   /** Xero refuses payments on drafts: said as a skipped payment the merchant can act on, not as a failed order. */
   const skippedOnDraft = (document: PostedDocumentRef, payment: DocumentPayment): RecordedPayment => ({
     remoteId: '',
@@ -459,6 +489,11 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     // A draft all the same (a sales order, or returned to draft in Xero): the refusal is Xero's rule, not a fault.
     const invoice = await getInvoice(document.remoteId);
     if (invoice.ok && (invoice.value?.Status === 'DRAFT' || invoice.value?.Status === 'SUBMITTED')) return ok(skippedOnDraft(document, payment));
+    // Paid in full in Xero by someone else (a bank transfer reconciled there, whose status the order then took:
+    // statuses.fromBooks): the money is in the books once already; recording the store's capture too would count it twice.
+    if (invoice.ok && invoice.value?.Status === 'PAID' && paid.value.refused.some((m) => ALREADY_PAID.test(m))) {
+      return ok({ remoteId: '', created: false, skipped: `Invoice ${document.number} was paid in full in Xero already, so this payment of ${payment.amount} was not recorded again. Check which payment is right in Xero.` });
+    }
     return failed(validationFailure(paid.value.refused, `Xero refused the payment to account ${payment.account}`));
   }
 
@@ -756,6 +791,14 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
     postCreditNote,
     postCreditNotes,
     updateDocument,
+    postSummary: (input) =>
+      input.document === 'journal'
+        ? postXeroSummaryJournal({ api, status, tracking: deps.tracking ?? null, baseCurrency }, input)
+        : refuseIfPostedAsJournal(api, input).then((guard) =>
+            guard.ok ? postXeroSummary({ api, contacts: contactDeps, status, tracking: deps.tracking ?? null, currencyRate: (currency) => currencyRateFor({ currency }) }, input) : guard,
+          ),
+    summaryDocuments: ['sales', 'journal'],
+    summaryDocumentProblem: async (kind) => (kind === 'journal' ? journalPermissionProblem(deps.tokens) : null),
     payOut,
     payOuts: async (items) =>
       status === 'DRAFT'
@@ -765,6 +808,9 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
             items.map((i) => ({ document: i.credit, payment: i.payment, idempotencyKey: i.idempotencyKey })),
           ),
     stockLevels,
+    documentStatus,
+    listDocuments: (range) => listXeroDocuments(api, range),
+    listPayments: (range) => listXeroPayments(api, range),
     postDocuments: (items) =>
       postDocumentsBatch(
         { api, contacts: contactDeps, directory, status, tracking: deps.tracking ?? null, currencyRateFor, postOne: postDocument, retries, sleep, retryDelayMs },

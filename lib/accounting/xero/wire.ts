@@ -59,7 +59,15 @@ export const accountSchema = z
   .loose();
 
 export const taxRateSchema = z
-  .object({ Name: z.string(), TaxType: z.string(), Status: z.string().optional(), EffectiveRate: money.optional(), DisplayTaxRate: money.optional() })
+  .object({
+    Name: z.string(),
+    TaxType: z.string(),
+    Status: z.string().optional(),
+    EffectiveRate: money.optional(),
+    DisplayTaxRate: money.optional(),
+    ReportTaxType: z.string().optional(),
+    CanApplyToRevenue: z.boolean().optional(),
+  })
   .loose();
 
 export const trackingCategorySchema = z

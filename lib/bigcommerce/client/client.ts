@@ -35,6 +35,7 @@ import {
 } from './model';
 import { chunk, collectV3, PAGE_LIMIT, v2Pages, type V3Page } from './pagination';
 import { sharedRateLimiter, systemClock, type Clock, type RateLimiter } from './rate-limiter';
+import { checkScopes, type ScopeCheck } from './scopes';
 import { createTransport, DEFAULT_RETRY, type BcRequest, type ClientLog, type RetryPolicy } from './transport';
 import {
   inventoryTracking,
@@ -136,6 +137,7 @@ export const ABSOLUTE_ADJUSTMENT_BATCH = 2_000;
 
 export interface ListOrdersFilter {
   minDateCreated?: Date | string;
+  maxDateCreated?: Date | string;
   minDateModified?: Date | string;
   maxDateModified?: Date | string;
   /** V2 filters one status per request: each status is listed in turn. */
@@ -267,12 +269,20 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
   /** A V2 list before its items are parsed (so the next page can be requested first). */
   const rawList = z.array(z.unknown());
 
+  const productClassification = z.looseObject({ id: z.number().int(), categories: z.array(z.number().int()).optional(), brand_id: z.number().int().nullable().optional() });
+  /** Product id → categories and brand (null: not in the catalog), for this client's life. */
+  const classified = new Map<number, { categories: number[]; brandId: number | null } | null>();
   const productTracking = z.looseObject({ id: z.number().int(), inventory_tracking: inventoryTracking, base_variant_id: z.number().int().nullable().optional() });
 
   const client = {
     storeHash: deps.storeHash,
 
     /** `GET /v2/store`: the connection test; plan, currency and timezone. */
+    /** Which of `scopes` this token lacks, each probed with a call that changes nothing (scopes.ts). */
+    checkScopes(scopes: readonly string[]): Promise<Result<ScopeCheck, BcFailure>> {
+      return checkScopes(transport.request, scopes);
+    },
+
     async storeInfo(): Promise<Result<BcStore, BcFailure>> {
       const r = await call({ method: 'GET', path: '/v2/store', operation: 'GET /v2/store', scope: SCOPES.information }, wireStore);
       return r.ok ? ok(toStore(r.value)) : r;
@@ -290,6 +300,7 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
         ...ORDER_INCLUDE,
         sort: filter.sort ?? 'date_modified:asc',
         min_date_created: filter.minDateCreated === undefined ? undefined : formatDateFilter(filter.minDateCreated, 'min'),
+        max_date_created: filter.maxDateCreated === undefined ? undefined : formatDateFilter(filter.maxDateCreated, 'max'),
         min_date_modified: filter.minDateModified === undefined ? undefined : formatDateFilter(filter.minDateModified, 'min'),
         max_date_modified: filter.maxDateModified === undefined ? undefined : formatDateFilter(filter.maxDateModified, 'max'),
         min_id: filter.minId,
@@ -398,6 +409,15 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
       return r.ok ? ok(r.value.map(toCustomer)) : r;
     },
 
+    /**
+     * Every customer of the store, page by page (customers.v3.yml `GET /customers`: `page`, `limit` up to 250,
+     * `meta.pagination`), for `customers import`.
+     */
+    async allCustomers(): Promise<Result<BcCustomer[], BcFailure>> {
+      const r = await listV3({ path: '/v3/customers', query: {}, operation: 'GET /v3/customers', scope: SCOPES.customersRead }, wireCustomer);
+      return r.ok ? ok(r.value.map(toCustomer)) : r;
+    },
+
     /** Customers by email (`email:in`, 50 per request, case-insensitive). */
     async customersByEmails(emails: readonly string[]): Promise<Result<BcCustomer[], BcFailure>> {
       const wanted = unique(emails.map((e) => e.trim()).filter(Boolean), (e) => e.toLowerCase());
@@ -405,6 +425,36 @@ export function createBigCommerceClient(deps: BigCommerceClientDeps) {
         listV3({ path: '/v3/customers', query: { 'email:in': part.join(',') }, operation: 'GET /v3/customers', scope: SCOPES.customersRead }, wireCustomer),
       );
       return r.ok ? ok(unique(r.value.map(toCustomer), (c) => c.id)) : r;
+    },
+
+    /**
+     * The categories and brand of catalog products by id (`id:in`, 50 ids a request, only those fields:
+     * products_catalog.v3.yml `GET /catalog/products`, product_Full `categories`, `brand_id`), for revenue account
+     * rules. Remembered for the client's life (one step run), so an order's products are read once. A product not
+     * in the catalog any more is absent.
+     */
+    async productClassifications(ids: readonly number[]): Promise<Result<Map<number, { categories: number[]; brandId: number | null }>, BcFailure>> {
+      const wanted = unique(ids.filter((id) => id > 0 && !classified.has(id)));
+      const r = await inChunks(wanted, (part) =>
+        listV3(
+          {
+            path: '/v3/catalog/products',
+            query: { 'id:in': part.join(','), include_fields: 'id,categories,brand_id' },
+            operation: 'GET /v3/catalog/products',
+            scope: SCOPES.productsRead,
+          },
+          productClassification,
+        ),
+      );
+      if (!r.ok) return r;
+      for (const p of r.value) classified.set(p.id, { categories: p.categories ?? [], brandId: p.brand_id ? p.brand_id : null });
+      for (const id of wanted) if (!classified.has(id)) classified.set(id, null);
+      const out = new Map<number, { categories: number[]; brandId: number | null }>();
+      for (const id of ids) {
+        const found = classified.get(id);
+        if (found) out.set(id, found);
+      }
+      return ok(out);
     },
 
     /** Catalog products by SKU, with their inventory tracking mode. */

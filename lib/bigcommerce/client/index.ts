@@ -3,6 +3,8 @@ export type { BigCommerceClient, BigCommerceClientDeps, ListOrdersFilter, Adjust
 export { ensureWebhooks } from './ensure-webhooks';
 export type { EnsureWebhooksInput, EnsureWebhooksOutcome } from './ensure-webhooks';
 export { BigCommerceContractError, failureFromResponse } from './failures';
+export { SCOPE_PROBES } from './scopes';
+export type { ScopeCheck } from './scopes';
 export type { BcFailure, BcFailureKind } from './failures';
 export type * from './model';
 export { RateLimiter, sharedRateLimiter, systemClock, readRateLimitHeaders } from './rate-limiter';

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog, stores } from '@/db/schema';
-import type { BcStore } from '@/lib/bigcommerce/client';
+import { describeScope } from '@/lib/admin/permissions';
+import type { BcFailure, BcStore } from '@/lib/bigcommerce/client';
 import { tokenKeys } from '@/lib/context';
 import { encryptSecret, randomSecret, type EncryptionKeys } from '@/lib/crypto';
 import type { StoreHash } from '@/lib/ids';
 import { parseCredentialsFile, MAX_CREDENTIALS_BYTES, type ApiCredentials } from '../credentials';
-import { UsageError } from '../errors';
+import { CliError, UsageError } from '../errors';
 import { bigCommerceClient, type CliRuntime } from '../runtime';
 
 /** Reads and parses the credentials file; every problem is a usage error (exit 2) before anything is written. */
@@ -74,6 +75,23 @@ export async function registerConnectedStore(
 
 const sameBase = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
+/** The scopes the app needs: the list the install callback checks (BIGCOMMERCE_REQUIRED_SCOPES). */
+export const requiredScopes = (rt: CliRuntime): string[] => rt.env.BIGCOMMERCE_REQUIRED_SCOPES.split(/\s+/).filter(Boolean);
+
+/** Why BigCommerce refused a call, for a person. */
+export function refusal(failure: BcFailure): string {
+  switch (failure.kind) {
+    case 'Unauthorized':
+      return 'BigCommerce refused the access token (revoked, or for another store)';
+    case 'Forbidden':
+      return `the API account lacks ${failure.missingScope ? describeScope(failure.missingScope) : 'a scope this call needs'}`;
+    case 'NotFound':
+      return 'BigCommerce does not know this store';
+    default:
+      return `BigCommerce answered: ${failure.message}`;
+  }
+}
+
 export async function connectCommand(rt: CliRuntime, credentialsFile: string): Promise<number> {
   const credentials = await readCredentials(credentialsFile);
   const { storeHash } = credentials;
@@ -84,18 +102,23 @@ export async function connectCommand(rt: CliRuntime, credentialsFile: string): P
     );
   }
   const client = bigCommerceClient(rt, storeHash, credentials.accessToken, { apiUrl: credentials.apiBase, quick: true });
+  const checking = `checking the connection to store ${storeHash}`;
   const info = await client.storeInfo();
-  if (!info.ok) {
-    const why =
-      info.error.kind === 'Unauthorized'
-        ? 'BigCommerce refused the access token (revoked, or for another store)'
-        : info.error.kind === 'Forbidden'
-          ? 'the API account lacks the Information (read-only) scope'
-          : info.error.kind === 'NotFound'
-            ? 'BigCommerce does not know this store'
-            : `BigCommerce answered: ${info.error.message}`;
-    throw new UsageError(`connect: checking the connection to store ${storeHash} with GET /v2/store failed: ${why}`);
+  // A 403 here is a missing Information scope: the scope check below names it with the others.
+  if (!info.ok && info.error.kind !== 'Forbidden') throw new UsageError(`connect: ${checking} with GET /v2/store failed: ${refusal(info.error)}`);
+  // Every scope the app needs, before a working token is replaced by one that would fail at the next sync.
+  const scopes = await client.checkScopes(requiredScopes(rt));
+  if (!scopes.ok) {
+    if (scopes.error.kind === 'Unauthorized') throw new UsageError(`connect: ${checking} failed: ${refusal(scopes.error)}`);
+    throw new CliError(`connect: could not check the API account's scopes: ${scopes.error.message}; nothing was changed, try again`);
   }
+  if (scopes.value.missing.length > 0) {
+    throw new UsageError(
+      `connect: the API account lacks ${scopes.value.missing.length === 1 ? 'a scope' : 'scopes'} the app needs: ${scopes.value.missing.map(describeScope).join(', ')}; nothing was changed (create an API account with them and connect its file)`,
+    );
+  }
+  for (const scope of scopes.value.unchecked) rt.io.stderr.write(`connect: cannot check the scope ${scope}; make sure the API account has it\n`);
+  if (!info.ok) throw new UsageError(`connect: ${checking} with GET /v2/store failed: ${refusal(info.error)}`);
   if (info.value.hash !== storeHash) {
     throw new UsageError(`connect: GET /v2/store answered for store "${info.value.hash}", not "${storeHash}" of the API PATH`);
   }

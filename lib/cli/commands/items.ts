@@ -34,7 +34,7 @@ export async function itemsPushDetailsCommand(rt: CliRuntime, options: { store: 
   const ctx = await cliStoreContext(rt, options.store);
   // Dry runs are allowed with the setting off: they are how a merchant decides to turn it on.
   if (!options.dryRun && !ctx.settings.items.pushProductDetails) {
-    throw new UsageError(`items push-details: pushing product details is off for store ${options.store} (turn it on in the app's settings, or use --dry-run)`);
+    throw new UsageError(`items push-details: pushing product details is off for store ${options.store} (turn it on in the app under Ledger › Items and stock, or: settings set --store ${options.store} items.pushProductDetails=true; or use --dry-run)`);
   }
   const result = await pushProductDetails(ctx, options).catch((error: unknown) => {
     throw new CliError(`items push-details: ${error instanceof Error ? error.message : String(error)}`);

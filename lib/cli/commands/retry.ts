@@ -14,6 +14,7 @@ export function describeOutcome(result: OrderResult, message: string, documentNu
     case 'paid':
     case 'refunded':
       return `${result} (${documentNumber ?? 'unknown number'}): ${reason}`;
+    case 'summarised':
     case 'voided':
     case 'credited':
     case 'held':

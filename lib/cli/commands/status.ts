@@ -1,5 +1,7 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { syncRecords } from '@/db/schema';
+import { describeScope } from '@/lib/admin/permissions';
+import type { BcFailure } from '@/lib/bigcommerce/client';
 import { tokenKeys } from '@/lib/context';
 import { UnknownKeyError } from '@/lib/crypto';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
@@ -7,6 +9,7 @@ import { createStoreRepo } from '@/lib/repos/stores';
 import { createSyncRecordRepo, type SyncState } from '@/lib/repos/sync-records';
 import type { StoreHash } from '@/lib/ids';
 import { bigCommerceClient, installedStores, knownStore, providerOf, type CliRuntime } from '../runtime';
+import { refusal, requiredScopes } from './connect';
 
 type StateCounts = Record<SyncState, number>;
 
@@ -28,12 +31,16 @@ export function statusJsonStore(hash: string, provider: string, counts: StateCou
 
 async function countsFor(rt: CliRuntime, storeHash: StoreHash, provider: string): Promise<StateCounts> {
   const rows = await rt.db
-    .select({ state: syncRecords.state, n: count() })
+    .select({ state: syncRecords.state, booked: sql<boolean>`${syncRecords.postedAt} is not null`, n: count() })
     .from(syncRecords)
     .where(and(eq(syncRecords.storeHash, storeHash), eq(syncRecords.provider, provider)))
-    .groupBy(syncRecords.state);
-  const counts: StateCounts = { pending: 0, posted: 0, failed: 0, held: 0, skipped: 0, voided: 0, credited: 0 };
-  for (const row of rows) if (Object.hasOwn(counts, row.state)) counts[row.state as SyncState] = Number(row.n);
+    .groupBy(syncRecords.state, sql`${syncRecords.postedAt} is not null`);
+  const counts: StateCounts = { pending: 0, posted: 0, failed: 0, held: 0, skipped: 0, voided: 0, credited: 0, summarised: 0 };
+  for (const row of rows) {
+    // An order of a daily summary is posted once its day's summary is in the books, pending until then.
+    const state = row.state === 'summarised' ? (row.booked ? 'posted' : 'pending') : row.state;
+    if (Object.hasOwn(counts, state)) counts[state as SyncState] += Number(row.n);
+  }
   return counts;
 }
 
@@ -84,7 +91,10 @@ export async function statusCommand(rt: CliRuntime, options: { store: StoreHash 
   return 0;
 }
 
-/** GET /v2/store with the stored token: "ok" or why not. */
+/**
+ * GET /v2/store with the stored token, then every scope the app needs: "ok", or "refused: why" when BigCommerce
+ * refuses the token (401) or any call the app makes (403: a missing scope), or "failed: why" when it could not tell.
+ */
 async function connection(rt: CliRuntime, storeRepo: ReturnType<typeof createStoreRepo>, hash: StoreHash): Promise<string> {
   let token: string | null;
   try {
@@ -94,7 +104,13 @@ async function connection(rt: CliRuntime, storeRepo: ReturnType<typeof createSto
     return 'token cannot be decrypted (TOKEN_ENCRYPTION_KEY differs from the app’s)';
   }
   if (!token) return 'no access token';
-  const info = await bigCommerceClient(rt, hash, token, { quick: true }).storeInfo();
-  if (info.ok) return `ok (${rt.env.BIGCOMMERCE_API_URL})`;
-  return `failed: ${info.error.kind} ${info.error.message}`.replace(/\s+/g, ' ');
+  const client = bigCommerceClient(rt, hash, token, { quick: true });
+  const info = await client.storeInfo();
+  const refused = (failure: BcFailure) => failure.kind === 'Unauthorized' || failure.kind === 'Forbidden';
+  if (!info.ok && !refused(info.error)) return `failed: ${info.error.kind} ${info.error.message}`.replace(/\s+/g, ' ');
+  const scopes = await client.checkScopes(requiredScopes(rt));
+  if (!scopes.ok) return refused(scopes.error) ? `refused: ${refusal(scopes.error)}` : `failed: could not check the token's scopes: ${scopes.error.message}`.replace(/\s+/g, ' ');
+  if (scopes.value.missing.length > 0) return `refused: the token lacks ${scopes.value.missing.map(describeScope).join(', ')}`;
+  if (!info.ok) return `refused: ${refusal(info.error)}`;
+  return `ok (${rt.env.BIGCOMMERCE_API_URL})`;
 }

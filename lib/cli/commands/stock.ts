@@ -18,7 +18,7 @@ export async function stockSetCommand(rt: CliRuntime, options: { store: StoreHas
 /** `stock push`: send the levels that changed since the last push. */
 export async function stockPushCommand(rt: CliRuntime, options: { store: StoreHash; dryRun: boolean }): Promise<number> {
   const ctx = await cliStoreContext(rt, options.store);
-  if (!ctx.settings.stock.enabled) throw new UsageError(`stock push: stock sync is off for store ${options.store} (turn it on in the app's settings)`);
+  if (!ctx.settings.stock.enabled) throw new UsageError(`stock push: stock sync is off for store ${options.store} (turn it on in the app: Order rules › Stock to BigCommerce, or: settings set --store ${options.store} stock.enabled=true)`);
   const result = await runStockPush(
     { storeHash: options.store, provider: ctx.provider, store: ctx.client, records: createStockRepo({ db: rt.db }), settings: ctx.settings.stock },
     { dryRun: options.dryRun },

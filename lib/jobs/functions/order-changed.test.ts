@@ -51,13 +51,13 @@ const stepIds = (ctx: { step: { run: { mock: { calls: unknown[][] } } } }) => ct
 describe('order/changed', () => {
   beforeEach(() => vi.clearAllMocks());
 
-  it('loads, plans, posts, then writes the imported status back', async () => {
+  it('loads and plans in one step, posts, then writes the imported status back', async () => {
     const { order, store, records, books } = world();
     const t = new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) });
     const { result, ctx, error } = await t.execute();
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ orderId: order.id, result: 'posted', number: `BC-${order.id}` });
-    expect(stepIds(ctx).slice(0, 4)).toEqual(['load-order', 'plan', 'post-document', 'write-back-status']);
+    expect(stepIds(ctx).slice(0, 3)).toEqual(['load-order', 'post-document', 'write-back-status']);
     expect(books.posted).toEqual([{ key: `${STORE}:${order.id}:document`, number: `BC-${order.id}` }]);
     // The status is read again right before it is written (BigCommerce has no conditional write).
     expect(store.calls).toEqual([`GET /v2/orders/${order.id}`, `GET /v2/orders/${order.id}`, `PUT /v2/orders/${order.id} status ${IMPORTED}`]);
@@ -83,15 +83,31 @@ describe('order/changed', () => {
     expect(records.events.map((e) => e.kind)).toContain('status_left');
   });
 
-  it('skips an order already posted with the same content: nothing posted, no status written (the write-back rule finds nothing to repair)', async () => {
+  it('skips an order already posted with the same content: nothing posted, no status written, no write-back step (its status was written already)', async () => {
     const { order, store, books } = world();
     await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
     store.calls.length = 0;
     const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'again' }) }).execute();
     expect(result).toMatchObject({ result: 'skipped', reason: 'already_posted_unchanged' });
-    expect(stepIds(ctx)).toEqual(['load-order', 'plan', 'record-decision', 'write-back-status']);
+    expect(stepIds(ctx)).toEqual(['load-order', 'record-decision']);
     expect(books.posted).toHaveLength(1);
     expect(store.calls).toEqual([`GET /v2/orders/${order.id}`]);
+  });
+
+  it('a posted order whose status was never written (a crash between the post and the write) gets it on its next run', async () => {
+    const { order, store, records, books } = world();
+    const placedStatus = order.status_id;
+    await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    // As if the run had died after post-document: the order still in its import status, no status on record.
+    Object.assign(records.rows.get(order.id)!, { writtenStatusId: null, statusWrittenAt: null });
+    store.current.status_id = placedStatus;
+    store.calls.length = 0;
+    const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'sweep' }) }).execute();
+    expect(result).toMatchObject({ result: 'skipped', reason: 'already_posted_unchanged' });
+    expect(stepIds(ctx)).toEqual(['load-order', 'record-decision', 'write-back-status']);
+    expect(books.posted).toHaveLength(1);
+    expect(store.calls.at(-1)).toBe(`PUT /v2/orders/${order.id} status ${IMPORTED}`);
+    expect(records.rows.get(order.id)?.writtenStatusId).toBe(IMPORTED);
   });
 
   it('a registered customer created by the first post does not make the next plan an update (no void and re-post)', async () => {
@@ -122,14 +138,48 @@ describe('order/changed', () => {
     // A status change the merchant made is not an echo: the order is loaded and planned.
     const merchant = event(order.id, { dedupeKey: 'wh-merchant', statusChange: { newStatusId: 2, at: new Date().toISOString() } });
     const second = await new InngestTestEngine({ function: orderChangedFunction, events: merchant }).execute();
-    expect(stepIds(second.ctx).slice(0, 3)).toEqual(['check-echo', 'load-order', 'plan']);
+    expect(stepIds(second.ctx).slice(0, 2)).toEqual(['check-echo', 'load-order']);
+    expect(second.result).toMatchObject({ result: 'skipped' });
+  });
+
+  it("puts back a status the merchant set in the moment between our re-read and our write (the echo names the status it replaced)", async () => {
+    const { order, store, records } = world();
+    const placedStatus = order.status_id;
+    await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(store.current.status_id).toBe(IMPORTED);
+    store.calls.length = 0;
+    // The echo of our write says it replaced Cancelled (5): the merchant cancelled after our re-read.
+    const echo = event(order.id, { dedupeKey: 'wh-echo', statusChange: { newStatusId: IMPORTED, previousStatusId: 5, at: new Date().toISOString() } });
+    const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: echo }).execute();
+    expect(result).toMatchObject({ result: 'skipped', reason: 'echo of our own status write; restored' });
+    expect(stepIds(ctx)).toEqual(['check-echo', 'restore-status']);
+    expect(store.calls).toEqual([`GET /v2/orders/${order.id}`, `PUT /v2/orders/${order.id} status 5`]);
+    expect(store.current.status_id).toBe(5);
+    // Not recorded as our write: the webhook of the restore is the merchant's cancellation, processed as one.
+    expect(records.rows.get(order.id)?.writtenStatusId).toBe(IMPORTED);
+    expect(records.events.find((e) => e.kind === 'status_restored')?.message).toBe('Status Cancelled (5) put back: it was set while we wrote Awaiting Shipment (9), and our write had replaced it.');
+
+    // The usual echo (our write replaced the import status we re-read) restores nothing.
+    store.current.status_id = IMPORTED;
+    store.calls.length = 0;
+    const usual = event(order.id, { dedupeKey: 'wh-echo-2', statusChange: { newStatusId: IMPORTED, previousStatusId: placedStatus, at: new Date().toISOString() } });
+    const plain = await new InngestTestEngine({ function: orderChangedFunction, events: usual }).execute();
+    expect(plain.result).toMatchObject({ result: 'skipped', reason: 'echo of our own status write' });
+    expect(store.calls).toEqual([]);
+
+    // If the order moved on again since our write, nothing is put back.
+    store.current.status_id = 10;
+    const later = event(order.id, { dedupeKey: 'wh-echo-3', statusChange: { newStatusId: IMPORTED, previousStatusId: 5, at: new Date().toISOString() } });
+    const moved = await new InngestTestEngine({ function: orderChangedFunction, events: later }).execute();
+    expect(moved.result).toMatchObject({ reason: 'echo of our own status write; the status changed again since our write' });
+    expect(store.current.status_id).toBe(10);
   });
 
   it('holds an order with a missing SKU: the reason on the record, then the error status step', async () => {
     const { order, store, records, books } = world({ settings: [{ statusAfterImport: IMPORTED, statusOnError: ON_ERROR }, { missingSku: 'fail' }] });
     const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
     expect(result).toMatchObject({ result: 'held', reason: 'missing_sku' });
-    expect(stepIds(ctx)).toEqual(['load-order', 'plan', 'record-decision', 'write-back-status']);
+    expect(stepIds(ctx)).toEqual(['load-order', 'record-decision', 'write-back-status']);
     expect(books.posted).toEqual([]);
     expect(records.rows.get(order.id)).toMatchObject({ state: 'held', reason: 'missing_sku', writtenStatusId: ON_ERROR });
     expect(records.rows.get(order.id)?.message).toContain('SKU');
@@ -195,7 +245,7 @@ describe('order/changed', () => {
     context.current = fakeStoreContext({ store, records, provider: books.provider, settings: settingsWith({ statusAfterImport: IMPORTED, statusOnError: ON_ERROR }) });
     const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
     expect(result).toMatchObject({ result: 'failed', reason: 'validation' });
-    expect(stepIds(ctx)).toEqual(['load-order', 'plan', 'post-document', 'write-back-status']);
+    expect(stepIds(ctx)).toEqual(['load-order', 'post-document', 'write-back-status']);
     expect(records.rows.get(order.id)).toMatchObject({ state: 'failed', message: 'Account 4000 is archived.', writtenStatusId: ON_ERROR });
   });
 

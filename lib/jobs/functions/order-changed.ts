@@ -1,5 +1,5 @@
 import type { StoreHash } from '@/lib/ids';
-import { isOwnStatusEcho, loadOrder, movesStock, snapshotOf, writeBackAfter, writeBackStatus } from '@/lib/sync/pipeline';
+import { classifyStatusChange, loadOrder, mayWriteBack, movesStock, planAndNote, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
 import { storeContext } from '@/lib/context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
@@ -8,8 +8,9 @@ import { postingFunctions } from './post-remote';
 import { translateFailures } from './retry';
 
 /**
- * One run per order change (a webhook, the sweep, a retry): check-echo → load-order → the accounting steps (plan and
- * each write it lists: lib/sync/pipeline/act.ts) → write-back-status. For a remote accounting system the accounting
+ * One run per order change (a webhook, the sweep, a retry): check-echo (→ restore-status) → load-order → the
+ * accounting steps (plan and each write it lists: lib/sync/pipeline/act.ts) → write-back-status. For the built-in
+ * ledger `load-order` plans too (one call of this function fewer per run). For a remote accounting system the accounting
  * steps run in its posting function (invoked), behind the tenant's throttle. Rules live in lib/sync/pipeline; this
  * file only orders the steps.
  */
@@ -46,18 +47,40 @@ export const orderChangedFunction = inngest.createFunction(
     const store = storeHash as StoreHash;
 
     if (statusChange) {
+      // Most echoes never get here (the dispatcher drops a plain echo); this one arrived before our write was
+      // recorded, or it needs a restore.
       const echo = await step.run('check-echo', async () => {
-        const { records, providerId } = await storeContext(store);
-        const record = await records.get({ storeHash: store, orderId, provider: providerId });
-        return isOwnStatusEcho(record, { newStatusId: statusChange.newStatusId, at: new Date(statusChange.at) });
+        const { pipeline } = await storeContext(store);
+        return classifyStatusChange(pipeline, orderId, { ...statusChange, at: new Date(statusChange.at) });
       });
-      if (echo) return { orderId, result: 'skipped', reason: 'echo of our own status write' };
+      if (echo.echo && echo.restore !== null) {
+        const restore = echo.restore;
+        // Our write replaced a status set a moment before it: put that back; its webhook is then processed as the
+        // merchant's change.
+        const restored = await step.run('restore-status', () =>
+          translateFailures(async () => {
+            const { pipeline } = await storeContext(store);
+            return restoreOverwrittenStatus(pipeline, { orderId, ours: statusChange.newStatusId, restore });
+          }),
+        );
+        return { orderId, result: 'skipped', reason: `echo of our own status write; ${restored.reason}` };
+      }
+      if (echo.echo) return { orderId, result: 'skipped', reason: 'echo of our own status write' };
     }
 
     const loaded = await step.run('load-order', () =>
       translateFailures(async () => {
         const ctx = await storeContext(store);
-        return { ...(await loadOrder(ctx.pipeline, orderId, { refunds: refundId !== undefined })), tenant: ctx.accountingTenant ?? null, providerId: ctx.providerId };
+        const read = await loadOrder(ctx.pipeline, orderId, { refunds: refundId !== undefined });
+        const tenant = ctx.accountingTenant ?? null;
+        if (!read.found || (tenant && postingFunctions.has(ctx.providerId))) return { ...read, tenant, providerId: ctx.providerId };
+        // Posted in this run (the built-in ledger): planned in the same step. Each step is a call of this function
+        // by Inngest; planning only reads (the order just loaded, what is booked), so a retry of the two together
+        // is as harmless as a retry of either.
+        const { order, refunds } = read;
+        const refundsUnreadable = 'refundsUnreadable' in read ? read.refundsUnreadable : undefined;
+        const plan = await planAndNote(ctx.pipeline, { order, refunds, ...(refundsUnreadable ? { refundsUnreadable } : {}) }, trigger);
+        return { ...read, tenant, providerId: ctx.providerId, plan };
       }),
     );
     if (!loaded.found) {
@@ -83,8 +106,13 @@ export const orderChangedFunction = inngest.createFunction(
             ...(refundsUnreadable ? { refundsUnreadable } : {}),
           },
         })) as Acted)
-      : await planAndAct(step, { storeHash: store, order, refunds, ...(refundsUnreadable ? { refundsUnreadable } : {}), trigger });
+      : await planAndAct(step, { storeHash: store, order, refunds, ...(refundsUnreadable ? { refundsUnreadable } : {}), trigger, plan: 'plan' in loaded ? (loaded.plan as PlanOutcome) : undefined });
 
+    // Nothing to write and no stock moved (the `updated` echo of our own status write, planned and skipped as
+    // unchanged): no step, so no further call of this function.
+    if (!movesStock(acted) && !mayWriteBack(acted, { statusWritten: loaded.statusWritten === true })) {
+      return { orderId, result: acted.result, reason: acted.reason };
+    }
     const stockOn = await step.run('write-back-status', () =>
       translateFailures(async () => {
         const { pipeline, settings } = await storeContext(store);

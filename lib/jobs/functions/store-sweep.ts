@@ -3,11 +3,16 @@ import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { getDb } from '@/db';
 import { TransientFailure } from '@/lib/errors';
+import { applyBooksStatus, finalBooksStatusIds, fromBooksOn } from '@/lib/sync/pipeline';
 import { nextWatermark, refundsSweepFrom, sweepFrom, sweepStatuses, sweepVerdict, type SweptOrder } from '@/lib/sync/sweep';
 import { inngest } from '../client';
 import { storeContext } from '@/lib/context';
 import { orderChanged, stockPush, storeSweep, storeUninstalled } from '../events';
 import { translateFailures } from './retry';
+
+/** statuses.fromBooks: documents read per sweep, and how far back (webhooks carry the rest). */
+const BOOKS_CHECKS_PER_SWEEP = 5;
+const BOOKS_CHECK_DAYS = 30;
 
 /** Every minute: fan out a sweep (and a stock push) to each installed store whose interval is due. */
 export const sweepSchedulerFunction = inngest.createFunction(
@@ -87,7 +92,7 @@ export const storeSweepFunction = inngest.createFunction(
         for (const id of stale) if (!missing.some((m) => m.id === id)) missing.push({ id, modified: `stale-${now.toISOString()}` });
         const watermark = nextWatermark(sync.watermark ? new Date(sync.watermark) : null, seen);
         await storeSync.recordSweep(store, watermark, { seen: seen.length, refunds: refundsSeen, missing: missing.length, at: now.toISOString() });
-        return { missing, seen: seen.length };
+        return { missing, seen: seen.length, booksCheck: fromBooksOn(settings) };
       }),
     );
     for (let i = 0; i < found.missing.length; i += 500) {
@@ -104,6 +109,20 @@ export const storeSweepFunction = inngest.createFunction(
         ),
       );
     }
-    return { seen: found.seen, enqueued: found.missing.length };
+    if (!found.booksCheck) return { seen: found.seen, enqueued: found.missing.length };
+    // What webhooks miss (a delivery lost, a system without webhooks configured): a few recently posted documents are
+    // read each sweep, through the provider's pacer (at a 15-minute interval, under 500 reads a day of Xero's 5,000).
+    const books = await step.run('check-books-statuses', () =>
+      translateFailures(async () => {
+        const { pipeline, records, providerId, settings } = await storeContext(store);
+        if (!pipeline.provider.documentStatus) return { checked: 0, written: 0 };
+        const since = new Date(Date.now() - BOOKS_CHECK_DAYS * 86_400_000);
+        const ids = await records.postedForBooksCheck(store, providerId, { since, finalStatusIds: finalBooksStatusIds(settings), limit: BOOKS_CHECKS_PER_SWEEP });
+        let written = 0;
+        for (const id of ids) if ((await applyBooksStatus(pipeline, id)).written !== null) written += 1;
+        return { checked: ids.length, written };
+      }),
+    );
+    return { seen: found.seen, enqueued: found.missing.length, booksChecked: books.checked, booksWritten: books.written };
   },
 );

@@ -13,16 +13,23 @@ import { planOrder, type OrderToPlan, type PlanOutcome } from './plan';
 import type { PipelineDeps } from './ports';
 import { postOrderDocument, type StepOutcome } from './post-document';
 import { recordOrderPayments } from './record-payments';
-import { QUIET_SKIPS, recordDecision } from './record-decision';
+import { QUIET_SKIPS, recordDecision, recordSummarised } from './record-decision';
 import { bookRefund } from './refund';
 import { updateOrderDocument } from './update-document';
 import { writeBackAfter, type WriteBack } from './write-back';
+
+/**
+ * The dependencies, or how to get them: a job builds them inside the step that needs them, so a call of the function
+ * that runs no new step (Inngest calls it again after each one) builds nothing.
+ */
+export type DepsSource = PipelineDeps | (() => Promise<PipelineDeps>);
+const depsOf = (source: DepsSource): Promise<PipelineDeps> => (typeof source === 'function' ? source() : Promise.resolve(source));
 
 /** Runs one named step: `step.run` under Inngest, the body itself elsewhere. */
 export type StepRunner = <T>(name: string, body: () => Promise<T>) => Promise<T>;
 export const runInline: StepRunner = (_name, body) => body();
 
-export type OrderResult = 'posted' | 'updated' | 'paid' | 'refunded' | 'voided' | 'credited' | 'skipped' | 'held' | 'failed';
+export type OrderResult = 'posted' | 'updated' | 'paid' | 'refunded' | 'voided' | 'credited' | 'skipped' | 'held' | 'failed' | 'summarised';
 
 /** What happened in the books for one order (JSON: it travels between Inngest steps and functions). */
 export interface Acted {
@@ -90,15 +97,19 @@ export async function planAndNote(deps: PipelineDeps, input: OrderToPlan, trigge
 }
 
 /** The writes of a plan, in order; the first that fails stops the rest (a retry plans again from what is booked). */
-export async function actOnPlan(deps: PipelineDeps, order: BcOrder, plan: PlanOutcome, run: StepRunner): Promise<Acted> {
+export async function actOnPlan(deps: DepsSource, order: BcOrder, plan: PlanOutcome, run: StepRunner): Promise<Acted> {
   if (plan.action === 'skip' || plan.action === 'hold') {
-    await run('record-decision', () => recordDecision(deps, order, plan));
+    await run('record-decision', async () => recordDecision(await depsOf(deps), order, plan));
     return { result: plan.action === 'skip' ? 'skipped' : 'held', reason: plan.reason, message: plan.message };
+  }
+  if (plan.action === 'summarise') {
+    await run('record-summary', async () => recordSummarised(await depsOf(deps), order, plan));
+    return { result: 'summarised', reason: plan.reason, message: plan.message };
   }
   let number: string | undefined;
   let first: OrderResult | null = null;
   for (const step of plan.steps) {
-    const outcome = await run(stepName(step), () => runStep(deps, order, step));
+    const outcome = await run(stepName(step), async () => runStep(await depsOf(deps), order, step));
     if (!outcome.ok) return { result: 'failed', reason: outcome.reason, message: outcome.message, ...(number ? { number } : {}) };
     if (step.kind === 'create' || !number) number = outcome.number ?? number;
     first ??= RESULT_OF[step.kind];
@@ -107,8 +118,8 @@ export async function actOnPlan(deps: PipelineDeps, order: BcOrder, plan: PlanOu
 }
 
 /** Plan and act for one loaded order. */
-export async function act(deps: PipelineDeps, input: OrderToPlan, trigger: SyncTrigger, run: StepRunner = runInline): Promise<Acted> {
-  const plan = await run('plan', () => planAndNote(deps, input, trigger));
+export async function act(deps: DepsSource, input: OrderToPlan, trigger: SyncTrigger, run: StepRunner = runInline): Promise<Acted> {
+  const plan = await run('plan', async () => planAndNote(await depsOf(deps), input, trigger));
   return actOnPlan(deps, input.order, plan, run);
 }
 

@@ -3,7 +3,8 @@
  * customer) and the store's tax detail when the settings map tax rates, become the provider-neutral sales document.
  */
 import type { BcOrder, BcOrderTax } from '@/lib/bigcommerce/schemas/orders';
-import { buildSalesDocument, orderSkus } from '../build-sales-document';
+import { buildSalesDocument, orderProductIds, orderSkus } from '../build-sales-document';
+import { revenueRulesNeedCatalog, type ProductClassification } from '../revenue-rules';
 import type { AccountingProvider, RemoteCustomer } from '../provider';
 import type { SalesDocument } from '../sales-document';
 import { requiredOrderData } from '../settings';
@@ -37,6 +38,13 @@ export async function buildDocument(deps: PipelineDeps, order: BcOrder): Promise
     if (!loaded.ok) fromStore(loaded.error, `loading the taxes of order ${order.id}`);
     else taxes = loaded.value;
   }
+  let products: ReadonlyMap<number, ProductClassification> | null = null;
+  if (revenueRulesNeedCatalog(settings)) {
+    if (!deps.store.productClassifications) throw new Error('revenue rules by category or brand need the catalog, which this store port cannot read');
+    const read = await deps.store.productClassifications(orderProductIds(order));
+    if (!read.ok) fromStore(read.error, `reading the categories and brands of order ${order.id}'s products`);
+    else products = read.value;
+  }
   return buildSalesDocument(order, settings, {
     storeHash: deps.storeHash,
     storeCurrency: deps.storeCurrency ?? null,
@@ -45,5 +53,6 @@ export async function buildDocument(deps: PipelineDeps, order: BcOrder): Promise
     items: new Map(items.value.map((i) => [i.sku, { id: i.id }])),
     customer: { linked: linked ? { remoteId: linked.remoteId } : null, byEmail },
     taxes,
+    products,
   });
 }

@@ -18,3 +18,4 @@ export * from './record-decision';
 export * from './write-back';
 export * from './act';
 export * from './batch';
+export * from './books-status';

@@ -16,6 +16,8 @@ export type LoadedOrder =
       refunds: BcRefund[] | null;
       /** Why the refunds could not be read (a permission the store has not granted): said on the timeline. */
       refundsUnreadable?: string;
+      /** Had a status been written back for this order already (the record says so; it is never unwritten)? */
+      statusWritten?: boolean;
     }
   | { found: false };
 
@@ -37,8 +39,9 @@ export async function loadOrder(deps: Pick<PipelineDeps, 'store' | 'records' | '
   }
   const order = result.value;
   const record = await deps.records.get(keyOf(deps, orderId));
-  if (!options.refunds && !mayHaveRefunds(order, deps.settings, record?.remoteId != null)) return { found: true, order, refunds: null };
-  return { found: true, order, ...(await loadRefunds(deps, orderId)) };
+  const statusWritten = record?.writtenStatusId != null;
+  if (!options.refunds && !mayHaveRefunds(order, deps.settings, record?.remoteId != null)) return { found: true, order, refunds: null, statusWritten };
+  return { found: true, order, ...(await loadRefunds(deps, orderId)), statusWritten };
 }
 
 export async function loadRefunds(deps: Pick<PipelineDeps, 'store'>, orderId: number): Promise<{ refunds: BcRefund[] | null; refundsUnreadable?: string }> {

@@ -6,16 +6,35 @@
 import type { BcRefund } from '@/lib/bigcommerce/client/model';
 import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
 import { localDate } from '../build-sales-document';
-import { documentContentHash } from '../content-hash';
-import { gateOrder, isCancelled, planSteps, type Booked, type Step, type StepKind, type SyncTrigger } from '../plan-sync';
+import { createHash } from 'node:crypto';
+import { canonicalJson, documentContentHash } from '../content-hash';
+import { gateOrder, isCancelled, planSteps, type Booked, type PlannedCredit, type PlannedPayout, type Step, type StepKind, type SyncTrigger } from '../plan-sync';
+import { postingModeFor, type SummaryEdit } from '../summary/daily-summary';
+import { summaryDayClosed } from '../summary/post-summaries';
+import { dayBounds } from '../days';
 import type { DocumentLine, DocumentPayment, SalesDocument } from '../sales-document';
 import { formatUnits, parseUnits, sum } from '@/lib/money';
 import { buildDocument } from './build-document';
 import { fromStore } from './failures';
 import { keyOf, type PipelineDeps, type Posting, type SyncRecord } from './ports';
 
+/** A refund of an order in daily summary mode: booked by the summary of its own day (`date`). */
+export interface SummarisedRefund {
+  refundId: number;
+  key: string;
+  date: string;
+  credit: PlannedCredit | null;
+  payouts: PlannedPayout[];
+}
+
 export type PlanOutcome =
   | { action: 'skip'; reason: string; message: string }
+  /** Daily summary mode: keep the document (and the refunds not yet kept) for the day's summary; post nothing now. */
+  | {
+      action: 'summarise'; reason: 'in_daily_summary'; message: string; document: SalesDocument; contentHash: string; refunds: SummarisedRefund[];
+      /** A change the closed day that holds the order cannot take: booked in the summary of the day of the change. */
+      edit: SummaryEdit | null;
+    }
   | { action: 'hold'; reason: string; message: string; problems: { code: string; message: string }[] }
   | { action: StepKind; reason: string; message: string; steps: Step[] };
 
@@ -92,6 +111,9 @@ export async function planOrder(deps: PipelineDeps, input: OrderToPlan, trigger:
     bookedHash: bookedDocument ? documentContentHash(bookedDocument) : null,
     today: localDate((deps.now?.() ?? new Date()), deps.settings.document.timeZone),
   });
+  if ('steps' in plan && gate.action === 'create' && !record?.remoteId && await inSummaries(deps, record, postings, document.date)) {
+    return summarise(deps, record, postings, document, plan.steps);
+  }
   if ('steps' in plan) {
     await capturedAmounts(deps, order.id, plan.steps, booked, document.currency.scale);
     if (plan.steps.length === 0) return { action: 'skip', reason: 'already_posted_unchanged', message: 'Already posted; the payment BigCommerce took is booked.' };
@@ -101,6 +123,89 @@ export async function planOrder(deps: PipelineDeps, input: OrderToPlan, trigger:
     return { action: 'hold', reason: problems[0]?.code ?? 'invalid', message: `The order changed, but the change cannot be booked: ${problems.map((p) => p.message).join(' ')}`, problems };
   }
   return plan;
+}
+
+/**
+ * Whether the order goes into daily summaries: its day is a summary day (`posting.mode` from `posting.summaryFrom`),
+ * or, after the store went back to one document per order, the order or its day is in summaries already (kept or
+ * posted): a day is never posted both ways, and an order never both in a summary and on its own.
+ */
+async function inSummaries(deps: PipelineDeps, record: SyncRecord | null, postings: readonly Posting[], date: string): Promise<boolean> {
+  if (postingModeFor(deps.settings.posting, date) === 'daily_summary') return true;
+  if (record?.state === 'summarised' || postings.some((p) => p.kind === 'summary_edit')) return true;
+  const day = await deps.records.summaryDay?.({ storeHash: deps.storeHash, provider: deps.providerId }, date, dayBounds(deps.settings.document.timeZone, date));
+  return Boolean(day?.posted || day?.kept);
+}
+
+/** What a summary takes from an order: its lines, totals, payments and day; not its customer match, notes or status. */
+export function summaryHashOf(document: SalesDocument): string {
+  // A capture is a new payment in the day's summary (unlike a per-order document's hash).
+  const { customer: _customer, notes: _notes, source: { statusId: _statusId, ...source }, ...rest } = document;
+  return `summary:${createHash('sha256').update(canonicalJson({ ...rest, source })).digest('hex')}`;
+}
+
+/** The order as the summaries hold it: its last late edit's `after`, else the document kept for its own day. */
+function summarisedVersion(record: SyncRecord | null, postings: readonly Posting[]): { document: SalesDocument; edits: number } | null {
+  const edits = postings.filter((p) => p.kind === 'summary_edit');
+  const last = edits.at(-1);
+  if (last) return { document: last.detail.after as SalesDocument, edits: edits.length };
+  if (record?.state === 'summarised' && record.document) return { document: record.document as unknown as SalesDocument, edits: 0 };
+  return null;
+}
+
+/**
+ * Daily summary mode (`posting.mode`, from `posting.summaryFrom` on, decided by the order's day): the order is not
+ * posted on its own. Its document, and each refund's credit and payouts as the per-order plan computed them, are kept
+ * for the summary of the day each happened in (lib/sync/summary). An order already kept, unchanged, with no new
+ * refund, is a quiet skip.
+ *
+ * Late changes never rewrite a closed day (`posting.summaryCloseHours` after it ended, once posted): a change to an
+ * order whose summary is closed (or that has had a late change already), and an order first seen after its own day
+ * closed, is an edit booked in the summary of today (the day of the change), under its own key; a refund of a
+ * closed day is kept for today's summary.
+ */
+async function summarise(deps: PipelineDeps, record: SyncRecord | null, postings: readonly Posting[], document: SalesDocument, steps: readonly Step[]): Promise<PlanOutcome> {
+  const contentHash = summaryHashOf(document);
+  const now = deps.now?.() ?? new Date();
+  const today = localDate(now, deps.settings.document.timeZone);
+  const closedDays = new Map<string, boolean>();
+  const closed = async (day: string): Promise<boolean> => {
+    if (day >= today) return false;
+    let known = closedDays.get(day);
+    if (known === undefined) {
+      const state = (await deps.records.summaryDay?.({ storeHash: deps.storeHash, provider: deps.providerId }, day, dayBounds(deps.settings.document.timeZone, day))) ?? { posted: false, closed: false };
+      known = summaryDayClosed(state, day, { now, timeZone: deps.settings.document.timeZone, closeHours: deps.settings.posting.summaryCloseHours });
+      closedDays.set(day, known);
+    }
+    return known;
+  };
+  const kept = new Set(postings.filter((p) => p.kind === 'credit' && p.refundId !== null).map((p) => p.refundId));
+  const refunds: SummarisedRefund[] = [];
+  for (const step of steps) {
+    if (step.kind !== 'refund' || kept.has(step.refundId)) continue;
+    const happened = step.credit?.date ?? step.payouts[0]?.date ?? document.date;
+    const date = (await closed(happened)) ? today : happened;
+    refunds.push({ refundId: step.refundId, key: step.key, date, credit: step.credit, payouts: step.payouts });
+  }
+  const held = summarisedVersion(record, postings);
+  let edit: SummaryEdit | null = null;
+  if (held ? held.edits > 0 || await closed(held.document.date) : await closed(document.date)) {
+    if (!held || summaryHashOf(held.document) !== contentHash) {
+      const n = (held?.edits ?? 0) + 1;
+      edit = {
+        orderId: document.source.orderId, key: `${deps.storeHash}:summary-edit:${document.source.orderId}:${n}`,
+        date: today, before: held?.document ?? null, after: document,
+      };
+    }
+  }
+  if (record?.state === 'summarised' && record.contentHash === contentHash && refunds.length === 0 && !edit) {
+    return { action: 'skip', reason: 'already_summarised', message: 'Kept for its day’s summary; nothing changed.' };
+  }
+  const parts = [
+    edit ? (edit.before ? `Changed after the summary of ${edit.before.date} was closed: the difference is kept for the daily summary of ${today}` : `First seen after the summary of ${document.date} was closed: kept for the daily summary of ${today}`) : `Kept for the daily summary of ${document.date}`,
+    refunds.length ? `, with ${refunds.length} refund${refunds.length === 1 ? '' : 's'} for the summaries of their days` : '',
+  ];
+  return { action: 'summarise', reason: 'in_daily_summary', document, contentHash, refunds, edit, message: `${parts.join('')}.` };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Result } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
 import type { SyncRecordView } from '../plan-sync';
 import type { AccountingProvider, PostedDocumentRef } from '../provider';
+import type { ProductClassification } from '../revenue-rules';
 import type { SyncSettings } from '../settings';
 
 export interface StorePort {
@@ -20,6 +21,8 @@ export interface StorePort {
   refunds?(orderId: number): Promise<Result<BcRefund[], BcFailure>>;
   /** The order's payment transactions (V3): what was actually taken (a capture takes what was authorized). */
   orderTransactions?(orderId: number): Promise<Result<BcTransaction[], BcFailure>>;
+  /** Catalog categories and brand by product id (GET /v3/catalog/products?id:in=), for revenue rules by category or brand. */
+  productClassifications?(productIds: readonly number[]): Promise<Result<ReadonlyMap<number, ProductClassification>, BcFailure>>;
 }
 
 export interface OrderSnapshot {
@@ -46,8 +49,10 @@ export type SyncRecord = SyncRecordView & {
   orderDateModified: Date | null;
 };
 
-export type PostingKind = 'payment' | 'credit' | 'payout' | 'void' | 'update' | 'adjustment_invoice' | 'adjustment_credit' | 'cancel_credit';
-export type PostingState = 'pending' | 'posted' | 'skipped' | 'failed';
+/** `summary_edit`: daily summary mode, a change to an order of a closed day, booked by the summary of the day of the change. */
+export type PostingKind = 'payment' | 'credit' | 'payout' | 'void' | 'update' | 'adjustment_invoice' | 'adjustment_credit' | 'cancel_credit' | 'summary_edit';
+/** `summarised`: a refund (or a late edit) of an order in daily summary mode, booked by the summary of its day. */
+export type PostingState = 'pending' | 'posted' | 'skipped' | 'failed' | 'summarised';
 
 /** One write to the books for an order beside its document (sync_postings). */
 export interface Posting {
@@ -73,6 +78,11 @@ export interface RecordPort {
   ): Promise<void>;
   markFailed(key: RecordKey, input: { state: 'failed' | 'held'; reason: string; message: string }, snapshot?: OrderSnapshot): Promise<void>;
   markSkipped(key: RecordKey, input: { reason: string; message: string }, snapshot?: OrderSnapshot): Promise<void>;
+  /**
+   * Daily summary mode: the order's document is kept for its day's summary (state `summarised`), not posted on its
+   * own. The summary that books it sets `remoteNumber` later (lib/sync/summary).
+   */
+  markSummarised(key: RecordKey, input: { document: Record<string, unknown>; contentHash: string; message: string }, snapshot: OrderSnapshot): Promise<void>;
   markClosed(key: RecordKey, input: { state: 'voided' | 'credited'; message: string }): Promise<void>;
   /** The document can no longer change in the books (a payment or credit is applied, the system refuses edits). */
   markLocked(key: RecordKey): Promise<void>;
@@ -88,6 +98,11 @@ export interface RecordPort {
     detail?: Record<string, unknown>,
     options?: { once?: string },
   ): Promise<boolean>;
+  /**
+   * Daily summary mode: whether `day` has orders kept for its summaries, a summary in the books, and one of its
+   * summaries closed (absent: no summaries kept, every day open). `created`: the day's bounds (store time zone).
+   */
+  summaryDay?(scope: { storeHash: StoreHash; provider: string }, day: string, created: { from: Date; to: Date }): Promise<{ kept: boolean; posted: boolean; closed: boolean }>;
   /** The order's postings, oldest first. */
   postings(key: RecordKey): Promise<Posting[]>;
   /** Before the provider is called: the posting under its key, pending (kept as it is when the key exists). */

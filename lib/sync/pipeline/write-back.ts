@@ -10,6 +10,7 @@
  * recognise that echo without loading the order.
  */
 import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
+import { statusNamed } from '@/lib/bigcommerce/statuses';
 import { fromStore } from './failures';
 import { keyOf, type PipelineDeps } from './ports';
 import type { Acted } from './act';
@@ -31,7 +32,7 @@ export async function writeBackStatus(
       if (now.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
       fromStore(now.error, `reading the status of order ${input.orderId}`);
     } else if (now.value.status_id !== input.currentStatusId) {
-      await deps.records.addEvent(deps.storeHash, input.orderId, 'status_left', `Status not written: the order's status changed to ${now.value.status_id} meanwhile.`, { statusId: now.value.status_id });
+      await deps.records.addEvent(deps.storeHash, input.orderId, 'status_left', `Status not written: the order's status changed to ${statusNamed(now.value.status_id)} meanwhile.`, { statusId: now.value.status_id });
       return { written: null, reason: 'the status changed meanwhile' };
     }
   }
@@ -41,7 +42,7 @@ export async function writeBackStatus(
     fromStore(result.error, `setting the status of order ${input.orderId}`);
   }
   await deps.records.recordStatusWritten(keyOf(deps, input.orderId), target);
-  await deps.records.addEvent(deps.storeHash, input.orderId, 'status_written', `Order status set to ${target} (${input.outcome}).`, {
+  await deps.records.addEvent(deps.storeHash, input.orderId, 'status_written', `Order status set to ${statusNamed(target)} (${input.outcome === 'imported' ? 'posted' : 'could not be posted'}).`, {
     statusId: target,
   });
   return { written: target, reason: input.outcome };
@@ -68,6 +69,17 @@ export async function writeBackAfter(
 }
 
 /**
+ * Can writeBackAfter write anything for this outcome? Only for a post, a hold or a failure, or to repair an order in
+ * the books whose status was never written. An order whose status was written already (a record never forgets it)
+ * and whose outcome is none of those (an echo planned and skipped as unchanged) has nothing to write: the job may
+ * leave the step out.
+ */
+export function mayWriteBack(acted: Pick<Acted, 'result'>, known: { statusWritten: boolean }): boolean {
+  if (acted.result === 'posted' || acted.result === 'held' || acted.result === 'failed') return true;
+  return !known.statusWritten;
+}
+
+/**
  * Is this change the echo of our own status write? Only a status change to exactly the status we wrote, seen
  * within ten minutes of writing it.
  */
@@ -78,4 +90,66 @@ export function isOwnStatusEcho(
   if (!record?.writtenStatusId || !record.statusWrittenAt) return false;
   const writtenAt = new Date(record.statusWrittenAt).getTime();
   return record.writtenStatusId === change.newStatusId && Math.abs(change.at.getTime() - writtenAt) < 10 * 60_000;
+}
+
+/**
+ * The status our write replaced, when it was one we never write over: the echo of our write says which status it
+ * replaced (store/order/statusUpdated carries previous_status_id). We only write over an import status or our own
+ * error status, after reading it again (writeBackStatus); anything else there means the merchant (or another app)
+ * set it in the moment between that read and our write, and BigCommerce has no conditional write to refuse ours.
+ * That status is put back (restoreOverwrittenStatus).
+ */
+export function overwrittenStatus(
+  orders: { importStatusIds: readonly number[]; statusOnError: number | null; statusAfterImport: number | null },
+  change: { newStatusId: number; previousStatusId?: number | undefined },
+): number | null {
+  const previous = change.previousStatusId;
+  if (previous === undefined || previous === change.newStatusId) return null;
+  if (orders.importStatusIds.includes(previous) || previous === orders.statusOnError || previous === orders.statusAfterImport) return null;
+  return previous;
+}
+
+/**
+ * What a status change (store/order/statusUpdated) is to us: the echo of our own write (nothing to do), the echo of
+ * a write that replaced a status set a moment before it (`restore`: that status is to be put back), or not ours
+ * (`echo: false`: processed as any change). The order's run asks this first (step `check-echo`); the webhook's
+ * dispatcher asks it too, so a plain echo starts no run at all (lib/jobs/dispatch.ts).
+ */
+export async function classifyStatusChange(
+  deps: Pick<PipelineDeps, 'records' | 'settings' | 'storeHash' | 'providerId'>,
+  orderId: number,
+  change: { newStatusId: number; previousStatusId?: number | undefined; at: Date },
+): Promise<{ echo: boolean; restore: number | null }> {
+  const record = await deps.records.get(keyOf(deps, orderId));
+  if (!isOwnStatusEcho(record, change)) return { echo: false, restore: null };
+  return { echo: true, restore: overwrittenStatus(deps.settings.orders, change) };
+}
+
+/**
+ * Puts back the status our write replaced (overwrittenStatus), if the order still holds ours. It is not recorded as
+ * our write: its webhook is the merchant's change, and is processed as one (a cancellation cancels in the books).
+ */
+export async function restoreOverwrittenStatus(
+  deps: PipelineDeps,
+  input: { orderId: number; ours: number; restore: number },
+): Promise<WriteBack> {
+  const now = await deps.store.getOrder(input.orderId);
+  if (!now.ok) {
+    if (now.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
+    fromStore(now.error, `reading the status of order ${input.orderId}`);
+  }
+  if (now.value.status_id !== input.ours) return { written: null, reason: 'the status changed again since our write' };
+  const result = await deps.store.setOrderStatus(input.orderId, input.restore);
+  if (!result.ok) {
+    if (result.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
+    fromStore(result.error, `restoring the status of order ${input.orderId}`);
+  }
+  await deps.records.addEvent(
+    deps.storeHash,
+    input.orderId,
+    'status_restored',
+    `Status ${statusNamed(input.restore)} put back: it was set while we wrote ${statusNamed(input.ours)}, and our write had replaced it.`,
+    { statusId: input.restore, replaced: input.ours },
+  );
+  return { written: input.restore, reason: 'restored' };
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,8 @@ import { freshDatabase, type TestDatabase } from '@/tests/integration/support/db
 import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
 import { createQuickBooksSandbox, type QuickBooksSandbox } from '@/tests/sandbox/quickbooks/server';
 import { createXeroSandbox, type XeroSandbox } from '@/tests/sandbox/xero/server';
+import { buildState, distDir, sourceHash, writeBuildStamp } from '@/tests/sandbox/production-build';
+import { startSmtpSink, type SmtpSink } from '@/tests/sandbox/smtp/server';
 
 /**
  * Browser tests run the real thing: a production build of the app served as production serves it (`next build`,
@@ -57,19 +59,28 @@ export async function freePort(): Promise<number> {
 }
 
 let built = false;
-/** One production build per test run (skipped when E2E_REUSE_BUILD=1 and a build exists). */
+/**
+ * One production build shared by every test file and `npm run demo`: reused while its source stamp matches
+ * (tests/sandbox/production-build.ts), so a run builds at most once. E2E_REUSE_BUILD=1 reuses any build there is.
+ */
 export function buildApp(): void {
   if (built) return;
-  if (process.env.E2E_REUSE_BUILD === '1' && spawnSync('test', ['-f', path.join(root, '.next', 'BUILD_ID')]).status === 0) {
+  if (process.env.E2E_REUSE_BUILD === '1' && existsSync(path.join(distDir(root), 'BUILD_ID'))) {
     built = true;
     return;
   }
+  if (buildState(root).fresh) {
+    built = true;
+    return;
+  }
+  const sources = sourceHash(root);
   const result = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
     cwd: root,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
+  writeBuildStamp(root, sources);
   built = true;
 }
 
@@ -84,6 +95,12 @@ export interface E2eWorld {
   xero: XeroSandbox | null;
   /** The QuickBooks sandbox under `/quickbooks` on the sandbox's port, when the world was started with `{ quickbooks: true }`. */
   quickbooks: QuickBooksSandbox | null;
+  /**
+   * The SMTP sink under `/__sandbox/mail` when started with `{ mail: true }`: the app's SMTP_URL, its reports forwarded
+   * to the app's bounce route (MAIL_BOUNCE_ADDRESS, MAIL_BOUNCE_SECRET), mail links into the sandbox control panel
+   * (BIGCOMMERCE_APP_ID). `mailEnv` is what the app was given.
+   */
+  mail: { sink: SmtpSink; env: Record<string, string> } | null;
   admin<T = Record<string, unknown>>(pathname: string, body?: unknown): Promise<{ status: number; body: T }>;
   screenshotPath(name: string): string;
   stop(): Promise<void>;
@@ -95,7 +112,7 @@ export interface E2eWorld {
  * the QuickBooks sandbox and the app's QUICKBOOKS_* settings. A system not asked for is not offered: the machine's
  * own settings for it are kept out of the app's environment.
  */
-export async function startE2eWorld(options: { xero?: boolean; quickbooks?: boolean } = {}): Promise<E2eWorld> {
+export async function startE2eWorld(options: { xero?: boolean; quickbooks?: boolean; mail?: boolean } = {}): Promise<E2eWorld> {
   buildApp();
   const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;
@@ -109,12 +126,22 @@ export async function startE2eWorld(options: { xero?: boolean; quickbooks?: bool
         clients: [{ clientId: QUICKBOOKS_CLIENT_ID, clientSecret: QUICKBOOKS_CLIENT_SECRET, redirectUris: [`${appUrl}/api/connections/quickbooks/callback`], name: 'Ledgerbridge' }],
       })
     : null;
+  const sink = options.mail ? await startSmtpSink() : null;
   const sandbox = await startBigCommerceSandbox({
     port: 0,
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl, name: 'Ledgerbridge' }],
-    mounts: [...(xero?.mounts ?? []), ...(quickbooks?.mounts ?? [])],
+    mounts: [...(xero?.mounts ?? []), ...(quickbooks?.mounts ?? []), ...(sink?.mounts ?? [])],
   });
   const sandboxUrl = `http://localhost:${sandbox.port}`;
+  const mailEnv: Record<string, string> | null = sink
+    ? {
+        SMTP_URL: sink.url,
+        MAIL_BOUNCE_ADDRESS: 'bounces@ledgerbridge-e2e.invalid',
+        MAIL_BOUNCE_SECRET: 'e2e-inbound-bounce-secret-0123456789',
+        BIGCOMMERCE_APP_ID: sandbox.platform.appId(sandbox.platform.app()),
+      }
+    : null;
+  if (sink && mailEnv) sink.forwardReportsTo({ url: `${appUrl}/api/notifications/bounces`, secret: mailEnv.MAIL_BOUNCE_SECRET! });
   const inngest = await startInngestStandIn({ port: 0, timeScale: Number(process.env.E2E_INNGEST_TIME_SCALE ?? 0.05), signing: INNGEST_SIGNING });
   // Real Postgres when DATABASE_URL is set (a fresh database), else PGlite in a temporary folder.
   const database = process.env.DATABASE_URL ? await freshDatabase('e2e') : null;
@@ -135,6 +162,9 @@ export async function startE2eWorld(options: { xero?: boolean; quickbooks?: bool
     LOG_LEVEL: 'warn',
   };
   delete env.INNGEST_DEV;
+  // The machine's own mail settings never leak in: a world with the sink sets them all, one without none.
+  for (const name of ['SMTP_URL', 'MAIL_BOUNCE_ADDRESS', 'MAIL_BOUNCE_SECRET', 'BIGCOMMERCE_APP_ID']) delete env[name];
+  if (mailEnv) Object.assign(env, mailEnv);
   if (xero) {
     env.XERO_CLIENT_ID = XERO_CLIENT_ID;
     env.XERO_CLIENT_SECRET = XERO_CLIENT_SECRET;
@@ -188,6 +218,7 @@ export async function startE2eWorld(options: { xero?: boolean; quickbooks?: bool
     database,
     xero,
     quickbooks,
+    mail: sink && mailEnv ? { sink, env: mailEnv } : null,
     async admin<T>(pathname: string, body?: unknown) {
       const response = await fetch(`${sandbox.url}${pathname}`, {
         method: body === undefined ? 'GET' : 'POST',
@@ -216,6 +247,7 @@ export async function startE2eWorld(options: { xero?: boolean; quickbooks?: bool
       }
       await inngest.close();
       await sandbox.close();
+      await sink?.close();
       await database?.dispose();
       if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
     },

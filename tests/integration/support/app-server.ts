@@ -19,6 +19,7 @@ export const appRoutes: RouteTable = {
   '/api/bigcommerce/uninstall': () => import('@/app/api/bigcommerce/uninstall/route'),
   '/api/bigcommerce/remove-user': () => import('@/app/api/bigcommerce/remove-user/route'),
   '/api/webhooks/bigcommerce': () => import('@/app/api/webhooks/bigcommerce/route'),
+  '/api/webhooks/accounting/:provider': () => import('@/app/api/webhooks/accounting/[provider]/route') as unknown as Promise<RouteModule>,
   // inngest/next's handlers take a NextRequest; a standard Request carries everything they read.
   '/api/inngest': () => import('@/app/api/inngest/route') as unknown as Promise<RouteModule>,
   '/api/health': () => import('@/app/api/health/route'),
@@ -26,6 +27,15 @@ export const appRoutes: RouteTable = {
   '/api/audit': () => import('@/app/api/audit/route'),
   '/api/admin/backfill': () => import('@/app/api/admin/backfill/route'),
   '/api/admin/overview': () => import('@/app/api/admin/overview/route'),
+  '/api/admin/settings': () => import('@/app/api/admin/settings/route'),
+  '/api/admin/onboarding': () => import('@/app/api/admin/onboarding/route'),
+  '/api/admin/onboarding/proposal': () => import('@/app/api/admin/onboarding/proposal/route'),
+  '/api/admin/notifications': () => import('@/app/api/admin/notifications/route'),
+  '/api/admin/notifications/count': () => import('@/app/api/admin/notifications/count/route'),
+  '/api/admin/notifications/read': () => import('@/app/api/admin/notifications/read/route'),
+  '/api/admin/notifications/email': () => import('@/app/api/admin/notifications/email/route'),
+  '/api/notifications/unsubscribe': () => import('@/app/api/notifications/unsubscribe/route'),
+  '/api/notifications/bounces': () => import('@/app/api/notifications/bounces/route'),
   '/api/connections/:provider': () => import('@/app/api/connections/[provider]/route') as unknown as Promise<RouteModule>,
   '/api/connections/:provider/start': () =>
     import('@/app/api/connections/[provider]/start/route') as unknown as Promise<RouteModule>,

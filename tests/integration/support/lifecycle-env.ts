@@ -1,6 +1,6 @@
 import { setDatabaseForTests } from '@/db';
 import { resetEnvForTests } from '@/lib/env';
-import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
+import { startBigCommerceSandbox, type BigCommerceSandbox, type BigCommerceSandboxOptions } from '@/tests/sandbox/bigcommerce/server';
 import { startInngestStandIn, type InngestStandIn } from '@/tests/sandbox/inngest/server';
 import { createQuickBooksSandbox, type QuickBooksSandbox } from '@/tests/sandbox/quickbooks/server';
 import { createXeroSandbox, type XeroSandbox } from '@/tests/sandbox/xero/server';
@@ -45,6 +45,8 @@ export async function startLifecycleWorld(
     xeroTimeScale?: number;
     /** Which edge answers webhook deliveries (support/app-server.ts); the Next route by default. */
     webhookEdge?: 'route' | 'server';
+    /** More sandboxes on the sandbox's port (e.g. the SMTP sink's `/__sandbox/mail`). */
+    mounts?: BigCommerceSandboxOptions['mounts'];
   } = {},
 ): Promise<LifecycleWorld> {
   const app = await startAppServer(undefined, options.webhookEdge);
@@ -63,7 +65,7 @@ export async function startLifecycleWorld(
     ? createQuickBooksSandbox({ clients: [{ ...QUICKBOOKS_CLIENT, redirectUris: [`${app.url}/api/connections/quickbooks/callback`], name: 'Ledgerbridge' }] })
     : null;
   const sandbox = await startBigCommerceSandbox({
-    mounts: [...(xero?.mounts ?? []), ...(quickbooks?.mounts ?? [])],
+    mounts: [...(xero?.mounts ?? []), ...(quickbooks?.mounts ?? []), ...(options.mounts ?? [])],
     port: 0,
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appUrl: app.url, name: 'Ledgerbridge' }],
   });

@@ -1,3 +1,4 @@
+import { startConsent } from './consent-start';
 import type { LifecycleWorld } from './lifecycle-env';
 
 /**
@@ -6,9 +7,7 @@ import type { LifecycleWorld } from './lifecycle-env';
  * app's callback.
  */
 export async function connectQuickBooksThroughConsent(world: LifecycleWorld, token: string, realmId: string): Promise<Response> {
-  const start = await fetch(`${world.app.url}/api/connections/quickbooks/start`, { headers: { authorization: `Bearer ${token}` } });
-  if (start.status !== 200) throw new Error(`start answered ${start.status}`);
-  const { url } = (await start.json()) as { url: string };
+  const { url, cookie } = await startConsent(world.app.url, 'quickbooks', token);
   const page = await fetch(url);
   const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
   const consent = await fetch(`${world.sandbox.url}/quickbooks/connect/oauth2/consent`, {
@@ -18,5 +17,5 @@ export async function connectQuickBooksThroughConsent(world: LifecycleWorld, tok
     body: new URLSearchParams({ request, realmId, action: 'connect' }).toString(),
   });
   if (consent.status !== 302) throw new Error(`consent answered ${consent.status}`);
-  return fetch(consent.headers.get('location')!);
+  return fetch(consent.headers.get('location')!, { headers: { cookie } });
 }

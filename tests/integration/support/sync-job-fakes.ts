@@ -70,6 +70,9 @@ export function memoryRecords() {
       if (existing && !['skipped', 'failed', 'held'].includes(existing.state)) return;
       patch(key, { state: 'skipped', ...input });
     },
+    async markSummarised(key, input) {
+      patch(key, { state: 'summarised', reason: 'in_daily_summary', ...input });
+    },
     async markLocked(key) {
       patch(key, { locked: true });
     },

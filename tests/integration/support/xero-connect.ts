@@ -1,3 +1,4 @@
+import { startConsent } from './consent-start';
 import type { LifecycleWorld } from './lifecycle-env';
 
 /** A session token for the store, as the control panel's load callback hands it to the app's pages. */
@@ -8,13 +9,11 @@ export async function sessionFor(world: LifecycleWorld, hash: string): Promise<s
 }
 
 /**
- * The merchant's consent window without a browser: the app's start route gives Xero's consent URL, the sandbox's
+ * The merchant's consent window without a browser: the app's start route gives Xero's consent URL (and the browser binding), the sandbox's
  * consent page is answered "Allow" for the given organisations, and its redirect lands on the app's callback.
  */
 export async function connectThroughConsent(world: LifecycleWorld, token: string, tenantIds: string[]): Promise<Response> {
-  const start = await fetch(`${world.app.url}/api/connections/xero/start`, { headers: { authorization: `Bearer ${token}` } });
-  if (start.status !== 200) throw new Error(`start answered ${start.status}`);
-  const { url } = (await start.json()) as { url: string };
+  const { url, cookie } = await startConsent(world.app.url, 'xero', token);
   const page = await fetch(url);
   const request = /name="request" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
   const body = new URLSearchParams({ request, action: 'allow' });
@@ -26,5 +25,5 @@ export async function connectThroughConsent(world: LifecycleWorld, token: string
     body: body.toString(),
   });
   if (consent.status !== 302) throw new Error(`consent answered ${consent.status}`);
-  return fetch(consent.headers.get('location')!);
+  return fetch(consent.headers.get('location')!, { headers: { cookie } });
 }

@@ -23,7 +23,7 @@ export function registerControlPanel(router: Router, platform: Platform): void {
     const rows = Object.values(platform.state.stores)
       .map((s) => `<li><a href="/manage/${escapeHtml(s.hash)}/apps">${escapeHtml(s.name)}</a> <code>${escapeHtml(s.hash)}</code> (${escapeHtml(s.plan)}, ${escapeHtml(s.currency)})</li>`)
       .join('');
-    sendHtml(ctx.res, 200, layout('Stores', `<main class="content"><h1>Sandbox stores</h1><ul id="stores">${rows || '<li>No store yet: POST /__sandbox/stores</li>'}</ul></main>`));
+    sendHtml(ctx.res, 200, layout('Stores', `<main class="content"><h1>Sandbox stores</h1><ul id="stores">${rows || '<li>No store yet: POST /__sandbox/stores</li>'}</ul><p><a href="/__sandbox/mail/view">Mail received by the sandbox's SMTP sink</a></p></main>`));
   });
 
   router.add('GET', '/manage/:hash/apps', (ctx) => {
@@ -63,6 +63,32 @@ export function registerControlPanel(router: Router, platform: Platform): void {
     redirect(ctx.res, 302, platform.loadUrl(store, app, user, ctx.url.searchParams.get('url') ?? '/'));
   });
 
+  // An app's page in the control panel, as BigCommerce serves it at the store's permanent address
+  // `https://store-{hash}.mybigcommerce.com/manage/app/{appId}[/path]` (here `{sandbox}/store-{hash}/manage/app/...`):
+  // the control panel opens the app in its frame through the load callback, with the path after the app's ID as the
+  // signed payload's `url` claim ("also known as a deep link",
+  // https://developer.bigcommerce.com/docs/integrations/apps/guide/callbacks; the path after the app's index page,
+  // bigcommerce/dev-docs docs/api-docs/apps/guide/apps-14-deep-linking.md). The control panel's own query is not
+  // passed on (`user_id` picks the sandbox's signed-in user). An app not installed on the store is not opened.
+  const appPage = (ctx: RequestContext) => {
+    const host = ctx.params.storeHost!;
+    if (!host.startsWith('store-')) {
+      sendHtml(ctx.res, 404, layout('Not found', '<p class="empty">No such page.</p>', true));
+      return;
+    }
+    const store = platform.store(host.slice('store-'.length));
+    const app = platform.appById(ctx.params.appId!);
+    const user = selectedUser(platform, store, ctx);
+    const prefix = `/${host}/manage/app/${ctx.params.appId}`;
+    const path = ctx.url.pathname.slice(prefix.length).replace(/^\/*/, '/');
+    const installed = store.installations[app.clientId]?.installed ?? false;
+    const base = `/manage/${encodeURIComponent(store.hash)}/apps/${encodeURIComponent(app.clientId)}`;
+    const frameSrc = installed ? `${base}/launch/load?${new URLSearchParams({ user_id: String(user.id), url: path }).toString()}` : null;
+    sendHtml(ctx.res, installed ? 200 : 404, appsPage(platform, store, app, user, installed ? null : 'This app is not installed on this store.', frameSrc));
+  };
+  router.add('GET', '/:storeHost/manage/app/:appId', appPage);
+  router.add('GET', '/:storeHost/manage/app/:appId/*path', appPage);
+
   // Uninstall: BigCommerce's servers call the app's uninstall callback; the browser only sees the outcome.
   router.add('POST', '/manage/:hash/apps/:clientId/uninstall', async (ctx) => {
     const store = platform.store(ctx.params.hash!);
@@ -88,6 +114,8 @@ function appsPage(
   app: SandboxApp,
   user: SandboxUser,
   message: string | null,
+  /** What the app's frame opens at once (an app page's deep link); about:blank until Install or Open otherwise. */
+  frameSrc: string | null = null,
 ): string {
   const inst = store.installations[app.clientId];
   const installed = inst?.installed ?? false;
@@ -112,6 +140,7 @@ function appsPage(
     <a>Home</a><a>Orders</a><a>Products</a><a>Customers</a><a>Storefront</a><a>Marketing</a><a>Analytics</a>
     <a>Channel Manager</a><a>Settings</a><a class="active" aria-current="page">Apps</a>
     <span class="sub">My Apps</span>
+    <a href="/__sandbox/mail/view" id="sandbox-mail-link">Mail received (sandbox)</a>
   </nav>
   <main class="content">
     ${message ? `<div class="flash" id="flash" role="status">${escapeHtml(message)}</div>` : ''}
@@ -135,10 +164,15 @@ function appsPage(
     </section>
     <div class="frame-wrap">
       <iframe name="app" id="app-frame" title="${escapeHtml(app.name ?? 'App')}"
-        src="about:blank"
+        src="${escapeHtml(frameSrc ?? 'about:blank')}"
         allow="clipboard-read; clipboard-write; fullscreen; payment; camera; microphone; geolocation"
         referrerpolicy="strict-origin-when-cross-origin"></iframe>
     </div>
+    <section class="card" id="sandbox-mail" hidden>
+      <h2>Mail received <small>(the sandbox's SMTP sink: what the app emailed)</small></h2>
+      <ul id="sandbox-mail-list"></ul>
+      <a href="/__sandbox/mail/view">Read them in full</a>
+    </section>
   </main>
 </div>
 <script>
@@ -176,6 +210,25 @@ function appsPage(
     } catch { /* sandbox restarting */ }
   }
   setInterval(refresh, 500);
+  // The mails the SMTP sink received (tests/sandbox/smtp), newest first; the section stays hidden without a sink.
+  const mailSection = document.getElementById('sandbox-mail');
+  const mailList = document.getElementById('sandbox-mail-list');
+  async function mail() {
+    try {
+      const res = await fetch('/__sandbox/mail', { cache: 'no-store' });
+      if (!res.ok) return;
+      const { messages } = await res.json();
+      mailSection.hidden = false;
+      mailList.replaceChildren(...(messages.length ? messages.slice(-10).reverse().map((m) => {
+        const li = document.createElement('li');
+        li.dataset.testid = 'control-panel-mail';
+        li.textContent = m.receivedAt.slice(0, 19).replace('T', ' ') + ' · to ' + m.to + ' · ' + m.subject;
+        return li;
+      }) : [Object.assign(document.createElement('li'), { textContent: 'No mail yet.' })]));
+      setTimeout(mail, 3000);
+    } catch { setTimeout(mail, 3000); }
+  }
+  void mail();
 })();
 </script>`;
   return layout(`Apps · ${store.name}`, body);

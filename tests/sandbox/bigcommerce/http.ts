@@ -40,6 +40,11 @@ export class Router {
           keys.push(segment.slice(1));
           return '([^/]+)';
         }
+        // `*name`: the rest of the path, slashes included (only as the last segment).
+        if (segment.startsWith('*')) {
+          keys.push(segment.slice(1));
+          return '(.*)';
+        }
         return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       })
       .join('/');

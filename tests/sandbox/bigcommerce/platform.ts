@@ -25,6 +25,11 @@ export interface SandboxApp {
   name?: string;
   /** Developer Portal account that registered the app (sent as `account_uuid`). */
   accountUuid?: string;
+  /**
+   * The app's numeric ID in the Developer Portal: the control panel serves it at `/manage/app/{appId}` (the app's
+   * BIGCOMMERCE_APP_ID). Default: a stable number derived from the client id (`platform.appId(app)`).
+   */
+  appId?: string;
 }
 
 /** The scopes Ledgerbridge asks for; an install grants these unless told otherwise. */
@@ -113,6 +118,19 @@ export class Platform {
     if (clientId === undefined) return this.apps[0]!;
     const app = this.apps.find((a) => a.clientId === clientId);
     if (!app) throw new PlatformError(404, `No app registered with client id ${clientId}`);
+    return app;
+  }
+
+  /** The app's numeric ID: given, or a stable 5-digit number derived from the client id. */
+  appId(app: SandboxApp): string {
+    if (app.appId) return app.appId;
+    return String(10_000 + (createHash('sha256').update(`app:${app.clientId}`).digest().readUInt32BE(0) % 90_000));
+  }
+
+  /** The app the control panel serves at `/manage/app/{appId}`. */
+  appById(appId: string): SandboxApp {
+    const app = this.apps.find((a) => this.appId(a) === appId);
+    if (!app) throw new PlatformError(404, `No app with ID ${appId}`);
     return app;
   }
 

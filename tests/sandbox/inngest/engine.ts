@@ -70,6 +70,10 @@ interface Run {
   stack: string[];
   disableImmediate: boolean;
   concurrency: { id: string; limit: number }[];
+  /** When the run started (its queue items' score: see `call`). */
+  startedAtMs: number;
+  /** The score of the next call when it follows a wait of 2 s or more (a sleep, a retry's backoff): when it woke. */
+  wokeAtMs: number | null;
   abort: AbortController;
   done: Promise<void>;
   resolveDone: () => void;
@@ -86,6 +90,8 @@ interface Waiter {
 }
 
 const DEFAULT_RETRIES = 3;
+/** Inngest's consts.FutureAtLimit: an item due this long after it was queued keeps its own time as its score. */
+const FUTURE_AT_LIMIT_MS = 2000;
 const RETRY_BASE_MS = 10_000;
 const RETRY_MAX_MS = 60 * 60_000;
 const DEDUPE_WINDOW_MS = 24 * 60 * 60_000;
@@ -104,7 +110,9 @@ export function createEngine(options: EngineOptions) {
   const receivedByName = new Map<string, number>();
   const seenEventIds = new Map<string, number>();
   const idempotencyKeys = new Map<string, number>();
-  const slots = new Map<string, { active: number; queue: (() => void)[] }>();
+  /** Per concurrency key (and the worker pool): the calls running, and those waiting in score order. */
+  const slots = new Map<string, { active: number; queue: { score: number; seq: number; resolve: () => void }[] }>();
+  let slotSeq = 0;
   /** Throttle state per function and key: GCRA's theoretical arrival time and the FIFO of waiting runs. */
   const throttles = new Map<string, { tat: number; queue: Promise<void> }>();
   const crons = new Map<string, (() => void)[]>();
@@ -126,23 +134,38 @@ export function createEngine(options: EngineOptions) {
       const timer = later(ms * timeScale, done);
       function done() {
         cancelTimer(timer);
+        if (ms * timeScale >= FUTURE_AT_LIMIT_MS) run.wokeAtMs = Date.now();
         run.abort.signal.removeEventListener('abort', done);
         resolve();
       }
       run.abort.signal.addEventListener('abort', done);
     });
 
-  async function acquire(id: string, limit: number): Promise<void> {
+  /** Waits for a slot; waiting calls get one lowest score first (ties in arrival order), as Inngest's queue does. */
+  async function acquire(id: string, limit: number, score: number): Promise<void> {
     const slot = slots.get(id) ?? { active: 0, queue: [] };
     slots.set(id, slot);
-    if (slot.active >= limit) await new Promise<void>((resolve) => slot.queue.push(resolve));
-    else slot.active++;
+    if (slot.active < limit) {
+      slot.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const entry = { score, seq: slotSeq++, resolve };
+      let lo = 0;
+      let hi = slot.queue.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (slot.queue[mid]!.score <= score) lo = mid + 1;
+        else hi = mid;
+      }
+      slot.queue.splice(lo, 0, entry);
+    });
   }
   function release(id: string): void {
     const slot = slots.get(id);
     if (!slot) return;
     const next = slot.queue.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next) next.resolve(); // the slot passes straight to the next waiter
     else if (--slot.active === 0) slots.delete(id);
   }
 
@@ -342,6 +365,8 @@ export function createEngine(options: EngineOptions) {
       steps: {},
       stack: [],
       disableImmediate: false,
+      startedAtMs: Date.now(),
+      wokeAtMs: null,
       concurrency: concurrencyOptions(fn.config)
         .filter((c) => c.limit > 0)
         .map((c) => {
@@ -481,8 +506,13 @@ export function createEngine(options: EngineOptions) {
 
   /** One call request (SDK_SPEC 4.4.1), behind the function's concurrency keys and the worker pool. */
   async function call(run: Run, stepId: string, attempt: number): Promise<CallResult | null> {
-    for (const c of run.concurrency) await acquire(c.id, c.limit);
-    await acquire('workers', options.workers);
+    // Inngest scores a run's next step by the run's start time, so a busy function finishes older runs before it
+    // gets on with newer ones; not a retry (scored by when it is due), nor an item due 2 s or more after it was
+    // queued (a sleep). inngest/inngest pkg/execution/queue/item.go, QueueItem.Score and RequiresPromotionJob.
+    const score = attempt > 0 ? Date.now() : (run.wokeAtMs ?? run.startedAtMs);
+    run.wokeAtMs = null;
+    for (const c of run.concurrency) await acquire(c.id, c.limit, score);
+    await acquire('workers', options.workers, score);
     try {
       if (!running(run)) return null;
       run.summary.attempts = Math.max(run.summary.attempts, attempt + 1);
@@ -533,8 +563,12 @@ export function createEngine(options: EngineOptions) {
       const error = toSerializedError(typeof json === 'object' ? json : null, fallback);
       return { kind: 'error', error, retriable: res.headers.get('x-inngest-no-retry') !== 'true', retryAfterMs };
     } finally {
-      release('workers');
-      for (const c of [...run.concurrency].reverse()) release(c.id);
+      // Inngest queues a run's next step before it lets go of the finished one; released a turn later, the run's
+      // next call (queued meanwhile, at its run's score) competes for the slot with every call already waiting.
+      setImmediate(() => {
+        release('workers');
+        for (const c of [...run.concurrency].reverse()) release(c.id);
+      });
     }
   }
 

@@ -518,6 +518,29 @@ describe('flow control and scheduling', () => {
     expect(peak).toBe(2);
   });
 
+  it('finishes older runs first when steps queue for a slot: a run\'s next step is scored by the run\'s start', async () => {
+    // inngest/inngest pkg/execution/queue/item.go (QueueItem.Score): with a busy function, the next step of a run
+    // started earlier runs before the first step of a run started later.
+    const order: string[] = [];
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'three-steps', triggers: [{ event: 'order/changed' }], concurrency: { limit: 1 } }, async ({ event, step }) => {
+        for (const name of ['load', 'post', 'write']) {
+          await step.run(name, async () => {
+            order.push(`${String(event.data.n)}:${name}`);
+            await new Promise((r) => setTimeout(r, 5));
+          });
+        }
+      }),
+    ]);
+    for (const n of [1, 2, 3]) {
+      await client.send({ name: 'order/changed', data: { n } });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await standIn.waitForIdle(5000);
+    expect(runsOf(standIn, 'three-steps').every((r) => r.status === 'Completed')).toBe(true);
+    expect(order).toEqual(['1:load', '1:post', '1:write', '2:load', '2:post', '2:write', '3:load', '3:post', '3:write']);
+  });
+
   it('fires cron functions on the scaled clock and on demand with tick()', async () => {
     const { standIn } = await setup(
       (c) => [c.createFunction({ id: 'sweep', triggers: [{ cron: '* * * * *' }] }, async ({ event }) => event.name)],

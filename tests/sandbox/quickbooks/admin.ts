@@ -3,6 +3,9 @@
 //   POST /companies {name, country, currency, ast?, multicurrency?}   → 201 {realmId, ...}
 //   POST /companies/{realmId}/tokens                                  → 201 {access_token, ...}
 //   GET  /companies/{realmId}/entities/{Entity}                       → 200 {items}
+//   PUT  /webhooks {url, verifierToken}                              → 200 (the app's endpoint and token, as in Intuit's portal)
+//   GET  /webhooks/deliveries                                         → 200 {deliveries: [{body, status, events}]}
+//   POST /webhooks/forged (any body)                                  → 200 {status} (sent signed with a wrong token)
 // More in README.md: subscription, revoke, limits, stats, faults, clock, reset.
 import { z } from 'zod';
 import { jsonAnswer, type Answer, type RequestCtx, type Router } from '../xero/wire';
@@ -10,6 +13,8 @@ import { companyInfo } from './companies';
 import { render } from './operations';
 import type { QuickBooksSandbox } from './server';
 import { canonicalEntity, find, table, type Company } from './store';
+
+const WebhookBody = z.object({ url: z.url(), verifierToken: z.string().min(1) });
 
 const NewCompanyBody = z.object({
   name: z.string().min(1).max(255),
@@ -74,6 +79,16 @@ export function registerAdminRoutes(router: Router<RequestCtx>, qb: QuickBooksSa
     return jsonAnswer(201, summary(qb.createCompany(body.value)));
   });
   router.add('GET', `${P}/companies`, () => jsonAnswer(200, [...qb.companies.values()].map(summary)));
+  // The app's webhook endpoint and verifier token, as its developer sets them in Intuit's developer portal.
+  router.add('PUT', `${P}/webhooks`, (ctx) => {
+    const body = parse(WebhookBody, ctx.rawBody);
+    if (!body.ok) return body.answer;
+    qb.webhooks.target = body.value;
+    return jsonAnswer(200, { url: body.value.url });
+  });
+  router.add('GET', `${P}/webhooks/deliveries`, () => jsonAnswer(200, { deliveries: qb.webhooks.deliveries }));
+  // A delivery signed with a wrong token (a forger's): the app must refuse it.
+  router.add('POST', `${P}/webhooks/forged`, async (ctx) => jsonAnswer(200, { status: await qb.webhooks.forged(ctx.rawBody) }));
   router.add('GET', `${P}/companies/:realmId`, (_ctx, p) => {
     const c = companyOr404(p.realmId);
     return 'status' in c ? c : jsonAnswer(200, summary(c));

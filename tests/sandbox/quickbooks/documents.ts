@@ -5,7 +5,7 @@ import Big from 'big.js';
 import { toBig } from '../xero/wire';
 import { SHIPPING_ITEM_ID, seedAccountId } from './companies';
 import { amountMismatch, businessValidation, duplicateDocNumber, invalidReference, QboFault, requiredMissing, stringTooLong } from './faults';
-import { checkCurrency, refExists } from './lists';
+import { checkCurrency, checkPhysicalAddresses, refExists } from './lists';
 import { find, nextId, table, type Company, type SalesDocName, type Stored, type Wire } from './store';
 import { computeTax, type GlobalTaxCalculation, type TaxableLine } from './tax';
 
@@ -110,6 +110,7 @@ export function prepareSalesDoc(company: Company, entity: SalesDocName, input: W
   const txnDate = body.TxnDate ? String(body.TxnDate) : options.today;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(txnDate)) throw new QboFault({ Message: 'Invalid Date', Detail: `Invalid Date : ${txnDate}`, code: '2090', element: 'TxnDate' });
 
+  checkPhysicalAddresses(body, ['BillAddr', 'ShipAddr']);
   const customerId = body.CustomerRef?.value;
   if ((entity === 'Invoice' || entity === 'CreditMemo') && (customerId === undefined || customerId === null || customerId === '')) throw requiredMissing('CustomerRef');
   const customer = customerId !== undefined && customerId !== null && customerId !== '' ? find(company, 'Customer', String(customerId)) : undefined;

@@ -26,6 +26,16 @@ describe('QuickBooks entities', () => {
     expect(read.json.Customer.PrimaryEmailAddr.Address).toBe('ada@example.com');
   });
 
+  it('keeps a customer\'s BillAddr and ShipAddr as sent, and refuses a PhysicalAddress part over Intuit\'s length', async () => {
+    const ship = { Line1: '123 Main Street', City: 'Dallas', CountrySubDivisionCode: 'TX', PostalCode: '75001', Country: 'US' };
+    const created = await api('POST', '/customer', { DisplayName: 'Tom Ray', BillAddr: { Line1: '1 Old Road', City: 'Austin' }, ShipAddr: ship });
+    expect(created.status).toBe(200);
+    expect((await api('GET', `/customer/${created.json.Customer.Id}`)).json.Customer.ShipAddr).toEqual(ship);
+    const long = await api('POST', '/customer', { DisplayName: 'Long Postcode', ShipAddr: { ...ship, PostalCode: '1'.repeat(31) } });
+    expect(long.status).toBe(400);
+    expect(long.json.Fault.Error[0].element).toBe('ShipAddr.PostalCode');
+  });
+
   it('sparse-updates only the fields sent, bumps SyncToken, and refuses a stale SyncToken with 5010', async () => {
     const c = (await api('POST', '/customer', { DisplayName: 'Sparse Co', CompanyName: 'Sparse Co', Notes: 'keep me' })).json.Customer;
     const up = await api('POST', '/customer', { Id: c.Id, SyncToken: c.SyncToken, sparse: true, CompanyName: 'Sparse Company' });

@@ -2,7 +2,7 @@
 // be stored (a sparse update is already merged over the old version) and returns it checked and completed, or throws
 // Intuit's fault. Sources beside each rule; rules without one are the sandbox's.
 import Big from 'big.js';
-import { requiredMissing, duplicateListName, duplicateName, invalidReference, noNameProvided, stringTooLong, businessValidation, QboFault } from './faults';
+import { badRequestBody, requiredMissing, duplicateListName, duplicateName, invalidReference, noNameProvided, stringTooLong, businessValidation, QboFault } from './faults';
 import { find, table, type Company, type EntityName, type Stored, type Wire } from './store';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
@@ -11,6 +11,22 @@ const key = (s: string) => s.trim().toLowerCase();
 function maxLen(body: Wire, field: string, max: number): void {
   const v = str(body[field]);
   if (v.length > max) throw stringTooLong(field, max, v.length);
+}
+
+/** Intuit's PhysicalAddress type (BillAddr, ShipAddr of customers and sales forms): Line1-Line5 up to 500 characters,
+ *  City, Country and CountrySubDivisionCode up to 255, PostalCode up to 30; anything else is kept as given.
+ *  https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer (PhysicalAddress) */
+export function checkPhysicalAddresses(body: Wire, fields: readonly string[]): void {
+  const limits: Record<string, number> = { Line1: 500, Line2: 500, Line3: 500, Line4: 500, Line5: 500, City: 255, Country: 255, CountrySubDivisionCode: 255, PostalCode: 30 };
+  for (const field of fields) {
+    const address = body[field];
+    if (address === undefined || address === null) continue;
+    if (typeof address !== 'object' || Array.isArray(address)) throw badRequestBody(`Property Name:${field} specified is unsupported or invalid`);
+    for (const [part, max] of Object.entries(limits)) {
+      const v = str((address as Wire)[part]);
+      if (v.length > max) throw stringTooLong(`${field}.${part}`, max, v.length);
+    }
+  }
 }
 
 export function refExists(company: Company, entity: EntityName, ref: unknown, element: string): void {
@@ -45,6 +61,7 @@ export function preparePerson(company: Company, entity: 'Customer' | 'Vendor' | 
   if (display.length > 500) throw stringTooLong('DisplayName', 500, display.length);
   for (const f of ['GivenName', 'FamilyName', 'MiddleName']) maxLen(body, f, 100);
   maxLen(body, 'CompanyName', 100);
+  checkPhysicalAddresses(body, ['BillAddr', 'ShipAddr']);
   for (const other of PEOPLE) {
     for (const s of table(company, other).values()) {
       if (s === existing) continue;

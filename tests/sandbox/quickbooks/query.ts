@@ -197,8 +197,10 @@ function like(value: unknown, pattern: string): boolean {
  *  Item.Sku: "Traits: filterable", minor version 4+ (developer.intuit.com/app/developer/qbo/docs/api/accounting/
  *  most-commonly-used/item); integrators query `WHERE Sku = '…'` with minorversion ≥ 4 (minimul/qbo_api#22). Intuit
  *  ties this to no company preference (Preferences exposes no SKU setting), so a company whose items have no Sku
- *  still answers a Sku filter, with no rows. */
-const FILTERABLE: Partial<Record<EntityName, readonly string[]>> = { Item: ['sku'] };
+ *  still answers a Sku filter, with no rows. Customer.DisplayName and Customer.PrimaryEmailAddr: "filterable" in the
+ *  Customer reference (…/most-commonly-used/customer), so a company whose customers have no email yet answers an
+ *  email filter with no rows. */
+const FILTERABLE: Partial<Record<EntityName, readonly string[]>> = { Item: ['sku'], Customer: ['displayname', 'primaryemailaddr'] };
 
 /** Fields a query may name: the entity's own (as stored, or documented filterable) plus the envelope's. */
 function knownField(entity: EntityName, rows: Wire[], field: string): boolean {

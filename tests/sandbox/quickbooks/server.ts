@@ -16,6 +16,7 @@ import { authorizationFailed, faultAnswer, serviceUnavailable, stringTooLong, sy
 import { FaultInjector, RateLimiter, RequestIds, type FaultRule, type Limits } from './gateway';
 import { OAuth, type OAuthOptions, type QuickBooksClient } from './oauth';
 import type { Company } from './store';
+import { QuickBooksWebhooks, type QuickBooksWebhookTarget } from './webhooks';
 
 export type { QuickBooksClient } from './oauth';
 export type { Limits, FaultRule } from './gateway';
@@ -30,6 +31,8 @@ export interface QuickBooksSandboxOptions extends OAuthOptions {
   limits?: Partial<Limits>;
   /** Company offered on the consent page when none exists yet (default a US company with Automated Sales Tax). */
   defaultCompany?: NewCompany;
+  /** The app's webhook endpoint and verifier token (Intuit's developer portal); also PUT /__sandbox/quickbooks/webhooks. */
+  webhooks?: QuickBooksWebhookTarget;
 }
 
 type Mount = { prefix: string; handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
@@ -44,6 +47,8 @@ export interface QuickBooksSandbox {
   limiter: RateLimiter;
   faults: FaultInjector;
   requestIds: RequestIds;
+  /** Signed CloudEvents deliveries to the app's webhook endpoint (./webhooks.ts). */
+  webhooks: QuickBooksWebhooks;
   createCompany(input: NewCompany): Company;
   /** A valid access token for the company (scripts client). */
   tokenFor(realmId: string): string;
@@ -84,6 +89,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}):
     limiter,
     faults,
     requestIds,
+    webhooks: new QuickBooksWebhooks(options.webhooks ?? null),
     createCompany: addCompany,
     tokenFor: (realmId) => String(oauth.adminGrant(realmId).access_token),
   };
@@ -200,6 +206,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}):
         now: clock.now(),
         batchItems: limiter.limitsFor(realmId).batchItems,
       };
+      const before = ctx.method === 'GET' || !sandbox.webhooks.target ? null : sandbox.webhooks.snapshot(company);
       let answer: Answer;
       try {
         answer = await route(api, apiCtx, ctx.method, ctx.url.pathname);
@@ -208,6 +215,8 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}):
         throw error;
       }
       fresh?.finish(answer);
+      // What the request changed goes to the app's endpoint after the answer, as Intuit's notifications do.
+      if (before) void sandbox.webhooks.changed(company, before, sandbox.webhooks.snapshot(company), clock.now());
       if (terminal?.kind === 'drop-after') return void ctx.res.destroy();
       send(ctx.res, answer);
     } finally {

@@ -14,6 +14,7 @@ import {
   type Result,
 } from './documents';
 import type { Grant } from './identity';
+import { findManualJournal, renderManualJournal, upsertManualJournal } from './journals';
 import type { DocKind, DocumentRecord, Tenant } from './tenants';
 import { parseOrder, parseWhere, WhereError } from './where';
 import { dec, jsonAnswer, msDateTime, problem, Router, type Answer } from './wire';
@@ -38,13 +39,16 @@ export interface AccountingOptions {
   partialCommitWithoutSummarizeErrors?: boolean;
 }
 
-type Family = 'invoices' | 'payments' | 'contacts' | 'settings';
+type Family = 'invoices' | 'payments' | 'contacts' | 'settings' | 'manualjournals';
 
 const SCOPES: Record<Family, string[]> = {
   invoices: ['accounting.transactions', 'accounting.invoices'],
   payments: ['accounting.transactions', 'accounting.payments'],
   contacts: ['accounting.contacts'],
   settings: ['accounting.settings'],
+  // Granular scopes split manual journals out of accounting.transactions (devblog.xero.com, "Upcoming changes to Xero
+  // Accounting API Scopes": accounting.manualjournals / .read).
+  manualjournals: ['accounting.transactions', 'accounting.manualjournals'],
 };
 
 export const API_PREFIX = '/xero/api.xro/2.0';
@@ -458,6 +462,27 @@ export function createAccountingRouter(options: AccountingOptions = {}): Router<
       }
     }
     return envelope(ctx, 'Allocations', [{ AllocationID: a.AllocationID, Amount: dec(a.Amount), Date: `/Date(${Date.parse(`${a.date}T00:00:00Z`)}+0000)/`, IsDeleted: true, Invoice: { InvoiceID: a.invoiceId }, CreditNote: { CreditNoteID: cn.id } }]);
+  });
+
+  // ---------------------------------------------------------------------------------------- manual journals (./journals.ts)
+
+  add('GET', '/ManualJournals', 'manualjournals', (ctx) => {
+    const rows = [...ctx.tenant.manualJournals.values()]
+      .sort((a, b) => (a.date === b.date ? a.updatedAt - b.updatedAt : a.date < b.date ? -1 : 1))
+      .map((j) => ({ record: j, row: renderManualJournal(j, false) }));
+    // As the invoice list: lines only when paged.
+    return list(ctx, 'ManualJournals', rows, { pageable: true, full: (j) => renderManualJournal(j, true) });
+  });
+  add('GET', '/ManualJournals/:id', 'manualjournals', (ctx, p) => {
+    const j = findManualJournal(ctx.tenant, p.id ?? '');
+    return j ? envelope(ctx, 'ManualJournals', [renderManualJournal(j)]) : notFound();
+  });
+  add('PUT', '/ManualJournals', 'manualjournals', (ctx) =>
+    batch(ctx, 'ManualJournals', (el) => (el.ManualJournalID ? { errors: ['PUT creates manual journals: update one with POST.'] } : upsertManualJournal(ctx.tenant, el, ctx.now)), null));
+  add('POST', '/ManualJournals', 'manualjournals', (ctx) => batch(ctx, 'ManualJournals', (el) => upsertManualJournal(ctx.tenant, el, ctx.now), null));
+  add('POST', '/ManualJournals/:id', 'manualjournals', (ctx, p) => {
+    if (!findManualJournal(ctx.tenant, p.id ?? '')) return notFound();
+    return batch(ctx, 'ManualJournals', (el) => upsertManualJournal(ctx.tenant, el, ctx.now, p.id), null);
   });
 
   // ---------------------------------------------------------------------------------------- payments

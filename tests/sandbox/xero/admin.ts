@@ -1,13 +1,18 @@
 // Admin API for scripts and tests (not part of Xero). Contract kept stable:
 //   POST /__sandbox/xero/tenants {name, currency}          → 201 {tenantId}
 //   POST /__sandbox/xero/tenants/{id}/tokens               → 201 {access_token, refresh_token, expires_in, ...}
-// More (see README.md): inspect documents, set stock, limits, faults, the clock, revoke grants, stats.
+// More (see README.md): inspect documents, set stock, limits, faults, the clock, revoke grants, stats; webhooks:
+//   PUT  /__sandbox/xero/webhooks {url, key}                → 200 (the app's webhook URL and key, as in Xero's portal)
+//   POST /__sandbox/xero/webhooks/intent                    → 200 {ok, signed, badlySigned} (the intent-to-receive check)
+//   GET  /__sandbox/xero/webhooks/deliveries                → 200 {deliveries: [{body, status, events}]}
+//   POST /__sandbox/xero/tenants/{id}/invoices/{id}/payments {amount?, accountCode?} → 201 {payment} (paid in Xero)
 import Big from 'big.js';
 import { z } from 'zod';
 import { renderContact, renderItem } from './contacts-items';
-import { renderDocument, renderPayment } from './documents';
+import { amountDue, createPayment, findDocument, renderDocument, renderPayment } from './documents';
+import { renderManualJournal } from './journals';
 import type { XeroSandbox } from './server';
-import { itemByCode, type Tenant } from './tenants';
+import { accountByCode, itemByCode, type Tenant } from './tenants';
 import { jsonAnswer, type Answer, type RequestCtx, type Router } from './wire';
 
 const currency = z.string().regex(/^[A-Za-z]{3}$/, 'a 3-letter currency code');
@@ -38,6 +43,8 @@ const FaultBody = z.object({
 });
 const StockBody = z.object({ quantity: decimal, unitCost: decimal.optional() });
 const AdvanceBody = z.object({ seconds: z.number().positive() });
+const WebhookBody = z.object({ url: z.url(), key: z.string().min(1) });
+const PayBody = z.object({ amount: decimal.optional(), accountCode: z.string().optional(), date: z.string().optional() }).default({});
 const TaxRateBody = z.object({ TaxType: z.string().min(1), Name: z.string().min(1), rate: decimal, ReportTaxType: z.string().default('OUTPUT') });
 
 function parse<T>(schema: z.ZodType<T>, raw: string): { ok: true; value: T } | { ok: false; answer: Answer } {
@@ -74,6 +81,27 @@ export function registerAdminRoutes(router: Router<RequestCtx>, sx: XeroSandbox)
   const P = '/__sandbox/xero';
   const tenantOr404 = (id: string | undefined): Tenant | Answer => sx.tenants.get((id ?? '').toLowerCase()) ?? jsonAnswer(404, { error: `no tenant ${id}` });
 
+  router.add('PUT', `${P}/webhooks`, (ctx) => {
+    const body = WebhookBody.safeParse(JSON.parse(ctx.rawBody || '{}'));
+    if (!body.success) return jsonAnswer(400, { error: body.error.issues[0]?.message });
+    sx.webhooks.target = body.data;
+    return jsonAnswer(200, { url: body.data.url });
+  });
+  router.add('POST', `${P}/webhooks/intent`, async () => jsonAnswer(200, await sx.webhooks.intentToReceive()));
+  router.add('GET', `${P}/webhooks/deliveries`, () => jsonAnswer(200, { deliveries: sx.webhooks.deliveries }));
+  // Someone records a payment against the invoice in Xero (into a bank account): the whole amount due by default.
+  router.add('POST', `${P}/tenants/:id/invoices/:invoice/payments`, (ctx, p) => {
+    const t = tenantOr404(p.id);
+    if ('status' in t) return t;
+    const inv = findDocument(t, 'invoice', p.invoice ?? '');
+    if (!inv) return jsonAnswer(404, { error: `no invoice ${p.invoice}` });
+    const body = PayBody.safeParse(JSON.parse(ctx.rawBody || '{}'));
+    if (!body.success) return jsonAnswer(400, { error: body.error.issues[0]?.message });
+    const bank = body.data.accountCode ? accountByCode(t, body.data.accountCode) : t.accounts.find((a) => a.Type === 'BANK');
+    const amount = body.data.amount ?? amountDue(t, inv);
+    const result = createPayment(t, { Invoice: { InvoiceID: inv.id }, Account: { Code: bank?.Code }, Amount: amount.toString(), ...(body.data.date ? { Date: body.data.date } : {}) }, sx.clock.now());
+    return 'errors' in result ? jsonAnswer(400, { errors: result.errors }) : jsonAnswer(201, { payment: result.saved });
+  });
   router.add('POST', `${P}/tenants`, (ctx) => {
     const body = parse(NewTenantBody, ctx.rawBody);
     if (!body.ok) return body.answer;
@@ -104,6 +132,7 @@ export function registerAdminRoutes(router: Router<RequestCtx>, sx: XeroSandbox)
   listing('contacts', (t) => [...t.contacts.values()].map((c) => renderContact(c)));
   listing('items', (t) => [...t.items.values()].map((i) => renderItem(i)));
   listing('payments', (t) => [...t.payments.values()].map((p) => renderPayment(t, p)));
+  listing('manual-journals', (t) => [...t.manualJournals.values()].map((j) => renderManualJournal(j)));
 
   /** Stock adjustment (in Xero: a bill or an inventory adjustment): sets QuantityOnHand of a tracked item. */
   router.add('POST', `${P}/tenants/:id/items/:code/stock`, (ctx, p) => {

@@ -59,6 +59,21 @@ describe.skipIf(!xeroSpecsAvailable)('conformance with specs/xero', () => {
     check('/Contacts', 'put', 400, await api('PUT', '/Contacts', { Contacts: [{ Name: 'Jane Doe' }] }));
     check('/Contacts', 'post', 200, await api('POST', '/Contacts', { Contacts: [{ Name: 'Jane Doe' }] }, { query: 'summarizeErrors=false' }));
 
+    // A contact's addresses are POBOX or STREET (DELIVERY is an organisation's type); an update naming one type keeps the other.
+    const delivered = await api('PUT', '/Contacts', { Contacts: [{ Name: 'Tom Ray', Addresses: [{ AddressType: 'POBOX', City: 'Austin' }, { AddressType: 'STREET', AttentionTo: 'Tom Ray', AddressLine1: '123 Main Street', City: 'Dallas' }] }] });
+    check('/Contacts', 'put', 200, delivered);
+    const tomId = delivered.json.Contacts[0].ContactID;
+    check('/Contacts', 'post', 200, await api('POST', '/Contacts', { Contacts: [{ ContactID: tomId, Addresses: [{ AddressType: 'POBOX', City: 'Houston' }] }] }));
+    const tom = await api('GET', `/Contacts/${tomId}`);
+    check('/Contacts/{ContactID}', 'get', 200, tom);
+    expect(tom.json.Contacts[0].Addresses).toEqual([
+      { AddressType: 'STREET', AttentionTo: 'Tom Ray', AddressLine1: '123 Main Street', City: 'Dallas' },
+      { AddressType: 'POBOX', City: 'Houston' },
+    ]);
+    const refused = await api('PUT', '/Contacts', { Contacts: [{ Name: 'Dee Livery', Addresses: [{ AddressType: 'DELIVERY', City: 'Leeds' }] }] });
+    check('/Contacts', 'put', 400, refused);
+    expect(refused.text).toContain('AddressType must be POBOX or STREET');
+
     const item = { Code: 'SKU-1', Name: 'Mug', InventoryAssetAccountCode: '630', PurchaseDetails: { COGSAccountCode: '310' }, SalesDetails: { UnitPrice: 12.5, AccountCode: '200', TaxType: 'OUTPUT2' } };
     const items = await api('PUT', '/Items', { Items: [item] });
     check('/Items', 'put', 200, items);
@@ -118,6 +133,45 @@ describe.skipIf(!xeroSpecsAvailable)('conformance with specs/xero', () => {
     check('/Payments/{PaymentID}', 'post', 200, await api('POST', `/Payments/${paymentId}`, { Payments: [{ Status: 'DELETED' }] }));
     check('/Invoices/{InvoiceID}', 'post', 400, await api('POST', `/Invoices/${id}`, { Invoices: [{ InvoiceID: id, Status: 'VOIDED' }] }));
     check('/Invoices/{InvoiceID}', 'post', 200, await api('POST', `/Invoices/${id}`, { Invoices: [{ InvoiceID: id, LineItems: [line(1)] }] }, { query: 'summarizeErrors=false' }));
+  });
+
+  it('manual journals: create, read, list, update a posted one, void; and their refusals (./journals.ts)', async () => {
+    const accounts = (await api('GET', '/Accounts')).json.Accounts as Array<{ Code: string; Class: string; Type: string; SystemAccount?: string }>;
+    const revenue = accounts.find((a) => a.Class === 'REVENUE')!.Code;
+    const bank = accounts.find((a) => a.Type === 'BANK')!.Code;
+    const tax = accounts.find((a) => a.SystemAccount === 'GST')!.Code;
+    const receivable = accounts.find((a) => a.SystemAccount === 'DEBTORS')!.Code;
+    const lines = (paid: number) => [
+      { AccountCode: bank, LineAmount: paid, Description: 'Paid in' },
+      { AccountCode: revenue, LineAmount: -100, Description: 'Sales' },
+      { AccountCode: tax, LineAmount: -20, Description: 'Tax' },
+    ];
+    const made = await api('PUT', '/ManualJournals', { ManualJournals: [{ Narration: 'Daily summary', Date: '2026-11-02', Status: 'POSTED', JournalLines: lines(120) }] }, { query: 'summarizeErrors=false' });
+    check('/ManualJournals', 'put', 200, made);
+    const j = made.json.ManualJournals[0];
+    expect([j.Status, j.LineAmountTypes, j.JournalLines.length]).toEqual(['POSTED', 'NoTax', 3]);
+    check('/ManualJournals/{ManualJournalID}', 'get', 200, await api('GET', `/ManualJournals/${j.ManualJournalID}`));
+    const listed = await api('GET', '/ManualJournals', undefined, { query: `where=${encodeURIComponent('Narration=="Daily summary"')}` });
+    check('/ManualJournals', 'get', 200, listed);
+    expect(listed.json.ManualJournals.map((x: { ManualJournalID: string }) => x.ManualJournalID)).toEqual([j.ManualJournalID]);
+    // A posted journal takes new lines in place.
+    const edited = await api('POST', `/ManualJournals/${j.ManualJournalID}`, { ManualJournals: [{ ManualJournalID: j.ManualJournalID, Narration: 'Daily summary', JournalLines: [...lines(130).slice(0, 2), { AccountCode: tax, LineAmount: -30, Description: 'Tax' }] }] });
+    check('/ManualJournals/{ManualJournalID}', 'post', 200, edited);
+    expect(edited.json.ManualJournals[0].JournalLines.map((l: { LineAmount: number }) => l.LineAmount)).toEqual([130, -100, -30]);
+    // Unbalanced, a control account, one line: refused with Xero's ValidationException.
+    const unbalanced = await api('PUT', '/ManualJournals', { ManualJournals: [{ Narration: 'Off', JournalLines: lines(110) }] });
+    check('/ManualJournals', 'put', 400, unbalanced);
+    expect(unbalanced.text).toContain('The total debits (110.00) must equal total credits (-120.00)');
+    const control = await api('PUT', '/ManualJournals', { ManualJournals: [{ Narration: 'AR', JournalLines: [{ AccountCode: receivable, LineAmount: 10 }, { AccountCode: revenue, LineAmount: -10 }] }] });
+    expect([control.status, control.text.includes('cannot be used in a manual journal')]).toEqual([400, true]);
+    const single = await api('PUT', '/ManualJournals', { ManualJournals: [{ Narration: 'One', JournalLines: [{ AccountCode: revenue, LineAmount: 0 }] }] });
+    expect([single.status, single.text.includes('at least two journal lines')]).toEqual([400, true]);
+    // Voided: no longer changed. A draft is the default status.
+    check('/ManualJournals/{ManualJournalID}', 'post', 200, await api('POST', `/ManualJournals/${j.ManualJournalID}`, { ManualJournals: [{ Status: 'VOIDED' }] }));
+    const again = await api('POST', `/ManualJournals/${j.ManualJournalID}`, { ManualJournals: [{ Narration: 'Changed' }] });
+    expect([again.status, again.text.includes('voided manual journal cannot be changed')]).toEqual([400, true]);
+    const draft = await api('PUT', '/ManualJournals', { ManualJournals: [{ Narration: 'Draft', JournalLines: lines(120) }] });
+    expect(draft.json.ManualJournals[0].Status).toBe('DRAFT');
   });
 
   it('the validator does reject bodies that do not conform', () => {

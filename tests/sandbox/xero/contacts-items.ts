@@ -99,10 +99,17 @@ export function upsertContact(tenant: Tenant, el: Record<string, unknown>, mode:
   }
   const currency = str(el.DefaultCurrency);
   if (currency && !tenant.currencies.includes(currency.toUpperCase())) errors.push(`The currency ${currency} is not subscribed to in this organisation.`);
+  errors.push(...addressProblems(el.Addresses));
   if (errors.length) return { errors };
 
   const fields: Record<string, unknown> = {};
   for (const k of CONTACT_FIELDS) if (el[k] !== undefined) fields[k] = el[k];
+  if (existing && Array.isArray(fields.Addresses) && Array.isArray(existing.fields.Addresses)) {
+    // A contact has one address of each type (Xero answers every contact with both a STREET and a POBOX): an update
+    // naming one type replaces that one and leaves the other (the sandbox's reading of the types page).
+    const sent = new Set((fields.Addresses as Array<Record<string, unknown>>).map((a) => a.AddressType));
+    fields.Addresses = [...(existing.fields.Addresses as Array<Record<string, unknown>>).filter((a) => !sent.has(a.AddressType)), ...(fields.Addresses as unknown[])];
+  }
   if (existing) {
     const before = { ...existing, fields: { ...existing.fields } };
     existing.fields = { ...existing.fields, ...fields };
@@ -125,6 +132,28 @@ export function upsertContact(tenant: Tenant, el: Record<string, unknown>, mode:
   tenant.contacts.set(c.ContactID, c);
   indexContact(tenant, c);
   return { saved: renderContact(c), undo: () => tenant.contacts.delete(c.ContactID) };
+}
+
+/**
+ * A contact's Addresses: AddressType POBOX or STREET (the Address schema's enum in specs/xero/xero_accounting.yaml;
+ * DELIVERY is an organisation's address type only, AddressForOrganisation), AddressLine1-4 up to 500 characters, City
+ * and Region up to 255, PostalCode and Country up to 50 (the schema's maxLength; Country "[A-Z], [a-z] only"),
+ * AttentionTo up to 255. https://developer.xero.com/documentation/api/accounting/types#addresses
+ */
+function addressProblems(raw: unknown): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) return ['Addresses must be a list of addresses.'];
+  const limits: Record<string, number> = { AddressLine1: 500, AddressLine2: 500, AddressLine3: 500, AddressLine4: 500, City: 255, Region: 255, PostalCode: 50, Country: 50, AttentionTo: 255 };
+  const problems: string[] = [];
+  for (const a of raw as Array<Record<string, unknown>>) {
+    const type = str(a?.AddressType);
+    if (type !== 'POBOX' && type !== 'STREET') problems.push(`AddressType must be POBOX or STREET, not ${type ?? 'missing'}.`);
+    for (const [k, max] of Object.entries(limits)) {
+      const v = str(a?.[k]);
+      if (v !== undefined && v.length > max) problems.push(`${k} must not exceed ${max} characters.`);
+    }
+  }
+  return problems;
 }
 
 // ------------------------------------------------------------------------------------------------ items

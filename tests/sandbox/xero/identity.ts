@@ -40,7 +40,7 @@ export const KNOWN_SCOPES = new Set([
   'accounting.reports.read', 'accounting.journals.read', 'accounting.budgets.read',
 ]);
 
-export const ALL_ACCOUNTING_SCOPES = 'openid profile email offline_access accounting.invoices accounting.payments accounting.contacts accounting.settings';
+export const ALL_ACCOUNTING_SCOPES = 'openid profile email offline_access accounting.invoices accounting.payments accounting.contacts accounting.settings accounting.manualjournals';
 
 export const SANDBOX_USER = {
   id: 'a1b2c3d4-0000-4000-8000-00000000c0de',

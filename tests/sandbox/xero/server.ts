@@ -12,6 +12,7 @@ import { XeroClock } from './clock';
 import { FaultInjector, IdempotencyStore, RateLimiter, faultAnswer, type Limits } from './gateway';
 import { Identity, forbidden, type IdentityOptions, type XeroClient } from './identity';
 import { createTenant, type NewTenant, type Tenant } from './tenants';
+import { XeroWebhooks, type WebhookTarget } from './webhooks';
 import { HttpError, Router, jsonAnswer, problem, readBody, send, type Answer, type RequestCtx } from './wire';
 
 export type { XeroClient } from './identity';
@@ -26,6 +27,8 @@ export interface XeroSandboxOptions extends IdentityOptions, AccountingOptions {
   limits?: Partial<Limits>;
   /** Organisation offered on the consent page when none has been created yet. */
   defaultTenant?: NewTenant;
+  /** The app's webhook URL and key (Xero's developer portal: one per app); also set by PUT /__sandbox/xero/webhooks. */
+  webhooks?: WebhookTarget;
 }
 
 export interface XeroSandbox {
@@ -39,6 +42,8 @@ export interface XeroSandbox {
   limiter: RateLimiter;
   faults: FaultInjector;
   idempotency: IdempotencyStore;
+  /** Signed INVOICE UPDATE deliveries to the app's webhook URL (./webhooks.ts). */
+  webhooks: XeroWebhooks;
   createTenant(input: NewTenant): Tenant;
   /** An access token (scripts client, all accounting scopes) connected to the tenant. */
   tokenFor(tenantId: string): string;
@@ -77,6 +82,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}): XeroSandbox
     limiter,
     faults,
     idempotency,
+    webhooks: new XeroWebhooks(options.webhooks ?? null),
     createTenant: addTenant,
     tokenFor: (tenantId) => String(identity.adminGrant(tenantId).access_token),
   };
@@ -103,9 +109,12 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}): XeroSandbox
     try {
       const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
       const ctx: RequestCtx = { req, res, method, url, rawBody };
+      // A change to an invoice's status or payments goes out as a webhook once the answer is sent.
+      const before = method === 'GET' || !sandbox.webhooks.target ? null : sandbox.webhooks.snapshot(tenants.values());
       if (isAdmin) send(res, await route(adminRouter, ctx));
       else if (path.toLowerCase().startsWith(`${API_PREFIX.toLowerCase()}/`)) await accounting(ctx);
       else await withFaults(ctx, undefined, () => route(identityRouter, ctx));
+      if (before) void sandbox.webhooks.changed(before, sandbox.webhooks.snapshot(tenants.values()), clock.now());
     } catch (error) {
       if (res.headersSent) res.destroy();
       else if (error instanceof HttpError) send(res, jsonAnswer(error.status, error.body, error.headers));

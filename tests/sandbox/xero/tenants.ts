@@ -1,5 +1,6 @@
 // Organisations (tenants) and everything they hold. Each new organisation gets a small chart of accounts, the
 // tax rates of its country edition (from its base currency), one tracking category, and empty ledgers.
+import type { ManualJournalRecord } from './journals';
 import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
 
@@ -148,6 +149,8 @@ export interface Tenant {
   documents: Map<string, DocumentRecord>;
   payments: Map<string, PaymentRecord>;
   allocations: Map<string, AllocationRecord>;
+  /** Manual journals by id (./journals.ts). */
+  manualJournals: Map<string, ManualJournalRecord>;
   counters: { invoice: number; creditNote: number };
   /** Lookup index by name / number / code: add-only, entries are verified on read (see `indexed`). */
   index: Map<string, Set<object>>;
@@ -285,6 +288,7 @@ export function createTenant(input: NewTenant, now: number): Tenant {
     documents: new Map(),
     payments: new Map(),
     allocations: new Map(),
+    manualJournals: new Map(),
     counters: { invoice: 0, creditNote: 0 },
     index: new Map(),
   };

@@ -1,14 +1,19 @@
 'use client';
 
-import { Badge, Box, Button, Flex, Grid, InlineMessage, Panel, Table, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, Grid, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Table } from '../../_components/table';
 import { useParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { AppLink } from '../../_components/app-link';
-import { dateTime, money, STATE_LABELS, statusLabel } from '../../_components/format';
-import { useMutation, useStatuses } from '../../_components/hooks';
+import { dateTime, STATE_LABELS } from '../../_components/format';
+import { money } from '../../_components/money';
+import { statusLabel } from '../../_components/statuses';
+import { useMutation } from '../../_components/hooks';
+import { useStatuses } from '../../_components/use-statuses';
 import { Empty, LoadError, Loading, PageHeader } from '../../_components/page-state';
 import { useApi, useApiFetch, type ApiError } from '../../_components/session';
 import type { OrderDetail, OrderPosting, Preview, TimelineEntry } from '@/lib/admin/order-detail';
+import { addressLine, deliveryAddressOf } from '@/lib/sync/delivery';
 import type { SalesDocument } from '@/lib/sync/sales-document';
 
 type PreviewView = Extract<Preview, { ok: true }>;
@@ -18,6 +23,7 @@ const POSTING_STATE_VARIANTS: Record<OrderPosting['state'], 'success' | 'danger'
   pending: 'primary',
   skipped: 'warning',
   failed: 'danger',
+  summarised: 'secondary',
 };
 
 /** "Refund 41 · 10.83 USD (tax 0.83 USD)" beside an event's label, when it has them. */
@@ -48,7 +54,12 @@ function PostingsPanel({ detail }: { detail: OrderDetail }) {
           data-testid="postings"
           columns={[
             { header: 'What', hash: 'label', render: ({ label, refundId }) => (refundId !== null ? `${label} (refund ${refundId})` : label) },
-            { header: 'Number', hash: 'number', render: ({ number }) => number ?? '—' },
+            {
+              header: 'Number',
+              hash: 'number',
+              // A change to an order of a closed day names the daily summary that booked it.
+              render: ({ number, kind }) => (number && kind === 'summary_edit' ? <AppLink href={`/summaries/${encodeURIComponent(number)}`}>{number}</AppLink> : (number ?? '—')),
+            },
             { header: 'Amount', hash: 'amount', align: 'right', render: ({ amount }) => money(amount, currency) },
             { header: 'Tax', hash: 'tax', align: 'right', render: ({ tax }) => money(tax, currency) },
             {
@@ -76,6 +87,8 @@ function PostingsPanel({ detail }: { detail: OrderDetail }) {
 
 function DocumentView({ doc, testId }: { doc: SalesDocument; testId: string }) {
   const c = doc.currency.code;
+  const ruled = doc.lines.some((l) => l.revenueRule);
+  const delivery = deliveryAddressOf(doc);
   return (
     <Box data-testid={testId}>
       <Text>
@@ -85,7 +98,18 @@ function DocumentView({ doc, testId }: { doc: SalesDocument; testId: string }) {
         columns={[
           { header: 'Line', hash: 'description', render: ({ description, sku }) => `${description}${sku ? ` (${sku})` : ''}` },
           { header: 'Qty', hash: 'quantity', align: 'right', render: ({ quantity }) => quantity },
-          { header: 'Account', hash: 'account', render: ({ account, taxCode }) => `${account}${taxCode ? ` · ${taxCode}` : ''}` },
+          {
+            header: 'Account',
+            hash: 'account',
+            render: ({ account, taxCode, kind, revenueRule }) => (
+              <span data-testid="line-account">
+                {account}
+                {taxCode ? ` · ${taxCode}` : ''}
+                {/* Which revenue rule chose a product's account, or, where another line's did, that none did (accounts.sales). */}
+                {kind === 'product' && (revenueRule || ruled) ? <Text as="span" color="secondary60">{` · ${revenueRule ? revenueRule.label : 'no rule applied'}`}</Text> : null}
+              </span>
+            ),
+          },
           { header: 'Net', hash: 'net', align: 'right', render: ({ net }) => money(net, c) },
           { header: 'Tax', hash: 'tax', align: 'right', render: ({ tax }) => money(tax, c) },
           { header: 'Total', hash: 'gross', align: 'right', render: ({ gross }) => money(gross, c) },
@@ -97,6 +121,9 @@ function DocumentView({ doc, testId }: { doc: SalesDocument; testId: string }) {
         <Text marginBottom="none">Tax <span data-testid={`${testId}-tax`}>{money(doc.totals.tax, c)}</span></Text>
         <Text marginBottom="none" bold>Total <span data-testid={`${testId}-total`}>{money(doc.totals.total, c)}</span></Text>
       </Flex>
+      {delivery ? (
+        <Text color="secondary60" data-testid={`${testId}-delivery`}>Deliver to: {addressLine(delivery)}</Text>
+      ) : null}
       {doc.payments.length > 0 ? (
         <Text color="secondary60">Payments: {doc.payments.map((p) => `${money(p.amount, c)} by ${p.method} into ${p.account}`).join('; ')}</Text>
       ) : null}
@@ -198,7 +225,13 @@ export default function OrderPage() {
             </Box>
             <Box>
               <Text marginBottom="xSmall" color="secondary60">Document</Text>
-              <Text data-testid="document-number">{r.documentNumber ?? '—'}</Text>
+              {r.state === 'summarised' && r.documentNumber ? (
+                <Text data-testid="document-number">
+                  In the daily summary <AppLink href={`/summaries/${encodeURIComponent(r.documentNumber)}`} testId="summary-link">{r.documentNumber}</AppLink>
+                </Text>
+              ) : (
+                <Text data-testid="document-number">{r.documentNumber ?? '—'}</Text>
+              )}
             </Box>
             <Box>
               <Text marginBottom="xSmall" color="secondary60">Order</Text>
@@ -216,10 +249,10 @@ export default function OrderPage() {
         )}
         {r?.message && r.state !== 'posted' ? (
           <Box marginTop="medium" data-testid="order-reason">
-            {/* Skipped, voided and credited are outcomes, not problems: said as information. */}
+            {/* Skipped, voided, credited and summarised are outcomes, not problems: said as information. */}
             <InlineMessage
-              type={r.state === 'skipped' || r.state === 'voided' || r.state === 'credited' ? 'info' : 'warning'}
-              header={r.state === 'voided' || r.state === 'credited' ? 'What happened' : 'Why'}
+              type={r.state === 'skipped' || r.state === 'voided' || r.state === 'credited' || r.state === 'summarised' ? 'info' : 'warning'}
+              header={r.state === 'voided' || r.state === 'credited' || r.state === 'summarised' ? 'What happened' : 'Why'}
               messages={[{ text: r.message }]}
             />
           </Box>

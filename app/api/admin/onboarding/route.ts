@@ -4,6 +4,7 @@ import { adminStore, audit, backfillDeps, chartOf, onboardingCompletedAt, settin
 import { failure, parseBody, validationResponse } from '@/lib/admin/http';
 import { completeOnboarding, completeOnboardingSchema } from '@/lib/admin/onboarding';
 import { connectDeps } from '@/lib/deps';
+import { env } from '@/lib/env';
 import { withSession } from '@/lib/http/with-session';
 
 export const dynamic = 'force-dynamic';
@@ -20,6 +21,8 @@ export const GET = withSession(async (_request, session) => {
     providers: providerListings(ctx.providerId),
     version: current.version,
     orders: current.settings.orders,
+    // Proposed on first open only (ONBOARDING_BACKFILL_FROM; the demo sets it): running the setup again proposes nothing.
+    suggestedBackfillFrom: completedAt ? null : (env().ONBOARDING_BACKFILL_FROM ?? null),
   });
 });
 

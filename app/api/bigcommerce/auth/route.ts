@@ -2,6 +2,7 @@ import { completeInstall } from '@/lib/bigcommerce/install';
 import { lifecycleDeps } from '@/lib/deps';
 import { callbackFailurePage } from '@/lib/http/callback-failure';
 import { messagePage } from '@/lib/http/message-page';
+import { withStoreHint } from '@/lib/http/security-headers';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +11,7 @@ export async function GET(request: Request): Promise<Response> {
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const result = await completeInstall(await lifecycleDeps(), query);
   if (!result.ok) return callbackFailurePage(result.error);
-  const next = `/installed#session=${encodeURIComponent(result.value.sessionToken)}`;
+  const next = `${withStoreHint('/installed', result.value.storeHash)}#session=${encodeURIComponent(result.value.sessionToken)}`;
   return messagePage({
     status: 200,
     variant: 'success',

@@ -2,6 +2,7 @@ import { loadApp } from '@/lib/bigcommerce/install';
 import { resolveDeepLink } from '@/lib/bigcommerce/deep-link';
 import { lifecycleDeps } from '@/lib/deps';
 import { env } from '@/lib/env';
+import { withStoreHint } from '@/lib/http/security-headers';
 import { callbackFailurePage } from '@/lib/http/callback-failure';
 
 export const dynamic = 'force-dynamic';
@@ -13,6 +14,6 @@ export async function GET(request: Request): Promise<Response> {
   const path = resolveDeepLink(result.value.path, env().APP_URL);
   if (!path.ok) return callbackFailurePage(path.error);
   // The session travels in the fragment: never sent to a server, never in a Referer (see lib/session.ts).
-  const location = `${path.value}#session=${encodeURIComponent(result.value.sessionToken)}`;
+  const location = `${withStoreHint(path.value, result.value.storeHash)}#session=${encodeURIComponent(result.value.sessionToken)}`;
   return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
 }

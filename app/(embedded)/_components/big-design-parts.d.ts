@@ -1,0 +1,32 @@
+// Types for the parts of BigDesign that table.tsx, select.tsx and form.tsx import one by one (BigDesign ships their declarations under
+// dist/components and the modules under dist/es/components; its package.json has no "exports", so both resolve).
+declare module '@bigcommerce/big-design/dist/es/components/Table/Actions/styled' {
+  export * from '@bigcommerce/big-design/dist/components/Table/Actions/styled';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Table/Body' {
+  export * from '@bigcommerce/big-design/dist/components/Table/Body';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Table/DataCell' {
+  export * from '@bigcommerce/big-design/dist/components/Table/DataCell';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Table/Head' {
+  export * from '@bigcommerce/big-design/dist/components/Table/Head';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Table/HeaderCell/styled' {
+  export * from '@bigcommerce/big-design/dist/components/Table/HeaderCell/styled';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Table/Row/styled' {
+  export * from '@bigcommerce/big-design/dist/components/Table/Row/styled';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Table/SelectAll' {
+  export * from '@bigcommerce/big-design/dist/components/Table/SelectAll';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Table/styled' {
+  export * from '@bigcommerce/big-design/dist/components/Table/styled';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Select/styled' {
+  export * from '@bigcommerce/big-design/dist/components/Select/styled';
+}
+declare module '@bigcommerce/big-design/dist/es/components/Form/useFormContext' {
+  export * from '@bigcommerce/big-design/dist/components/Form/useFormContext';
+}

@@ -1,0 +1,295 @@
+// Daily summary mode in QuickBooks Online (issue 18), through the provider port against the QuickBooks sandbox: the
+// accounting core's order fixtures spread over three days, their currencies and three payment methods, with refunds
+// on later days, summarised as the core does (lib/sync/summary) and posted with postSummary. Read back from
+// QuickBooks: each summary is one sales receipt (or, unpaid, one invoice) whose TotalAmt and TotalTax equal the sum of
+// its orders' to the cent, deposited into the method's account, and the day's refunds one refund receipt (or credit
+// memo); posting again, two runs at once and a lost answer never make a second form; an open day refreshed after an
+// edit updates the same form in place (sparse update).
+import path from 'node:path';
+import Big from 'big.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staticToken } from '@/lib/accounting/connect/token-manager';
+import { createQuickBooksProvider, quickbooksUrls } from '@/lib/accounting/quickbooks';
+import { formatUnits, parseUnits, sum } from '@/lib/money';
+import type { SummaryPosting } from '@/lib/sync/provider';
+import type { SalesDocument } from '@/lib/sync/sales-document';
+import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
+import { summaryCustomer, summaryNumber } from '@/lib/sync/summary/post-summaries';
+import { saveSettings } from '@/lib/admin/save-settings';
+import type { StoreHash } from '@/lib/ids';
+import { defaultSettings, type SyncSettings } from '@/lib/sync/settings';
+import { loadQuickBooksFixtures, QBO_TEST_ACCOUNTS, QBO_TEST_PAYMENTS } from '@/tests/support/quickbooks-fixtures';
+import { startQuickBooksSandbox, type StartedQuickBooksSandbox } from '@/tests/sandbox/quickbooks/server';
+
+const DAYS = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'];
+/** Three payment methods and their deposit accounts in a new sandbox company (4 Undeposited Funds, 5 Checking). */
+const METHODS = [
+  { method: 'Credit Card', account: '4' },
+  { method: 'PayPal', account: '5' },
+  { method: 'Cash', account: '4' },
+];
+const cases = path.resolve(import.meta.dirname, '../fixtures/orders/cases');
+
+let qb: StartedQuickBooksSandbox;
+
+async function admin<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${qb.url}/__sandbox/quickbooks${route}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface Pay { Id: string; TotalAmt: number; PrivateNote?: string; DepositToAccountRef: { value: string }; Line: Array<{ LinkedTxn?: Array<{ TxnId: string; TxnType: string }> }> }
+interface Form { Id: string; DocNumber: string; TotalAmt: number; Balance?: number; PrivateNote?: string; TxnTaxDetail: { TotalTax: number }; DepositToAccountRef?: { value: string }; CurrencyRef: { value: string }; CustomerRef: { value: string; name?: string }; SyncToken: string }
+const forms = async (realmId: string, entity: string) =>
+  (await admin<{ items: Form[] }>('GET', `/companies/${realmId}/entities/${entity}`)).items.filter((f) => !(f.PrivateNote ?? '').startsWith('Voided'));
+const units = (v: unknown, scale = 2) => parseUnits(new Big(String(v)).toFixed(scale), scale);
+
+/**
+ * The fixtures' documents on three days and three methods: each gateway payment into its method's account; store credit
+ * and gift certificates stay on theirs (5), and orders partly paid stay partly paid.
+ */
+function dayDocuments(): SalesDocument[] {
+  return loadQuickBooksFixtures(cases, { kind: 'sales_receipt' }).flatMap((f, i) => {
+    const d = f.document;
+    if (!d) return [];
+    const m = METHODS[Math.floor(i / 3) % METHODS.length]!;
+    return [{ ...d, date: DAYS[i % 3]!, payments: d.payments.map((p) => (p.kind === 'gateway' ? { ...p, method: m.method, account: m.account } : p)) }];
+  });
+}
+
+/** Every fourth order refunded in full the day after it was placed, paid back out of its method's account. */
+function refundsOf(sales: readonly SalesDocument[]): SummaryRefund[] {
+  return sales.flatMap((sale, i) => {
+    if (i % 4 !== 0) return [];
+    const scale = sale.currency.scale;
+    const total = formatUnits(sum(sale.lines.map((l) => parseUnits(l.gross, scale))), scale);
+    const tax = formatUnits(sum(sale.lines.map((l) => parseUnits(l.tax, scale))), scale);
+    const method = METHODS.find((m) => m.method === summaryMethodOf(sale));
+    return [{
+      orderId: sale.source.orderId, refundId: 9000 + i, date: DAYS[DAYS.indexOf(sale.date) + 1]!, sale,
+      credit: { lines: sale.lines, total, tax },
+      payouts: method ? [{ paymentId: 9000 + i, providerId: 'test', method: method.method, kind: 'gateway' as const, account: method.account, amount: total, offline: false }] : [],
+    }];
+  });
+}
+
+let stores = 0;
+async function company(name: string) {
+  const { realmId } = await admin<{ realmId: string }>('POST', '/companies', { name, country: 'US', currency: 'USD', ast: true, multicurrency: true });
+  const { access_token } = await admin<{ access_token: string }>('POST', `/companies/${realmId}/tokens`);
+  const provider = createQuickBooksProvider({ realmId, tokens: staticToken(access_token), urls: quickbooksUrls(`${qb.url}/quickbooks`), retryDelayMs: 5, timeoutMs: 3_000 });
+  // One store per company: the summary keys (store, day, currency, method, version) are the store's.
+  const store = `store${(stores += 1)}`;
+  const post = (summary: DailySummary, ordinal: number, version: number, replaces: SummaryPosting['replaces'] = null) => provider.postSummary!({
+    summary, number: summaryNumber(summary.key, ordinal), customer: summaryCustomer(summary.key.method), idempotencyKey: summaryPostingKey(store, summary.key, version), replaces,
+    description: `Daily summary ${summary.key.date}, ${summary.key.currency}, ${summary.key.method} (${summary.orders.length} orders, ${summary.refunds.length} refunds)`,
+  });
+  return { realmId, provider, post };
+}
+
+function ordinals(summaries: readonly DailySummary[]): number[] {
+  const seen = new Map<string, number>();
+  return summaries.map((s) => {
+    const n = (seen.get(s.key.date) ?? 0) + 1;
+    seen.set(s.key.date, n);
+    return n;
+  });
+}
+
+beforeAll(async () => {
+  qb = await startQuickBooksSandbox({ port: 0 });
+});
+afterAll(async () => {
+  await qb?.close();
+});
+
+describe('daily summaries in QuickBooks Online', () => {
+  const sales = dayDocuments();
+  const refunds = refundsOf(sales);
+  const summaries = buildDailySummaries({ sales, refunds });
+  const ordinal = ordinals(summaries);
+  let co: Awaited<ReturnType<typeof company>>;
+  const all = async () => ({
+    receipts: await forms(co.realmId, 'SalesReceipt'), invoices: await forms(co.realmId, 'Invoice'),
+    refundReceipts: await forms(co.realmId, 'RefundReceipt'), memos: await forms(co.realmId, 'CreditMemo'),
+  });
+  const counts = async () => Object.fromEntries(Object.entries(await all()).map(([k, v]) => [k, v.length]));
+
+  beforeAll(async () => {
+    co = await company('Summaries Inc');
+  });
+
+  it('the fixtures make summaries over 4 days, 2+ currencies and 3+ methods (one unpaid), with refunds on later days', () => {
+    expect(sales.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(summaries.map((s) => s.key.date)).size).toBe(4);
+    expect(new Set(summaries.map((s) => s.key.currency)).size).toBeGreaterThanOrEqual(2);
+    expect(new Set(summaries.map((s) => s.key.method)).size).toBeGreaterThanOrEqual(3);
+    expect(summaries.some((s) => s.refunds.length > 0 && s.orders.length === 0)).toBe(true);
+  });
+
+  it('posts each summary as one sales form and one refund form whose totals and tax equal its orders’ and refunds’ to the cent', async () => {
+    for (const [i, summary] of summaries.entries()) {
+      const posted = await co.post(summary, ordinal[i]!, 1);
+      expect(posted.ok, `${summary.key.date} ${summary.key.currency} ${summary.key.method}: ${!posted.ok && posted.error.message}`).toBe(true);
+      if (posted.ok) expect(posted.value).toMatchObject({ number: summaryNumber(summary.key, ordinal[i]!), created: true });
+    }
+    const { receipts, invoices, refundReceipts, memos } = await all();
+    const payments = (await admin<{ items: Pay[] }>('GET', `/companies/${co.realmId}/entities/Payment`)).items;
+    expect(invoices.some((f) => payments.some((p) => p.Line.some((l) => l.LinkedTxn?.some((t) => t.TxnId === f.Id)))), 'some summary invoice is paid into several accounts').toBe(true);
+    for (const [i, summary] of summaries.entries()) {
+      const { date, currency, method } = summary.key;
+      const number = summaryNumber(summary.key, ordinal[i]!);
+      const label = `${date} ${currency} ${method}`;
+      const scale = summary.scale;
+      const orders = sales.filter((d) => d.date === date && d.currency.code === currency && summaryMethodOf(d) === method);
+      const dayRefunds = refunds.filter((r) => r.date === date && r.sale.currency.code === currency && summaryMethodOf(r.sale) === method);
+      const paidIn = orders.flatMap((d) => d.payments);
+      const accounts = new Set(paidIn.map((p) => p.account));
+      const total = sum(orders.map((d) => units(d.totals.total, scale)));
+      const receipt = accounts.size === 1 && sum(paidIn.map((p) => units(p.amount, scale))) === total;
+      const sold = [...receipts, ...invoices].filter((f) => f.DocNumber === number);
+      if (orders.length === 0) expect(sold, label).toHaveLength(0);
+      else {
+        expect(sold, label).toHaveLength(1);
+        const form = sold[0]!;
+        expect(receipts.includes(form), `${label}: a sales receipt when paid in full into one account, else an invoice`).toBe(receipt);
+        expect(form.CurrencyRef.value).toBe(currency);
+        expect(units(form.TotalAmt, scale), label).toBe(total);
+        expect(units(form.TxnTaxDetail.TotalTax, scale), label).toBe(sum(orders.map((d) => units(d.totals.tax, scale))));
+        if (receipt) expect(form.DepositToAccountRef?.value).toBe([...accounts][0]);
+        else {
+          // The invoice's payments: what was paid into each account, and the rest still due.
+          const linked = payments.filter((p) => p.Line.some((l) => l.LinkedTxn?.some((t) => t.TxnType === 'Invoice' && t.TxnId === form.Id)));
+          for (const account of accounts) {
+            expect(sum(linked.filter((p) => p.DepositToAccountRef.value === account).map((p) => units(p.TotalAmt, scale))), `${label} ${account}`)
+              .toBe(sum(paidIn.filter((p) => p.account === account).map((p) => units(p.amount, scale))));
+          }
+          expect(units(form.Balance, scale), label).toBe(total - sum(paidIn.map((p) => units(p.amount, scale))));
+        }
+      }
+      const back = [...refundReceipts, ...memos].filter((f) => f.DocNumber === `${number}-R`);
+      if (dayRefunds.length === 0) expect(back, label).toHaveLength(0);
+      else {
+        expect(back, label).toHaveLength(1);
+        expect(refundReceipts.includes(back[0]!), `${label}: a refund receipt when paid back`).toBe(dayRefunds.some((r) => r.payouts.length > 0));
+        expect(units(back[0]!.TotalAmt, scale), label).toBe(sum(dayRefunds.map((r) => units(r.credit!.total, scale))));
+        expect(units(back[0]!.TxnTaxDetail.TotalTax, scale), label).toBe(sum(dayRefunds.map((r) => units(r.credit!.tax, scale))));
+      }
+    }
+  });
+
+  it('posting every summary again finds its forms instead of making second ones', async () => {
+    const before = await counts();
+    for (const [i, summary] of summaries.entries()) {
+      const again = await co.post(summary, ordinal[i]!, 1);
+      expect(again.ok && again.value.created, !again.ok ? again.error.message : '').toBe(false);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('two runs at once, and a run whose answer was lost, make one form', async () => {
+    const fresh = await company('Race Inc');
+    const summary = summaries.find((s) => s.orders.length > 0 && s.payments.length > 0 && s.refunds.length > 0)!;
+    const both = await Promise.all([fresh.post(summary, 1, 1), fresh.post(summary, 1, 1)]);
+    expect(both.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(['ok', 'ok']);
+    expect(new Set(both.map((r) => r.ok && r.value.remoteId)).size).toBe(1);
+    expect((await forms(fresh.realmId, 'SalesReceipt')).length).toBe(1);
+    expect((await forms(fresh.realmId, 'RefundReceipt')).length).toBe(1);
+
+    // The sales receipt's answer is lost (QuickBooks booked it): the run looks it up by DocNumber and our note.
+    const lost = await company('Lost Inc');
+    const fired = (await admin<{ faultsFired: number }>('GET', '/stats')).faultsFired;
+    await admin('POST', '/faults', { kind: 'drop-after', method: 'POST', path: '/salesreceipt', realmId: lost.realmId, times: 1 });
+    const first = await lost.post(summary, 1, 1);
+    await admin('DELETE', '/faults');
+    expect((await admin<{ faultsFired: number }>('GET', '/stats')).faultsFired).toBe(fired + 1);
+    expect(first.ok, !first.ok ? first.error.message : '').toBe(true);
+    const second = await lost.post(summary, 1, 1);
+    expect(second.ok && second.value.created).toBe(false);
+    const receipts = await forms(lost.realmId, 'SalesReceipt');
+    expect(receipts).toHaveLength(1);
+    expect(units(receipts[0]!.TotalAmt, summary.scale)).toBe(units(summary.totals.sales.gross, summary.scale));
+  });
+
+  it('an open day refreshed after an edit updates the same sales receipt in place (sparse update, same Id and number)', async () => {
+    // A day paid in full into one account (a sales receipt) with more than one order.
+    const i = summaries.findIndex((s) => s.orders.length > 1 && new Set(s.payments.map((p) => p.account)).size === 1 && s.totals.received === s.totals.sales.gross && s.credits.length === 0);
+    const summary = summaries[i]!;
+    const number = summaryNumber(summary.key, ordinal[i]!);
+    const first = (await forms(co.realmId, 'SalesReceipt')).find((f) => f.DocNumber === number)!;
+    expect(first).toBeDefined();
+    // One of its orders cancelled before the day closed: the summary is rebuilt as the core does, without it.
+    const next = buildDailySummaries({ sales: sales.filter((d) => d.source.orderId !== summary.orders[0]!.orderId), refunds })
+      .find((s) => s.key.date === summary.key.date && s.key.currency === summary.key.currency && s.key.method === summary.key.method)!;
+    expect(next.totals.sales.gross).not.toBe(summary.totals.sales.gross);
+    const refreshed = await co.post(next, ordinal[i]!, 2, { remoteId: `SalesReceipt:${first.Id}`, number });
+    expect(refreshed.ok, !refreshed.ok ? refreshed.error.message : '').toBe(true);
+    if (refreshed.ok) expect(refreshed.value.remoteId).toBe(`SalesReceipt:${first.Id}`);
+    const now = (await forms(co.realmId, 'SalesReceipt')).filter((f) => f.DocNumber === number);
+    expect(now).toHaveLength(1);
+    expect(now[0]!.Id).toBe(first.Id);
+    expect(Number(now[0]!.SyncToken)).toBeGreaterThan(Number(first.SyncToken));
+    expect(units(now[0]!.TotalAmt, next.scale)).toBe(units(next.totals.sales.gross, next.scale));
+    expect(units(now[0]!.TxnTaxDetail.TotalTax, next.scale)).toBe(units(next.totals.sales.tax, next.scale));
+    // The same version again (a crash before it was recorded): nothing changes.
+    const again = await co.post(next, ordinal[i]!, 2, { remoteId: `SalesReceipt:${first.Id}`, number });
+    expect(again.ok).toBe(true);
+    expect((await forms(co.realmId, 'SalesReceipt')).find((f) => f.DocNumber === number)!.SyncToken).toBe(now[0]!.SyncToken);
+  });
+
+  it('a day paid into two accounts is an invoice with a payment per account; refreshed, its payments are made again', async () => {
+    const fresh = await company('Split Inc');
+    const paid = sales.filter((d) => d.payments.length > 0 && d.currency.code === 'USD').slice(0, 3);
+    const split = paid.map((d, n) => ({ ...d, date: DAYS[0]!, payments: d.payments.map((p) => ({ ...p, method: 'Credit Card', account: n === 0 ? '5' : '4' })) }));
+    const [summary] = buildDailySummaries({ sales: split });
+    const posted = await fresh.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    const pays = async () => (await admin<{ items: Pay[] }>('GET', `/companies/${fresh.realmId}/entities/Payment`)).items;
+    const invoice = async () => (await forms(fresh.realmId, 'Invoice'))[0]!;
+    expect(await forms(fresh.realmId, 'SalesReceipt')).toHaveLength(0);
+    expect(units((await invoice()).Balance)).toBe(0n);
+    expect((await pays()).map((p) => p.DepositToAccountRef.value).sort()).toEqual(['4', '5']);
+    // Again: nothing new.
+    const again = await fresh.post(summary!, 1, 1);
+    expect(again.ok && again.value.created).toBe(false);
+    expect(await pays()).toHaveLength(2);
+    // One order cancelled before the day closed: the same invoice, its payments deleted and made again for the new amounts.
+    const [next] = buildDailySummaries({ sales: split.slice(0, 2) });
+    const first = await invoice();
+    const refreshed = await fresh.post(next!, 1, 2, { remoteId: `Invoice:${first.Id}`, number: summaryNumber(next!.key, 1) });
+    expect(refreshed.ok, !refreshed.ok ? refreshed.error.message : '').toBe(true);
+    const now = await invoice();
+    expect(now.Id).toBe(first.Id);
+    expect(units(now.TotalAmt)).toBe(units(next!.totals.sales.gross));
+    expect(units(now.Balance)).toBe(0n);
+    const left = await pays();
+    expect(left).toHaveLength(2);
+    expect(sum(left.map((p) => units(p.TotalAmt)))).toBe(units(next!.totals.received));
+  });
+
+  it('refunds paid back through two accounts are refused with a message, nothing posted', async () => {
+    const fresh = await company('Refund Split Inc');
+    const sale = sales.find((d) => d.payments.length > 0 && d.currency.code === 'USD')!;
+    const line = sale.lines[0]!;
+    const refund: SummaryRefund = {
+      orderId: sale.source.orderId, refundId: 1, date: DAYS[1]!, sale, credit: { lines: [line], total: line.gross, tax: line.tax },
+      payouts: [{ paymentId: 1, providerId: 't', method: 'Credit Card', kind: 'gateway', account: '4', amount: '0.01', offline: false }, { paymentId: 2, providerId: 't', method: 'Credit Card', kind: 'store_credit', account: '5', amount: '0.02', offline: false }],
+    };
+    const [summary] = buildDailySummaries({ sales: [], refunds: [refund] });
+    const posted = await fresh.post(summary!, 1, 1);
+    expect(posted.ok ? 'posted' : posted.error.kind).toBe('validation');
+    expect(!posted.ok && posted.error.message).toMatch(/pay refunds back from one account/);
+    expect(await forms(fresh.realmId, 'RefundReceipt')).toHaveLength(0);
+  });
+
+  it('saving posting.mode=daily_summary is accepted for QuickBooks now, checked against its chart as the pages do', async () => {
+    const s = defaultSettings();
+    const settings = { ...s, accounts: { ...s.accounts, ...QBO_TEST_ACCOUNTS }, payments: { ...s.payments, ...QBO_TEST_PAYMENTS }, tax: { ...s.tax, defaultTaxCode: 'TAX', zeroTaxCode: 'NON' }, posting: { ...s.posting, mode: 'daily_summary' as const, summaryFrom: '2026-11-02' } };
+    const saved = await saveSettings(
+      { storeHash: 'store1' as StoreHash, actorUserId: null, provider: co.provider, settings: { save: async (_h, value) => ({ ok: true as const, version: 2, settings: value as SyncSettings }) }, audit: { append: async () => undefined } },
+      { expectedVersion: 1, settings },
+    );
+    expect(saved.ok ? saved.settings.posting.mode : saved).toBe('daily_summary');
+  });
+});
