@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stores } from '@/db/schema';
-import { startE2eWorld, type E2eWorld } from './support/harness';
+import { reloadAppFrame, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * The embedded admin in Debian Chromium, inside the sandbox control panel's iframe, against a production build:
@@ -150,7 +150,7 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await shot('04-order-rules');
     await axe('order rules');
     // Reload the app inside the frame: the session survives in the tab, the rule comes back from the server.
-    await frame.locator('body').evaluate(() => window.location.reload());
+    await reloadAppFrame(page);
     await frame.getByLabel('Document number prefix').waitFor({ timeout: 30_000 });
     await expect(frame.getByLabel('Document number prefix').inputValue()).resolves.toBe('LB-');
   });
@@ -180,7 +180,7 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await shot('04c-order-rules-cancellations');
     await axe('order rules (cancellations)');
     // Back from the server after a reload, with the rule saved before kept.
-    await frame.locator('body').evaluate(() => window.location.reload());
+    await reloadAppFrame(page);
     await frame.getByLabel('Books closed up to (lock date)').waitFor({ timeout: 30_000 });
     await expect(frame.getByLabel('Books closed up to (lock date)').inputValue()).resolves.toBe(closed);
     await expect(frame.getByRole('radio', { name: /Post a credit note/ }).isChecked()).resolves.toBe(true);
@@ -329,7 +329,7 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
       await axe('overview (re-authorize)');
       // The header reads the store's grant when the app opens (a re-authorization reopens it): open it afresh.
       await openTab('Activity', 'Every order and its sync state');
-      await frame.locator('body').evaluate(() => window.location.reload());
+      await reloadAppFrame(page);
       await frame.getByTestId('reauthorize-banner').getByText(/Order Transactions: read-only/).waitFor({ timeout: 30_000 });
       await shot('16-activity-reauthorize-banner');
       await axe('activity (re-authorize banner)');
@@ -337,7 +337,7 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
       await db.update(stores).set({ scope: granted }).where(eq(stores.storeHash, hash));
     }
     // Granted again (as the auth callback of a re-authorization stores it): the prompt goes.
-    await frame.locator('body').evaluate(() => window.location.reload());
+    await reloadAppFrame(page);
     // The reloaded page reads the grant again: the banner goes (polled: until the reload lands, the old page still
     // shows it, and every page now renders on the server per request).
     await expect.poll(() => frame.getByTestId('store-label').textContent(), { timeout: 30_000 }).toBe('Admin Store');

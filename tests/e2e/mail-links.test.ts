@@ -5,7 +5,7 @@ import { createNotifyDeps } from '@/lib/notify/deps';
 import { sendAlerts, sendDigest } from '@/lib/notify/send';
 import { createNotificationRepo } from '@/lib/repos/notifications';
 import { createSyncRecordRepo } from '@/lib/repos/sync-records';
-import { startE2eWorld, type E2eWorld } from './support/harness';
+import { reloadAppFrame, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * Links in the mails, in Debian Chromium against a production build: an alert's link, taken from what the SMTP sink
@@ -95,7 +95,7 @@ describe.skipIf(!process.env.DATABASE_URL)('links in the mails (Chromium, the sa
     }
     const [report] = await world.mail!.sink.waitForReports(1);
     expect(report).toMatchObject({ recipient: email, action: 'failed', status: '5.1.1', forwarded: { status: 200 } });
-    await frame.locator('body').evaluate(() => window.location.reload());
+    await reloadAppFrame(page);
     await frame.getByText(/Mail to .* bounced \(Bounced after it was sent: 5\.1\.1/).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: world.screenshotPath('mail-links-bounced'), fullPage: true });
   });

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { QUICKBOOKS_CLIENT_ID, startE2eWorld, type E2eWorld } from './support/harness';
+import { QUICKBOOKS_CLIENT_ID, reloadAppFrame, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * Connecting QuickBooks Online from inside the control panel, in Debian Chromium against a production build with the
@@ -251,7 +251,7 @@ describe('QuickBooks Online from the embedded app (Chromium, inside the control 
     await shot('06-mappings-quickbooks-saved');
     await axe('mappings (QuickBooks)');
 
-    await frame.locator('body').evaluate(() => window.location.reload());
+    await reloadAppFrame(page);
     await combobox('Tracking option').waitFor({ timeout: 30_000 });
     await expect(combobox('Class or department').inputValue()).resolves.toBe('Class');
     await expect(combobox('Tracking option').inputValue()).resolves.toBe(CLASS.name);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreHash } from '@/lib/ids';
 import { createReconciliationRepo } from '@/lib/repos/reconciliation';
 import type { DayResult } from '@/lib/sync/reconcile';
-import { startE2eWorld, type E2eWorld } from './support/harness';
+import { reloadAppFrame, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * The reconciliation page in Debian Chromium, inside the sandbox control panel's iframe, against a production build:
@@ -79,7 +79,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the reconciliation page (Chromium, i
   });
 
   it('the overview shows yesterday, the chart the 30 days, and a day drills down to its columns and differences', async () => {
-    await frame.locator('body').evaluate(() => window.location.reload());
+    await reloadAppFrame(page);
     const overview = frame.getByTestId('overview-reconciliation');
     await overview.getByText(`${yesterday}: 1 difference(s) between the store and the books.`).waitFor({ timeout: 30_000 });
     await frame.getByRole('tab', { name: 'Reconciliation' }).click();

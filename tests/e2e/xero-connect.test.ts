@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { XeroSpecValidator, xeroSpecsAvailable } from '@/tests/sandbox/xero/openapi';
-import { startE2eWorld, XERO_CLIENT_ID, type E2eWorld } from './support/harness';
+import { reloadAppFrame, startE2eWorld, XERO_CLIENT_ID, type E2eWorld } from './support/harness';
 
 /**
  * Connecting Xero from inside the control panel, in Debian Chromium against a production build with the Xero sandbox
@@ -195,7 +195,7 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await frame.getByTestId('saved').waitFor({ timeout: 30_000 });
     await axe('mappings (Xero)');
 
-    await frame.locator('body').evaluate(() => window.location.reload());
+    await reloadAppFrame(page);
     await combobox('Tracking option').waitFor({ timeout: 30_000 });
     await expect(combobox('Tracking category').inputValue()).resolves.toBe('Region');
     await expect(combobox('Tracking option').inputValue()).resolves.toBe('South');
@@ -291,9 +291,9 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await byChannel.getByRole('button', { name: 'Remove' }).nth(1).click();
     await frame.getByRole('button', { name: 'Save mappings' }).click();
     await frame.getByTestId('saved').waitFor({ timeout: 90_000 });
-    await frame.locator('body').evaluate(() => window.location.reload());
+    await reloadAppFrame(page);
     await byChannel.getByText('Tracking by channel').waitFor({ timeout: 90_000 });
-    await expect(channels.count()).resolves.toBe(1);
+    await expect.poll(() => channels.count(), { timeout: 30_000 }).toBe(1);
     await expect(channels.nth(0).inputValue()).resolves.toBe('2');
     await expect(options.nth(0).inputValue()).resolves.toBe('Region: North');
     // The store-wide option is untouched.

@@ -253,3 +253,17 @@ export async function startE2eWorld(options: { xero?: boolean; quickbooks?: bool
     },
   };
 }
+
+/**
+ * Reloads the embedded app's frame, as a merchant's reload would, and returns once the new document has loaded.
+ * `location.reload()` returns before the old document goes: a locator awaited right after it can match the old
+ * page, and a count taken a moment later sees the page in between (a CI run counted 0 rows of a saved setting so).
+ */
+export async function reloadAppFrame(page: import('playwright-core').Page): Promise<void> {
+  const appFrame = await (await page.locator('#app-frame').elementHandle())!.contentFrame();
+  await appFrame!.evaluate(() => {
+    (window as unknown as { leaving?: boolean }).leaving = true;
+    window.location.reload();
+  });
+  await appFrame!.waitForFunction(() => !(window as unknown as { leaving?: boolean }).leaving && document.readyState === 'complete', undefined, { timeout: 30_000 });
+}

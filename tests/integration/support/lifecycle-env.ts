@@ -129,8 +129,9 @@ export async function startLifecycleWorld(
       return { hash: created.body.hash, accessToken: installed.body.access_token };
     },
     async stop() {
-      setDatabaseForTests(undefined);
+      // The stand-in's close waits for the calls it has in flight to be answered, before the database goes.
       await inngest?.close();
+      setDatabaseForTests(undefined);
       await sandbox.close();
       await app.close();
       await database.dispose();

@@ -104,6 +104,8 @@ export function createEngine(options: EngineOptions) {
   const apps = new Map<string, { id: string; url: string; functions: Map<string, Fn>; json: string }>();
   const runs = new Map<string, Run>();
   const active = new Set<Run>();
+  let callsInFlight = 0;
+  let quietWaiters: Array<() => void> = [];
   const waiters = new Set<Waiter>();
   const recentEvents: InngestEvent[] = [];
   /** Events received since start, by name (the list above keeps only the last 1000). */
@@ -533,6 +535,7 @@ export function createEngine(options: EngineOptions) {
         version: 2,
       };
       let res: Response;
+      callsInFlight += 1;
       try {
         const payload = JSON.stringify(body);
         res = await fetch(url, {
@@ -542,10 +545,11 @@ export function createEngine(options: EngineOptions) {
           signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
         });
       } catch (err) {
+        callEnded();
         const message = `Could not reach the app at ${url.origin}: ${(err as Error).cause ?? (err as Error).message}`;
         return { kind: 'error', retriable: true, error: { name: 'FetchError', message } };
       }
-      const text = await res.text();
+      const text = await res.text().finally(callEnded);
       let json: unknown = null;
       try {
         json = text ? JSON.parse(text) : null;
@@ -632,6 +636,21 @@ export function createEngine(options: EngineOptions) {
   }
 
   // ---- inspection -------------------------------------------------------------------------------
+  function callEnded(): void {
+    callsInFlight -= 1;
+    if (callsInFlight === 0) for (const resolve of quietWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once no call to an app is in flight (or after `timeoutMs`): for a test's teardown, before its database goes. */
+  function waitForQuiet(timeoutMs = 10_000): Promise<void> {
+    if (callsInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => (clearTimeout(timer), resolve());
+      const timer = setTimeout(() => ((quietWaiters = quietWaiters.filter((w) => w !== done)), resolve()), timeoutMs);
+      quietWaiters.push(done);
+    });
+  }
+
   function waitForIdle(timeoutMs = 30_000): Promise<void> {
     if (active.size === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -658,6 +677,7 @@ export function createEngine(options: EngineOptions) {
     ingest,
     tick,
     waitForIdle,
+    waitForQuiet,
     close,
     runs: (): RunSummary[] => [...runs.values()].map((r) => structuredClone(r.summary)),
     run: (id: string): RunSummary | undefined => {

@@ -465,6 +465,29 @@ describe('app restarts', () => {
     expect(run).toMatchObject({ status: 'Completed', output: 'survived' });
     expect(run.retries[0]?.error.name).toBe('FetchError');
   });
+
+  it('close() returns only once the call it has in flight to the app is answered (a test drops its database next)', async () => {
+    const standIn = await startInngestStandIn({ port: 0, timeScale: 0.01, log: () => {} });
+    const client = new Inngest({ id: APP_ID, isDev: true, baseUrl: standIn.url, logger: silent });
+    let entered!: () => void;
+    const inStep = new Promise<void>((resolve) => (entered = resolve));
+    let finishedAt = 0;
+    const fns = [
+      client.createFunction({ id: 'slow-step', triggers: [{ event: 'x/slow-step' }], retries: 0 }, async ({ step }) =>
+        step.run('work', async () => {
+          entered();
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          finishedAt = Date.now();
+          return 'done';
+        }),
+      ),
+    ];
+    await standIn.sync(await serveApp(client, fns));
+    await client.send({ name: 'x/slow-step', data: {} });
+    await inStep;
+    await standIn.close();
+    expect(finishedAt).toBeGreaterThan(0);
+  });
 });
 
 describe('flow control and scheduling', () => {

@@ -183,6 +183,10 @@ export async function startInngestStandIn(options: InngestStandInOptions = {}): 
     async close() {
       clearInterval(poller);
       engine.close();
+      // Calls to the app already sent are answered before close resolves: a test tears its database down next, and a
+      // step still running there would meet a database that is gone (an unhandled error that fails a run whose
+      // tests all passed).
+      await engine.waitForQuiet(10_000);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
