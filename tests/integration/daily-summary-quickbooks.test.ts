@@ -293,3 +293,144 @@ describe('daily summaries in QuickBooks Online', () => {
     expect(saved.ok ? saved.settings.posting.mode : saved).toBe('daily_summary');
   });
 });
+
+// posting.summaryDocument = journal: one JournalEntry per summary (lib/accounting/quickbooks/summary-journal.ts).
+interface JeLine { Amount: number; Description?: string; JournalEntryLineDetail: { PostingType: 'Debit' | 'Credit'; AccountRef: { value: string }; Entity?: { Type: string; EntityRef: { value: string } } } }
+interface Je { Id: string; DocNumber: string; TxnDate: string; TotalAmt: number; SyncToken: string; PrivateNote?: string; CurrencyRef: { value: string }; Line: JeLine[] }
+/** The sandbox company's Sales Tax Payable and Accounts Receivable (tests/sandbox/quickbooks/companies.ts SEED_ACCOUNTS). */
+const TAX_ACCOUNT = '10';
+const AR_ACCOUNT = '8';
+
+describe('daily summaries in QuickBooks Online as journal entries', () => {
+  const sales = dayDocuments();
+  const refunds = refundsOf(sales);
+  const summaries = buildDailySummaries({ sales, refunds });
+  const ordinal = ordinals(summaries);
+  let co: Awaited<ReturnType<typeof company>>;
+  const entries = async (realmId: string) => (await admin<{ items: Je[] }>('GET', `/companies/${realmId}/entities/JournalEntry`)).items;
+  /** Debits less credits on the lines matching `pick`, in minor units. */
+  const net = (je: Je, scale: number, pick: (l: JeLine) => boolean) =>
+    sum(je.Line.filter(pick).map((l) => (l.JournalEntryLineDetail.PostingType === 'Debit' ? 1n : -1n) * units(l.Amount, scale)));
+  const journal = (summary: DailySummary, n: number, version: number, replaces: SummaryPosting['replaces'] = null) => co.provider.postSummary!({
+    summary, number: summaryNumber(summary.key, n), customer: summaryCustomer(summary.key.method), idempotencyKey: summaryPostingKey(`je-${co.realmId}`, summary.key, version), replaces,
+    description: `Daily summary ${summary.key.date}, ${summary.key.currency}, ${summary.key.method}`, document: 'journal',
+  });
+
+  beforeAll(async () => {
+    co = await company('Journal Summaries Inc');
+  });
+
+  it('posts each summary as one balanced journal entry whose sales, tax and money equal its orders’ and refunds’ to the cent', async () => {
+    const home = summaries.filter((s) => s.key.currency === 'USD');
+    expect(home.some((s) => new Big(s.totals.due).gt(0)), 'a home-currency day with an unpaid part').toBe(true);
+    for (const [i, summary] of summaries.entries()) {
+      const posted = await journal(summary, ordinal[i]!, 1);
+      const label = `${summary.key.date} ${summary.key.currency} ${summary.key.method}`;
+      expect(posted.ok, `${label}: ${!posted.ok && posted.error.message}`).toBe(true);
+      if (posted.ok) expect(posted.value).toMatchObject({ number: summaryNumber(summary.key, ordinal[i]!), created: true, remoteId: expect.stringMatching(/^JournalEntry:\d+$/) });
+    }
+    const all = await entries(co.realmId);
+    expect(all).toHaveLength(summaries.length);
+    for (const [i, summary] of summaries.entries()) {
+      const { date, currency, method } = summary.key;
+      const label = `${date} ${currency} ${method}`;
+      const scale = summary.scale;
+      const je = all.filter((j) => j.DocNumber === summaryNumber(summary.key, ordinal[i]!));
+      expect(je, label).toHaveLength(1);
+      const entry = je[0]!;
+      expect(entry.TxnDate).toBe(date);
+      expect(entry.CurrencyRef.value).toBe(currency);
+      expect(net(entry, scale, () => true), `${label} balances`).toBe(0n);
+      const orders = sales.filter((d) => d.date === date && d.currency.code === currency && summaryMethodOf(d) === method);
+      const dayRefunds = refunds.filter((r) => r.date === date && r.sale.currency.code === currency && summaryMethodOf(r.sale) === method);
+      const tax = sum(orders.map((d) => units(d.totals.tax, scale))) - sum(dayRefunds.map((r) => units(r.credit!.tax, scale)));
+      const total = sum(orders.map((d) => units(d.totals.total, scale))) - sum(dayRefunds.map((r) => units(r.credit!.total, scale)));
+      const paid = sum(orders.flatMap((d) => d.payments.map((p) => units(p.amount, scale)))) - sum(dayRefunds.flatMap((r) => r.payouts.map((p) => units(p.amount, scale))));
+      // The tax: credited by the orders' tax, debited by the refunds', to the cent.
+      expect(-net(entry, scale, (l) => l.JournalEntryLineDetail.AccountRef.value === TAX_ACCOUNT), `${label} tax`).toBe(tax);
+      // Sales and refunds, less tax: every revenue line together is the orders' net less the refunds'.
+      const revenue = (l: JeLine) => ![TAX_ACCOUNT, AR_ACCOUNT, '4', '5'].includes(l.JournalEntryLineDetail.AccountRef.value);
+      expect(-net(entry, scale, revenue), `${label} net sales`).toBe(total - tax);
+      // The money: what the clearing accounts received; the rest on A/R with the summary customer.
+      expect(net(entry, scale, (l) => ['4', '5'].includes(l.JournalEntryLineDetail.AccountRef.value)), `${label} money`).toBe(paid);
+      const ar = entry.Line.filter((l) => l.JournalEntryLineDetail.AccountRef.value === AR_ACCOUNT);
+      expect(net(entry, scale, (l) => l.JournalEntryLineDetail.AccountRef.value === AR_ACCOUNT), `${label} owed`).toBe(total - paid);
+      for (const l of ar) expect(l.JournalEntryLineDetail.Entity?.Type).toBe('Customer');
+    }
+  });
+
+  it('posting again finds each entry; a lost answer makes one entry; an open day refreshed updates the same entry in place', async () => {
+    const before = await entries(co.realmId);
+    for (const [i, summary] of summaries.entries()) {
+      const again = await journal(summary, ordinal[i]!, 1);
+      expect(again.ok && again.value.created, !again.ok ? again.error.message : '').toBe(false);
+    }
+    expect((await entries(co.realmId)).map((j) => j.SyncToken)).toEqual(before.map((j) => j.SyncToken));
+
+    const i = summaries.findIndex((s) => s.orders.length > 1 && s.key.currency === 'USD');
+    const summary = summaries[i]!;
+    const number = summaryNumber(summary.key, ordinal[i]!);
+    const first = before.find((j) => j.DocNumber === number)!;
+    const next = buildDailySummaries({ sales: sales.filter((d) => d.source.orderId !== summary.orders[0]!.orderId), refunds })
+      .find((s) => s.key.date === summary.key.date && s.key.currency === summary.key.currency && s.key.method === summary.key.method)!;
+    const refreshed = await journal(next, ordinal[i]!, 2, { remoteId: `JournalEntry:${first.Id}`, number });
+    expect(refreshed.ok && refreshed.value, !refreshed.ok ? refreshed.error.message : '').toMatchObject({ remoteId: `JournalEntry:${first.Id}`, created: false });
+    const now = (await entries(co.realmId)).filter((j) => j.DocNumber === number);
+    expect(now).toHaveLength(1);
+    expect(Number(now[0]!.SyncToken)).toBe(Number(first.SyncToken) + 1);
+    expect(-net(now[0]!, next.scale, (l) => l.JournalEntryLineDetail.AccountRef.value === TAX_ACCOUNT)).toBe(units(next.totals.sales.tax, next.scale) - units(next.totals.credits.tax, next.scale));
+
+    const lost = await company('Lost Journal Inc');
+    const saved = co;
+    co = lost;
+    try {
+      const fired = (await admin<{ faultsFired: number }>('GET', '/stats')).faultsFired;
+      await admin('POST', '/faults', { kind: 'drop-after', method: 'POST', path: '/journalentry', realmId: lost.realmId, times: 1 });
+      const firstTry = await journal(summary, 1, 1);
+      await admin('DELETE', '/faults');
+      expect((await admin<{ faultsFired: number }>('GET', '/stats')).faultsFired).toBe(fired + 1);
+      expect(firstTry.ok, !firstTry.ok ? firstTry.error.message : '').toBe(true);
+      expect(await entries(lost.realmId)).toHaveLength(1);
+    } finally {
+      co = saved;
+    }
+  });
+
+  it('a day posted as sales forms stays so after a switch to journals, and a journal day stays a journal after a switch back', async () => {
+    const fresh = await company('Switch Inc');
+    const summary = summaries.find((s) => s.orders.length > 0 && s.key.currency === 'USD')!;
+    const number = summaryNumber(summary.key, 1);
+    const asSales = await fresh.post(summary, 1, 1);
+    expect(asSales.ok).toBe(true);
+    const saved = co;
+    co = fresh;
+    try {
+      const switched = await journal(summary, 1, 2, asSales.ok ? { remoteId: asSales.value.remoteId, number } : null);
+      expect(switched.ok ? 'posted' : switched.error.message).toMatch(/posted to QuickBooks as sales documents before the switch/);
+      expect(await entries(fresh.realmId)).toHaveLength(0);
+    } finally {
+      co = saved;
+    }
+    const other = await company('Switch Back Inc');
+    co = other;
+    try {
+      const asJournal = await journal(summary, 1, 1);
+      expect(asJournal.ok).toBe(true);
+      const back = await other.post(summary, 1, 2, asJournal.ok ? { remoteId: asJournal.value.remoteId, number } : null);
+      expect(back.ok ? 'posted' : back.error.message).toMatch(/posted to QuickBooks as a journal entry before the switch/);
+      expect([...await forms(other.realmId, 'SalesReceipt'), ...await forms(other.realmId, 'Invoice')]).toHaveLength(0);
+    } finally {
+      co = saved;
+    }
+  });
+
+  it('saving posting.summaryDocument=journal is accepted for QuickBooks', async () => {
+    const s = defaultSettings();
+    const settings = { ...s, accounts: { ...s.accounts, ...QBO_TEST_ACCOUNTS }, payments: { ...s.payments, ...QBO_TEST_PAYMENTS }, tax: { ...s.tax, defaultTaxCode: 'TAX', zeroTaxCode: 'NON' }, posting: { ...s.posting, mode: 'daily_summary' as const, summaryFrom: '2026-11-02', summaryDocument: 'journal' as const } };
+    const saved = await saveSettings(
+      { storeHash: 'store1' as StoreHash, actorUserId: null, provider: co.provider, settings: { save: async (_h, value) => ({ ok: true as const, version: 2, settings: value as SyncSettings }) }, audit: { append: async () => undefined } },
+      { expectedVersion: 1, settings },
+    );
+    expect(saved.ok ? saved.settings.posting.summaryDocument : saved).toBe('journal');
+  });
+});
