@@ -13,7 +13,7 @@ import { createQuickBooksProvider, quickbooksUrls } from '@/lib/accounting/quick
 import { formatUnits, parseUnits, sum } from '@/lib/money';
 import type { SummaryPosting } from '@/lib/sync/provider';
 import type { SalesDocument } from '@/lib/sync/sales-document';
-import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
+import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryEdit, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
 import { summaryCustomer, summaryNumber } from '@/lib/sync/summary/post-summaries';
 import { saveSettings } from '@/lib/admin/save-settings';
 import type { StoreHash } from '@/lib/ids';
@@ -432,5 +432,80 @@ describe('daily summaries in QuickBooks Online as journal entries', () => {
       { expectedVersion: 1, settings },
     );
     expect(saved.ok ? saved.settings.posting.summaryDocument : saved).toBe('journal');
+  });
+});
+
+// Late changes that reduce orders of closed days: negative summary lines (marked `edit`) and money paid back, booked in
+// the summary of the day of the change (lib/sync/summary/daily-summary.ts). QuickBooks takes no sales form below zero.
+describe('late reductions in QuickBooks summaries (negative lines)', () => {
+  const sales = dayDocuments();
+  /** A home-currency order paid in full into one gateway account, with two lines or more: its first line taken off. */
+  const reduced = (): SummaryEdit => {
+    const before = sales.find((d) => d.currency.code === 'USD' && d.lines.length >= 2 && d.payments.length === 1 && d.payments[0]!.kind === 'gateway' && new Big(d.lines[0]!.gross).gt(0) && new Big(d.totals.due).eq(0))!;
+    const lines = before.lines.slice(1);
+    const scale = before.currency.scale;
+    const total = formatUnits(sum(lines.map((l) => parseUnits(l.gross, scale))), scale);
+    const after: SalesDocument = {
+      ...before, lines,
+      totals: { ...before.totals, net: formatUnits(sum(lines.map((l) => parseUnits(l.net, scale))), scale), tax: formatUnits(sum(lines.map((l) => parseUnits(l.tax, scale))), scale), total, due: '0.00' },
+      payments: [{ ...before.payments[0]!, amount: total }],
+    };
+    return { orderId: before.source.orderId, key: `late:${before.source.orderId}:1`, date: DAYS[3]!, before, after };
+  };
+
+  it('a day of only a reduction is a refund receipt paid back out of the account (sales path) and a balanced journal entry (journal path)', async () => {
+    const edit = reduced();
+    const [summary] = buildDailySummaries({ sales: [], edits: [edit] });
+    expect(summary!.sales.every((l) => l.edit && new Big(l.gross).lt(0))).toBe(true);
+    expect(summary!.payouts).toHaveLength(1);
+    const scale = summary!.scale;
+    const off = units(edit.before!.lines[0]!.gross, scale);
+    const offTax = units(edit.before!.lines[0]!.tax, scale);
+
+    const asSales = await company('Late Reduction Inc');
+    const posted = await asSales.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    expect([...await forms(asSales.realmId, 'SalesReceipt'), ...await forms(asSales.realmId, 'Invoice')]).toHaveLength(0);
+    const back = await forms(asSales.realmId, 'RefundReceipt');
+    expect(back).toHaveLength(1);
+    expect(back[0]!.DocNumber).toBe(`${summaryNumber(summary!.key, 1)}-R`);
+    expect(units(back[0]!.TotalAmt, scale)).toBe(off);
+    expect(units(back[0]!.TxnTaxDetail.TotalTax, scale)).toBe(offTax);
+    expect(back[0]!.DepositToAccountRef?.value).toBe(edit.before!.payments[0]!.account);
+    const again = await asSales.post(summary!, 1, 1);
+    expect(again.ok && again.value.created).toBe(false);
+    expect(await forms(asSales.realmId, 'RefundReceipt')).toHaveLength(1);
+
+    const asJournal = await company('Late Reduction Journal Inc');
+    const je = await asJournal.provider.postSummary!({
+      summary: summary!, number: summaryNumber(summary!.key, 1), customer: summaryCustomer(summary!.key.method), idempotencyKey: 'late-je', replaces: null, description: 'late', document: 'journal',
+    });
+    expect(je.ok, !je.ok ? je.error.message : '').toBe(true);
+    const [entry] = (await admin<{ items: Array<{ TotalAmt: number; Line: Array<{ Amount: number; JournalEntryLineDetail: { PostingType: string; AccountRef: { value: string } } }> }> }>('GET', `/companies/${asJournal.realmId}/entities/JournalEntry`)).items;
+    const signed = (pick: (a: string) => boolean) => sum(entry!.Line.filter((l) => pick(l.JournalEntryLineDetail.AccountRef.value)).map((l) => (l.JournalEntryLineDetail.PostingType === 'Debit' ? 1n : -1n) * units(l.Amount, scale)));
+    expect(signed(() => true)).toBe(0n);
+    expect(signed((a) => a === '10')).toBe(offTax);
+    expect(signed((a) => a === edit.before!.payments[0]!.account)).toBe(-off);
+    expect(units(entry!.TotalAmt, scale)).toBe(off);
+  });
+
+  it('a reduction on a day of new sales comes off the day’s sales receipt, which still equals the orders and the change to the cent', async () => {
+    const edit = reduced();
+    const fresh = sales.filter((d) => d.currency.code === 'USD' && d.payments.length === 1 && d.payments[0]!.account === edit.before!.payments[0]!.account && summaryMethodOf(d) === summaryMethodOf(edit.before!) && new Big(d.totals.due).eq(0) && d.source.orderId !== edit.orderId)
+      .slice(0, 2).map((d) => ({ ...d, date: DAYS[3]! }));
+    expect(fresh.length).toBeGreaterThan(0);
+    const [summary] = buildDailySummaries({ sales: fresh, edits: [edit] });
+    expect(summary!.sales.some((l) => l.edit && new Big(l.net).lt(0))).toBe(true);
+    const scale = summary!.scale;
+    const expected = sum(fresh.map((d) => units(d.totals.total, scale))) - units(edit.before!.lines[0]!.gross, scale);
+    expect(expected > 0n).toBe(true);
+    const co = await company('Late Mixed Inc');
+    const posted = await co.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    const receipts = await forms(co.realmId, 'SalesReceipt');
+    expect(receipts).toHaveLength(1);
+    expect(units(receipts[0]!.TotalAmt, scale)).toBe(expected);
+    expect(units(receipts[0]!.TxnTaxDetail.TotalTax, scale)).toBe(sum(fresh.map((d) => units(d.totals.tax, scale))) - units(edit.before!.lines[0]!.tax, scale));
+    expect(await forms(co.realmId, 'RefundReceipt')).toHaveLength(0);
   });
 });
