@@ -10,7 +10,7 @@ import { createXeroProvider, staticXeroToken, xeroUrls } from '@/lib/accounting/
 import { formatUnits, parseUnits, sum } from '@/lib/money';
 import type { SummaryPosting } from '@/lib/sync/provider';
 import type { SalesDocument } from '@/lib/sync/sales-document';
-import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
+import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryEdit, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
 import { summaryCustomer, summaryNumber } from '@/lib/sync/summary/post-summaries';
 import { saveSettings } from '@/lib/admin/save-settings';
 import type { StoreHash } from '@/lib/ids';
@@ -526,5 +526,80 @@ describe('daily summaries in Xero as manual journals', () => {
       { expectedVersion: 1, settings },
     );
     expect(saved.ok ? saved.settings.posting.summaryDocument : saved).toBe('journal');
+  });
+});
+
+// Late changes that reduce orders of closed days: negative summary lines (marked `edit`) and money paid back, booked in
+// the summary of the day of the change. Xero refuses a document with a negative total (lib/sync/summary/summary-parts.ts).
+describe('late reductions in Xero summaries (negative lines)', () => {
+  interface Journal { Status: string; JournalLines: Array<{ AccountCode: string; LineAmount: number }> }
+  const sales = dayDocuments();
+  /** A base-currency order paid in full by one gateway payment, with two lines or more: its first line taken off. */
+  const reduced = (): SummaryEdit => {
+    const before = sales.find((d) => d.currency.code === 'USD' && d.lines.length >= 2 && d.payments.length === 1 && d.payments[0]!.kind === 'gateway'
+      && parseUnits(d.lines[0]!.gross, 2) > 0n && parseUnits(d.totals.due, 2) === 0n && !d.lines.some((l) => l.account === '800'))!;
+    const lines = before.lines.slice(1);
+    const scale = before.currency.scale;
+    const f = (v: bigint) => formatUnits(v, scale);
+    const total = f(sum(lines.map((l) => parseUnits(l.gross, scale))));
+    const after: SalesDocument = {
+      ...before, lines,
+      totals: { ...before.totals, net: f(sum(lines.map((l) => parseUnits(l.net, scale)))), tax: f(sum(lines.map((l) => parseUnits(l.tax, scale)))), total, due: f(0n) },
+      payments: [{ ...before.payments[0]!, amount: total }],
+    };
+    return { orderId: before.source.orderId, key: `late:${before.source.orderId}:1`, date: DAYS[3]!, before, after };
+  };
+
+  it('a day of only a reduction is a credit note paid back out of the account, and as a manual journal a balanced reversal', async () => {
+    const edit = reduced();
+    const [summary] = buildDailySummaries({ sales: [], edits: [edit] });
+    expect(summary!.sales.every((l) => l.edit && parseUnits(l.gross, 2) < 0n)).toBe(true);
+    const scale = summary!.scale;
+    const off = units(edit.before!.lines[0]!.gross, scale);
+    const offTax = units(edit.before!.lines[0]!.tax, scale);
+    const account = edit.before!.payments[0]!.account;
+
+    const org = await organisation('Late Reduction Ltd');
+    const posted = await org.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    expect((await admin<Doc[]>('GET', `/tenants/${org.tenantId}/invoices`)).filter(live)).toHaveLength(0);
+    const notes = (await admin<Doc[]>('GET', `/tenants/${org.tenantId}/credit-notes`)).filter(live);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.CreditNoteNumber).toBe(`${summaryNumber(summary!.key, 1)}-CR`);
+    expect(units(notes[0]!.Total, scale)).toBe(off);
+    expect(units(notes[0]!.TotalTax, scale)).toBe(offTax);
+    const paidBack = (await admin<Payment[]>('GET', `/tenants/${org.tenantId}/payments`)).filter((p) => p.Status !== 'DELETED');
+    expect(paidBack.map((p) => [p.Account.Code, units(p.Amount, scale)])).toEqual([[account, off]]);
+    const again = await org.post(summary!, 1, 1);
+    expect(again.ok && again.value.created).toBe(false);
+
+    const jorg = await organisation('Late Reduction Journal Ltd');
+    const je = await jorg.provider.postSummary!({ ...postingOf('late-j', summary!, 1, 1), document: 'journal' });
+    expect(je.ok, !je.ok ? je.error.message : '').toBe(true);
+    const [j] = (await admin<Journal[]>('GET', `/tenants/${jorg.tenantId}/manual-journals`)).filter((x) => x.Status === 'POSTED');
+    const at = (pick: (a: string) => boolean) => sum(j!.JournalLines.filter((l) => pick(l.AccountCode)).map((l) => units(l.LineAmount, scale)));
+    expect(at(() => true)).toBe(0n);
+    expect(at((a) => a === '820')).toBe(offTax);
+    expect(at((a) => a === account)).toBe(-off);
+  });
+
+  it('a reduction on a day of new sales comes off the day’s invoice and its payment, to the cent', async () => {
+    const edit = reduced();
+    const fresh = sales.filter((d) => d.currency.code === 'USD' && d.payments.length === 1 && d.payments[0]!.account === edit.before!.payments[0]!.account && summaryMethodOf(d) === summaryMethodOf(edit.before!)
+      && parseUnits(d.totals.due, 2) === 0n && d.source.orderId !== edit.orderId && !d.lines.some((l) => l.account === '800')).slice(0, 2).map((d) => ({ ...d, date: DAYS[3]! }));
+    expect(fresh.length).toBeGreaterThan(0);
+    const [summary] = buildDailySummaries({ sales: fresh, edits: [edit] });
+    const scale = summary!.scale;
+    const expected = sum(fresh.map((d) => units(d.totals.total, scale))) - units(edit.before!.lines[0]!.gross, scale);
+    expect(expected > 0n).toBe(true);
+    const org = await organisation('Late Mixed Ltd');
+    const posted = await org.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    const inv = (await admin<Doc[]>('GET', `/tenants/${org.tenantId}/invoices`)).filter(live);
+    expect(inv).toHaveLength(1);
+    expect(units(inv[0]!.Total, scale)).toBe(expected);
+    expect(units(inv[0]!.TotalTax, scale)).toBe(sum(fresh.map((d) => units(d.totals.tax, scale))) - units(edit.before!.lines[0]!.tax, scale));
+    expect(units(inv[0]!.AmountPaid, scale)).toBe(expected);
+    expect((await admin<Doc[]>('GET', `/tenants/${org.tenantId}/credit-notes`)).filter(live)).toHaveLength(0);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
-import { formFor, refundNumberOf, summaryDocumentLine, summaryParts } from './summary';
+import { summaryParts } from '@/lib/sync/summary/summary-parts';
+import { formFor, refundNumberOf, summaryDocumentLine } from './summary';
 
 const line = (net: string, tax: string): SummaryLine => ({
   kind: 'product', account: '1', taxCode: 'TAX', taxLabel: 'CA 7.25%', tracking: null, description: 'Sales 1 · CA 7.25%', discount: '0.00', net, tax,

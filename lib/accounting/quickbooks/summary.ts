@@ -31,7 +31,8 @@
 import Big from 'big.js';
 import { ok, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
 import type { DocumentLine } from '@/lib/sync/sales-document';
-import type { DailySummary, SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
+import type { SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
+import { summaryParts } from '@/lib/sync/summary/summary-parts';
 import type { CompanySettings } from './company';
 import { failed } from './errors';
 import { formBody, type Entity, type Tracking } from './mapping';
@@ -89,44 +90,6 @@ export function formFor(part: 'sales' | 'refunds', lines: readonly SummaryLine[]
   return {
     refused: `The day's ${part} of ${gross.toFixed(2)} were ${part === 'sales' ? 'paid' : 'paid back'} ${paid.toFixed(2)} through ${accounts.length} account${accounts.length === 1 ? '' : 's'} (${accounts.join(', ')}): ${part === 'sales' ? 'more than was sold' : 'QuickBooks summaries pay refunds back from one account in full, or not at all, for now'}.`,
   };
-}
-
-/** A summary line negated (a sale taken back in the refund form). */
-const negated = (l: SummaryLine): SummaryLine => {
-  const neg = (v: string) => new Big(v).times(-1).toFixed(Math.max(2, (v.split('.')[1] ?? '').length));
-  return { ...l, net: neg(l.net), tax: neg(l.tax), gross: neg(l.gross) };
-};
-
-/**
- * What goes on the sales form and what on the refund form, with the money each carries. QuickBooks takes no sales form
- * with a total below zero ("Transaction amount must be positive"), so a day whose sales are net negative (late changes
- * that reduced orders of closed days outweigh the day's new sales) books them, negated, on the refund form with the
- * day's refunds. When only one form is left, the money of the day is netted per account onto it: payouts with no
- * refund lines (money paid back for a reduced order) come off the sales form's payments, and payments with no sales
- * lines come off the refund form's payouts; an account left the wrong way round is refused.
- */
-export function summaryParts(summary: Pick<DailySummary, 'sales' | 'credits' | 'payments' | 'payouts' | 'scale'>):
-  { sales: { lines: SummaryLine[]; money: SummaryMoney[] }; refunds: { lines: SummaryLine[]; money: SummaryMoney[] } } | { refused: string } {
-  const salesGross = summary.sales.reduce((s, l) => s.plus(l.gross), new Big(0));
-  const salesLines = salesGross.lt(0) ? [] : [...summary.sales];
-  const refundLines = salesGross.lt(0) ? [...summary.credits, ...summary.sales.map(negated)] : [...summary.credits];
-  if (salesLines.length > 0 && refundLines.length > 0) return { sales: { lines: salesLines, money: [...summary.payments] }, refunds: { lines: refundLines, money: [...summary.payouts] } };
-  // One form: the day's money netted per account onto it (positive: into the account).
-  const per = new Map<string, { money: SummaryMoney; amount: Big }>();
-  for (const [list, sign] of [[summary.payments, 1], [summary.payouts, -1]] as const) {
-    for (const m of list) {
-      const held = per.get(m.account) ?? { money: m, amount: new Big(0) };
-      held.amount = held.amount.plus(new Big(m.amount).times(sign));
-      per.set(m.account, held);
-    }
-  }
-  const sign = refundLines.length > 0 ? -1 : 1;
-  const wrong = [...per.values()].find((p) => p.amount.times(sign).lt(0));
-  if (wrong) {
-    return { refused: `The day's ${sign > 0 ? 'sales' : 'refunds and reductions'} ${sign > 0 ? 'took in' : 'paid back'} ${wrong.amount.times(sign).toFixed(summary.scale)} through account ${wrong.money.account}, against the form's direction; QuickBooks summaries cannot book that on one sales or refund form. Post summaries as a journal entry (Order rules › Posting mode).` };
-  }
-  const money = [...per.values()].filter((p) => !p.amount.eq(0)).map((p) => ({ ...p.money, amount: p.amount.times(sign).toFixed(summary.scale) }));
-  return refundLines.length > 0 ? { sales: { lines: [], money: [] }, refunds: { lines: refundLines, money } } : { sales: { lines: salesLines, money }, refunds: { lines: [], money: [] } };
 }
 
 /** A summary payment's note: the summary's reference and the account, so a retry knows its own payments. */
