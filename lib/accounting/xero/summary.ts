@@ -10,6 +10,10 @@
  * invoice's TotalTax is the sum of the orders' tax to the cent with no rounding line; the totals are checked before
  * sending (a mismatch is a bug and throws).
  *
+ * Late reductions (negative `edit` lines, money paid back): Xero refuses a document with a negative total, so a day whose
+ * sales are net negative is booked negated on the credit note, and with one document left the day's money is netted per
+ * account onto it (lib/sync/summary/summary-parts.ts).
+ *
  * Exactly once: the invoice and credit note are looked up by number (and our Reference) before anything is posted,
  * as the per-order path does after an uncertain answer: a crash between posting and recording, a retry under the same
  * key, or a second run all find the documents and bring them to the summary's content instead of posting again. Every
