@@ -59,7 +59,7 @@ import type { CompanyLists } from './lists';
 import type { QuickBooksPacer } from './pacer';
 import { parseRemoteId, pathOf, remoteIdOf, type TxnEntity } from './refs';
 import { postQuickBooksSummary } from './summary';
-import { postQuickBooksSummaryJournal, refuseIfPostedAsJournalEntry, type JournalAccount } from './summary-journal';
+import { postQuickBooksSummaryJournal, refuseIfPostedAsJournalEntry, summaryJournalAsDocuments, type JournalAccount } from './summary-journal';
 import { accountSchema, itemSchema, namedSchema, paymentSchema, queryResponse, taxCodeSchema, taxRateSchema, txnSchema, type QboAccount, type QboItem, type QboTxn } from './wire';
 
 export interface QuickBooksProviderDeps {
@@ -398,6 +398,16 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
           ...(entity === 'SalesReceipt' && !isVoided(t) ? { received: [{ account: t.DepositToAccountRef?.value ?? UNDEPOSITED, amount: String(t.TotalAmt ?? '0') }] } : {}),
         });
       }
+    }
+    // Summaries posted as journal entries (summary-journal.ts): each read back as the sales and refund documents it
+    // stands for, so a summary-mode day is compared from the books either way.
+    const entries = await rowsOf('JournalEntry', txnSchema, where);
+    if (!entries.ok) return entries;
+    const ours = entries.value.filter((t) => (t.PrivateNote ?? '').startsWith('Daily summary '));
+    if (ours.length > 0) {
+      const accounts = await journalAccounts();
+      if (!accounts.ok) return accounts;
+      for (const t of ours) out.push(...summaryJournalAsDocuments(t, accounts.value, c.value.homeCurrency));
     }
     return ok(out);
   }

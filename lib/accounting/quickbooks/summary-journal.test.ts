@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
 import type { DailySummary, SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
-import { receivableOf, sameJournalLines, summaryJournalEntryLines, type JournalAccount, type QboJournalLine } from './summary-journal';
+import { receivableOf, sameJournalLines, summaryJournalAsDocuments, summaryJournalEntryLines, type JournalAccount, type QboJournalLine } from './summary-journal';
 
 const line = (kind: SummaryLine['kind'], account: string, net: string, tax: string, taxCode: string | null, edit = false): SummaryLine => ({
   kind, account, taxCode, taxLabel: taxCode ? `Rate ${taxCode}` : null, tracking: null, description: `${kind} ${account}`, discount: '0.00', net, tax,
@@ -97,5 +97,23 @@ describe('the QuickBooks journal entry of a summary', () => {
     const read = (amount: number) => ({ Id: '1', SyncToken: '0', Line: [...lines.value].reverse().map((l) => ({ ...l, Amount: l.JournalEntryLineDetail.PostingType === 'Debit' ? amount : 10 })) }) as never;
     expect(sameJournalLines(read(10), lines.value)).toBe(true);
     expect(sameJournalLines(read(9.99), lines.value)).toBe(false);
+  });
+
+  it('reconciliation reads an entry back as its sales document (with the money received) and its refund document; other entries are not ours', () => {
+    const s = summaryOf({
+      sales: [line('product', '1', '100.00', '7.25', 'TAX'), line('discount', '1', '-10.00', '-0.73', 'TAX')], credits: [line('product', '1', '20.00', '1.45', 'TAX')],
+      payments: [money('4', '80.00')], payouts: [money('4', '21.45')],
+    });
+    const lines = summaryJournalEntryLines(s, 'SUM-20261102-USD-1', opts);
+    if (!lines.ok) throw new Error(lines.error.message);
+    // As QuickBooks answers: amounts as numbers.
+    const je = { Id: '7', SyncToken: '0', DocNumber: 'SUM-20261102-USD-1', TxnDate: '2026-11-02', PrivateNote: 'Daily summary 2026-11-02 USD Credit Card\nx', Line: lines.value.map((l) => ({ ...l, Amount: Number(l.Amount.__decimal) })) } as never;
+    const docs = summaryJournalAsDocuments(je, ACCOUNTS, 'USD');
+    expect(docs.map((d) => [d.remoteId, d.kind, d.number, d.total, d.tax, d.status])).toEqual([
+      ['JournalEntry:7', 'invoice', 'SUM-20261102-USD-1', '96.52', '6.52', 'open'],
+      ['JournalEntry:7:refunds', 'credit_note', 'SUM-20261102-USD-1-R', '21.45', '1.45', 'open'],
+    ]);
+    expect(docs[0]!.received).toEqual([{ account: '4', amount: '80' }]);
+    expect(summaryJournalAsDocuments({ ...(je as object), PrivateNote: 'Depreciation' } as never, ACCOUNTS, 'USD')).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@
  * one is left alone.
  */
 import Big from 'big.js';
-import { ok, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
+import { ok, type BooksDocument, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
 import type { DailySummary, SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
 import type { CompanySettings } from './company';
 import { failed } from './errors';
@@ -265,4 +265,62 @@ export async function postQuickBooksSummaryJournal(deps: QuickBooksJournalDeps, 
     return ok({ remoteId: `JournalEntry:${current.Id}`, number: current.DocNumber ?? number, created: false });
   }
   return deps.createForm('JournalEntry', (doc) => ok(body(doc)), number, reference, `${input.idempotencyKey}:journal`, `Posting summary journal entry ${number} to QuickBooks`);
+}
+
+/** Money accounts of a journal's clearing lines: banks and other current assets (Undeposited Funds), never A/R. */
+const isMoneyAccount = (a: JournalAccount | undefined) => a !== undefined && (a.AccountType === 'Bank' || a.AccountType === 'Other Current Asset');
+
+/**
+ * Reconciliation reads a summary journal entry back as the sales document and refund document it stands for, from its
+ * lines as QuickBooks holds them now (an edited line changes what is read): the sales part is every line that is
+ * neither money, A/R nor refunded (credits positive: revenue and tax less discounts and reductions), the refund part
+ * the lines our journal marks "Refunded: " (debits positive), and the money received the debits on bank and other
+ * current asset accounts. Entries that are not ours (PrivateNote's first line "Daily summary …") are left out. Pure.
+ */
+export function summaryJournalAsDocuments(je: QboTxn, accounts: readonly JournalAccount[], homeCurrency: string): BooksDocument[] {
+  const reference = (je.PrivateNote ?? '').split('\n')[0] ?? '';
+  if (!reference.startsWith('Daily summary ')) return [];
+  const byId = new Map(accounts.map((a) => [a.Id, a]));
+  let salesTotal = new Big(0);
+  let salesTax = new Big(0);
+  let refundTotal = new Big(0);
+  let refundTax = new Big(0);
+  let refunds = false;
+  let owed = false;
+  const received = new Map<string, Big>();
+  for (const raw of je.Line ?? []) {
+    const line = raw as Record<string, unknown>;
+    const d = (line.JournalEntryLineDetail ?? null) as { PostingType?: string; AccountRef?: { value?: string } } | null;
+    if (!d?.AccountRef?.value) continue;
+    const amount = new Big(String(line.Amount ?? '0'));
+    const signed = d.PostingType === 'Debit' ? amount : amount.times(-1);
+    const account = byId.get(d.AccountRef.value);
+    const tax = account?.AccountSubType !== undefined && TAX_SUBTYPES.has(account.AccountSubType);
+    if (account?.AccountType === 'Accounts Receivable') {
+      if (!signed.eq(0)) owed = true;
+    } else if (isMoneyAccount(account)) {
+      if (signed.gt(0)) received.set(d.AccountRef.value, (received.get(d.AccountRef.value) ?? new Big(0)).plus(signed));
+    } else if (String(line.Description ?? '').startsWith('Refunded: ')) {
+      refunds = true;
+      refundTotal = refundTotal.plus(signed);
+      if (tax) refundTax = refundTax.plus(signed);
+    } else {
+      salesTotal = salesTotal.minus(signed);
+      if (tax) salesTax = salesTax.minus(signed);
+    }
+  }
+  const base = {
+    reference, orderId: null, date: (je.TxnDate ?? '').slice(0, 10), currency: (je.CurrencyRef?.value ?? homeCurrency).toUpperCase(),
+  };
+  const out: BooksDocument[] = [];
+  if (!salesTotal.eq(0) || !salesTax.eq(0) || received.size > 0 || !refunds) {
+    out.push({
+      ...base, remoteId: `JournalEntry:${je.Id}`, kind: 'invoice', number: je.DocNumber ?? '', total: salesTotal.toString(), tax: salesTax.toString(),
+      status: owed ? 'open' : 'paid', received: [...received].map(([account, amount]) => ({ account, amount: amount.toString() })),
+    });
+  }
+  if (refunds) {
+    out.push({ ...base, remoteId: `JournalEntry:${je.Id}:refunds`, kind: 'credit_note', number: refundNumberOf(je.DocNumber ?? ''), total: refundTotal.toString(), tax: refundTax.toString(), status: 'open' });
+  }
+  return out;
 }
