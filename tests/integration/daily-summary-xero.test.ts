@@ -411,6 +411,41 @@ describe('daily summaries in Xero as manual journals', () => {
     }
   });
 
+  it('reconciliation reads each journal back as the summary’s sales and refund documents, equal to its orders’ and refunds’ to the cent', async () => {
+    const read = await org.provider.listDocuments!({ from: DAYS[0]!, to: DAYS[3]! });
+    expect(read.ok, !read.ok ? read.error.message : '').toBe(true);
+    if (!read.ok) return;
+    let checked = 0;
+    for (const [i, summary] of summaries.entries()) {
+      if (!journalable(summary)) continue;
+      const { date, currency, method } = summary.key;
+      const label = `${date} ${currency} ${method}`;
+      const scale = summary.scale;
+      const number = summaryNumber(summary.key, ordinal[i]!);
+      const orders = sales.filter((d) => d.date === date && d.currency.code === currency && summaryMethodOf(d) === method);
+      const dayRefunds = refunds.filter((r) => r.date === date && r.sale.currency.code === currency && summaryMethodOf(r.sale) === method);
+      const sold = read.value.filter((d) => d.kind === 'invoice' && d.number === number);
+      const back = read.value.filter((d) => d.kind === 'credit_note' && d.number === `${number}-CR`);
+      if (orders.length > 0) {
+        expect(sold, label).toHaveLength(1);
+        expect([sold[0]!.date, sold[0]!.currency, sold[0]!.reference]).toEqual([date, 'USD', `Daily summary ${date} ${currency} ${method}`]);
+        expect(units(sold[0]!.total, scale), `${label} total`).toBe(sum(orders.map((d) => units(d.totals.total, scale))));
+        expect(units(sold[0]!.tax, scale), `${label} tax`).toBe(sum(orders.map((d) => units(d.totals.tax, scale))));
+        for (const account of new Set(orders.flatMap((d) => d.payments.map((p) => p.account)))) {
+          expect(sum((sold[0]!.received ?? []).filter((r) => r.account === account).map((r) => units(r.amount, scale))), `${label} received ${account}`)
+            .toBe(sum(orders.flatMap((d) => d.payments.filter((p) => p.account === account).map((p) => units(p.amount, scale)))));
+        }
+        checked += 1;
+      }
+      expect(back, label).toHaveLength(dayRefunds.length > 0 ? 1 : 0);
+      if (dayRefunds.length > 0) {
+        expect(units(back[0]!.total, scale), `${label} refunds`).toBe(sum(dayRefunds.map((r) => units(r.credit!.total, scale))));
+        expect(units(back[0]!.tax, scale), `${label} refunded tax`).toBe(sum(dayRefunds.map((r) => units(r.credit!.tax, scale))));
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
+  });
+
   it('posting again finds each journal by its narration instead of making a second', async () => {
     const before = (await journals()).map((j) => j.ManualJournalID).sort();
     for (const [i, summary] of summaries.entries()) {
