@@ -519,6 +519,8 @@ describe('late reductions in QuickBooks summaries (negative lines)', () => {
     expect(signed((a) => a === '10')).toBe(offTax);
     expect(signed((a) => a === edit.before!.payments[0]!.account)).toBe(-off);
     expect(units(entry!.TotalAmt, scale)).toBe(off);
+    // Paid back in full: no line on A/R, so no summary customer was needed or made.
+    expect((await admin<{ items: unknown[] }>('GET', `/companies/${asJournal.realmId}/entities/Customer`)).items).toHaveLength(0);
   });
 
   it('a reduction on a day of new sales comes off the day’s sales receipt, which still equals the orders and the change to the cent', async () => {

@@ -224,13 +224,19 @@ export async function postQuickBooksSummaryJournal(deps: QuickBooksJournalDeps, 
   const docNumber = checkDocNumber(number);
   if (!docNumber.ok) return docNumber;
   const currency = { code: summary.key.currency, scale: summary.scale, storeCurrency: summary.storeCurrency, exchangeRate: summary.exchangeRate };
-  const [accounts, customer, tracking] = [await deps.accounts(), await deps.customerFor({ customer: input.customer, currency }), await deps.trackingRef()];
+  const [accounts, tracking] = [await deps.accounts(), await deps.trackingRef()];
   if (!accounts.ok) return accounts;
-  if (!customer.ok) return customer;
   if (!tracking.ok) return tracking;
   const receivable = receivableOf(accounts.value, summary.key.currency, company.value.homeCurrency);
-  const lines = summaryJournalEntryLines(summary, number, { accounts: accounts.value, receivable, customerId: customer.value, tracking: tracking.value });
+  const lines = summaryJournalEntryLines(summary, number, { accounts: accounts.value, receivable, customerId: '', tracking: tracking.value });
   if (!lines.ok) return lines;
+  // The summary customer only when a line is on A/R (a day paid in full names no customer, and makes none).
+  const owed = lines.value.filter((l) => l.JournalEntryLineDetail.Entity);
+  if (owed.length > 0) {
+    const customer = await deps.customerFor({ customer: input.customer, currency });
+    if (!customer.ok) return customer;
+    for (const l of owed) l.JournalEntryLineDetail.Entity!.EntityRef.value = customer.value;
+  }
 
   const found = await findSummaryJournalEntry(deps, input);
   if (!found.ok) return found;
