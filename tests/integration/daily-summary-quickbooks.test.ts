@@ -412,6 +412,19 @@ describe('daily summaries in QuickBooks Online as journal entries', () => {
     expect(Number(now[0]!.SyncToken)).toBe(Number(first.SyncToken) + 1);
     expect(-net(now[0]!, next.scale, (l) => l.JournalEntryLineDetail.AccountRef.value === TAX_ACCOUNT)).toBe(units(next.totals.sales.tax, next.scale) - units(next.totals.credits.tax, next.scale));
 
+    // Two runs at once (the same key, so the same requestid): one entry.
+    const race = await company('Race Journal Inc');
+    const held = co;
+    co = race;
+    try {
+      const both = await Promise.all([journal(summary, 1, 1), journal(summary, 1, 1)]);
+      expect(both.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(['ok', 'ok']);
+      expect(new Set(both.map((r) => r.ok && r.value.remoteId)).size).toBe(1);
+      expect(await entries(race.realmId)).toHaveLength(1);
+    } finally {
+      co = held;
+    }
+
     const lost = await company('Lost Journal Inc');
     const saved = co;
     co = lost;
