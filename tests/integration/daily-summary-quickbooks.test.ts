@@ -13,7 +13,7 @@ import { createQuickBooksProvider, quickbooksUrls } from '@/lib/accounting/quick
 import { formatUnits, parseUnits, sum } from '@/lib/money';
 import type { SummaryPosting } from '@/lib/sync/provider';
 import type { SalesDocument } from '@/lib/sync/sales-document';
-import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
+import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryEdit, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
 import { summaryCustomer, summaryNumber } from '@/lib/sync/summary/post-summaries';
 import { saveSettings } from '@/lib/admin/save-settings';
 import type { StoreHash } from '@/lib/ids';
@@ -291,5 +291,268 @@ describe('daily summaries in QuickBooks Online', () => {
       { expectedVersion: 1, settings },
     );
     expect(saved.ok ? saved.settings.posting.mode : saved).toBe('daily_summary');
+  });
+});
+
+// posting.summaryDocument = journal: one JournalEntry per summary (lib/accounting/quickbooks/summary-journal.ts).
+interface JeLine { Amount: number; Description?: string; JournalEntryLineDetail: { PostingType: 'Debit' | 'Credit'; AccountRef: { value: string }; Entity?: { Type: string; EntityRef: { value: string } } } }
+interface Je { Id: string; DocNumber: string; TxnDate: string; TotalAmt: number; SyncToken: string; PrivateNote?: string; CurrencyRef: { value: string }; Line: JeLine[] }
+/** The sandbox company's Sales Tax Payable and Accounts Receivable (tests/sandbox/quickbooks/companies.ts SEED_ACCOUNTS). */
+const TAX_ACCOUNT = '10';
+const AR_ACCOUNT = '8';
+
+describe('daily summaries in QuickBooks Online as journal entries', () => {
+  const sales = dayDocuments();
+  const refunds = refundsOf(sales);
+  const summaries = buildDailySummaries({ sales, refunds });
+  const ordinal = ordinals(summaries);
+  let co: Awaited<ReturnType<typeof company>>;
+  const entries = async (realmId: string) => (await admin<{ items: Je[] }>('GET', `/companies/${realmId}/entities/JournalEntry`)).items;
+  /** Debits less credits on the lines matching `pick`, in minor units. */
+  const net = (je: Je, scale: number, pick: (l: JeLine) => boolean) =>
+    sum(je.Line.filter(pick).map((l) => (l.JournalEntryLineDetail.PostingType === 'Debit' ? 1n : -1n) * units(l.Amount, scale)));
+  const journal = (summary: DailySummary, n: number, version: number, replaces: SummaryPosting['replaces'] = null) => co.provider.postSummary!({
+    summary, number: summaryNumber(summary.key, n), customer: summaryCustomer(summary.key.method), idempotencyKey: summaryPostingKey(`je-${co.realmId}`, summary.key, version), replaces,
+    description: `Daily summary ${summary.key.date}, ${summary.key.currency}, ${summary.key.method}`, document: 'journal',
+  });
+
+  beforeAll(async () => {
+    co = await company('Journal Summaries Inc');
+  });
+
+  it('posts each summary as one balanced journal entry whose sales, tax and money equal its orders’ and refunds’ to the cent', async () => {
+    const home = summaries.filter((s) => s.key.currency === 'USD');
+    expect(home.some((s) => new Big(s.totals.due).gt(0)), 'a home-currency day with an unpaid part').toBe(true);
+    for (const [i, summary] of summaries.entries()) {
+      const posted = await journal(summary, ordinal[i]!, 1);
+      const label = `${summary.key.date} ${summary.key.currency} ${summary.key.method}`;
+      expect(posted.ok, `${label}: ${!posted.ok && posted.error.message}`).toBe(true);
+      if (posted.ok) expect(posted.value).toMatchObject({ number: summaryNumber(summary.key, ordinal[i]!), created: true, remoteId: expect.stringMatching(/^JournalEntry:\d+$/) });
+    }
+    const all = await entries(co.realmId);
+    expect(all).toHaveLength(summaries.length);
+    for (const [i, summary] of summaries.entries()) {
+      const { date, currency, method } = summary.key;
+      const label = `${date} ${currency} ${method}`;
+      const scale = summary.scale;
+      const je = all.filter((j) => j.DocNumber === summaryNumber(summary.key, ordinal[i]!));
+      expect(je, label).toHaveLength(1);
+      const entry = je[0]!;
+      expect(entry.TxnDate).toBe(date);
+      expect(entry.CurrencyRef.value).toBe(currency);
+      expect(net(entry, scale, () => true), `${label} balances`).toBe(0n);
+      const orders = sales.filter((d) => d.date === date && d.currency.code === currency && summaryMethodOf(d) === method);
+      const dayRefunds = refunds.filter((r) => r.date === date && r.sale.currency.code === currency && summaryMethodOf(r.sale) === method);
+      const tax = sum(orders.map((d) => units(d.totals.tax, scale))) - sum(dayRefunds.map((r) => units(r.credit!.tax, scale)));
+      const total = sum(orders.map((d) => units(d.totals.total, scale))) - sum(dayRefunds.map((r) => units(r.credit!.total, scale)));
+      const paid = sum(orders.flatMap((d) => d.payments.map((p) => units(p.amount, scale)))) - sum(dayRefunds.flatMap((r) => r.payouts.map((p) => units(p.amount, scale))));
+      // The tax: credited by the orders' tax, debited by the refunds', to the cent.
+      expect(-net(entry, scale, (l) => l.JournalEntryLineDetail.AccountRef.value === TAX_ACCOUNT), `${label} tax`).toBe(tax);
+      // Sales and refunds, less tax: every revenue line together is the orders' net less the refunds'.
+      const revenue = (l: JeLine) => ![TAX_ACCOUNT, AR_ACCOUNT, '4', '5'].includes(l.JournalEntryLineDetail.AccountRef.value);
+      expect(-net(entry, scale, revenue), `${label} net sales`).toBe(total - tax);
+      // The money: what the clearing accounts received; the rest on A/R with the summary customer.
+      expect(net(entry, scale, (l) => ['4', '5'].includes(l.JournalEntryLineDetail.AccountRef.value)), `${label} money`).toBe(paid);
+      const ar = entry.Line.filter((l) => l.JournalEntryLineDetail.AccountRef.value === AR_ACCOUNT);
+      expect(net(entry, scale, (l) => l.JournalEntryLineDetail.AccountRef.value === AR_ACCOUNT), `${label} owed`).toBe(total - paid);
+      for (const l of ar) expect(l.JournalEntryLineDetail.Entity?.Type).toBe('Customer');
+    }
+  });
+
+  it('reconciliation reads each journal entry back as the summary’s sales and refund documents, equal to its orders’ and refunds’ to the cent', async () => {
+    const read = await co.provider.listDocuments!({ from: DAYS[0]!, to: DAYS[3]! });
+    expect(read.ok, !read.ok ? read.error.message : '').toBe(true);
+    if (!read.ok) return;
+    for (const [i, summary] of summaries.entries()) {
+      const { date, currency, method } = summary.key;
+      const label = `${date} ${currency} ${method}`;
+      const scale = summary.scale;
+      const number = summaryNumber(summary.key, ordinal[i]!);
+      const orders = sales.filter((d) => d.date === date && d.currency.code === currency && summaryMethodOf(d) === method);
+      const dayRefunds = refunds.filter((r) => r.date === date && r.sale.currency.code === currency && summaryMethodOf(r.sale) === method);
+      const sold = read.value.filter((d) => d.kind === 'invoice' && d.number === number);
+      const back = read.value.filter((d) => d.kind === 'credit_note' && d.number === `${number}-R`);
+      expect(sold.map((d) => d.remoteId.startsWith('JournalEntry:')), label).toEqual(orders.length > 0 ? [true] : sold.map(() => true));
+      if (orders.length > 0) {
+        expect(units(sold[0]!.total, scale), `${label} total`).toBe(sum(orders.map((d) => units(d.totals.total, scale))));
+        expect(units(sold[0]!.tax, scale), `${label} tax`).toBe(sum(orders.map((d) => units(d.totals.tax, scale))));
+        for (const account of new Set(orders.flatMap((d) => d.payments.map((p) => p.account)))) {
+          expect(sum((sold[0]!.received ?? []).filter((r) => r.account === account).map((r) => units(r.amount, scale))), `${label} received ${account}`)
+            .toBe(sum(orders.flatMap((d) => d.payments.filter((p) => p.account === account).map((p) => units(p.amount, scale)))));
+        }
+        expect(sold[0]!.date).toBe(date);
+        expect(sold[0]!.currency).toBe(currency);
+      }
+      expect(back, label).toHaveLength(dayRefunds.length > 0 ? 1 : 0);
+      if (dayRefunds.length > 0) {
+        expect(units(back[0]!.total, scale), `${label} refunds`).toBe(sum(dayRefunds.map((r) => units(r.credit!.total, scale))));
+        expect(units(back[0]!.tax, scale), `${label} refunded tax`).toBe(sum(dayRefunds.map((r) => units(r.credit!.tax, scale))));
+      }
+    }
+  });
+
+  it('posting again finds each entry; a lost answer makes one entry; an open day refreshed updates the same entry in place', async () => {
+    const before = await entries(co.realmId);
+    for (const [i, summary] of summaries.entries()) {
+      const again = await journal(summary, ordinal[i]!, 1);
+      expect(again.ok && again.value.created, !again.ok ? again.error.message : '').toBe(false);
+    }
+    expect((await entries(co.realmId)).map((j) => j.SyncToken)).toEqual(before.map((j) => j.SyncToken));
+
+    const i = summaries.findIndex((s) => s.orders.length > 1 && s.key.currency === 'USD');
+    const summary = summaries[i]!;
+    const number = summaryNumber(summary.key, ordinal[i]!);
+    const first = before.find((j) => j.DocNumber === number)!;
+    const next = buildDailySummaries({ sales: sales.filter((d) => d.source.orderId !== summary.orders[0]!.orderId), refunds })
+      .find((s) => s.key.date === summary.key.date && s.key.currency === summary.key.currency && s.key.method === summary.key.method)!;
+    const refreshed = await journal(next, ordinal[i]!, 2, { remoteId: `JournalEntry:${first.Id}`, number });
+    expect(refreshed.ok && refreshed.value, !refreshed.ok ? refreshed.error.message : '').toMatchObject({ remoteId: `JournalEntry:${first.Id}`, created: false });
+    const now = (await entries(co.realmId)).filter((j) => j.DocNumber === number);
+    expect(now).toHaveLength(1);
+    expect(Number(now[0]!.SyncToken)).toBe(Number(first.SyncToken) + 1);
+    expect(-net(now[0]!, next.scale, (l) => l.JournalEntryLineDetail.AccountRef.value === TAX_ACCOUNT)).toBe(units(next.totals.sales.tax, next.scale) - units(next.totals.credits.tax, next.scale));
+
+    // Two runs at once (the same key, so the same requestid): one entry.
+    const race = await company('Race Journal Inc');
+    const held = co;
+    co = race;
+    try {
+      const both = await Promise.all([journal(summary, 1, 1), journal(summary, 1, 1)]);
+      expect(both.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(['ok', 'ok']);
+      expect(new Set(both.map((r) => r.ok && r.value.remoteId)).size).toBe(1);
+      expect(await entries(race.realmId)).toHaveLength(1);
+    } finally {
+      co = held;
+    }
+
+    const lost = await company('Lost Journal Inc');
+    const saved = co;
+    co = lost;
+    try {
+      const fired = (await admin<{ faultsFired: number }>('GET', '/stats')).faultsFired;
+      await admin('POST', '/faults', { kind: 'drop-after', method: 'POST', path: '/journalentry', realmId: lost.realmId, times: 1 });
+      const firstTry = await journal(summary, 1, 1);
+      await admin('DELETE', '/faults');
+      expect((await admin<{ faultsFired: number }>('GET', '/stats')).faultsFired).toBe(fired + 1);
+      expect(firstTry.ok, !firstTry.ok ? firstTry.error.message : '').toBe(true);
+      expect(await entries(lost.realmId)).toHaveLength(1);
+    } finally {
+      co = saved;
+    }
+  });
+
+  it('a day posted as sales forms stays so after a switch to journals, and a journal day stays a journal after a switch back', async () => {
+    const fresh = await company('Switch Inc');
+    const summary = summaries.find((s) => s.orders.length > 0 && s.key.currency === 'USD')!;
+    const number = summaryNumber(summary.key, 1);
+    const asSales = await fresh.post(summary, 1, 1);
+    expect(asSales.ok).toBe(true);
+    const saved = co;
+    co = fresh;
+    try {
+      const switched = await journal(summary, 1, 2, asSales.ok ? { remoteId: asSales.value.remoteId, number } : null);
+      expect(switched.ok ? 'posted' : switched.error.message).toMatch(/posted to QuickBooks as sales documents before the switch/);
+      expect(await entries(fresh.realmId)).toHaveLength(0);
+    } finally {
+      co = saved;
+    }
+    const other = await company('Switch Back Inc');
+    co = other;
+    try {
+      const asJournal = await journal(summary, 1, 1);
+      expect(asJournal.ok).toBe(true);
+      const back = await other.post(summary, 1, 2, asJournal.ok ? { remoteId: asJournal.value.remoteId, number } : null);
+      expect(back.ok ? 'posted' : back.error.message).toMatch(/posted to QuickBooks as a journal entry before the switch/);
+      expect([...await forms(other.realmId, 'SalesReceipt'), ...await forms(other.realmId, 'Invoice')]).toHaveLength(0);
+    } finally {
+      co = saved;
+    }
+  });
+
+  it('saving posting.summaryDocument=journal is accepted for QuickBooks', async () => {
+    const s = defaultSettings();
+    const settings = { ...s, accounts: { ...s.accounts, ...QBO_TEST_ACCOUNTS }, payments: { ...s.payments, ...QBO_TEST_PAYMENTS }, tax: { ...s.tax, defaultTaxCode: 'TAX', zeroTaxCode: 'NON' }, posting: { ...s.posting, mode: 'daily_summary' as const, summaryFrom: '2026-11-02', summaryDocument: 'journal' as const } };
+    const saved = await saveSettings(
+      { storeHash: 'store1' as StoreHash, actorUserId: null, provider: co.provider, settings: { save: async (_h, value) => ({ ok: true as const, version: 2, settings: value as SyncSettings }) }, audit: { append: async () => undefined } },
+      { expectedVersion: 1, settings },
+    );
+    expect(saved.ok ? saved.settings.posting.summaryDocument : saved).toBe('journal');
+  });
+});
+
+// Late changes that reduce orders of closed days: negative summary lines (marked `edit`) and money paid back, booked in
+// the summary of the day of the change (lib/sync/summary/daily-summary.ts). QuickBooks takes no sales form below zero.
+describe('late reductions in QuickBooks summaries (negative lines)', () => {
+  const sales = dayDocuments();
+  /** A home-currency order paid in full into one gateway account, with two lines or more: its first line taken off. */
+  const reduced = (): SummaryEdit => {
+    const before = sales.find((d) => d.currency.code === 'USD' && d.lines.length >= 2 && d.payments.length === 1 && d.payments[0]!.kind === 'gateway' && new Big(d.lines[0]!.gross).gt(0) && new Big(d.totals.due).eq(0))!;
+    const lines = before.lines.slice(1);
+    const scale = before.currency.scale;
+    const total = formatUnits(sum(lines.map((l) => parseUnits(l.gross, scale))), scale);
+    const after: SalesDocument = {
+      ...before, lines,
+      totals: { ...before.totals, net: formatUnits(sum(lines.map((l) => parseUnits(l.net, scale))), scale), tax: formatUnits(sum(lines.map((l) => parseUnits(l.tax, scale))), scale), total, due: '0.00' },
+      payments: [{ ...before.payments[0]!, amount: total }],
+    };
+    return { orderId: before.source.orderId, key: `late:${before.source.orderId}:1`, date: DAYS[3]!, before, after };
+  };
+
+  it('a day of only a reduction is a refund receipt paid back out of the account (sales path) and a balanced journal entry (journal path)', async () => {
+    const edit = reduced();
+    const [summary] = buildDailySummaries({ sales: [], edits: [edit] });
+    expect(summary!.sales.every((l) => l.edit && new Big(l.gross).lt(0))).toBe(true);
+    expect(summary!.payouts).toHaveLength(1);
+    const scale = summary!.scale;
+    const off = units(edit.before!.lines[0]!.gross, scale);
+    const offTax = units(edit.before!.lines[0]!.tax, scale);
+
+    const asSales = await company('Late Reduction Inc');
+    const posted = await asSales.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    expect([...await forms(asSales.realmId, 'SalesReceipt'), ...await forms(asSales.realmId, 'Invoice')]).toHaveLength(0);
+    const back = await forms(asSales.realmId, 'RefundReceipt');
+    expect(back).toHaveLength(1);
+    expect(back[0]!.DocNumber).toBe(`${summaryNumber(summary!.key, 1)}-R`);
+    expect(units(back[0]!.TotalAmt, scale)).toBe(off);
+    expect(units(back[0]!.TxnTaxDetail.TotalTax, scale)).toBe(offTax);
+    expect(back[0]!.DepositToAccountRef?.value).toBe(edit.before!.payments[0]!.account);
+    const again = await asSales.post(summary!, 1, 1);
+    expect(again.ok && again.value.created).toBe(false);
+    expect(await forms(asSales.realmId, 'RefundReceipt')).toHaveLength(1);
+
+    const asJournal = await company('Late Reduction Journal Inc');
+    const je = await asJournal.provider.postSummary!({
+      summary: summary!, number: summaryNumber(summary!.key, 1), customer: summaryCustomer(summary!.key.method), idempotencyKey: 'late-je', replaces: null, description: 'late', document: 'journal',
+    });
+    expect(je.ok, !je.ok ? je.error.message : '').toBe(true);
+    const [entry] = (await admin<{ items: Array<{ TotalAmt: number; Line: Array<{ Amount: number; JournalEntryLineDetail: { PostingType: string; AccountRef: { value: string } } }> }> }>('GET', `/companies/${asJournal.realmId}/entities/JournalEntry`)).items;
+    const signed = (pick: (a: string) => boolean) => sum(entry!.Line.filter((l) => pick(l.JournalEntryLineDetail.AccountRef.value)).map((l) => (l.JournalEntryLineDetail.PostingType === 'Debit' ? 1n : -1n) * units(l.Amount, scale)));
+    expect(signed(() => true)).toBe(0n);
+    expect(signed((a) => a === '10')).toBe(offTax);
+    expect(signed((a) => a === edit.before!.payments[0]!.account)).toBe(-off);
+    expect(units(entry!.TotalAmt, scale)).toBe(off);
+    // Paid back in full: no line on A/R, so no summary customer was needed or made.
+    expect((await admin<{ items: unknown[] }>('GET', `/companies/${asJournal.realmId}/entities/Customer`)).items).toHaveLength(0);
+  });
+
+  it('a reduction on a day of new sales comes off the day’s sales receipt, which still equals the orders and the change to the cent', async () => {
+    const edit = reduced();
+    const fresh = sales.filter((d) => d.currency.code === 'USD' && d.payments.length === 1 && d.payments[0]!.account === edit.before!.payments[0]!.account && summaryMethodOf(d) === summaryMethodOf(edit.before!) && new Big(d.totals.due).eq(0) && d.source.orderId !== edit.orderId)
+      .slice(0, 2).map((d) => ({ ...d, date: DAYS[3]! }));
+    expect(fresh.length).toBeGreaterThan(0);
+    const [summary] = buildDailySummaries({ sales: fresh, edits: [edit] });
+    expect(summary!.sales.some((l) => l.edit && new Big(l.net).lt(0))).toBe(true);
+    const scale = summary!.scale;
+    const expected = sum(fresh.map((d) => units(d.totals.total, scale))) - units(edit.before!.lines[0]!.gross, scale);
+    expect(expected > 0n).toBe(true);
+    const co = await company('Late Mixed Inc');
+    const posted = await co.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    const receipts = await forms(co.realmId, 'SalesReceipt');
+    expect(receipts).toHaveLength(1);
+    expect(units(receipts[0]!.TotalAmt, scale)).toBe(expected);
+    expect(units(receipts[0]!.TxnTaxDetail.TotalTax, scale)).toBe(sum(fresh.map((d) => units(d.totals.tax, scale))) - units(edit.before!.lines[0]!.tax, scale));
+    expect(await forms(co.realmId, 'RefundReceipt')).toHaveLength(0);
   });
 });

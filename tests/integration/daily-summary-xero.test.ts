@@ -10,7 +10,7 @@ import { createXeroProvider, staticXeroToken, xeroUrls } from '@/lib/accounting/
 import { formatUnits, parseUnits, sum } from '@/lib/money';
 import type { SummaryPosting } from '@/lib/sync/provider';
 import type { SalesDocument } from '@/lib/sync/sales-document';
-import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
+import { buildDailySummaries, summaryMethodOf, summaryPostingKey, type DailySummary, type SummaryEdit, type SummaryRefund } from '@/lib/sync/summary/daily-summary';
 import { summaryCustomer, summaryNumber } from '@/lib/sync/summary/post-summaries';
 import { saveSettings } from '@/lib/admin/save-settings';
 import type { StoreHash } from '@/lib/ids';
@@ -411,6 +411,41 @@ describe('daily summaries in Xero as manual journals', () => {
     }
   });
 
+  it('reconciliation reads each journal back as the summary’s sales and refund documents, equal to its orders’ and refunds’ to the cent', async () => {
+    const read = await org.provider.listDocuments!({ from: DAYS[0]!, to: DAYS[3]! });
+    expect(read.ok, !read.ok ? read.error.message : '').toBe(true);
+    if (!read.ok) return;
+    let checked = 0;
+    for (const [i, summary] of summaries.entries()) {
+      if (!journalable(summary)) continue;
+      const { date, currency, method } = summary.key;
+      const label = `${date} ${currency} ${method}`;
+      const scale = summary.scale;
+      const number = summaryNumber(summary.key, ordinal[i]!);
+      const orders = sales.filter((d) => d.date === date && d.currency.code === currency && summaryMethodOf(d) === method);
+      const dayRefunds = refunds.filter((r) => r.date === date && r.sale.currency.code === currency && summaryMethodOf(r.sale) === method);
+      const sold = read.value.filter((d) => d.kind === 'invoice' && d.number === number);
+      const back = read.value.filter((d) => d.kind === 'credit_note' && d.number === `${number}-CR`);
+      if (orders.length > 0) {
+        expect(sold, label).toHaveLength(1);
+        expect([sold[0]!.date, sold[0]!.currency, sold[0]!.reference]).toEqual([date, 'USD', `Daily summary ${date} ${currency} ${method}`]);
+        expect(units(sold[0]!.total, scale), `${label} total`).toBe(sum(orders.map((d) => units(d.totals.total, scale))));
+        expect(units(sold[0]!.tax, scale), `${label} tax`).toBe(sum(orders.map((d) => units(d.totals.tax, scale))));
+        for (const account of new Set(orders.flatMap((d) => d.payments.map((p) => p.account)))) {
+          expect(sum((sold[0]!.received ?? []).filter((r) => r.account === account).map((r) => units(r.amount, scale))), `${label} received ${account}`)
+            .toBe(sum(orders.flatMap((d) => d.payments.filter((p) => p.account === account).map((p) => units(p.amount, scale)))));
+        }
+        checked += 1;
+      }
+      expect(back, label).toHaveLength(dayRefunds.length > 0 ? 1 : 0);
+      if (dayRefunds.length > 0) {
+        expect(units(back[0]!.total, scale), `${label} refunds`).toBe(sum(dayRefunds.map((r) => units(r.credit!.total, scale))));
+        expect(units(back[0]!.tax, scale), `${label} refunded tax`).toBe(sum(dayRefunds.map((r) => units(r.credit!.tax, scale))));
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
+  });
+
   it('posting again finds each journal by its narration instead of making a second', async () => {
     const before = (await journals()).map((j) => j.ManualJournalID).sort();
     for (const [i, summary] of summaries.entries()) {
@@ -526,5 +561,80 @@ describe('daily summaries in Xero as manual journals', () => {
       { expectedVersion: 1, settings },
     );
     expect(saved.ok ? saved.settings.posting.summaryDocument : saved).toBe('journal');
+  });
+});
+
+// Late changes that reduce orders of closed days: negative summary lines (marked `edit`) and money paid back, booked in
+// the summary of the day of the change. Xero refuses a document with a negative total (lib/sync/summary/summary-parts.ts).
+describe('late reductions in Xero summaries (negative lines)', () => {
+  interface Journal { Status: string; JournalLines: Array<{ AccountCode: string; LineAmount: number }> }
+  const sales = dayDocuments();
+  /** A base-currency order paid in full by one gateway payment, with two lines or more: its first line taken off. */
+  const reduced = (): SummaryEdit => {
+    const before = sales.find((d) => d.currency.code === 'USD' && d.lines.length >= 2 && d.payments.length === 1 && d.payments[0]!.kind === 'gateway'
+      && parseUnits(d.lines[0]!.gross, 2) > 0n && parseUnits(d.totals.due, 2) === 0n && !d.lines.some((l) => l.account === '800'))!;
+    const lines = before.lines.slice(1);
+    const scale = before.currency.scale;
+    const f = (v: bigint) => formatUnits(v, scale);
+    const total = f(sum(lines.map((l) => parseUnits(l.gross, scale))));
+    const after: SalesDocument = {
+      ...before, lines,
+      totals: { ...before.totals, net: f(sum(lines.map((l) => parseUnits(l.net, scale)))), tax: f(sum(lines.map((l) => parseUnits(l.tax, scale)))), total, due: f(0n) },
+      payments: [{ ...before.payments[0]!, amount: total }],
+    };
+    return { orderId: before.source.orderId, key: `late:${before.source.orderId}:1`, date: DAYS[3]!, before, after };
+  };
+
+  it('a day of only a reduction is a credit note paid back out of the account, and as a manual journal a balanced reversal', async () => {
+    const edit = reduced();
+    const [summary] = buildDailySummaries({ sales: [], edits: [edit] });
+    expect(summary!.sales.every((l) => l.edit && parseUnits(l.gross, 2) < 0n)).toBe(true);
+    const scale = summary!.scale;
+    const off = units(edit.before!.lines[0]!.gross, scale);
+    const offTax = units(edit.before!.lines[0]!.tax, scale);
+    const account = edit.before!.payments[0]!.account;
+
+    const org = await organisation('Late Reduction Ltd');
+    const posted = await org.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    expect((await admin<Doc[]>('GET', `/tenants/${org.tenantId}/invoices`)).filter(live)).toHaveLength(0);
+    const notes = (await admin<Doc[]>('GET', `/tenants/${org.tenantId}/credit-notes`)).filter(live);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.CreditNoteNumber).toBe(`${summaryNumber(summary!.key, 1)}-CR`);
+    expect(units(notes[0]!.Total, scale)).toBe(off);
+    expect(units(notes[0]!.TotalTax, scale)).toBe(offTax);
+    const paidBack = (await admin<Payment[]>('GET', `/tenants/${org.tenantId}/payments`)).filter((p) => p.Status !== 'DELETED');
+    expect(paidBack.map((p) => [p.Account.Code, units(p.Amount, scale)])).toEqual([[account, off]]);
+    const again = await org.post(summary!, 1, 1);
+    expect(again.ok && again.value.created).toBe(false);
+
+    const jorg = await organisation('Late Reduction Journal Ltd');
+    const je = await jorg.provider.postSummary!({ ...postingOf('late-j', summary!, 1, 1), document: 'journal' });
+    expect(je.ok, !je.ok ? je.error.message : '').toBe(true);
+    const [j] = (await admin<Journal[]>('GET', `/tenants/${jorg.tenantId}/manual-journals`)).filter((x) => x.Status === 'POSTED');
+    const at = (pick: (a: string) => boolean) => sum(j!.JournalLines.filter((l) => pick(l.AccountCode)).map((l) => units(l.LineAmount, scale)));
+    expect(at(() => true)).toBe(0n);
+    expect(at((a) => a === '820')).toBe(offTax);
+    expect(at((a) => a === account)).toBe(-off);
+  });
+
+  it('a reduction on a day of new sales comes off the day’s invoice and its payment, to the cent', async () => {
+    const edit = reduced();
+    const fresh = sales.filter((d) => d.currency.code === 'USD' && d.payments.length === 1 && d.payments[0]!.account === edit.before!.payments[0]!.account && summaryMethodOf(d) === summaryMethodOf(edit.before!)
+      && parseUnits(d.totals.due, 2) === 0n && d.source.orderId !== edit.orderId && !d.lines.some((l) => l.account === '800')).slice(0, 2).map((d) => ({ ...d, date: DAYS[3]! }));
+    expect(fresh.length).toBeGreaterThan(0);
+    const [summary] = buildDailySummaries({ sales: fresh, edits: [edit] });
+    const scale = summary!.scale;
+    const expected = sum(fresh.map((d) => units(d.totals.total, scale))) - units(edit.before!.lines[0]!.gross, scale);
+    expect(expected > 0n).toBe(true);
+    const org = await organisation('Late Mixed Ltd');
+    const posted = await org.post(summary!, 1, 1);
+    expect(posted.ok, !posted.ok ? posted.error.message : '').toBe(true);
+    const inv = (await admin<Doc[]>('GET', `/tenants/${org.tenantId}/invoices`)).filter(live);
+    expect(inv).toHaveLength(1);
+    expect(units(inv[0]!.Total, scale)).toBe(expected);
+    expect(units(inv[0]!.TotalTax, scale)).toBe(sum(fresh.map((d) => units(d.totals.tax, scale))) - units(edit.before!.lines[0]!.tax, scale));
+    expect(units(inv[0]!.AmountPaid, scale)).toBe(expected);
+    expect((await admin<Doc[]>('GET', `/tenants/${org.tenantId}/credit-notes`)).filter(live)).toHaveLength(0);
   });
 });

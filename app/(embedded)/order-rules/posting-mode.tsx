@@ -107,7 +107,7 @@ function SummaryDocumentSetting({ posting, fields: f, onChange, disabled }: { po
           />
           <Radio
             label="A journal"
-            description="One manual journal per summary: the clearing account debited by what was paid in, sales and tax credited per account and rate, refunds reversed. Only days paid in full can be posted this way. The built-in ledger books a journal entry either way."
+            description="One journal entry per summary: the clearing account debited by what was paid in, sales and tax credited per account and rate (the tax on the tax liability account), refunds and later reductions reversed. Systems whose journals take a customer on Accounts Receivable book a day’s unpaid part there, on the summary customer, and other currencies where multicurrency is on; systems whose manual journals cannot use Accounts Receivable take only days paid in full, in the base currency. Tax posted this way is in the books to the cent but not on the system’s sales tax return by rate. The built-in ledger books a journal entry either way."
             checked={journal}
             onChange={() => onChange({ summaryDocument: 'journal' })}
           />

@@ -59,6 +59,7 @@ import type { CompanyLists } from './lists';
 import type { QuickBooksPacer } from './pacer';
 import { parseRemoteId, pathOf, remoteIdOf, type TxnEntity } from './refs';
 import { postQuickBooksSummary } from './summary';
+import { postQuickBooksSummaryJournal, refuseIfPostedAsJournalEntry, summaryJournalAsDocuments, type JournalAccount } from './summary-journal';
 import { accountSchema, itemSchema, namedSchema, paymentSchema, queryResponse, taxCodeSchema, taxRateSchema, txnSchema, type QboAccount, type QboItem, type QboTxn } from './wire';
 
 export interface QuickBooksProviderDeps {
@@ -398,6 +399,16 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
         });
       }
     }
+    // Summaries posted as journal entries (summary-journal.ts): each read back as the sales and refund documents it
+    // stands for, so a summary-mode day is compared from the books either way.
+    const entries = await rowsOf('JournalEntry', txnSchema, where);
+    if (!entries.ok) return entries;
+    const ours = entries.value.filter((t) => (t.PrivateNote ?? '').startsWith('Daily summary '));
+    if (ours.length > 0) {
+      const accounts = await journalAccounts();
+      if (!accounts.ok) return accounts;
+      for (const t of ours) out.push(...summaryJournalAsDocuments(t, accounts.value, c.value.homeCurrency));
+    }
     return ok(out);
   }
 
@@ -711,8 +722,35 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     return ok({ remoteId: document.remoteId, number: txn.DocNumber ?? document.number, created: r.value.created });
   }
 
-  /** Daily summary mode (summary.ts): a day's summary as a sales form and a refund form, refreshed by sparse update. */
-  function postSummary(input: SummaryPosting): Promise<Outcome<PostedDocument>> {
+  /** The chart for a summary journal entry (summary-journal.ts): every account, active or not, with its currency. */
+  async function journalAccounts(): Promise<Outcome<JournalAccount[]>> {
+    const r = await rowsOf('Account', accountSchema);
+    if (!r.ok) return r;
+    return ok(r.value.map((a) => {
+      const currency = (a as { CurrencyRef?: { value?: string } }).CurrencyRef?.value;
+      return { Id: a.Id, Name: a.Name, AccountType: a.AccountType, AccountSubType: a.AccountSubType, active: a.Active !== false, ...(currency ? { currency: currency.toUpperCase() } : {}) };
+    }));
+  }
+
+  /**
+   * Daily summary mode: a day's summary as a sales form and a refund form (summary.ts), or as one journal entry
+   * (summary-journal.ts, `posting.summaryDocument` journal); either refreshed in place by sparse update.
+   */
+  async function postSummary(input: SummaryPosting): Promise<Outcome<PostedDocument>> {
+    if (input.document === 'journal') {
+      return postQuickBooksSummaryJournal({
+        companySettings,
+        accounts: journalAccounts,
+        customerFor: (document) => customerFor(document),
+        trackingRef: () => trackingRef(),
+        byDocNumbers,
+        createForm,
+        update: (entity, id, body, key, what) => change(entity, id, {}, () => body, () => false, key, what),
+        isVoided,
+      }, input);
+    }
+    const guard = await refuseIfPostedAsJournalEntry({ byDocNumbers }, input);
+    if (!guard.ok) return guard;
     return postQuickBooksSummary(
       {
         companySettings,
@@ -912,6 +950,8 @@ export function createQuickBooksProvider(deps: QuickBooksProviderDeps): QuickBoo
     voidDocument,
     updateDocument,
     postSummary,
+    // A journal entry per summary (summary-journal.ts): an unpaid part goes to Accounts Receivable with the summary customer.
+    summaryDocuments: ['sales', 'journal'],
     postCreditNote,
     payOut,
     stockLevels,

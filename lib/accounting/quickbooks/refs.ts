@@ -2,8 +2,8 @@
  * A posted form's remote id says which kind of form it is ("Invoice:130", "SalesReceipt:145"): QuickBooks numbers each
  * transaction type on its own, so an Id alone does not say what to read, void or credit.
  */
-export type TxnEntity = 'SalesReceipt' | 'Invoice' | 'CreditMemo' | 'RefundReceipt' | 'Payment';
-const ENTITIES: readonly TxnEntity[] = ['SalesReceipt', 'Invoice', 'CreditMemo', 'RefundReceipt', 'Payment'];
+export type TxnEntity = 'SalesReceipt' | 'Invoice' | 'CreditMemo' | 'RefundReceipt' | 'Payment' | 'JournalEntry';
+const ENTITIES: readonly TxnEntity[] = ['SalesReceipt', 'Invoice', 'CreditMemo', 'RefundReceipt', 'Payment', 'JournalEntry'];
 
 export const remoteIdOf = (entity: TxnEntity, id: string) => `${entity}:${id}`;
 

@@ -8,6 +8,9 @@
  * - refunds paid out of one account → a **RefundReceipt** (`DepositToAccountRef` = the account the money leaves);
  *   nothing paid out → a **CreditMemo** (the credit stays the summary customer's). Refunds paid back through several
  *   accounts, or in part, are refused with a message (not yet).
+ * - a day whose sales are net negative (late changes reducing orders of closed days: lines marked `edit`, negative)
+ *   books them negated on the refund form, since QuickBooks takes no sales form below zero; with one form left the
+ *   day's money is netted per account onto it (`summaryParts`).
  * https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/salesreceipt, .../refundreceipt,
  * .../invoice, .../creditmemo.
  *
@@ -29,6 +32,7 @@ import Big from 'big.js';
 import { ok, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
 import type { DocumentLine } from '@/lib/sync/sales-document';
 import type { SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
+import { summaryParts } from '@/lib/sync/summary/summary-parts';
 import type { CompanySettings } from './company';
 import { failed } from './errors';
 import { formBody, type Entity, type Tracking } from './mapping';
@@ -194,9 +198,11 @@ export async function postQuickBooksSummary(deps: QuickBooksSummaryDeps, input: 
     return posted;
   }
 
-  const sales = await settle('sales', input.number, summary.sales, summary.payments);
+  const parts = summaryParts(summary);
+  if ('refused' in parts) return failed({ kind: 'validation', message: `Summary ${input.number}: ${parts.refused}` });
+  const sales = await settle('sales', input.number, parts.sales.lines, parts.sales.money);
   if (!sales.ok) return sales;
-  const refunds = await settle('refunds', refundNumberOf(input.number), summary.credits, summary.payouts);
+  const refunds = await settle('refunds', refundNumberOf(input.number), parts.refunds.lines, parts.refunds.money);
   if (!refunds.ok) return refunds;
   const main = sales.value ?? refunds.value;
   if (!main) return failed({ kind: 'validation', message: `Summary ${input.number} has no sales and no refunds to post.` });

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { ok, type BooksDocument, type BooksPayment, type Outcome } from '@/lib/sync/provider';
 import { failed, failureOf } from './errors';
 import type { XeroApi } from './http';
+import { listSummaryJournals } from './summary-journal';
 import { envelopes, type XeroCreditNote, type XeroInvoice } from './wire';
 
 const PAGE_SIZE = 1000;
@@ -37,9 +38,15 @@ const dateTime = (date: string) => {
 
 const statusOf = (status: string | undefined): BooksDocument['status'] => (status === 'VOIDED' ? 'voided' : status === 'PAID' ? 'paid' : 'open');
 
-export async function listXeroDocuments(api: XeroApi, range: { from: string; to: string }): Promise<Outcome<BooksDocument[]>> {
+export async function listXeroDocuments(api: XeroApi, range: { from: string; to: string }, baseCurrency?: () => Promise<Outcome<string>>): Promise<Outcome<BooksDocument[]>> {
   const out: BooksDocument[] = [];
   const dates = `Date>=${dateTime(range.from)} && Date<=${dateTime(range.to)}`;
+  if (baseCurrency) {
+    // Daily summaries posted as manual journals (summary-journal.ts), read back as the documents they stand for.
+    const journals = await listSummaryJournals(api, baseCurrency, xeroDay, dates);
+    if (!journals.ok) return journals;
+    out.push(...journals.value);
+  }
   for (const kind of ['invoice', 'credit_note'] as const) {
     const path = kind === 'invoice' ? '/Invoices' : '/CreditNotes';
     const where = `Type=="${kind === 'invoice' ? 'ACCREC' : 'ACCRECCREDIT'}" && ${dates}`;

@@ -809,7 +809,7 @@ export function createXeroProvider(deps: XeroProviderDeps): XeroProvider {
           ),
     stockLevels,
     documentStatus,
-    listDocuments: (range) => listXeroDocuments(api, range),
+    listDocuments: (range) => listXeroDocuments(api, range, baseCurrency),
     listPayments: (range) => listXeroPayments(api, range),
     postDocuments: (items) =>
       postDocumentsBatch(

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
 import type { DailySummary, SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
-import { journalNarration, summaryJournalLines } from './summary-journal';
+import { journalNarration, summaryJournalAsDocuments, summaryJournalLines } from './summary-journal';
 
 const line = (kind: SummaryLine['kind'], account: string, net: string, tax: string, taxCode: string | null): SummaryLine => ({
   kind, account, taxCode, taxLabel: taxCode ? `Rate ${taxCode}` : null, tracking: null, description: `${kind} ${account}`, discount: '0.00', net, tax,
@@ -73,5 +73,24 @@ describe('the Xero manual journal of a summary', () => {
 
   it('the narration names the day, currency, method and the summary number', () => {
     expect(journalNarration({ summary: summaryOf({}), number: 'SUM-20261102-USD-1' })).toBe('Daily summary 2026-11-02 USD Credit Card (SUM-20261102-USD-1)');
+  });
+
+  it('reconciliation reads a summary journal back as its sales document (with the money received) and its refund document', () => {
+    const s = summaryOf({
+      sales: [line('product', '200', '100.00', '7.25', 'TAX001'), line('discount', '200', '-10.00', '-0.73', 'TAX001')], credits: [line('product', '200', '20.00', '1.45', 'TAX001')],
+      payments: [money('090', '96.52')], payouts: [money('090', '21.45')],
+    });
+    const lines = summaryJournalLines(s, 'SUM-20261102-USD-1', { taxAccount: '820', tracking: null });
+    if (!lines.ok) throw new Error(lines.error.message);
+    const journal = { ManualJournalID: 'j-1', Narration: 'Daily summary 2026-11-02 USD Credit Card (SUM-20261102-USD-1)', Status: 'POSTED', JournalLines: lines.value.map((l) => ({ ...l, LineAmount: Number(l.LineAmount.__decimal) })) };
+    const options = { moneyAccounts: new Set(['090']), taxAccounts: new Set(['820']), baseCurrency: 'USD' };
+    const docs = summaryJournalAsDocuments(journal, '2026-11-02', options);
+    expect(docs.map((d) => [d.remoteId, d.kind, d.number, d.reference, d.total, d.tax])).toEqual([
+      ['j-1', 'invoice', 'SUM-20261102-USD-1', 'Daily summary 2026-11-02 USD Credit Card', '96.52', '6.52'],
+      ['j-1:refunds', 'credit_note', 'SUM-20261102-USD-1-CR', 'Daily summary 2026-11-02 USD Credit Card', '21.45', '1.45'],
+    ]);
+    expect(docs[0]!.received).toEqual([{ account: '090', amount: '96.52' }]);
+    expect(summaryJournalAsDocuments({ ...journal, Status: 'VOIDED' }, '2026-11-02', options)).toEqual([]);
+    expect(summaryJournalAsDocuments({ ...journal, Narration: 'Depreciation' }, '2026-11-02', options)).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@
 import Big from 'big.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ok, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
+import { ok, type BooksDocument, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
 import type { DailySummary, SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
 import { elementErrors, failed, failureOf, isUncertain, validationFailure, type XeroReply } from './errors';
 import type { XeroApi, XeroTokenPort as TokenPort } from './http';
@@ -282,4 +282,95 @@ export async function postXeroSummaryJournal(deps: XeroJournalDeps, input: Summa
   const errors = element ? elementErrors(element) : ['no journal returned'];
   if (errors.length || !element?.ManualJournalID) return failed(validationFailure(errors, `Xero refused the summary journal ${number}`));
   return ok({ remoteId: element.ManualJournalID, number, created: true });
+}
+
+/**
+ * Reconciliation reads a summary journal back as the sales document and refund document it stands for, from its lines
+ * as Xero holds them now (debits positive): the sales part is every line that is neither money nor refunded (credits:
+ * revenue and tax, less discounts and reductions), the refund part the lines our journal marks "Refunded: ", and the
+ * money received the debits on accounts payments can go into (BANK, or EnablePaymentsToAccount). Only our journals
+ * (Narration "Daily summary … (<number>)"), POSTED or DRAFT; in the organisation's base currency (manual journals carry
+ * none). Pure.
+ */
+export function summaryJournalAsDocuments(
+  journal: { ManualJournalID?: string; Narration?: string; Status?: string; JournalLines?: ReadonlyArray<Record<string, unknown>> },
+  date: string,
+  options: { moneyAccounts: ReadonlySet<string>; taxAccounts: ReadonlySet<string>; baseCurrency: string },
+): BooksDocument[] {
+  const named = /^(Daily summary .+) \(([^()]+)\)$/.exec(journal.Narration ?? '');
+  if (!named || !journal.ManualJournalID || (journal.Status !== 'POSTED' && journal.Status !== 'DRAFT')) return [];
+  const [, reference, number] = named as unknown as [string, string, string];
+  let salesTotal = new Big(0);
+  let salesTax = new Big(0);
+  let refundTotal = new Big(0);
+  let refundTax = new Big(0);
+  let refunds = false;
+  const received = new Map<string, Big>();
+  for (const l of journal.JournalLines ?? []) {
+    const account = String(l.AccountCode ?? '');
+    const amount = new Big(String(l.LineAmount ?? '0'));
+    const tax = options.taxAccounts.has(account);
+    if (options.moneyAccounts.has(account)) {
+      if (amount.gt(0)) received.set(account, (received.get(account) ?? new Big(0)).plus(amount));
+    } else if (String(l.Description ?? '').startsWith('Refunded: ')) {
+      refunds = true;
+      refundTotal = refundTotal.plus(amount);
+      if (tax) refundTax = refundTax.plus(amount);
+    } else {
+      salesTotal = salesTotal.minus(amount);
+      if (tax) salesTax = salesTax.minus(amount);
+    }
+  }
+  const base = { reference, orderId: null, date, currency: options.baseCurrency };
+  const out: BooksDocument[] = [];
+  if (!salesTotal.eq(0) || !salesTax.eq(0) || received.size > 0 || !refunds) {
+    out.push({
+      ...base, remoteId: journal.ManualJournalID, kind: 'invoice', number, total: salesTotal.toString(), tax: salesTax.toString(), status: 'paid',
+      received: [...received].map(([account, amount]) => ({ account, amount: amount.toString() })),
+    });
+  }
+  if (refunds) out.push({ ...base, remoteId: `${journal.ManualJournalID}:refunds`, kind: 'credit_note', number: creditNumberOf(number), total: refundTotal.toString(), tax: refundTax.toString(), status: 'paid' });
+  return out;
+}
+
+/** The summary journals dated in a range, read back as documents (none when the connection cannot read journals). */
+export async function listSummaryJournals(api: XeroApi, baseCurrency: () => Promise<Outcome<string>>, dayOf: (row: unknown) => string | null, where: string): Promise<Outcome<BooksDocument[]>> {
+  const found: Array<{ journal: Journal; date: string }> = [];
+  for (let page = 1; ; page += 1) {
+    const sent = await api.send({ method: 'GET', path: '/ManualJournals', query: { where, page: String(page), order: 'Date ASC' } });
+    if (!sent.ok) return sent;
+    const reply = sent.value;
+    if (reply.kind === 'response' && reply.status === 401 && /AuthorizationUnsuccessful/i.test(reply.text)) return ok([]);
+    if (reply.kind !== 'response' || reply.status !== 200) return failed(scopeFailure(reply, 'Reading the Xero manual journals'));
+    const rows = z.looseObject({ ManualJournals: z.array(z.unknown()).default([]) }).parse(reply.json).ManualJournals;
+    for (const raw of rows) {
+      const journal = journalSchema.parse(raw);
+      const date = dayOf(raw);
+      if (date && /^Daily summary /.test(journal.Narration ?? '')) found.push({ journal, date });
+    }
+    // "Up to 100 manual journals will be returned in a single API call" with `page` (the spec's getManualJournals).
+    if (rows.length < 100) break;
+  }
+  if (found.length === 0) return ok([]);
+  const base = await baseCurrency();
+  if (!base.ok) return base;
+  const chart = await api.send({ method: 'GET', path: '/Accounts' });
+  if (!chart.ok) return chart;
+  if (chart.value.kind !== 'response' || chart.value.status !== 200) return failed(failureOf(chart.value, 'Reading the chart of accounts'));
+  const accounts = z.looseObject({ Accounts: z.array(z.looseObject({ Code: z.string().optional(), Type: z.string().optional(), SystemAccount: z.string().optional(), EnablePaymentsToAccount: z.boolean().optional() })).default([]) }).parse(chart.value.json).Accounts;
+  const moneyAccounts = new Set(accounts.filter((a) => a.Code && (a.Type === 'BANK' || a.EnablePaymentsToAccount === true)).map((a) => a.Code!));
+  const taxAccounts = new Set(accounts.filter((a) => a.Code && a.SystemAccount === 'GST').map((a) => a.Code!));
+  const out: BooksDocument[] = [];
+  for (const { journal, date } of found) {
+    let lines = journal.JournalLines;
+    if (!lines || lines.length === 0) {
+      // A list may leave the lines out (the spec's list example shows none): the journal read on its own has them.
+      const read = await api.send({ method: 'GET', path: `/ManualJournals/${encodeURIComponent(journal.ManualJournalID ?? '')}` });
+      if (!read.ok) return read;
+      if (read.value.kind !== 'response' || read.value.status !== 200) return failed(scopeFailure(read.value, 'Reading the summary journal'));
+      lines = journalsOf(read.value.json)[0]?.JournalLines ?? [];
+    }
+    out.push(...summaryJournalAsDocuments({ ...journal, JournalLines: lines }, date, { moneyAccounts, taxAccounts, baseCurrency: base.value }));
+  }
+  return ok(out);
 }

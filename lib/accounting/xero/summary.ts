@@ -10,6 +10,10 @@
  * invoice's TotalTax is the sum of the orders' tax to the cent with no rounding line; the totals are checked before
  * sending (a mismatch is a bug and throws).
  *
+ * Late reductions (negative `edit` lines, money paid back): Xero refuses a document with a negative total, so a day whose
+ * sales are net negative is booked negated on the credit note, and with one document left the day's money is netted per
+ * account onto it (lib/sync/summary/summary-parts.ts).
+ *
  * Exactly once: the invoice and credit note are looked up by number (and our Reference) before anything is posted,
  * as the per-order path does after an uncertain answer: a crash between posting and recording, a retry under the same
  * key, or a second run all find the documents and bring them to the summary's content instead of posting again. Every
@@ -27,6 +31,7 @@ import Big from 'big.js';
 import { createHash } from 'node:crypto';
 import { ok, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
 import type { SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
+import { summaryParts } from '@/lib/sync/summary/summary-parts';
 import { ensureContact, type ContactDeps } from './contacts';
 import { elementErrors, failed, failureOf, isDocumentLocked, isDuplicateInvoiceNumber, isUncertain, validationFailure } from './errors';
 import type { XeroApi } from './http';
@@ -292,9 +297,13 @@ export async function postXeroSummary(deps: XeroSummaryDeps, input: SummaryPosti
   };
   const rate = await deps.currencyRate({ code: summary.key.currency, storeCurrency: summary.storeCurrency, exchangeRate: summary.exchangeRate, scale: summary.scale });
   if (!rate.ok) return rate;
-  const invoice = await settle('invoice', input.number, summary.sales, summary.payments, contactId, rate.value);
+  // A day whose sales are net negative (late reductions) is booked on the credit note; one document left takes the
+  // day's money netted per account (summary-parts.ts).
+  const parts = summaryParts(summary);
+  if ('refused' in parts) return failed({ kind: 'validation', message: `Summary ${input.number}: ${parts.refused}` });
+  const invoice = await settle('invoice', input.number, parts.sales.lines, parts.sales.money, contactId, rate.value);
   if (!invoice.ok) return invoice;
-  const credit = await settle('credit', creditNumberOf(input.number), summary.credits, summary.payouts, contactId, rate.value);
+  const credit = await settle('credit', creditNumberOf(input.number), parts.refunds.lines, parts.refunds.money, contactId, rate.value);
   if (!credit.ok) return credit;
   const main = invoice.value ?? credit.value;
   if (!main) return failed({ kind: 'validation', message: `Summary ${input.number} has no sales and no refunds to post.` });

@@ -27,6 +27,9 @@ export const SEED_ACCOUNTS = [
   { key: 'cogs', Name: 'Cost of Goods Sold', AccountType: 'Cost of Goods Sold', AccountSubType: 'SuppliesMaterialsCogs', Classification: 'Expense' },
   { key: 'receivable', Name: 'Accounts Receivable (A/R)', AccountType: 'Accounts Receivable', AccountSubType: 'AccountsReceivable', Classification: 'Asset' },
   { key: 'services', Name: 'Services', AccountType: 'Income', AccountSubType: 'ServiceFeeIncome', Classification: 'Revenue' },
+  // The sales tax liability QuickBooks keeps (an Other Current Liability; detail type SalesTaxPayable in US companies,
+  // GlobalTaxPayable elsewhere: Intuit's Account reference, AccountSubType enumeration).
+  { key: 'taxPayable', Name: 'Sales Tax Payable', AccountType: 'Other Current Liability', AccountSubType: 'SalesTaxPayable', Classification: 'Liability' },
 ] as const;
 export type SeedAccount = (typeof SEED_ACCOUNTS)[number]['key'];
 
@@ -85,7 +88,7 @@ export function createCompany(input: NewCompany, now: number, realmId = newRealm
       Active: true,
       Classification: a.Classification,
       AccountType: a.AccountType,
-      AccountSubType: a.AccountSubType,
+      AccountSubType: a.key === 'taxPayable' && company.country !== 'US' ? 'GlobalTaxPayable' : a.AccountSubType,
       CurrentBalance: 0,
       CurrentBalanceWithSubAccounts: 0,
       CurrencyRef: home,

@@ -165,6 +165,10 @@ export function prepareSalesDoc(company: Company, entity: SalesDocName, input: W
   const taxable: TaxableLine[] = items.map((l) => ({ amount: subtotal.eq(0) ? l.amount : l.amount.minus(discount.times(l.amount).div(subtotal)), taxCode: l.taxCode }));
   const tax = computeTax({ company, lines: taxable, calculation: calculation ?? 'TaxExcluded', detail: body.TxnTaxDetail, shipState: body.ShipAddr?.CountrySubDivisionCode });
   const total = subtotal.minus(discount).plus(tax.totalTax);
+  // No sales form totals below zero: QuickBooks answers "Transaction amount must be positive" (an integrator's KB quoting
+  // the refusal for an invoice, ontime360.com kb a231: "QuickBooks does not support invoices with a total of less than
+  // zero"); money going back is a RefundReceipt or CreditMemo of a positive amount. The 6000 code is the sandbox's.
+  if (total.lt(0)) throw businessValidation('Transaction amount must be positive.', 'TotalAmt');
 
   const lines: Wire[] = [...items.map((l) => l.out), ...others, { Amount: money(subtotal), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} }, ...discountLines];
   const data: Wire = {

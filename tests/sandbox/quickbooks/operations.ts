@@ -10,6 +10,7 @@
 // API (python-quickbooks#304's list of voidable types; not confirmed in Intuit's reference).
 import Big from 'big.js';
 import { inventoryDeltas, prepareSalesDoc, voidedCopy } from './documents';
+import { prepareJournalEntry } from './journal';
 import { invalidCompanyStatus, objectNotFound, QboFault, requiredMissing, staleObject, unsupportedOperation } from './faults';
 import { prepareAccount, prepareItem, preparePerson, prepareSimpleList } from './lists';
 import { derived, preparePayment, unlinkPayments, voidedPayment } from './payments';
@@ -60,6 +61,9 @@ function prepare(ctx: OpCtx, entity: EntityName, body: Wire, existing?: Stored):
       return { data: preparePayment(company, body, existing, today(now)) };
     case 'Preferences':
       return { data: body };
+    case 'JournalEntry':
+      // Balanced or refused (journal.ts); no void in the API, delete only.
+      return { data: prepareJournalEntry(company, body, existing, today(now)) };
     default:
       if (isSalesDoc(entity)) return prepareSalesDoc(company, entity, body, existing, { allowDuplicateDocNum: ctx.allowDuplicateDocNum ?? false, today: today(now) });
       throw unsupportedOperation(`Create for ${entity}`);

@@ -81,7 +81,7 @@ export function parseQuery(text: string): ParsedQuery {
   expectWord('from');
   const entityName = ident();
   const entity = canonicalEntity(entityName);
-  if (!entity) throw queryParseError(`Invalid entity "${entityName}" at line 1. (The sandbox models: Customer, Vendor, Employee, Item, Account, TaxCode, TaxRate, Class, Department, SalesReceipt, Invoice, Payment, CreditMemo, RefundReceipt, CompanyInfo, Preferences.)`);
+  if (!entity) throw queryParseError(`Invalid entity "${entityName}" at line 1. (The sandbox models: Customer, Vendor, Employee, Item, Account, TaxCode, TaxRate, Class, Department, SalesReceipt, Invoice, Payment, CreditMemo, RefundReceipt, JournalEntry, CompanyInfo, Preferences.)`);
   const q: ParsedQuery = { entity, count, fields, where: [], orderBy: [], start: 1, max: QUERY_DEFAULT };
   if (word('where')) {
     i++;

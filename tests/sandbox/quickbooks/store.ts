@@ -5,7 +5,7 @@ import { intuitTime } from './faults';
 
 export const ENTITY_NAMES = [
   'Customer', 'Vendor', 'Employee', 'Item', 'Account', 'TaxCode', 'TaxRate', 'Class', 'Department',
-  'SalesReceipt', 'Invoice', 'Payment', 'CreditMemo', 'RefundReceipt', 'CompanyInfo', 'Preferences',
+  'SalesReceipt', 'Invoice', 'Payment', 'CreditMemo', 'RefundReceipt', 'JournalEntry', 'CompanyInfo', 'Preferences',
 ] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 

@@ -28,7 +28,7 @@ export interface QuickBooksWebhookDelivery {
 export const signIntuitPayload = (body: string, token: string) => createHmac('sha256', token).update(body).digest('base64');
 
 /** The sandbox's entities Intuit sends webhooks for (the webhooks page's table; TaxCode, TaxRate, CompanyInfo: none). */
-const NOTIFIED: ReadonlySet<EntityName> = new Set(['Customer', 'Vendor', 'Employee', 'Item', 'Account', 'Class', 'Department', 'SalesReceipt', 'Invoice', 'Payment', 'CreditMemo', 'RefundReceipt', 'Preferences']);
+const NOTIFIED: ReadonlySet<EntityName> = new Set(['Customer', 'Vendor', 'Employee', 'Item', 'Account', 'Class', 'Department', 'SalesReceipt', 'Invoice', 'Payment', 'CreditMemo', 'RefundReceipt', 'JournalEntry', 'Preferences']);
 
 /** entity:id → SyncToken and voided, per realm. */
 export type CompanySnapshot = Map<string, string>;
