@@ -270,7 +270,8 @@ export function buildDailySummaries(input: { sales: readonly SalesDocument[]; re
     scale: number;
     storeCurrency: string;
     exchangeRate: string;
-    rateOf: number;
+    /** Which document's rate the summary takes: the lowest order id, a sale before an edit, then the edit's key. */
+    rateOf: [number, number, string];
     sales: Map<string, LineAcc>;
     credits: Map<string, LineAcc>;
     payments: Map<string, { kind: PaymentKind; method: string; account: string; units: bigint }>;
@@ -281,19 +282,24 @@ export function buildDailySummaries(input: { sales: readonly SalesDocument[]; re
     items: Map<string, { quantity: bigint; cost: bigint | null }>;
   }
   const groups = new Map<string, Group>();
-  const groupFor = (key: SummaryKey, doc: SalesDocument): Group => {
+  // The rate (and the store currency beside it) must not depend on the order documents come in: the same order can
+  // be here as a sale and as edits (rates move between them), so ties are broken too.
+  const ranksFirst = (a: [number, number, string], b: [number, number, string]) =>
+    a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+  const groupFor = (key: SummaryKey, doc: SalesDocument, editKey?: string): Group => {
     const id = summaryKeyId(key);
+    const rank: [number, number, string] = [doc.source.orderId, editKey === undefined ? 0 : 1, editKey ?? ''];
     let group = groups.get(id);
     if (!group) {
       group = {
-        key, scale: doc.currency.scale, storeCurrency: doc.currency.storeCurrency, exchangeRate: doc.currency.exchangeRate, rateOf: doc.source.orderId,
+        key, scale: doc.currency.scale, storeCurrency: doc.currency.storeCurrency, exchangeRate: doc.currency.exchangeRate, rateOf: rank,
         sales: new Map(), credits: new Map(), payments: new Map(), payouts: new Map(), orders: [], refunds: [], edits: [], items: new Map(),
       };
       groups.set(id, group);
     }
     if (group.scale !== doc.currency.scale) throw new Error(`summary ${id}: currency ${key.currency} with scales ${group.scale} and ${doc.currency.scale}`);
-    if (doc.source.orderId < group.rateOf) {
-      group.rateOf = doc.source.orderId;
+    if (ranksFirst(rank, group.rateOf)) {
+      group.rateOf = rank;
       group.storeCurrency = doc.currency.storeCurrency;
       group.exchangeRate = doc.currency.exchangeRate;
     }
@@ -321,7 +327,7 @@ export function buildDailySummaries(input: { sales: readonly SalesDocument[]; re
     // The summary (and customer) that holds the order's receivable: its method as booked.
     const key: SummaryKey = { date: edit.date, currency: after.currency.code, method: summaryMethodOf(before ?? after) };
     if (before && before.currency.code !== after.currency.code) throw new Error(`edit ${edit.key}: order ${edit.orderId} changed currency`);
-    const group = groupFor(key, after);
+    const group = groupFor(key, after, edit.key);
     const scale = group.scale;
     // The difference, line group by line group: what the order is now, less what the books hold for it.
     const delta = new Map<string, LineAcc>();
