@@ -376,6 +376,26 @@ describe('ledgerbridge reconcile', () => {
     expect(await kinds()).toEqual(['invoice', 'payment', 'credit_note', 'payout']);
   });
 
+  it('Repair credits again a refund whose credit note a person deleted (with its payout), the invoice left as it was', async () => {
+    const orderId = await placeOrder(store, [{ sku: 'SKU-recredit', quantity: 2, price: '20.00' }], { shipping: '5.00' });
+    expect((await cli('retry', '--store', hash, '--order', String(orderId))).code).toBe(0);
+    const [line] = await orderProducts(store, orderId);
+    await refundOrFail(store, orderId, [{ item_type: 'PRODUCT', item_id: line!.id, quantity: 1 }]);
+    expect((await cli('retry', '--store', hash, '--order', String(orderId))).code).toBe(0);
+    const expected = describeBooks(await storeSide(store, store, orderId));
+    await testDb.db.execute(sql`delete from ledger_entries where store_hash = ${hash} and order_id = ${orderId} and kind in ('credit_note', 'payout')`);
+    const [before] = await reconcileJson();
+    expect(before!.differences.map((d) => [d.orderId, d.class, d.amount])).toEqual([[orderId, 'refund_not_credited', '20.00']]);
+
+    const repaired = await repairDay(await cliStoreContext(rtFor(), hash), today());
+    expect(repaired.ok && repaired.repaired.map((r) => [r.orderId, r.class, r.result])).toEqual([[orderId, 'refund_not_credited', 'refunded']]);
+    expect((await reconcileJson())[0]!.differences).toEqual([]);
+    const kinds = (await queryRows<{ kind: string }>(testDb.db, sql`
+      select kind from ledger_entries where store_hash = ${hash} and order_id = ${orderId} order by id`)).map((r) => r.kind);
+    expect(kinds).toEqual(['invoice', 'payment', 'credit_note', 'payout']);
+    expect(describeBooks(await ledgerSide(testDb.db, hash, orderId))).toEqual(expected);
+  });
+
   it('refuses bad ranges and unknown stores with a usage error', async () => {
     expect((await cli('reconcile')).code).toBe(2);
     expect((await cli('reconcile', '--store', hash, '--from', '2026-03-10', '--to', '2026-03-01')).code).toBe(2);
