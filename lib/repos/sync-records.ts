@@ -90,9 +90,9 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       });
   }
 
-  async function forgetPostings(key: RecordKey, postingKeys: readonly string[], message: string) {
+  async function forgetPostings(key: RecordKey, postingKeys: readonly string[], message: string, tx: Pick<Db, 'update'> = db) {
     if (postingKeys.length === 0) return;
-    await db
+    await tx
       .update(syncPostings)
       .set({ state: 'gone', message, updatedAt: new Date() })
       .where(and(eq(syncPostings.storeHash, key.storeHash), eq(syncPostings.provider, key.provider), eq(syncPostings.orderId, key.orderId), inArray(syncPostings.key, [...postingKeys])));
@@ -315,15 +315,18 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
      * next posting takes the next document version, hence a new idempotency key. Its postings stay as history.
      */
     async forgetDocument(key: RecordKey, message: string, gonePostings: readonly string[] = []) {
-      await forgetPostings(key, gonePostings, message);
-      await db
-        .update(syncRecords)
-        .set({
-          state: 'failed', reason: 'gone_from_books', message, remoteId: null, remoteNumber: null, contentHash: null, document: null,
-          locked: false, documentVersion: sql`${syncRecords.documentVersion} + 1`, updatedAt: new Date(),
-        })
-        .where(whereKey(key));
-      await db.insert(syncEvents).values({ storeHash: key.storeHash, orderId: key.orderId, kind: 'repair', message });
+      // One transaction: a run in between never sees the postings let go of while the record still names the lost document.
+      await db.transaction(async (tx) => {
+        await forgetPostings(key, gonePostings, message, tx);
+        await tx
+          .update(syncRecords)
+          .set({
+            state: 'failed', reason: 'gone_from_books', message, remoteId: null, remoteNumber: null, contentHash: null, document: null,
+            locked: false, documentVersion: sql`${syncRecords.documentVersion} + 1`, updatedAt: new Date(),
+          })
+          .where(whereKey(key));
+        await tx.insert(syncEvents).values({ storeHash: key.storeHash, orderId: key.orderId, kind: 'repair', message });
+      });
     },
 
     /**
@@ -331,7 +334,7 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
      * with it, its payout): they stay as history, `gone`, and no longer count as booked, so the write is made again under
      * a new key (lib/sync/plan-sync.ts).
      */
-    forgetPostings,
+    forgetPostings: (key: RecordKey, postingKeys: readonly string[], message: string) => forgetPostings(key, postingKeys, message),
 
     /** Reconciliation: what our records say of these orders (read 1,000 at a time), only to say why one is not in the books. */
     async facts(storeHash: StoreHash, provider: string, orderIds: readonly number[]): Promise<RecordFact[]> {

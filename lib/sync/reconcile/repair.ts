@@ -84,7 +84,7 @@ export async function repairDifferences(deps: RepairDeps, differences: readonly 
 
 const booked = (p: Posting) => p.state === 'posted' || p.state === 'skipped';
 
-/** The payments recorded on the lost document: they cannot outlive it (Xero and QuickBooks refuse to void or delete a paid one). */
+/** The payments recorded on the lost document: they cannot outlive it (the remote systems refuse to void or delete a paid one: its payments go first). */
 function paymentsOn(postings: readonly Posting[], remoteId: string): string[] {
   return postings
     .filter((p) => p.kind === 'payment' && booked(p) && (p.detail.document as { remoteId?: string } | undefined)?.remoteId === remoteId)
@@ -93,8 +93,8 @@ function paymentsOn(postings: readonly Posting[], remoteId: string): string[] {
 
 /**
  * The refunds whose credit the books no longer hold, with their payouts: a refund's credit is held while a live credit
- * the books list carries its remote id or number, or the remote id of one of its payouts (QuickBooks turns a credit
- * memo paid out whole into a refund receipt of the same number). Nothing is let go of without the books' list.
+ * the books list carries its remote id or number, or the remote id of one of its payouts (a system may turn a credit
+ * paid out whole into a refund receipt of the same number). Nothing is let go of without the books' list.
  */
 function lostCredits(postings: readonly Posting[], books: BooksRead | undefined): string[] {
   if (!books) return [];
