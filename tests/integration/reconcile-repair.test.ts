@@ -150,7 +150,10 @@ const cases: Case[] = [
       return { ...x, documents: x.invoices, credits: x.creditNotes };
     },
     // As a person must in Xero: a paid invoice or a paid-out credit note is voided only once its payments are deleted
-    // (POST /Payments/{id} {"Status":"DELETED"}; https://developer.xero.com/documentation/api/accounting/payments#deleting-payments).
+    // (Xero refuses otherwise: "The status VOIDED cannot be applied to the invoice because it has payments or credit
+    // notes allocated to it", quoted in lib/accounting/xero/errors.ts). Payments are deleted with `POST /Payments/{id}`
+    // `{"Payments":[{"Status":"DELETED"}]}` (deletePayment), documents voided with updateCreditNote and updateInvoice
+    // (../shared/specs/xero/xero_accounting.yaml).
     async takeOut(tenantId, token, invoiceId) {
       const api = <T>(method: string, route: string, body?: unknown) => call<T>(`${sandbox.url}/xero/api.xro/2.0${route}`, token, method, body, { 'xero-tenant-id': tenantId });
       const adminOf = async <T>(what: string) => (await (await fetch(`${sandbox.url}/__sandbox/xero/tenants/${tenantId}/${what}`)).json()) as T;
@@ -162,7 +165,7 @@ const cases: Case[] = [
       const payments = (await adminOf<Array<{ PaymentID: string; Status: string; Invoice?: { InvoiceID: string } }>>('payments'))
         .filter((p) => p.Status === 'AUTHORISED' && p.Invoice && ids.has(p.Invoice.InvoiceID));
       expect(payments).toHaveLength(2); // the sale's payment and the refund paid back
-      for (const p of payments) await api('POST', `/Payments/${p.PaymentID}`, { Status: 'DELETED' });
+      for (const p of payments) await api('POST', `/Payments/${p.PaymentID}`, { Payments: [{ Status: 'DELETED' }] });
       for (const c of credits) await api('POST', `/CreditNotes/${c.CreditNoteID}`, { CreditNotes: [{ CreditNoteID: c.CreditNoteID, Status: 'VOIDED' }] });
       await api('POST', `/Invoices/${invoiceId}`, { InvoiceID: invoiceId, Status: 'VOIDED' });
     },
@@ -180,8 +183,8 @@ const cases: Case[] = [
       return { ...q, credits: q.creditMemos + q.refundReceipts };
     },
     // As a person does in QuickBooks: the payment deleted, the refund receipt deleted, the invoice voided
-    // (`?operation=delete` and `?operation=void` with Id and SyncToken;
-    // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice#void-an-invoice).
+    // (`POST /<entity>?operation=delete` and `/invoice?operation=void` with Id and SyncToken; Intuit's API reference,
+    // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice, …/payment, …/refundreceipt).
     async takeOut(realmId, token, remoteId) {
       const base = `${sandbox.url}/quickbooks/v3/company/${realmId}`;
       const invoiceId = remoteId.split(':')[1]!;
