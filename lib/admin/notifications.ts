@@ -78,6 +78,8 @@ export interface EmailRecipientView {
   chosen: boolean;
   /** The address bounced (refused when sent, or a later DSN said it failed permanently): no mail goes to it. */
   bounced: { reason: string; at: string } | null;
+  /** A mail came back once and the notice did not say whether for good: mail is still sent; a second one stops it. */
+  undeterminedBounce: { reason: string; at: string } | null;
 }
 
 export interface EmailSettingsView {
@@ -104,6 +106,7 @@ export async function emailSettings(
     digest: r.digest,
     chosen: r.chosen,
     bounced: r.bounced ? { reason: r.bounced.reason, at: r.bounced.at.toISOString() } : null,
+    undeterminedBounce: r.undeterminedBounce ? { reason: r.undeterminedBounce.reason, at: r.undeterminedBounce.at.toISOString() } : null,
   }));
   return { ...mail, kinds: KIND_OPTIONS, me: recipients.find((r) => r.userId === session.userId) ?? null, recipients };
 }

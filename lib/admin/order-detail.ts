@@ -132,6 +132,7 @@ export const POSTING_STATE_LABELS: Readonly<Record<PostingState, string>> = {
   skipped: 'Not booked',
   failed: 'Failed',
   summarised: 'In the daily summary',
+  gone: 'Gone from the books (booked again by Repair)',
 };
 
 /** Where each kind keeps its amount (and tax) in `detail`. */

@@ -9,7 +9,7 @@ import type { BigCommerceClient } from '@/lib/bigcommerce/client/client';
 import type { StoreHash } from '@/lib/ids';
 import { yesterdayIn } from '@/lib/sync/days';
 import type { PipelineDeps, RecordKey } from '@/lib/sync/pipeline';
-import { datesBetween, reconcileRange, repairDifferences, type DayResult, type ReconcileOutcome, type ReconcileRecordPort, type RepairOutcome } from '@/lib/sync/reconcile';
+import { datesBetween, reconcileRange, repairDifferences, type DayResult, type ReconcileOutcome, type ReconcileRecordPort, type RepairDeps, type RepairOutcome } from '@/lib/sync/reconcile';
 import type { AccountingProvider } from '@/lib/sync/provider';
 import type { SyncSettings } from '@/lib/sync/settings';
 
@@ -39,7 +39,7 @@ export function reconcileStore(ctx: ReconcileStoreContext, range: { from: string
 
 export interface RepairStoreContext extends ReconcileStoreContext {
   pipeline: PipelineDeps;
-  records: ReconcileRecordPort & { forgetDocument(key: RecordKey, message: string): Promise<void> };
+  records: ReconcileRecordPort & Pick<RepairDeps, 'forgetDocument' | 'forgetPostings'>;
 }
 
 export type RepairDayOutcome =
@@ -54,7 +54,15 @@ export async function repairDay(ctx: RepairStoreContext, date: string, orderIds?
   const before = await reconcileStore(ctx, { from: date, to: date });
   if (!before.ok) return before;
   const differences = before.days.flatMap((d) => d.differences).filter((d) => !orderIds || orderIds.includes(d.orderId));
-  const repaired = await repairDifferences({ pipeline: ctx.pipeline, forgetDocument: (key, message) => ctx.records.forgetDocument(key, message) }, differences);
+  const repaired = await repairDifferences(
+    {
+      pipeline: ctx.pipeline,
+      forgetDocument: (key, message, gone) => ctx.records.forgetDocument(key, message, gone),
+      ...(ctx.records.forgetPostings ? { forgetPostings: (key: RecordKey, keys: readonly string[], message: string) => ctx.records.forgetPostings!(key, keys, message) } : {}),
+      books: before.books,
+    },
+    differences,
+  );
   const after = await reconcileStore(ctx, { from: date, to: date });
   if (!after.ok) return after;
   return { ok: true, repaired, after: after.days };

@@ -10,7 +10,8 @@
  * The request must carry MAIL_BOUNCE_SECRET as a bearer token or as the password of basic auth
  * (`https://bounces:<secret>@app.example.com/api/notifications/bounces`, the form most providers' URL fields take).
  * Without MAIL_BOUNCE_SECRET (or MAIL_BOUNCE_ADDRESS) the route answers 404. Any message that is read answers 200 with
- * what was done (a provider retries anything else): not a report, or a report about mail we did not send, changes
+ * what was done (a provider retries anything else; bounces.ts): a delivery report, or a free-text notice of
+ * non-delivery to a tagged address; anything else (an auto-reply), or a report about mail we did not send, changes
  * nothing.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { receiveBounce } from './bounces';
+import { receiveBounce, type BounceDeps } from './bounces';
 import { parseDeliveryStatus, readDeliveryReport } from './dsn';
 import { tagOf, verpSender, verpTag } from './verp';
 
@@ -41,9 +41,24 @@ function dsn(input: { returnPath: string; recipients: Array<{ to: string; action
   ].join('\r\n');
 }
 
-function collector() {
+function collector(known: string[] = []) {
   const suppressed: Array<{ email: string; reason: string }> = [];
-  return { suppressed, deps: { secret: SECRET, bounceAddress: BOUNCES, suppress: async (email: string, reason: string) => void suppressed.push({ email, reason }) } };
+  const undetermined: Array<{ email: string; reason: string }> = [];
+  const deps: BounceDeps = {
+    secret: SECRET,
+    bounceAddress: BOUNCES,
+    suppress: async (email, reason) => void suppressed.push({ email, reason }),
+    // As the repository does: the first is recorded, the second suppresses.
+    undeterminedBounce: async (email, reason) => {
+      const again = undetermined.some((u) => u.email === email.toLowerCase());
+      undetermined.push({ email: email.toLowerCase(), reason });
+      if (!again) return 'recorded';
+      suppressed.push({ email, reason });
+      return 'suppressed';
+    },
+    knownAddresses: async () => known,
+  };
+  return { suppressed, undetermined, deps };
 }
 
 describe('VERP', () => {
@@ -118,5 +133,89 @@ describe('a bounce reported later', () => {
     const raw = dsn({ returnPath: 'someone-else@example.org', recipients: [{ to, action: 'failed', status: '5.2.1' }] });
     expect((await receiveBounce(deps, raw)).suppressed).toEqual([]);
     expect((await receiveBounce(deps, raw, [verpSender(BOUNCES, SECRET, to)])).suppressed).toEqual([to]);
+  });
+});
+
+/**
+ * A free-text notice as qmail writes it (QSBMF, https://cr.yp.to/proto/qsbmf.txt §1's example, with our message as the
+ * copy below the break paragraph), to the VERP sender of a mail to `to`.
+ */
+function qmailNotice(to: string, explanation: string, copy = 'Total: 550.00 USD, 450 items\n') {
+  return [
+    'From: MAILER-DAEMON@mx.example.net',
+    `To: ${verpSender(BOUNCES, SECRET, to)}`,
+    'Subject: failure notice',
+    '',
+    'Hi. This is the qmail-send program at mx.example.net.',
+    "I'm afraid I wasn't able to deliver your message to the following addresses.",
+    "This is a permanent error; I've given up. Sorry it didn't work out.",
+    '',
+    `<${to}>:`,
+    explanation,
+    '',
+    '--- Below this line is a copy of the message.',
+    '',
+    `Return-Path: <${verpSender(BOUNCES, SECRET, to)}>`,
+    `To: ${to}`,
+    'Subject: [Ledgerbridge] Daily digest',
+    '',
+    copy,
+  ].join('\n');
+}
+
+describe('a bounce without a delivery report (free text)', () => {
+  it('suppresses the tagged address when every quoted code is permanent: RFC 3463 5.x.x, or an SMTP 5xx a server said', async () => {
+    const { suppressed, deps } = collector();
+    const to = 'gone@example.com';
+    const result = await receiveBounce(deps, qmailNotice(to, 'Sorry, no mailbox here by that name. (#5.1.1)'));
+    expect(result).toMatchObject({ report: false, suppressed: [to], text: { recipient: to, verdict: 'permanent', codes: ['5.1.1'], outcome: 'suppressed' } });
+    expect(suppressed[0]!.reason).toBe('Bounced after it was sent: 5.1.1 (Sorry, no mailbox here by that name. (#5.1.1)), in a notice without a delivery report');
+    const smtp = await receiveBounce(collector().deps, qmailNotice('old@example.com', 'Remote host said: 550 Requested action not taken: mailbox unavailable'));
+    expect(smtp).toMatchObject({ suppressed: ['old@example.com'], text: { verdict: 'permanent', codes: ['550'] } });
+  });
+
+  it('changes nothing for a temporary failure (4.x.x, 4xx), e.g. qmail giving up after its queue lifetime', async () => {
+    const { suppressed, undetermined, deps } = collector();
+    const result = await receiveBounce(deps, qmailNotice('slow@example.com', "Connection to mx.example.org timed out. I'm not going to try again; this message has been in the queue too long. (#4.4.1)"));
+    expect(result).toMatchObject({ report: false, suppressed: [], text: { verdict: 'temporary', outcome: 'ignored' } });
+    expect(suppressed).toEqual([]);
+    expect(undetermined).toEqual([]);
+  });
+
+  it('records an undetermined bounce (no code, or codes of both kinds) and stops mail only at the second; the copy of our message is never read for codes', async () => {
+    const { suppressed, undetermined, deps } = collector();
+    const to = 'maybe@example.com';
+    const first = await receiveBounce(deps, qmailNotice(to, 'The mail server refused it.'));
+    expect(first).toMatchObject({ suppressed: [], undetermined: [to], text: { verdict: 'undetermined', codes: [], outcome: 'recorded' } });
+    expect(suppressed).toEqual([]);
+    const second = await receiveBounce(deps, qmailNotice(to, 'Remote host said: 452 4.2.2 over quota; then 550 5.2.2 mailbox full'));
+    expect(second).toMatchObject({ suppressed: [to], text: { verdict: 'undetermined', outcome: 'suppressed' } });
+    expect(undetermined).toHaveLength(2);
+  });
+
+  it('finds the recipient among the known addresses when the notice names none, and ignores what is not a non-delivery notice or not tagged', async () => {
+    const to = 'unnamed@example.com';
+    const { deps, suppressed } = collector(['someone@example.com', to]);
+    const exim = [
+      'From: Mail Delivery System <Mailer-Daemon@mx.example.net>',
+      `To: ${verpSender(BOUNCES, SECRET, to)}`,
+      'Subject: Mail delivery failed: returning message to sender',
+      'Auto-Submitted: auto-replied',
+      '',
+      'This message was created automatically by mail delivery software.',
+      '',
+      'A message that you sent could not be delivered to one or more of its recipients.',
+      '    SMTP error from remote mail server after RCPT TO:',
+      '    550 5.1.1 User unknown',
+    ].join('\n');
+    expect(await receiveBounce(deps, exim)).toMatchObject({ suppressed: [to], text: { recipient: to, verdict: 'permanent', codes: ['5.1.1', '550'] } });
+    // An out-of-office reply to the tagged sender (RFC 3834 §4 sends it there) is not a bounce.
+    const away = `From: ${to}\nTo: ${verpSender(BOUNCES, SECRET, to)}\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nAway until Monday; 550 reasons.\n`;
+    expect(await receiveBounce(deps, away)).toEqual({ report: false, suppressed: [], ignored: [] });
+    // Untagged: not about a mail of ours.
+    expect(await receiveBounce(deps, qmailNotice(to, '(#5.1.1)').replace(/^To: .*$/m, `To: ${BOUNCES}`))).toEqual({ report: false, suppressed: [], ignored: [] });
+    // A tag for no address mail is sent to.
+    expect(await receiveBounce(collector().deps, exim)).toMatchObject({ suppressed: [], text: { recipient: null, outcome: 'ignored' } });
+    expect(suppressed).toHaveLength(1);
   });
 });

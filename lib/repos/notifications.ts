@@ -27,7 +27,16 @@ export interface Recipient {
   chosen: boolean;
   /** The address bounced (refused when sent, or a later DSN's permanent failure): nothing is sent to it. */
   bounced: { reason: string; at: Date } | null;
+  /** A mail came back once with a notice that did not say whether for good (lib/notify/bounces.ts): mail is still sent. */
+  undeterminedBounce: { reason: string; at: Date } | null;
 }
+
+/**
+ * An undetermined bounce is kept in mail_suppressions under a reason with this mark, and stops nothing: a row without
+ * it is a suppression. (A `state` column would say it better; it needs a migration of its own.)
+ */
+export const UNDETERMINED_BOUNCE_MARK = 'Undetermined bounce: ';
+const isUndetermined = (reason: string) => reason.startsWith(UNDETERMINED_BOUNCE_MARK);
 
 const columns = {
   id: notifications.id,
@@ -172,7 +181,8 @@ export function createNotificationRepo({ db }: { db: Db }) {
           chosen,
           alertKinds: (chosen ? r.alertKinds! : r.isOwner ? DEFAULT_OWNER_KINDS : []).filter((k): k is NotificationKind => (NOTIFICATION_KINDS as readonly string[]).includes(k)),
           digest: chosen ? Boolean(r.digest) : r.isOwner,
-          bounced: r.bouncedReason ? { reason: r.bouncedReason, at: r.bouncedAt! } : null,
+          bounced: r.bouncedReason && !isUndetermined(r.bouncedReason) ? { reason: r.bouncedReason, at: r.bouncedAt! } : null,
+          undeterminedBounce: r.bouncedReason && isUndetermined(r.bouncedReason) ? { reason: r.bouncedReason.slice(UNDETERMINED_BOUNCE_MARK.length), at: r.bouncedAt! } : null,
         };
       });
     },
@@ -204,6 +214,34 @@ export function createNotificationRepo({ db }: { db: Db }) {
         .insert(mailSuppressions)
         .values({ email: email.toLowerCase(), reason: reason.slice(0, 500) })
         .onConflictDoUpdate({ target: mailSuppressions.email, set: { reason: reason.slice(0, 500), at: new Date() } });
+    },
+
+    /**
+     * A bounce that did not say whether it is for good: the first is recorded (mail still sent, the app says so); the
+     * second suppresses the address. An address suppressed already stays as it is. One statement, so two notices
+     * arriving at once count twice.
+     */
+    async undeterminedBounce(email: string, reason: string): Promise<'recorded' | 'suppressed'> {
+      const first = `${UNDETERMINED_BOUNCE_MARK}${reason}`.slice(0, 500);
+      const second = `Bounced twice without saying whether for good; the last: ${reason}`.slice(0, 500);
+      const [row] = await db
+        .insert(mailSuppressions)
+        .values({ email: email.toLowerCase(), reason: first })
+        .onConflictDoUpdate({
+          target: mailSuppressions.email,
+          set: {
+            reason: sql`case when starts_with(${mailSuppressions.reason}, ${UNDETERMINED_BOUNCE_MARK}) then ${second} else ${mailSuppressions.reason} end`,
+            at: sql`case when starts_with(${mailSuppressions.reason}, ${UNDETERMINED_BOUNCE_MARK}) then now() else ${mailSuppressions.at} end`,
+          },
+        })
+        .returning({ reason: mailSuppressions.reason });
+      return row && isUndetermined(row.reason) ? 'recorded' : 'suppressed';
+    },
+
+    /** Every address mail may be sent to (the stores' users), lower-cased: the bounce route finds a VERP tag's among them. */
+    async knownAddresses(): Promise<string[]> {
+      const rows = await db.selectDistinct({ email: sql<string>`lower(${users.email})` }).from(users).innerJoin(storeUsers, eq(storeUsers.userId, users.id));
+      return rows.map((r) => r.email).filter(Boolean);
     },
 
     /**

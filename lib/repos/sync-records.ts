@@ -90,6 +90,14 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       });
   }
 
+  async function forgetPostings(key: RecordKey, postingKeys: readonly string[], message: string, tx: Pick<Db, 'update'> = db) {
+    if (postingKeys.length === 0) return;
+    await tx
+      .update(syncPostings)
+      .set({ state: 'gone', message, updatedAt: new Date() })
+      .where(and(eq(syncPostings.storeHash, key.storeHash), eq(syncPostings.provider, key.provider), eq(syncPostings.orderId, key.orderId), inArray(syncPostings.key, [...postingKeys])));
+  }
+
   return {
     async get(key: RecordKey): Promise<SyncRecordRow | null> {
       const rows = await db
@@ -306,16 +314,27 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
      * Repair of a document voided or deleted in the books (reconciliation read them): the record lets go of it and the
      * next posting takes the next document version, hence a new idempotency key. Its postings stay as history.
      */
-    async forgetDocument(key: RecordKey, message: string) {
-      await db
-        .update(syncRecords)
-        .set({
-          state: 'failed', reason: 'gone_from_books', message, remoteId: null, remoteNumber: null, contentHash: null, document: null,
-          locked: false, documentVersion: sql`${syncRecords.documentVersion} + 1`, updatedAt: new Date(),
-        })
-        .where(whereKey(key));
-      await db.insert(syncEvents).values({ storeHash: key.storeHash, orderId: key.orderId, kind: 'repair', message });
+    async forgetDocument(key: RecordKey, message: string, gonePostings: readonly string[] = []) {
+      // One transaction: a run in between never sees the postings let go of while the record still names the lost document.
+      await db.transaction(async (tx) => {
+        await forgetPostings(key, gonePostings, message, tx);
+        await tx
+          .update(syncRecords)
+          .set({
+            state: 'failed', reason: 'gone_from_books', message, remoteId: null, remoteNumber: null, contentHash: null, document: null,
+            locked: false, documentVersion: sql`${syncRecords.documentVersion} + 1`, updatedAt: new Date(),
+          })
+          .where(whereKey(key));
+        await tx.insert(syncEvents).values({ storeHash: key.storeHash, orderId: key.orderId, kind: 'repair', message });
+      });
     },
+
+    /**
+     * Repair: the books no longer hold what these postings wrote (a payment of a deleted invoice, a credit note voided
+     * with it, its payout): they stay as history, `gone`, and no longer count as booked, so the write is made again under
+     * a new key (lib/sync/plan-sync.ts).
+     */
+    forgetPostings: (key: RecordKey, postingKeys: readonly string[], message: string) => forgetPostings(key, postingKeys, message),
 
     /** Reconciliation: what our records say of these orders (read 1,000 at a time), only to say why one is not in the books. */
     async facts(storeHash: StoreHash, provider: string, orderIds: readonly number[]): Promise<RecordFact[]> {

@@ -127,6 +127,17 @@ describe('planSteps', () => {
     expect(r.key).toBe(idempotencyKey('store1', 7, 'refund', 5));
   });
 
+  it('a refund whose credit the books lost (Repair let go of it) is booked again under keys no earlier write used', () => {
+    const plan = steps({ gate: { action: 'create', reason: 'retry_after_failure', message: '' }, record: { ...posted, state: 'failed', remoteId: null, documentVersion: 1, document: null }, booked: { ...nothingBooked(), goneCredits: new Map([[5, 1]]) }, refunds: [refund(5)] });
+    if (!('steps' in plan)) throw new Error('no steps');
+    const r = plan.steps[1]!;
+    if (r.kind !== 'refund' || !r.credit) throw new Error('no credit');
+    expect(r.key).toBe(idempotencyKey('store1', 7, 'refund', '5-g2'));
+    expect(r.generation).toBe(2);
+    expect(r.payouts.map((p) => p.key)).toEqual(['store1:7:payout:5-50-g2']);
+    expect(r.credit).toMatchObject({ number: 'BC-7-CR1', total: '11.00' });
+  });
+
   it('skips an order in the books whose sale, payments and refunds are all booked', () => {
     expect(steps({})).toMatchObject({ action: 'skip', reason: 'already_posted_unchanged' });
     expect(steps({ refunds: [refund(5)], booked: { ...paidBooked(), creditedRefunds: new Set([5]), payoutKeys: new Set(['store1:7:payout:5-50']) } })).toMatchObject({ action: 'skip' });

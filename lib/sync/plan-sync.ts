@@ -142,7 +142,8 @@ export type Step =
   | { kind: 'update'; document: SalesDocument; contentHash: string; version: number; locked: boolean; added: DocumentLine[]; removed: DocumentLine[]; date: string }
   | { kind: 'pay'; payments: Array<DocumentPayment & { key: string }> }
   /** One BigCommerce refund: its credit (null when a cancellation already reversed the sale) and the money paid out. */
-  | { kind: 'refund'; refundId: number; key: string; credit: PlannedCredit | null; payouts: PlannedPayout[] }
+  /** `generation`: 1 for the refund's first booking; n when Repair let go of n − 1 bookings the books lost. */
+  | { kind: 'refund'; refundId: number; key: string; credit: PlannedCredit | null; payouts: PlannedPayout[]; generation?: number }
   | { kind: 'void'; reason: 'order_cancelled' | 'order_deleted'; key: string }
   | { kind: 'cancel_credit'; key: string; credit: PlannedCredit };
 
@@ -156,6 +157,11 @@ export interface Booked {
   /** Refunds whose credit (or, after a cancellation, nothing) is booked; and payouts booked, by key. */
   creditedRefunds: Set<number>;
   payoutKeys: Set<string>;
+  /**
+   * Per refund, how many of its credits the books lost and Repair let go of (postings `gone`): the refund is booked
+   * again under keys of the next generation, which no earlier write used (an old key would return the lost document).
+   */
+  goneCredits?: ReadonlyMap<number, number>;
   /** The lines of every credit booked (refunds, cancellation, adjustments): what is no longer sold. */
   creditLines: DocumentLine[][];
   cancelCredited: boolean;
@@ -254,17 +260,20 @@ export function planSteps(input: StepsInput): StepsPlan {
         : refundCredit({ sale, refund, earlier, settings });
     const created = new Date(refund.createdAt);
     const date = openPeriod(Number.isNaN(created.getTime()) ? refund.createdAt.slice(0, 10) : localDate(created, settings.document.timeZone), settings);
+    const generation = (booked.goneCredits?.get(refund.id) ?? 0) + 1;
+    const again = generation > 1 ? `-g${generation}` : '';
     const payouts = refundPayouts({ sale, payments: bookedPayments, refund, settings })
-      .map((p) => ({ ...p, date, key: key('payout', `${refund.id}-${p.paymentId}`) }))
+      .map((p) => ({ ...p, date, key: key('payout', `${refund.id}-${p.paymentId}${again}`) }))
       .filter((p) => !booked.payoutKeys.has(p.key));
     const creditDue = !booked.creditedRefunds.has(refund.id);
     if (!creditDue && payouts.length === 0) return;
     steps.push({
       kind: 'refund',
       refundId: refund.id,
-      key: key('refund', refund.id),
+      key: key('refund', `${refund.id}${again}`),
       credit: credit ? { number: `${sale.number}-CR${index + 1}`, lines: credit.lines, total: credit.total, tax: credit.tax, date, notes: credit.notes } : null,
       payouts,
+      ...(generation > 1 ? { generation } : {}),
     });
     if (credit) creditLines.push(credit.lines);
     reasons.push('refunded');

@@ -6,10 +6,12 @@ import { createNotifyDeps } from '@/lib/notify/deps';
 import { createReconciliationRepo } from '@/lib/repos/reconciliation';
 import type { DayResult } from '@/lib/sync/reconcile';
 import { digestModel, sendAlerts, sendDigest } from '@/lib/notify/send';
+import { verpSender } from '@/lib/notify/verp';
 import { createNotificationRepo } from '@/lib/repos/notifications';
 import { createSyncRecordRepo, type RecordKey } from '@/lib/repos/sync-records';
 import { startSmtpSink, type SmtpSink } from '@/tests/sandbox/smtp/server';
 import { startLifecycleWorld, type LifecycleWorld } from './support/lifecycle-env';
+import { until } from './support/sync-helpers';
 
 let world: LifecycleWorld;
 let sink: SmtpSink;
@@ -294,6 +296,95 @@ describe('bounces reported later (delivery status notifications)', () => {
     // Not a report at all (an auto-reply): read, nothing done.
     const other = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${INBOUND_SECRET}`, 'content-type': 'message/rfc822' }, body: 'From: a@example.com\r\nTo: bounces@ledgerbridge.test\r\nSubject: Out of office\r\n\r\nAway.\r\n' });
     expect(await other.json()).toEqual({ report: false, suppressed: [], ignored: [] });
+  });
+});
+
+describe('bounces without a delivery report (free-text notices)', () => {
+  const url = () => `${world.app.url}/api/notifications/bounces`;
+  /** A notice as qmail writes it (QSBMF, https://cr.yp.to/proto/qsbmf.txt), to the VERP sender of our mail to `to`, with our mail copied below. */
+  const qmailNotice = (to: string, explanation: string) => [
+    'From: MAILER-DAEMON@mx.example.net',
+    `To: ${verpSender(BOUNCE_ADDRESS, SECRET, to)}`,
+    'Subject: failure notice',
+    '',
+    'Hi. This is the qmail-send program at mx.example.net.',
+    "I'm afraid I wasn't able to deliver your message to the following addresses.",
+    "This is a permanent error; I've given up. Sorry it didn't work out.",
+    '',
+    `<${to}>:`,
+    explanation,
+    '',
+    '--- Below this line is a copy of the message.',
+    '',
+    `To: ${to}`,
+    'Subject: [Ledgerbridge] 1 difference(s) between the store and the books',
+    '',
+    'Order #550: total 450.00 in the books, 550.00 in the store.',
+  ].join('\r\n');
+  /** The same without the recipient's address anywhere (a notice that names no one): the tag alone says whom. */
+  const anonymousNotice = (to: string) => [
+    'From: Mail Delivery System <Mailer-Daemon@mx.example.net>',
+    `To: ${verpSender(BOUNCE_ADDRESS, SECRET, to)}`,
+    'Subject: Mail delivery failed: returning message to sender',
+    '',
+    'This message was created automatically by mail delivery software.',
+    'A message that you sent could not be delivered to one of its recipients.',
+  ].join('\r\n');
+  const post = async (raw: string) => {
+    const res = await fetch(url(), { method: 'POST', headers: { authorization: `Bearer ${INBOUND_SECRET}`, 'content-type': 'message/rfc822' }, body: raw });
+    expect(res.status).toBe(200);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  const viewOf = async (token: string) =>
+    (await (await fetch(`${world.app.url}/api/admin/notifications/email`, { headers: { authorization: `Bearer ${token}` } })).json()) as EmailSettingsView;
+
+  it('an undetermined bounce is shown and mail goes on; a second one stops it; codes that are all permanent stop it at once, temporary ones never', async () => {
+    const maybe = `maybe-${storeA}@example.com`;
+    const gone = `text-gone-${storeA}@example.com`;
+    const slow = `text-slow-${storeA}@example.com`;
+    const userMaybe = await addUser(storeA, maybe);
+    const userGone = await addUser(storeA, gone);
+    const userSlow = await addUser(storeA, slow);
+    const repo = createNotificationRepo({ db: world.database.db });
+    for (const u of [userMaybe, userGone, userSlow]) expect(await repo.setPreferences(storeA, u.id, { alertKinds: ['stock_refused'], digest: false })).toBe(true);
+
+    // A notice that quotes no code: recorded, shown to the user and on the list, mail still sent.
+    expect(await post(qmailNotice(maybe, 'The mail system refused it.'))).toMatchObject({
+      report: false, suppressed: [], undetermined: [maybe], text: { recipient: maybe, verdict: 'undetermined', codes: [], outcome: 'recorded' },
+    });
+    const first = await viewOf(userMaybe.token);
+    expect(first.me!.bounced).toBeNull();
+    expect(first.me!.undeterminedBounce!.reason).toMatch(/did not say whether the address is gone for good \(The mail system refused it\.\)/);
+    // qmail quoting a 5.x.x: permanent at once; qmail giving up on a 4.x.x: the address may be fine.
+    expect(await post(qmailNotice(gone, 'Sorry, no mailbox here by that name. (#5.1.1)'))).toMatchObject({ suppressed: [gone], text: { verdict: 'permanent', codes: ['5.1.1'] } });
+    expect(await post(qmailNotice(slow, 'Connection refused. (#4.4.1)'))).toMatchObject({ suppressed: [], text: { verdict: 'temporary', outcome: 'ignored' } });
+    const list = (await viewOf(userGone.token)).recipients;
+    expect(list.find((r) => r.email === gone)!.bounced!.reason).toMatch(/^Bounced after it was sent: 5\.1\.1 /);
+    expect(list.find((r) => r.email === slow)).toMatchObject({ bounced: null, undeterminedBounce: null });
+    expect(list.find((r) => r.email === maybe)).toMatchObject({ bounced: null, undeterminedBounce: { reason: expect.any(String) } });
+
+    await repo.record(storeA, { kind: 'stock_refused', dedupeKey: 'stock_refused:SKU-text-1', title: 'The store refused the stock level of SKU SKU-text-1', message: 'Refused.' });
+    const sentFirst = await sendAlerts({ ...deps, now: () => new Date('2026-12-10T01:00:00Z') }, storeA, 'stock_refused');
+    expect(sentFirst).toMatchObject({ refused: [] });
+    const firstTo = await until(async () => sink.messages().map((m) => m.to), (to) => to.includes(maybe) && to.includes(slow), 10_000, 50);
+    expect(firstTo).toEqual(expect.arrayContaining([maybe, slow]));
+    expect(firstTo).not.toContain(gone);
+
+    // A second undetermined bounce (this one names no one: the tag says whom, among the stores' users): mail stops.
+    expect(await post(anonymousNotice(maybe))).toMatchObject({ suppressed: [maybe], text: { recipient: maybe, verdict: 'undetermined', outcome: 'suppressed' } });
+    expect((await viewOf(userMaybe.token)).me!.bounced!.reason).toMatch(/^Bounced twice without saying whether for good/);
+    sink.clear();
+    await repo.record(storeA, { kind: 'stock_refused', dedupeKey: 'stock_refused:SKU-text-2', title: 'The store refused the stock level of SKU SKU-text-2', message: 'Refused.' });
+    expect(await sendAlerts({ ...deps, now: () => new Date('2026-12-10T02:00:00Z') }, storeA, 'stock_refused')).toMatchObject({ refused: [] });
+    const secondTo = await until(async () => sink.messages().map((m) => m.to), (to) => to.includes(slow), 10_000, 50);
+    expect(secondTo).toContain(slow);
+    expect(secondTo).not.toContain(maybe);
+
+    // A notice with a tag of ours that is for no user's address, or an out-of-office to the tagged sender: nothing.
+    expect(await post(anonymousNotice('nobody-we-mail@example.com'))).toMatchObject({ suppressed: [], text: { recipient: null, outcome: 'ignored' } });
+    const away = `From: ${slow}\r\nTo: ${verpSender(BOUNCE_ADDRESS, SECRET, slow)}\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\n\r\nAway until Monday.\r\n`;
+    expect(await post(away)).toEqual({ report: false, suppressed: [], ignored: [] });
+    expect((await viewOf(userSlow.token)).me).toMatchObject({ bounced: null, undeterminedBounce: null });
   });
 });
 

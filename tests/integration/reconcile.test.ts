@@ -21,7 +21,9 @@ import type { StoreHash } from '@/lib/ids';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import type { SalesDocument } from '@/lib/sync/sales-document';
 import { startBigCommerceSandbox, type BigCommerceSandbox } from '@/tests/sandbox/bigcommerce/server';
+import { createSyncRecordRepo } from '@/lib/repos/sync-records';
 import { freshDatabase, type TestDatabase } from './support/db';
+import { describeBooks, ledgerSide, storeSide } from './support/order-books';
 import { orderProducts, placeOrder, refundOrFail } from './support/store-actions';
 import { queryRows, storeJson, type StoreApi } from './support/sync-helpers';
 
@@ -335,6 +337,63 @@ describe('ledgerbridge reconcile', () => {
     expect(repaired.ok && repaired.repaired.map((r) => [r.orderId, r.class, r.result])).toEqual([[shipped, 'voided_in_books', 'posted']]);
     expect((await reconcileJson())[0]!.differences).toEqual([]);
     expect((await storeJson<{ status_id: number }>(store, 'GET', `/v2/orders/${shipped}`)).status_id).toBe(2);
+  });
+
+  it('Repair of a refunded order whose invoice was deleted with its credit books it whole again: invoice, payment, credit and payout, once', async () => {
+    const refunded = await placeOrder(store, [{ sku: 'SKU-whole', quantity: 2, price: '20.00' }], { shipping: '5.00' });
+    expect((await cli('retry', '--store', hash, '--order', String(refunded))).code).toBe(0);
+    const [line] = await orderProducts(store, refunded);
+    const refundId = await refundOrFail(store, refunded, [{ item_type: 'PRODUCT', item_id: line!.id, quantity: 1 }]);
+    expect((await cli('retry', '--store', hash, '--order', String(refunded))).code).toBe(0);
+    const kinds = async () => (await queryRows<{ kind: string }>(testDb.db, sql`
+      select kind from ledger_entries where store_hash = ${hash} and order_id = ${refunded} order by id`)).map((r) => r.kind);
+    expect(await kinds()).toEqual(['invoice', 'payment', 'credit_note', 'payout']); // the sale, its payment, the credit, the money paid back
+    const expected = describeBooks(await storeSide(store, store, refunded));
+    expect(describeBooks(await ledgerSide(testDb.db, hash, refunded))).toEqual(expected);
+
+    // A person deletes the invoice in the books, and with it everything on it: its payment, the credit, the payout.
+    await testDb.db.execute(sql`delete from ledger_entries where store_hash = ${hash} and order_id = ${refunded}`);
+    const [before] = await reconcileJson();
+    expect(before!.differences.map((d) => [d.orderId, d.class])).toEqual([[refunded, 'refund_not_credited'], [refunded, 'voided_in_books']]);
+
+    const ctx = await cliStoreContext(rtFor(), hash);
+    const repaired = await repairDay(ctx, today());
+    expect(repaired.ok && repaired.repaired.map((r) => [r.orderId, r.class, r.result])).toEqual([[refunded, 'voided_in_books', 'posted']]);
+    const [after] = await reconcileJson();
+    expect(after!.differences).toEqual([]);
+    // (the day's payments by method are not compared: the edited order of an earlier case books no payment for its edit)
+    expect(after!.books).toMatchObject({ documents: after!.store.orders, total: after!.store.total, tax: after!.store.tax, refunds: after!.store.refunds });
+    // Whole again, each write once: money, receivable, revenue + tax and tax as the store says.
+    expect(await kinds()).toEqual(['invoice', 'payment', 'credit_note', 'payout']);
+    expect(describeBooks(await ledgerSide(testDb.db, hash, refunded))).toEqual(expected);
+    const postings = await createSyncRecordRepo({ db: testDb.db }).postings({ storeHash: hash, orderId: refunded, provider: 'ledger' });
+    expect(postings.filter((p) => p.kind === 'credit' && p.refundId === refundId).map((p) => p.state)).toEqual(['gone', 'posted']);
+
+    // Repair and a retry again change nothing.
+    const again = await repairDay(ctx, today());
+    expect(again.ok && again.repaired).toEqual([]);
+    expect((await cli('retry', '--store', hash, '--order', String(refunded))).code).toBe(0);
+    expect(await kinds()).toEqual(['invoice', 'payment', 'credit_note', 'payout']);
+  });
+
+  it('Repair credits again a refund whose credit note a person deleted (with its payout), the invoice left as it was', async () => {
+    const orderId = await placeOrder(store, [{ sku: 'SKU-recredit', quantity: 2, price: '20.00' }], { shipping: '5.00' });
+    expect((await cli('retry', '--store', hash, '--order', String(orderId))).code).toBe(0);
+    const [line] = await orderProducts(store, orderId);
+    await refundOrFail(store, orderId, [{ item_type: 'PRODUCT', item_id: line!.id, quantity: 1 }]);
+    expect((await cli('retry', '--store', hash, '--order', String(orderId))).code).toBe(0);
+    const expected = describeBooks(await storeSide(store, store, orderId));
+    await testDb.db.execute(sql`delete from ledger_entries where store_hash = ${hash} and order_id = ${orderId} and kind in ('credit_note', 'payout')`);
+    const [before] = await reconcileJson();
+    expect(before!.differences.map((d) => [d.orderId, d.class, d.amount])).toEqual([[orderId, 'refund_not_credited', '20.00']]);
+
+    const repaired = await repairDay(await cliStoreContext(rtFor(), hash), today());
+    expect(repaired.ok && repaired.repaired.map((r) => [r.orderId, r.class, r.result])).toEqual([[orderId, 'refund_not_credited', 'refunded']]);
+    expect((await reconcileJson())[0]!.differences).toEqual([]);
+    const kinds = (await queryRows<{ kind: string }>(testDb.db, sql`
+      select kind from ledger_entries where store_hash = ${hash} and order_id = ${orderId} order by id`)).map((r) => r.kind);
+    expect(kinds).toEqual(['invoice', 'payment', 'credit_note', 'payout']);
+    expect(describeBooks(await ledgerSide(testDb.db, hash, orderId))).toEqual(expected);
   });
 
   it('refuses bad ranges and unknown stores with a usage error', async () => {

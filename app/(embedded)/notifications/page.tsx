@@ -35,6 +35,13 @@ function EmailChoices({ view, onSaved }: { view: EmailSettingsView; onSaved: (v:
             messages={[{ text: `Mail to ${me.email} bounced (${me.bounced.reason}), so no email is sent to it. Correct the address in your BigCommerce account.` }]}
           />
         </Box>
+      ) : me.undeterminedBounce ? (
+        <Box marginBottom="medium">
+          <InlineMessage
+            type="warning"
+            messages={[{ text: `A mail to ${me.email} came back (${me.undeterminedBounce.reason}). Emails are still sent to it; if another comes back the same way, they stop. Check the address in your BigCommerce account.` }]}
+          />
+        </Box>
       ) : null}
       <Text>Emails go to {me.email}.</Text>
       <Fieldset legend="Email me an alert about">
@@ -99,7 +106,10 @@ export default function NotificationsPage() {
               {
                 header: 'Address',
                 hash: 'address',
-                render: (r) => (r.bounced ? <Badge variant="danger" label={`bounced: no mail sent`} title={r.bounced.reason} /> : <Badge variant="success" label="ok" />),
+                render: (r) =>
+                  r.bounced ? <Badge variant="danger" label={`bounced: no mail sent`} title={r.bounced.reason} />
+                  : r.undeterminedBounce ? <Badge variant="warning" label="bounced once: still sent" title={r.undeterminedBounce.reason} />
+                  : <Badge variant="success" label="ok" />,
               },
             ]}
             items={current.recipients}

@@ -61,6 +61,7 @@ export function bookedFrom(record: SyncRecord | null, postings: readonly Posting
     payoutKeys: new Set(postings.filter((p) => p.kind === 'payout' && done(p)).map((p) => p.key)),
     creditLines: credits.map((p) => (p.detail.lines as DocumentLine[] | undefined) ?? []),
     cancelCredited: postings.some((p) => p.kind === 'cancel_credit' && p.state === 'posted'),
+    goneCredits: postings.reduce((m, p) => (p.kind === 'credit' && p.refundId !== null && p.state === 'gone' ? m.set(p.refundId, (m.get(p.refundId) ?? 0) + 1) : m), new Map<number, number>()),
   };
 }
 

@@ -51,8 +51,12 @@ export type SyncRecord = SyncRecordView & {
 
 /** `summary_edit`: daily summary mode, a change to an order of a closed day, booked by the summary of the day of the change. */
 export type PostingKind = 'payment' | 'credit' | 'payout' | 'void' | 'update' | 'adjustment_invoice' | 'adjustment_credit' | 'cancel_credit' | 'summary_edit';
-/** `summarised`: a refund (or a late edit) of an order in daily summary mode, booked by the summary of its day. */
-export type PostingState = 'pending' | 'posted' | 'skipped' | 'failed' | 'summarised';
+/**
+ * `summarised`: a refund (or a late edit) of an order in daily summary mode, booked by the summary of its day.
+ * `gone`: reconciliation read the books and they no longer hold what this posting wrote (deleted or voided there by a
+ * person); Repair let go of it (lib/sync/reconcile/repair.ts), and the write is booked again under a new key.
+ */
+export type PostingState = 'pending' | 'posted' | 'skipped' | 'failed' | 'summarised' | 'gone';
 
 /** One write to the books for an order beside its document (sync_postings). */
 export interface Posting {

@@ -45,10 +45,10 @@ export async function bookRefund(deps: PipelineDeps, order: BcOrder, step: Refun
       deps.storeHash, order.id, 'refund_credited',
       `Credit note ${posted.value.number} for BigCommerce ${label}: ${c.total} (tax ${c.tax}).`,
       { refundId: step.refundId, total: c.total, tax: c.tax, number: posted.value.number, lines: c.lines.map((l) => ({ description: l.description, quantity: l.quantity, gross: l.gross })) },
-      { once: `refund_credited:${step.refundId}` },
+      { once: `refund_credited:${step.refundId}${again(step)}` },
     );
     for (const [i, note] of c.notes.entries()) {
-      await deps.records.addEvent(deps.storeHash, order.id, 'note', note, { refundId: step.refundId }, { once: `refund_note:${step.refundId}:${i}` });
+      await deps.records.addEvent(deps.storeHash, order.id, 'note', note, { refundId: step.refundId }, { once: `refund_note:${step.refundId}${again(step)}:${i}` });
     }
   } else if (booked) {
     credit = booked.remoteId ? { remoteId: booked.remoteId, number: booked.number ?? '' } : null;
@@ -91,6 +91,9 @@ export async function bookRefund(deps: PipelineDeps, order: BcOrder, step: Refun
   await settle(deps, order.id);
   return { ok: true, number: credit.number };
 }
+
+/** A refund booked again after Repair let go of what the books lost: its timeline events are new ones. */
+const again = (step: Refund) => ((step.generation ?? 1) > 1 ? `:g${step.generation}` : '');
 
 const creditInput = (document: PostedDocumentRef, step: Refund, c: NonNullable<Refund['credit']>): CreditNoteInput => ({
   document, number: c.number, lines: c.lines, date: c.date, reason: `BigCommerce refund ${step.refundId}`,

@@ -12,6 +12,7 @@ import { formatUnits, parseUnits } from '@/lib/money';
 import type { AccountingProvider, BooksPayment, ProviderFailure } from '../provider';
 import type { SyncSettings } from '../settings';
 import { reconcile } from './classify';
+import type { BooksRead } from './repair';
 import type { DayResult, RecordFact, StoreOrderFact, StoreRefundFact } from './types';
 
 export interface ReconcileRecordPort {
@@ -32,7 +33,11 @@ export interface ReconcileDeps {
 }
 
 export type ReconcileOutcome =
-  | { ok: true; days: DayResult[]; read: { orders: number; refunds: number; documents: number; payments: number } }
+  | {
+      ok: true; days: DayResult[]; read: { orders: number; refunds: number; documents: number; payments: number };
+      /** The books' documents as read (for Repair: which credits the books still hold); never part of the CLI's JSON. */
+      books: BooksRead;
+    }
   | { ok: false; side: 'store' | 'books'; message: string; retryAfterMs?: number };
 
 const shiftDays = (date: string, days: number) => {
@@ -111,7 +116,10 @@ export async function reconcileRange(deps: ReconcileDeps, range: { from: string;
     payments,
     records,
   });
-  return { ok: true, days, read: { orders: orders.length, refunds: refunds.length, documents: documents.value.length, payments: payments?.length ?? 0 } };
+  return {
+    ok: true, days, read: { orders: orders.length, refunds: refunds.length, documents: documents.value.length, payments: payments?.length ?? 0 },
+    books: { documents: documents.value, window },
+  };
 }
 
 function booksFailure(e: ProviderFailure): ReconcileOutcome {

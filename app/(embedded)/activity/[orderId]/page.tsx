@@ -24,6 +24,7 @@ const POSTING_STATE_VARIANTS: Record<OrderPosting['state'], 'success' | 'danger'
   skipped: 'warning',
   failed: 'danger',
   summarised: 'secondary',
+  gone: 'secondary',
 };
 
 /** "Refund 41 · 10.83 USD (tax 0.83 USD)" beside an event's label, when it has them. */
