@@ -13,7 +13,8 @@
 // "identity"]). The server compresses its static files in the background after it starts and answers a file in gzip
 // until its brotli copy is ready, so every page is opened once before the measured pass (a warm server, as a merchant
 // meets it after the first seconds of a deploy); a script that still came in another encoding than brotli to a
-// browser that accepts it is a FAIL, as is a script sent uncompressed. Beside the served bytes the table shows the same
+// browser that accepts it is a FAIL, as is a script sent uncompressed or one whose request's Accept-Encoding could not
+// be read (the encodings the browser asked for are printed). Beside the served bytes the table shows the same
 // scripts in gzip (level 6: what a client without brotli gets from Next) and brotli (quality 11) computed here, for
 // comparison. KB = 1,000 bytes. Exit 1 (and FAIL) when any page is over the budget in what was served, or a page of
 // app/(embedded) is not measured.
@@ -22,6 +23,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { acceptsBrotli } from '@/lib/server/static-brotli';
 import { generateRecords } from '@/tests/support/admin-records';
 import { root, startE2eWorld } from '../e2e/support/harness';
 
@@ -71,8 +73,8 @@ interface Script {
   /** The response body's bytes on the wire, in `encoding`. */
   served: number;
   encoding: string;
-  /** Whether the browser's request said it accepts brotli (its Accept-Encoding, as sent by the network stack). */
-  acceptsBrotli: boolean;
+  /** The request's Accept-Encoding as the network stack sent it ('' when it could not be read). */
+  acceptEncoding: string;
   gzip: number;
   brotli: number;
 }
@@ -137,7 +139,7 @@ try {
               decoded: bytes.length,
               served: e.encodedDataLength - r.headerBytes,
               encoding: r.encoding,
-              acceptsBrotli: /(^|,)\s*br\s*(;|,|$)/i.test(acceptEncoding.get(e.requestId) ?? ''),
+              acceptEncoding: acceptEncoding.get(e.requestId) ?? '',
               gzip: gzipSync(bytes, { level: 6 }).length,
               brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length,
             });
@@ -165,12 +167,14 @@ try {
   for (const p of PAGES) {
     const { scripts: list, html } = await measure(p);
     for (const s of list) {
+      if (s.acceptEncoding === '') problems.push(`${p.path}: ${s.url}: the request's Accept-Encoding could not be read`);
       if (s.encoding === 'none' && s.decoded > 1024) problems.push(`${p.path}: ${s.url} was served uncompressed`);
-      else if (s.acceptsBrotli && s.encoding !== 'br' && s.decoded > 1024) problems.push(`${p.path}: ${s.url} was served in ${s.encoding} to a browser that accepts brotli`);
+      else if (acceptsBrotli(s.acceptEncoding) && s.encoding !== 'br' && s.decoded > 1024) problems.push(`${p.path}: ${s.url} was served in ${s.encoding} to a browser that accepts brotli`);
     }
     rows.push({ path: p.path, scripts: list, html });
   }
 
+  console.log(`\nAccept-Encoding sent by the browser: ${[...new Set(rows.flatMap((r) => r.scripts.map((s) => s.acceptEncoding)))].join(' | ')}`);
   const encodings = (r: { scripts: Script[] }) => [...new Set(r.scripts.map((s) => s.encoding))].sort().join('+');
   console.log(`\nJavaScript on first load, per embedded page (budget ${kb(BUDGET_BYTES)} as served; gzip level 6 and brotli quality 11 computed for comparison)`);
   const header = ['page', 'scripts', 'decoded', 'served (encoding)', 'gzip', 'brotli', 'HTML (served)', 'budget'];
