@@ -68,8 +68,10 @@ async function main(): Promise<void> {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   log.info({ url: `http://${args.hostname ?? 'localhost'}:${bound}` }, 'ready');
-  // In the background: the first visitors get brotli too, and no request waits for it.
-  void staticAssets.warm();
+  // In the background: the first visitors get brotli too, and no request waits for it. Until a file is ready it goes
+  // out in gzip; the log line says when all of them are (this app's 50 files took 14 s on two cores busy with other work).
+  const warmStarted = performance.now();
+  void staticAssets.warm().then((files) => log.info({ files, seconds: Math.round((performance.now() - warmStarted) / 100) / 10 }, 'static files ready in brotli'));
 
   let stopping = false;
   const stop = async (signal: string) => {

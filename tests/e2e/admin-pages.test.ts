@@ -364,6 +364,14 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await frame.getByText(`LB-${postedOrder}`).first().waitFor({ timeout: 30_000 });
     await shot('10-ledger-journal');
     await axe('ledger journal');
+    // The journal's filters open on demand (their code is fetched then): the posted document's number keeps its entries only.
+    await frame.getByRole('button', { name: 'Filter entries' }).click();
+    await frame.getByLabel('Number or order id').fill(`LB-${postedOrder}`);
+    await frame.getByRole('button', { name: 'Apply filters' }).click();
+    await frame.getByTestId('journal-filters-active').getByText('1 filter applied').waitFor({ timeout: 15_000 });
+    const numbers = frame.locator('#ledger-view tbody tr td:nth-child(2)');
+    await expect.poll(async () => { const all = await numbers.allTextContents(); return all.length > 0 && all.every((n) => n.includes(`LB-${postedOrder}`)); }, { timeout: 30_000 }).toBe(true);
+    await axe('ledger journal filters');
     await frame.getByRole('tab', { name: 'Trial balance' }).click();
     await frame.getByText('Balanced', { exact: true }).waitFor({ timeout: 30_000 });
     await shot('11-ledger-trial-balance');

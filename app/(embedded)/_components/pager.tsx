@@ -1,7 +1,11 @@
 'use client';
 
 import { Button, Flex, Text } from '@bigcommerce/big-design';
-import { Select } from './select';
+import { lazy, Suspense } from 'react';
+
+// The page size is a Select (with BigDesign's Input and form parts behind it): loaded only by a table that offers page
+// sizes, so a page whose only control is its pager does not carry them (issue 16's budget; README, Performance).
+const PageSizeSelect = lazy(() => import('./pager-size'));
 
 /**
  * Pagination for the tables: previous / next and a page size. (BigDesign's built-in table pagination renders a
@@ -40,12 +44,9 @@ export function Pager({
       <Flex alignItems="center" flexGap="0.5rem">
         {onPageSize ? (
           <div style={{ width: 150 }}>
-            <Select
-              aria-label="Rows per page"
-              options={sizes.map((n) => ({ value: n, content: `${n} per page` }))}
-              value={pageSize}
-              onOptionChange={(n) => n && onPageSize(n)}
-            />
+            <Suspense fallback={null}>
+              <PageSizeSelect sizes={sizes} pageSize={pageSize} onPageSize={onPageSize} />
+            </Suspense>
           </div>
         ) : null}
         <Button variant="subtle" disabled={page <= 1} onClick={() => onPage(page - 1)}>
