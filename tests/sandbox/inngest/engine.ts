@@ -598,7 +598,8 @@ export function createEngine(options: EngineOptions) {
         ctx: {
           fn_id: run.fn.uuid,
           run_id: run.summary.runId,
-          step_id: stepId,
+          // The function's step (every function has one, "step"), not the hashed step asked for in the URL.
+          step_id: 'step',
           attempt,
           max_attempts: run.fn.retries + 1,
           stack: { stack: run.stack, current: run.stack.length },
