@@ -347,6 +347,8 @@ try {
     const mineKeys = new Set(mine.map((p) => `${p.store.hash}:${p.orderId}`));
     let retries = 0;
     let stepCalls = 0;
+    let appCalls = 0;
+    let checkpoints = 0;
     let retriesUnreachable = 0;
     for (const run of world.inngest.runs()) {
       if (run.functionId !== 'ledgerbridge-order-changed') continue;
@@ -358,6 +360,8 @@ try {
       triggers.set(data.trigger ?? 'unknown', (triggers.get(data.trigger ?? 'unknown') ?? 0) + 1);
       retries += run.retries.length;
       stepCalls += run.steps.length + 1;
+      appCalls += run.calls;
+      checkpoints += run.checkpoints;
       retriesUnreachable += run.retries.filter((r) => /reach the app|fetch failed|socket|ECONNRE/i.test(`${r.error.name} ${r.error.message}`)).length;
     }
     const toHook: number[] = [];
@@ -393,7 +397,7 @@ try {
     console.log(`    placement → webhook    p50 ${ms(percentile(toHook, 50))}   p95 ${ms(percentile(toHook, 95))}   (${noHook} orders with no created webhook accepted)`);
     console.log(`    webhook → run started  p50 ${ms(percentile(hookToRun, 50))}   p95 ${ms(percentile(hookToRun, 95))}`);
     console.log(`    run started → books    p50 ${ms(percentile(runToDoc, 50))}   p95 ${ms(percentile(runToDoc, 95))}`);
-    console.log(`  order-changed runs       ${[...triggers].map(([t, n]) => `${n} ${t}`).join(', ')}; ${(stepCalls / mine.length).toFixed(1)} calls to /api/inngest per order (steps + 1 per run); ${retries} step retries (${retriesUnreachable} app unreachable)`);
+    console.log(`  order-changed runs       ${[...triggers].map(([t, n]) => `${n} ${t}`).join(', ')}; ${(appCalls / mine.length).toFixed(1)} calls to /api/inngest per order (counted by the stand-in, retries included; steps + 1 per run: ${(stepCalls / mine.length).toFixed(1)}), ${(checkpoints / mine.length).toFixed(1)} checkpoints per order; ${retries} step retries (${retriesUnreachable} app unreachable)`);
     console.log(`  backfills                ${backfillRows.map((b) => b?.status).filter((s) => s === 'completed').length} of ${BACKFILL_STORES} completed, ${backfillRows.reduce((a, b) => a + (b?.posted ?? 0), 0)} posted; done ${(Math.max(...backfillWall) / 1000).toFixed(1)} s after the phase began`);
     console.log(`  historical (backfill)    ${historical.once} of ${historical.eligible} eligible posted exactly once (missing ${historical.missing}, duplicated ${historical.duplicated}); ${historical.unexpected} ineligible with a document`);
     console.log(

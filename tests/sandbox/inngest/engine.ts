@@ -2,6 +2,7 @@
  * The stand-in's executor: registered apps, event routing, and runs driven through the SDK protocol
  * (SDK_SPEC 4.4 and 5). Everything lives in memory; a restart forgets every run.
  */
+import { createHash } from 'node:crypto';
 import { Cron } from 'croner';
 import { compileExpression, matches } from './expression';
 import {
@@ -32,8 +33,15 @@ export interface RunSummary {
   attempts: number;
   output?: unknown;
   error?: SerializedError;
-  /** Memoised steps in completion order; `delayMs` is the unscaled wait of a sleep. */
-  steps: { id: string; name: string; op: string; result: 'data' | 'error'; delayMs?: number }[];
+  /**
+   * Memoised steps in completion order; `delayMs` is the unscaled wait of a sleep; `checkpointed` when the SDK
+   * reported the step to `/v1/checkpoint/{runId}/async` during a call instead of answering the call with it.
+   */
+  steps: { id: string; name: string; op: string; result: 'data' | 'error'; delayMs?: number; checkpointed?: true }[];
+  /** Calls made to the app for this run (discovery, steps and retries): what it costs the app in HTTP requests. */
+  calls: number;
+  /** Checkpoint requests the SDK made for this run that were accepted (`POST /v1/checkpoint/{runId}/async`). */
+  checkpoints: number;
   /** Every retry scheduled, with the unscaled delay chosen (backoff or the SDK's Retry-After). */
   retries: { step: string | null; attempt: number; delayMs: number; error: SerializedError }[];
   /** What a Running run is blocked on, e.g. "WaitForEvent order/paid", "Sleep cool-off", "Retry". */
@@ -58,6 +66,8 @@ export interface EngineOptions {
 type ConcurrencyOption = { limit: number; key?: string | null; scope?: 'fn' | 'env' | 'account' | null };
 interface Fn {
   id: string;
+  /** The function's internal UUID, sent as `ctx.fn_id` and expected back in checkpoints (as Inngest's fn UUID). */
+  uuid: string;
   appId: string;
   url: string;
   retries: number;
@@ -74,9 +84,25 @@ interface Run {
   startedAtMs: number;
   /** The score of the next call when it follows a wait of 2 s or more (a sleep, a retry's backoff): when it woke. */
   wokeAtMs: number | null;
+  /** Calls in flight, by queue item ref (`ctx.qi_id`): a checkpoint is accepted only from a current dispatch. */
+  dispatches: Map<string, QueueItem>;
   abort: AbortController;
   done: Promise<void>;
   resolveDone: () => void;
+}
+/**
+ * A queue item as the executor leases it for one call to the app: a job id, stable across the retries of the same
+ * call, and a generation that each dispatch bumps (inngest/inngest pkg/execution/state/redis_state/queue_op.go,
+ * `Requeue`: "Bump GenerationID so the next dispatch supersedes the previous one"). `qiId` is the ref sent as
+ * `ctx.qi_id`: base64 of `jobId::shard` (pkg/execution/executor/queueref/queueref.go). `checkpointed` is set when a
+ * checkpoint from this dispatch was accepted, which resets the item's attempts (checkpointAsyncSteps:
+ * `ResetAttemptsByJobID`).
+ */
+interface QueueItem {
+  jobId: string;
+  qiId: string;
+  generation: number;
+  checkpointed: boolean;
 }
 type CallResult =
   | { kind: 'complete'; output: unknown }
@@ -98,6 +124,32 @@ const DEDUPE_WINDOW_MS = 24 * 60 * 60_000;
 const CALL_TIMEOUT_MS = 5 * 60_000;
 const MAX_FINISHED_RUNS = 50_000;
 const UNSUPPORTED_FLOW_CONTROL = ['rateLimit', 'debounce', 'batchEvents', 'priority', 'singleton', 'timeouts'];
+/** The opcodes an async checkpoint may carry (inngest/inngest pkg/enums/opcode.go, `opcodeSyncMap`). */
+const SYNC_OPCODES = new Set(['Step', 'StepRun', 'StepPlanned', 'RunComplete', 'SyncRunComplete', 'StepFailed', 'DeferAdd', 'DeferAbort']);
+/** The body of `POST /v1/checkpoint/{runId}/async` (pkg/api/apiv1/checkpoint_types.go, `checkpointAsyncSteps`). */
+const checkpointAsyncSchema = z.object({
+  run_id: z.string().nullish(),
+  fn_id: z.string().nullish(),
+  qi_id: z.string().nullish(),
+  request_id: z.string().nullish(),
+  generation_id: z.number().int().nullish(),
+  request_started_at: z.number().nullish(),
+  steps: z.array(outgoingOpSchema),
+  ts: z.number().nullish(),
+});
+
+/** A queue item for a new call: a fresh job id; its ref is base64 of `jobId::shard` (executor/queueref/queueref.go). */
+function queueItem(): QueueItem {
+  const jobId = ulid();
+  return { jobId, qiId: Buffer.from(`${jobId}::standin`).toString('base64'), generation: 0, checkpointed: false };
+}
+
+/** A stable UUID per function id (Inngest gives each function a UUID when the app syncs). */
+function functionUuid(id: string): string {
+  const hex = createHash('sha1').update(`inngest-standin:${id}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 export function createEngine(options: EngineOptions) {
   const { timeScale, log } = options;
@@ -183,7 +235,7 @@ export function createEngine(options: EngineOptions) {
       const step = Object.values(config.steps)[0];
       if (!step) throw new Error(`Function ${config.id} has no step runtime`);
       const retries = step.retries?.attempts ?? DEFAULT_RETRIES;
-      functions.set(config.id, { id: config.id, appId: parsed.appName, url: step.runtime.url, retries, config });
+      functions.set(config.id, { id: config.id, uuid: functionUuid(config.id), appId: parsed.appName, url: step.runtime.url, retries, config });
       for (const key of UNSUPPORTED_FLOW_CONTROL) {
         if (config[key] != null) log(`warning: ${config.id} sets ${key}, which the stand-in ignores`);
       }
@@ -361,6 +413,8 @@ export function createEngine(options: EngineOptions) {
         attempts: 0,
         steps: [],
         retries: [],
+        calls: 0,
+        checkpoints: 0,
         startedAt: new Date().toISOString(),
       },
       fn,
@@ -375,6 +429,7 @@ export function createEngine(options: EngineOptions) {
           const key = c.key ? keyOf(c.key, event) : '';
           return { id: `${c.scope && c.scope !== 'fn' ? c.scope : fn.id}:${c.key ?? ''}:${key}`, limit: c.limit };
         }),
+      dispatches: new Map(),
       abort: new AbortController(),
       done,
       resolveDone,
@@ -417,17 +472,24 @@ export function createEngine(options: EngineOptions) {
 
   /** The discovery loop: call with stepId=step until the SDK answers 200 (SDK_SPEC 5). */
   async function drive(run: Run): Promise<void> {
+    let item = queueItem();
     for (let attempt = 0; running(run); ) {
-      const res = await call(run, 'step', attempt);
+      const res = await call(run, 'step', attempt, item);
       if (!res || !running(run)) return;
       if (res.kind === 'complete') return finish(run, 'Completed', { output: res.output });
       if (res.kind === 'ops') {
-        // Parallel ops each run to completion before the next discovery, as `Promise.all` waits for all.
+        // Parallel ops each run to completion before the next discovery, as `Promise.all` waits for all. More than
+        // one op sets ForceStepPlan for the rest of the run (executor.go, HandleGeneratorResponse: nonLazy > 1), which
+        // the SDK receives as disable_immediate_execution and which also turns its checkpointing off.
         if (res.ops.length > 1) run.disableImmediate = true;
         await Promise.all(res.ops.map((op) => handleOp(run, op, 0, res.retryAfterMs)));
         attempt = 0;
+        item = queueItem();
         continue;
       }
+      // A checkpoint accepted during this call reset the queue item's attempts (checkpoint.go, checkpointAsyncSteps:
+      // `ResetAttemptsByJobID`), so the retry counts from the first again: the run made progress.
+      if (item.checkpointed) attempt = 0;
       if (!res.retriable || attempt >= run.fn.retries) return finish(run, 'Failed', { error: res.error });
       await backoff(run, null, attempt++, res.retryAfterMs, res.error);
     }
@@ -467,7 +529,7 @@ export function createEngine(options: EngineOptions) {
 
   /** Runs one planned step in its own request, retrying it with its own attempt count. */
   async function executeStep(run: Run, op: OutgoingOp, attempt: number): Promise<void> {
-    const res = await call(run, op.id, attempt);
+    const res = await call(run, op.id, attempt, queueItem());
     if (!res || !running(run)) return;
     if (res.kind === 'ops') {
       const result = res.ops.find((o) => o.id === op.id) ?? res.ops[0];
@@ -480,12 +542,13 @@ export function createEngine(options: EngineOptions) {
     return executeStep(run, op, attempt + 1);
   }
 
-  function memo(run: Run, op: OutgoingOp, state: StepState, delayMs?: number): void {
+  function memo(run: Run, op: OutgoingOp, state: StepState, delayMs?: number, checkpointed?: true): void {
     if (!running(run)) return;
     run.steps[op.id] = state;
     run.stack.push(op.id);
     const name = op.displayName ?? op.name ?? op.id;
-    run.summary.steps.push({ id: op.id, name, op: op.op, result: 'data' in state ? 'data' : 'error', delayMs });
+    const entry = { id: op.id, name, op: op.op, result: 'data' in state ? ('data' as const) : ('error' as const), delayMs };
+    run.summary.steps.push(checkpointed ? { ...entry, checkpointed } : entry);
   }
 
   /** Exponential backoff (10 s, 20 s, 40 s ... capped at 1 h), or the SDK's Retry-After when given. */
@@ -507,7 +570,7 @@ export function createEngine(options: EngineOptions) {
   }
 
   /** One call request (SDK_SPEC 4.4.1), behind the function's concurrency keys and the worker pool. */
-  async function call(run: Run, stepId: string, attempt: number): Promise<CallResult | null> {
+  async function call(run: Run, stepId: string, attempt: number, item: QueueItem): Promise<CallResult | null> {
     // Inngest scores a run's next step by the run's start time, so a busy function finishes older runs before it
     // gets on with newer ones; not a retry (scored by when it is due), nor an item due 2 s or more after it was
     // queued (a sleep). inngest/inngest pkg/execution/queue/item.go, QueueItem.Score and RequiresPromotionJob.
@@ -518,19 +581,36 @@ export function createEngine(options: EngineOptions) {
     try {
       if (!running(run)) return null;
       run.summary.attempts = Math.max(run.summary.attempts, attempt + 1);
+      run.summary.calls++;
       const url = new URL(run.fn.url);
       url.searchParams.set('stepId', stepId);
+      // This dispatch supersedes any earlier one of the same queue item: a checkpoint from an earlier one is stale.
+      item.generation++;
+      item.checkpointed = false;
+      run.dispatches.set(item.qiId, item);
+      const requestId = ulid();
+      // The request context as the executor marshals it (pkg/execution/driver/driver.go, MarshalV1 and
+      // SDKRequestContext in driver/request.go). `fn_id` and `qi_id` are what let the v4 SDK checkpoint: with both, a
+      // discovery call (stepId=step) without disable_immediate_execution runs steps in-process and reports each to
+      // POST /v1/checkpoint/{runId}/async (inngest SDK: InngestFunction.shouldAsyncCheckpoint, execution/engine.js).
       const body = {
         event: run.summary.event,
         events: [run.summary.event],
         steps: run.steps,
         ctx: {
+          fn_id: run.fn.uuid,
           run_id: run.summary.runId,
+          // The function's step (every function has one, "step"), not the hashed step asked for in the URL.
+          step_id: 'step',
           attempt,
           max_attempts: run.fn.retries + 1,
+          stack: { stack: run.stack, current: run.stack.length },
+          qi_id: item.qiId,
+          request_id: requestId,
+          generation_id: item.generation,
+          job_id: item.jobId,
           disable_immediate_execution: run.disableImmediate,
           use_api: false,
-          stack: { stack: run.stack, current: run.stack.length },
         },
         version: 2,
       };
@@ -538,9 +618,17 @@ export function createEngine(options: EngineOptions) {
       callsInFlight += 1;
       try {
         const payload = JSON.stringify(body);
+        // The headers the executor adds to every call (pkg/execution/driver/httpdriver/httpdriver.go, `do`); the SDK
+        // reads the request and generation ids from them and sends them back with its checkpoints.
+        const dispatchHeaders = {
+          'x-run-id': run.summary.runId,
+          'x-request-id': requestId,
+          'x-inngest-generation-id': String(item.generation),
+          'x-inngest-job-id': item.jobId,
+        };
         res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-inngest-server-kind': 'dev', ...options.authHeaders?.(payload) },
+          headers: { 'content-type': 'application/json', 'x-inngest-server-kind': 'dev', ...dispatchHeaders, ...options.authHeaders?.(payload) },
           body: payload,
           signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
         });
@@ -567,6 +655,8 @@ export function createEngine(options: EngineOptions) {
       const error = toSerializedError(typeof json === 'object' ? json : null, fallback);
       return { kind: 'error', error, retriable: res.headers.get('x-inngest-no-retry') !== 'true', retryAfterMs };
     } finally {
+      // The dispatch is over (answered, failed or abandoned): the queue item is no longer leased by it.
+      if (run.dispatches.get(item.qiId) === item) run.dispatches.delete(item.qiId);
       // Inngest queues a run's next step before it lets go of the finished one; released a turn later, the run's
       // next call (queued meanwhile, at its run's score) competes for the slot with every call already waiting.
       setImmediate(() => {
@@ -574,6 +664,60 @@ export function createEngine(options: EngineOptions) {
         for (const c of [...run.concurrency].reverse()) release(c.id);
       });
     }
+  }
+
+  // ---- checkpointing (SDK v4) ---------------------------------------------------------------------
+  /**
+   * `POST /v1/checkpoint/{runId}/async`: steps the SDK ran inside a call, reported before it goes on to the next
+   * (inngest/inngest pkg/api/apiv1/checkpoint.go `CheckpointAsyncSteps`, which calls pkg/execution/checkpoint/
+   * checkpoint.go `checkpointAsyncSteps`). Each `StepRun` is memoised exactly as a step returned in a call's 206 would
+   * be, so the next call sends it in `steps` and `stack` and the SDK never runs it again. Answers as the API does:
+   * 200 with no body; 400 for a run that is not running (its state is gone once it finished or was cancelled:
+   * `ErrRunNotFound` takes the handler's default status), for async ops (Sleep, WaitForEvent, StepError ...: "cannot
+   * checkpoint async steps") and for sync ops it does not store (RunComplete, StepFailed: "cannot checkpoint opcode");
+   * 409 for a stale dispatch. The SDK retries a failed checkpoint, then answers its call with the steps instead; on a
+   * 409 it stops (execution/engine.js, `attemptCheckpointAndResume`).
+   */
+  function checkpointAsync(runIdInPath: string, payload: unknown): { status: number; error?: string } {
+    const input = checkpointAsyncSchema.safeParse(payload);
+    if (!input.success) return { status: 400, error: `invalid request body: ${z.prettifyError(input.error)}` };
+    const { run_id: runId, fn_id: fnId, qi_id: qiId, generation_id: generationId, steps } = input.data;
+    // The handler loads the run by the body's run_id and fn_id (checkpointAsyncSteps: `State.LoadMetadata(input.ID())`).
+    const run = runs.get(runId || runIdInPath);
+    if (!run || !running(run) || (fnId && fnId !== run.fn.uuid)) return { status: 400, error: 'run not found' };
+    if (steps.some((op) => !SYNC_OPCODES.has(op.op))) return { status: 400, error: 'cannot checkpoint async steps' };
+    // validateAsyncDispatch: a checkpoint from a dispatch that is no longer the queue item's current one (the item is
+    // gone, or was dispatched again since) is stale. Inngest skips the check for a request younger than 10 s (a
+    // requeue cannot come sooner there, as the item's lease has not expired) and the dev server only runs it with
+    // EXPERIMENTAL_ASYNC_DISPATCH_VALIDATION; the stand-in always checks, as it retries a failed call as soon as its
+    // scaled backoff allows and the check costs it nothing.
+    const item = qiId ? run.dispatches.get(qiId) : undefined;
+    if (qiId && generationId) {
+      if (!item) return { status: 409, error: 'stale dispatch: queue item not found' };
+      if (item.generation !== generationId) {
+        return { status: 409, error: `stale dispatch: dispatch generation ${generationId} does not match queue item generation ${item.generation}` };
+      }
+    }
+    for (const op of steps) {
+      switch (op.op) {
+        case 'StepRun':
+        case 'Step':
+          // SaveStep: a step already stored is a duplicate and is ignored.
+          if (!(op.id in run.steps)) memo(run, op, { data: op.data ?? null }, undefined, true);
+          break;
+        case 'StepPlanned':
+          break; // Inngest opens a span for it; the stand-in has no traces.
+        case 'DeferAdd':
+        case 'DeferAbort':
+          return { status: 400, error: `Step op "${op.op}" is not supported by the local Inngest stand-in` };
+        default:
+          return { status: 400, error: `cannot checkpoint opcode: ${op.op}` };
+      }
+    }
+    run.summary.checkpoints++;
+    // ResetAttemptsByJobID, only when the ref names a queue item ("ref[0] == \"\" → return nil").
+    if (item) item.checkpointed = true;
+    return { status: 200 };
   }
 
   function waitForEvent(run: Run, op: OutgoingOp): Promise<InngestEvent | null> {
@@ -674,6 +818,7 @@ export function createEngine(options: EngineOptions) {
 
   return {
     register,
+    checkpointAsync,
     ingest,
     tick,
     waitForIdle,

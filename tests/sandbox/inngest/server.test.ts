@@ -445,6 +445,217 @@ describe('the Next.js handler the app uses', () => {
   });
 });
 
+/** A fetch for the SDK's client that records the stand-in's answers to its checkpoint requests. */
+function recordCheckpoints(answers: number[]): typeof fetch {
+  return async (input, init) => {
+    const res = await fetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.includes('/v1/checkpoint/')) answers.push(res.status);
+    return res;
+  };
+}
+
+describe('checkpointing (SDK v4)', () => {
+  // The stand-in sends ctx.fn_id and ctx.qi_id as Inngest's executor does, so the SDK runs steps inside one call and
+  // reports each to POST /v1/checkpoint/{runId}/async (inngest/inngest pkg/api/apiv1/checkpoint.go).
+  it('runs sequential steps in one call, each checkpointed and memoised as if a call had returned it', async () => {
+    const calls: string[] = [];
+    const { standIn, client, logs } = await setup((c) => [
+      c.createFunction({ id: 'pipeline', triggers: [{ event: 'order/changed' }] }, async ({ event, step }) => {
+        const order = await step.run('load-order', () => (calls.push('load'), { id: event.data.orderId, total: '12.50' }));
+        const plan = await step.run('plan', () => (calls.push('plan'), order.total === '12.50' ? 'create' : 'skip'));
+        const posted = await step.run('post-document', () => (calls.push('post'), `DOC-${order.id}`));
+        return { plan, posted };
+      }),
+      c.createFunction({ id: 'classic', triggers: [{ event: 'order/changed' }], checkpointing: false }, async ({ step }) => {
+        const a = await step.run('a', () => 1);
+        const b = await step.run('b', () => a + 1);
+        return b;
+      }),
+    ]);
+    await client.send({ name: 'order/changed', data: { orderId: 42 } });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'pipeline');
+    expect(run).toMatchObject({ status: 'Completed', output: { plan: 'create', posted: 'DOC-42' }, attempts: 1 });
+    expect(calls).toEqual(['load', 'plan', 'post']);
+    expect(run.steps.map((s) => [s.name, s.op, s.result, s.checkpointed])).toEqual([
+      ['load-order', 'StepRun', 'data', true],
+      ['plan', 'StepRun', 'data', true],
+      ['post-document', 'StepRun', 'data', true],
+    ]);
+    expect(run.steps.every((s) => /^[0-9a-f]{40}$/.test(s.id))).toBe(true);
+    // One call to the app and three checkpoints, where the classic protocol makes one call per step plus one.
+    expect([run.calls, run.checkpoints]).toEqual([1, 3]);
+    expect(onlyRun(standIn, 'classic')).toMatchObject({ status: 'Completed', output: 2, calls: 3, checkpoints: 0 });
+    expect(logs.filter((l) => l.startsWith('not implemented'))).toEqual([]);
+  });
+
+  it('sends the checkpointed steps back in later calls: a sleep, a wait and an invoke still go through the call', async () => {
+    const calls: string[] = [];
+    const { standIn, client } = await setup((c) => {
+      const child = c.createFunction({ id: 'child', triggers: [{ event: 'x/never' }] }, async ({ step }) => step.run('c', () => 'from child'));
+      return [
+        child,
+        c.createFunction({ id: 'mixed', triggers: [{ event: 'x/mixed' }] }, async ({ step }) => {
+          const a = await step.run('a', () => (calls.push('a'), 'A'));
+          await step.sleep('nap', '10s');
+          const b = await step.run('b', () => (calls.push('b'), `${a}B`));
+          const paid = await step.waitForEvent('paid', { event: 'x/paid', timeout: '1h' });
+          const c2 = await step.run('c', () => (calls.push('c'), `${b}${String(paid?.data.n)}`));
+          const invoked = await step.invoke('call-child', { function: child });
+          return `${c2}:${invoked}`;
+        }),
+      ];
+    });
+    await client.send({ name: 'x/mixed', data: {} });
+    await expect.poll(() => onlyRun(standIn, 'mixed').waiting).toBe('WaitForEvent x/paid');
+    await client.send({ name: 'x/paid', data: { n: 7 } });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'mixed');
+    expect(run).toMatchObject({ status: 'Completed', output: 'AB7:from child' });
+    expect(calls).toEqual(['a', 'b', 'c']);
+    expect(run.steps.map((s) => [s.name, s.op, s.checkpointed ?? false])).toEqual([
+      ['a', 'StepRun', true],
+      ['nap', 'Sleep', false],
+      ['b', 'StepRun', true],
+      ['paid', 'WaitForEvent', false],
+      ['c', 'StepRun', true],
+      ['call-child', 'InvokeFunction', false],
+    ]);
+    // Each call runs steps until one the executor must handle, and the last answers with RunComplete.
+    expect([run.calls, run.checkpoints]).toEqual([4, 3]);
+  });
+
+  it('retries a failing step in its own call after the steps before it were checkpointed, each running once', async () => {
+    const calls: string[] = [];
+    let failures = 1;
+    const { standIn, client } = await setup((c) => [
+      c.createFunction({ id: 'flaky', triggers: [{ event: 'x/f' }] }, async ({ step }) => {
+        const a = await step.run('a', () => (calls.push('a'), 1));
+        const b = await step.run('b', () => {
+          calls.push('b');
+          if (failures-- > 0) throw new Error('the provider answered 500');
+          return a + 1;
+        });
+        const d = await step.run('d', () => (calls.push('d'), b + 1));
+        return d;
+      }),
+    ]);
+    await client.send({ name: 'x/f', data: {} });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'flaky');
+    expect(run).toMatchObject({ status: 'Completed', output: 3 });
+    expect(calls).toEqual(['a', 'b', 'b', 'd']);
+    expect(run.retries.map((r) => [r.step, r.attempt, r.error.message])).toEqual([['b', 1, 'the provider answered 500']]);
+    // a: checkpointed; b: its error answers the call (StepError), its retry is a call of its own (stepId=b) that
+    // returns it; then a discovery call checkpoints d and completes.
+    expect(run.steps.map((s) => [s.name, s.checkpointed ?? false])).toEqual([['a', true], ['b', false], ['d', true]]);
+    expect([run.calls, run.checkpoints]).toEqual([3, 2]);
+  });
+
+  it('does not run checkpointed steps again after the app dies mid-call, and refuses a stale dispatch (409)', async () => {
+    const standIn = await startInngestStandIn({ port: 0, timeScale: 0.001 });
+    cleanups.push(() => standIn.close());
+    const answers: number[] = [];
+    const client = new Inngest({ id: APP_ID, isDev: true, baseUrl: standIn.url, logger: silent, fetch: recordCheckpoints(answers) });
+    const calls: string[] = [];
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const fn = client.createFunction({ id: 'crash', triggers: [{ event: 'x/crash' }] }, async ({ step }) => {
+      const a = await step.run('a', () => (calls.push('a'), 'A'));
+      const b = await step.run('b', async () => {
+        calls.push('b');
+        if (calls.filter((c) => c === 'b').length > 1) {
+          // The retry runs while the first dispatch still runs in the app, which now reports b: refused as stale.
+          release();
+          while (!answers.includes(409)) await new Promise((r) => setTimeout(r, 5));
+          return 'fresh';
+        }
+        // As a kill -9 does to the app: the connection the call came on is gone, its answer never arrives.
+        server.closeAllConnections();
+        await released;
+        return 'stale';
+      });
+      return step.run('d', () => (calls.push('d'), `${a}${b}`));
+    });
+    const server = http.createServer(serve({ client, functions: [fn] }));
+    await standIn.sync(`http://127.0.0.1:${await listen(server)}/api/inngest`);
+
+    await client.send({ name: 'x/crash', data: {} });
+    await standIn.waitForIdle(5000);
+    const run = onlyRun(standIn, 'crash');
+    expect(run).toMatchObject({ status: 'Completed', output: 'Afresh' });
+    // a ran once: its checkpoint outlived the dead call. b ran again: its result was never recorded.
+    expect(calls).toEqual(['a', 'b', 'b', 'd']);
+    expect(run.retries.map((r) => [r.step, r.attempt, r.error.name])).toEqual([[null, 1, 'FetchError']]);
+    // The retry is attempt 1, where the SDK answers with the step it ran instead of checkpointing it.
+    expect(run.steps.map((s) => [s.name, s.checkpointed ?? false])).toEqual([['a', true], ['b', false], ['d', true]]);
+
+    // a checkpointed; the first dispatch's late b refused as stale (the SDK stops that execution); d checkpointed.
+    expect(answers).toEqual([200, 409, 200]);
+  });
+
+  it('refuses checkpoints for a cancelled run, so the SDK stops there', async () => {
+    const standIn = await startInngestStandIn({ port: 0, timeScale: 0.001 });
+    cleanups.push(() => standIn.close());
+    const answers: number[] = [];
+    const client = new Inngest({ id: APP_ID, isDev: true, baseUrl: standIn.url, logger: silent, fetch: recordCheckpoints(answers) });
+    const calls: string[] = [];
+    const fn = client.createFunction(
+      { id: 'cancellable', triggers: [{ event: 'x/start' }], cancelOn: [{ event: 'x/stop', match: 'data.id' }] },
+      async ({ event, step }) => {
+        await step.run('a', () => calls.push('a'));
+        await step.run('b', async () => {
+          calls.push('b');
+          await client.send({ name: 'x/stop', data: { id: event.data.id } });
+          while (onlyRun(standIn, 'cancellable').status !== 'Cancelled') await new Promise((r) => setTimeout(r, 5));
+        });
+        await step.run('c', () => calls.push('c'));
+      },
+    );
+    // The app's requests in flight, to know when the cancelled run's call has ended.
+    const handler = serve({ client, functions: [fn] });
+    let inFlight = 0;
+    const server = http.createServer((req, res) => {
+      inFlight++;
+      res.on('close', () => inFlight--);
+      return handler(req, res);
+    });
+    await standIn.sync(`http://127.0.0.1:${await listen(server)}/api/inngest`);
+    await client.send({ name: 'x/start', data: { id: 1 } });
+    await standIn.waitForIdle(5000);
+    await expect.poll(() => inFlight, { timeout: 10_000 }).toBe(0);
+    const run = onlyRun(standIn, 'cancellable');
+    expect(run.status).toBe('Cancelled');
+    expect(run.steps.map((s) => s.name)).toEqual(['a']);
+    // b's checkpoint was refused (the SDK tries five times), then the SDK answered the call with b and stopped.
+    expect(answers).toEqual([200, 400, 400, 400, 400, 400]);
+    expect(calls).toEqual(['a', 'b']);
+  });
+
+  it('accepts checkpoints only with the signing key as a signing server', async () => {
+    const signing = { signingKey: `signkey-test-${'ab'.repeat(32)}`, eventKey: 'standin-event-key' };
+    const standIn = await startInngestStandIn({ port: 0, timeScale: 0.001, signing });
+    cleanups.push(() => standIn.close());
+    const client = new Inngest({ id: APP_ID, isDev: false, baseUrl: standIn.url, signingKey: signing.signingKey, eventKey: signing.eventKey, logger: silent });
+    const fn = client.createFunction({ id: 'signed', triggers: [{ event: 'x/signed' }] }, async ({ step }) => {
+      const a = await step.run('a', () => 2);
+      return step.run('b', () => a * 21);
+    });
+    const appUrl = await serveApp(client, [fn]);
+    await standIn.sync(appUrl);
+    await client.send({ name: 'x/signed', data: {} });
+    await standIn.waitForIdle(5000);
+    expect(onlyRun(standIn, 'signed')).toMatchObject({ status: 'Completed', output: 42, calls: 1, checkpoints: 2 });
+    const res = await fetch(`${standIn.url}/v1/checkpoint/${onlyRun(standIn, 'signed').runId}/async`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ steps: [] }),
+    });
+    expect(res.status).toBe(401);
+  });
+});
+
 describe('app restarts', () => {
   it('retries calls while the app is down and finishes the run once it is back on the same URL', async () => {
     const logs: string[] = [];
@@ -543,10 +754,11 @@ describe('flow control and scheduling', () => {
 
   it('finishes older runs first when steps queue for a slot: a run\'s next step is scored by the run\'s start', async () => {
     // inngest/inngest pkg/execution/queue/item.go (QueueItem.Score): with a busy function, the next step of a run
-    // started earlier runs before the first step of a run started later.
+    // started earlier runs before the first step of a run started later. Checkpointing is off here: with it the SDK
+    // runs all three steps in one call, holding the slot, and no step would queue.
     const order: string[] = [];
     const { standIn, client } = await setup((c) => [
-      c.createFunction({ id: 'three-steps', triggers: [{ event: 'order/changed' }], concurrency: { limit: 1 } }, async ({ event, step }) => {
+      c.createFunction({ id: 'three-steps', triggers: [{ event: 'order/changed' }], concurrency: { limit: 1 }, checkpointing: false }, async ({ event, step }) => {
         for (const name of ['load', 'post', 'write']) {
           await step.run(name, async () => {
             order.push(`${String(event.data.n)}:${name}`);
@@ -560,7 +772,7 @@ describe('flow control and scheduling', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     await standIn.waitForIdle(5000);
-    expect(runsOf(standIn, 'three-steps').every((r) => r.status === 'Completed')).toBe(true);
+    expect(runsOf(standIn, 'three-steps').every((r) => r.status === 'Completed' && r.calls === 4)).toBe(true);
     expect(order).toEqual(['1:load', '1:post', '1:write', '2:load', '2:post', '2:write', '3:load', '3:post', '3:write']);
   });
 
@@ -577,7 +789,7 @@ describe('flow control and scheduling', () => {
     expect(runsOf(standIn, 'sweep').every((r) => r.output === 'inngest/scheduled.timer')).toBe(true);
   });
 
-  it('warns about flow control it ignores, and the SDK never needs a checkpoint endpoint', async () => {
+  it('warns about flow control it ignores', async () => {
     const { standIn, client, logs } = await setup((c) => [
       c.createFunction(
         { id: 'limited', triggers: [{ event: 'x/t' }], rateLimit: { limit: 1, period: '1s' } },

@@ -124,7 +124,24 @@ export async function startInngestStandIn(options: InngestStandInOptions = {}): 
     if (route === 'GET /' || route === 'GET /health') {
       return reply(res, 200, { name: 'inngest-standin', apps: engine.apps().length, runs: engine.runs().length });
     }
-    // Checkpointing (/v1/checkpoint...) and the REST API are deliberately absent: see README.md.
+    // Checkpointing from async (event- and cron-triggered) runs: inngest/inngest pkg/api/apiv1/checkpoint.go mounts
+    // `POST /{runID}/async` under /v1/checkpoint (and the beta prefix /v1/http/runs). The SDK authenticates it as it
+    // does every API call, with the hashed signing key as its bearer token (inngest SDK api/api.js, `req`).
+    const checkpointMatch = /^\/v1\/(?:checkpoint|http\/runs)\/([^/]+)\/async$/.exec(url.pathname);
+    if (req.method === 'POST' && checkpointMatch?.[1]) {
+      if (signing && !bearerMatches(req.headers.authorization, signing.signingKey)) {
+        return reply(res, 401, { error: 'Unauthorized', status: 401 });
+      }
+      const result = engine.checkpointAsync(decodeURIComponent(checkpointMatch[1]), await readJson(req));
+      if (result.status === 200) {
+        // The API writes nothing on success: 200 with an empty body.
+        res.writeHead(200, { 'x-inngest-server-kind': serverKind });
+        return void res.end();
+      }
+      return reply(res, result.status, { error: result.error, status: result.status });
+    }
+    // The sync checkpoint API (`POST /v1/checkpoint`, `/v1/checkpoint/{runId}/steps`: runs an SDK starts itself,
+    // durable endpoints) and the REST API are absent: see README.md.
     log(`not implemented: ${route}`);
     return reply(res, 404, { error: `The local Inngest stand-in does not implement ${route}` });
   }
