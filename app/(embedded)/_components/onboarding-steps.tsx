@@ -1,6 +1,7 @@
 'use client';
 
-import { Box, Checkbox, Flex, H2, InlineMessage, Input, Text } from '@bigcommerce/big-design';
+import { Box, Checkbox, Flex, H2, InlineMessage, Text } from '@bigcommerce/big-design';
+import { Input } from './input';
 import type { OnboardingState } from './onboarding-wizard';
 import { Select } from './select';
 import { STATUS_EXPLANATIONS, type StatusOption } from './statuses';

@@ -1,7 +1,10 @@
 'use client';
 
-import { FormControlLabel, Input, type MultiSelectProps, type SelectOption, type SelectOptionGroup, type SelectProps } from '@bigcommerce/big-design';
+import type { MultiSelectProps, SelectOption, SelectOptionGroup, SelectProps } from '@bigcommerce/big-design';
+import { Chip } from '@bigcommerce/big-design/dist/es/components/Chip';
+import { FormControlLabel } from '@bigcommerce/big-design/dist/es/components/Form/Label';
 import { DropdownButton, StyledDropdownIcon, StyledInputContainer } from '@bigcommerce/big-design/dist/es/components/Select/styled';
+import { FieldError, Input } from './input';
 import { useEffect, useId, useRef, useSyncExternalStore, type FocusEvent, type ReactNode } from 'react';
 
 /**
@@ -11,6 +14,10 @@ import { useEffect, useId, useRef, useSyncExternalStore, type FocusEvent, type R
  * error, from BigDesign's own parts), named and focusable as a combobox. Once the code is there every Select on the
  * page becomes the real one; the one that was focused keeps the focus, and the one that was clicked opens. Issue 16's
  * budget of 150 KB of JavaScript per page (README, Performance): a page's first load does not carry the Selects.
+ *
+ * Errors: the stand-in is drawn with ./input.tsx's Input, which shows its error below it; BigDesign's Select shows its
+ * error only through BigDesign's FormGroup, which the pages no longer use (./input.tsx's FormGroup instead), so the real
+ * one gets its red border from `error` and the same error line is drawn below it here.
  */
 
 type Real = typeof import('./lazy-select');
@@ -107,7 +114,7 @@ function StandIn({ label, required, disabled, text, chips, inputProps, reach, le
           aria-expanded={false}
           aria-labelledby={typeof label === 'string' ? labelId : undefined}
           autoComplete="off"
-          chips={chips}
+          chips={chips?.map((chip, index) => <Chip key={`${chip.label}-${index}`} {...chip} marginBottom="none" />)}
           disabled={disabled}
           placeholder={placeholder as string | undefined}
           readOnly={filterable === false}
@@ -139,10 +146,21 @@ function StandIn({ label, required, disabled, text, chips, inputProps, reach, le
   );
 }
 
+/** The real Select and, below it, its error as the stand-in (./input.tsx) draws it (always in the same wrapper, so an
+ * error coming or going does not remount the Select under the merchant's hands). */
+function withError(select: ReactNode, error: ReactNode) {
+  return (
+    <div>
+      {select}
+      {typeof error === 'string' && error !== '' ? <FieldError spaced>{error}</FieldError> : null}
+    </div>
+  );
+}
+
 export function Select<T>(props: Omit<SelectProps<T>, 'inputRef'>) {
   const loaded = useReal();
   const { inputRef, reach, leave } = useHandOver(loaded);
-  if (loaded) return <loaded.Select {...(props as SelectProps<T>)} inputRef={inputRef} />;
+  if (loaded) return withError(<loaded.Select {...(props as SelectProps<T>)} inputRef={inputRef} />, props.error);
   const { label, required, disabled, options, value, onOptionChange: _change, description, error, ...inputProps } = props;
   const chosen = value === undefined ? undefined : flatten(options).find((o) => o.value === value);
   return <StandIn label={label} required={required} disabled={disabled} text={chosen?.content ?? ''} inputProps={{ ...inputProps, description, error }} reach={reach} leave={leave} />;
@@ -151,7 +169,7 @@ export function Select<T>(props: Omit<SelectProps<T>, 'inputRef'>) {
 export function MultiSelect<T>(props: Omit<MultiSelectProps<T>, 'inputRef'>) {
   const loaded = useReal();
   const { inputRef, reach, leave } = useHandOver(loaded);
-  if (loaded) return <loaded.MultiSelect {...(props as MultiSelectProps<T>)} inputRef={inputRef} />;
+  if (loaded) return withError(<loaded.MultiSelect {...(props as MultiSelectProps<T>)} inputRef={inputRef} />, props.error);
   const { label, required, disabled, options, value = [], onOptionsChange, description, error, localization: _l, ...inputProps } = props;
   const chosen = flatten(options).filter((o) => value.includes(o.value));
   const chips = chosen.map((option) => ({

@@ -1,6 +1,7 @@
 'use client';
 
-import { Button, Flex, FormGroup, InlineMessage, Input, Panel, Text } from '@bigcommerce/big-design';
+import { Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { FormGroup, Input } from '../_components/input';
 import { Select } from '../_components/select';
 import { Table } from '../_components/table';
 import { Setting } from '../_components/setting';
@@ -55,7 +56,7 @@ export function RevenueRulesPanel(props: {
                 hash: key,
                 render: ({ n }: { n: number }) => {
                   const rule = rules[n - 1]!;
-                  // BigDesign shows a control's error message only inside a FormGroup.
+                  // The control shows its own error (_components/input.tsx, select.tsx); the FormGroup keeps BigDesign's spacing.
                   return (
                     <FormGroup>
                       <Input

@@ -1,6 +1,7 @@
 'use client';
 
-import { Checkbox, FormGroup, Input, Text } from '@bigcommerce/big-design';
+import { Checkbox, Text } from '@bigcommerce/big-design';
+import { FormGroup, Input } from '../_components/input';
 import { Setting } from '../_components/setting';
 import type { SettingsForm } from '@/lib/admin/settings-form';
 import { CUSTOMER_NAME_TOKENS, customerNameFrom, templateProblem } from '@/lib/sync/templates';

@@ -1,6 +1,7 @@
 'use client';
 
-import { FormGroup, Panel, Text } from '@bigcommerce/big-design';
+import { Panel, Text } from '@bigcommerce/big-design';
+import { FormGroup } from '../_components/input';
 import { Select } from '../_components/select';
 import type { CSSProperties, ReactNode } from 'react';
 import { STATUS_EXPLANATIONS, type StatusOption } from '../_components/statuses';
@@ -96,7 +97,7 @@ export function StatusTable(props: { form: SettingsForm; fields: Record<string, 
                   </Text>
                 </th>
                 <td style={cell}>
-                  {/* BigDesign shows a control's error message only inside a FormGroup. */}
+                  {/* The control shows its own error (_components/input.tsx, select.tsx); the FormGroup keeps BigDesign's spacing. */}
                   <FormGroup>
                     <Select
                       aria-label={`Order status when ${label.toLowerCase()}`}

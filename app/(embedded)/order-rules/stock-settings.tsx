@@ -1,6 +1,7 @@
 'use client';
 
-import { Box, Button, Checkbox, Flex, FormGroup, InlineMessage, Input, Panel, Radio, Text, Textarea } from '@bigcommerce/big-design';
+import { Box, Button, Checkbox, Flex, InlineMessage, Panel, Radio, Text } from '@bigcommerce/big-design';
+import { FormGroup, Input, Textarea } from '../_components/input';
 import { Select } from '../_components/select';
 import { useState } from 'react';
 import { Setting } from '../_components/setting';
