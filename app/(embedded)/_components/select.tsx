@@ -1,7 +1,6 @@
 'use client';
 
-import type { MultiSelectProps, SelectOption, SelectOptionGroup, SelectProps } from '@bigcommerce/big-design';
-import { Chip } from '@bigcommerce/big-design/dist/es/components/Chip';
+import type { SelectOption, SelectOptionGroup, SelectProps } from '@bigcommerce/big-design';
 import { FormControlLabel } from '@bigcommerce/big-design/dist/es/components/Form/Label';
 import { DropdownButton, StyledDropdownIcon, StyledInputContainer } from '@bigcommerce/big-design/dist/es/components/Select/styled';
 import { FieldError, Input } from './input';
@@ -43,7 +42,7 @@ const subscribe = (listener: () => void) => {
 };
 
 /** The loaded module, or null while the page still shows stand-ins (always null while rendering on the server). */
-function useReal(): Real | null {
+export function useReal(): Real | null {
   return useSyncExternalStore(
     subscribe,
     () => real,
@@ -54,7 +53,7 @@ function useReal(): Real | null {
 type Intent = 'focus' | 'open' | null;
 
 /** Focuses (and opens, if it was clicked) the real control once it replaces a stand-in the merchant reached for. */
-function useHandOver(loaded: Real | null) {
+export function useHandOver(loaded: Real | null) {
   const intent = useRef<Intent>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -76,7 +75,7 @@ function useHandOver(loaded: Real | null) {
   return { inputRef, reach, leave };
 }
 
-function flatten<T>(options: Array<SelectOption<T>> | Array<SelectOptionGroup<T>>): Array<SelectOption<T>> {
+export function flatten<T>(options: Array<SelectOption<T>> | Array<SelectOptionGroup<T>>): Array<SelectOption<T>> {
   return (options as Array<SelectOption<T> | SelectOptionGroup<T>>).flatMap((o) => ('options' in o ? o.options : [o]));
 }
 
@@ -85,14 +84,15 @@ interface StandInProps {
   required?: boolean;
   disabled?: boolean;
   text: string;
-  chips?: Array<{ label: string; onDelete?: () => void }>;
+  /** The MultiSelect's chips (./multi-select.tsx), drawn. */
+  chips?: ReactNode[];
   inputProps: Record<string, unknown>;
   reach: (what: 'focus' | 'open') => () => void;
   leave: () => void;
 }
 
 /** A closed BigDesign Select: the same label, input, toggle, description and error, without downshift behind it. */
-function StandIn({ label, required, disabled, text, chips, inputProps, reach, leave }: StandInProps) {
+export function StandIn({ label, required, disabled, text, chips, inputProps, reach, leave }: StandInProps) {
   const id = useId();
   const inputId = (inputProps.id as string | undefined) ?? `${id}-input`;
   const labelId = `${id}-label`;
@@ -114,7 +114,7 @@ function StandIn({ label, required, disabled, text, chips, inputProps, reach, le
           aria-expanded={false}
           aria-labelledby={typeof label === 'string' ? labelId : undefined}
           autoComplete="off"
-          chips={chips?.map((chip, index) => <Chip key={`${chip.label}-${index}`} {...chip} marginBottom="none" />)}
+          chips={chips}
           disabled={disabled}
           placeholder={placeholder as string | undefined}
           readOnly={filterable === false}
@@ -148,7 +148,7 @@ function StandIn({ label, required, disabled, text, chips, inputProps, reach, le
 
 /** The real Select and, below it, its error as the stand-in (./input.tsx) draws it (always in the same wrapper, so an
  * error coming or going does not remount the Select under the merchant's hands). */
-function withError(select: ReactNode, error: ReactNode) {
+export function withError(select: ReactNode, error: ReactNode) {
   return (
     <div>
       {select}
@@ -164,36 +164,4 @@ export function Select<T>(props: Omit<SelectProps<T>, 'inputRef'>) {
   const { label, required, disabled, options, value, onOptionChange: _change, description, error, ...inputProps } = props;
   const chosen = value === undefined ? undefined : flatten(options).find((o) => o.value === value);
   return <StandIn label={label} required={required} disabled={disabled} text={chosen?.content ?? ''} inputProps={{ ...inputProps, description, error }} reach={reach} leave={leave} />;
-}
-
-export function MultiSelect<T>(props: Omit<MultiSelectProps<T>, 'inputRef'>) {
-  const loaded = useReal();
-  const { inputRef, reach, leave } = useHandOver(loaded);
-  if (loaded) return withError(<loaded.MultiSelect {...(props as MultiSelectProps<T>)} inputRef={inputRef} />, props.error);
-  const { label, required, disabled, options, value = [], onOptionsChange, description, error, localization: _l, ...inputProps } = props;
-  const chosen = flatten(options).filter((o) => value.includes(o.value));
-  const chips = chosen.map((option) => ({
-    label: option.content,
-    onDelete: disabled
-      ? undefined
-      : () => {
-          const left = chosen.filter((o) => o !== option);
-          onOptionsChange(
-            left.map((o) => o.value),
-            left,
-          );
-        },
-  }));
-  return (
-    <StandIn
-      label={label}
-      required={required && chosen.length === 0}
-      disabled={disabled}
-      text=""
-      chips={chips}
-      inputProps={{ ...inputProps, description, error }}
-      reach={reach}
-      leave={leave}
-    />
-  );
 }

@@ -3,7 +3,8 @@
 import { Badge, Box, Button, Checkbox, Flex, InlineMessage, Panel, ProgressBar, Radio, Text } from '@bigcommerce/big-design';
 import { FormGroup, Input } from '../_components/input';
 import { Form } from '../_components/form';
-import { MultiSelect, Select } from '../_components/select';
+import { MultiSelect } from '../_components/multi-select';
+import { Select } from '../_components/select';
 import { useState } from 'react';
 import { dateTime } from '../_components/format';
 import { useMutation, usePoll } from '../_components/hooks';
