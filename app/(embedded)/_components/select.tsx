@@ -152,7 +152,7 @@ export function withError(select: ReactNode, error: ReactNode) {
   return (
     <div>
       {select}
-      {typeof error === 'string' && error !== '' ? <FieldError spaced>{error}</FieldError> : null}
+      {typeof error === 'string' && error !== '' ? <FieldError>{error}</FieldError> : null}
     </div>
   );
 }

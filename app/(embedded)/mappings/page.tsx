@@ -1,7 +1,8 @@
 'use client';
 
 import { Badge, Box, Button, Checkbox, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
-import { FormGroup, Input } from '../_components/input';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Form } from '../_components/form';
 import { Select } from '../_components/select';
 import { Table } from '../_components/table';

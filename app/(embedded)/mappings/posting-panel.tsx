@@ -1,7 +1,8 @@
 'use client';
 
 import { Box, Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
-import { FormGroup, Input } from '../_components/input';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Select } from '../_components/select';
 import type { PostingOptionsView } from '@/lib/admin/posting-options';
 import type { PostingSettings, SettingsForm } from '@/lib/admin/settings-form';

@@ -1,7 +1,8 @@
 'use client';
 
 import { Checkbox, Text } from '@bigcommerce/big-design';
-import { FormGroup, Input } from '../_components/input';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Setting } from '../_components/setting';
 import type { SettingsForm } from '@/lib/admin/settings-form';
 import { CUSTOMER_NAME_TOKENS, customerNameFrom, templateProblem } from '@/lib/sync/templates';

@@ -1,7 +1,8 @@
 'use client';
 
 import { Badge, Box, Button, Checkbox, Flex, InlineMessage, Panel, ProgressBar, Radio, Text } from '@bigcommerce/big-design';
-import { FormGroup, Input } from '../_components/input';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Form } from '../_components/form';
 import { MultiSelect } from '../_components/multi-select';
 import { Select } from '../_components/select';

@@ -1,7 +1,7 @@
 'use client';
 
 import { Panel, Text } from '@bigcommerce/big-design';
-import { FormGroup } from '../_components/input';
+import { FormGroup } from '../_components/form-group';
 import { Select } from '../_components/select';
 import type { CSSProperties, ReactNode } from 'react';
 import { STATUS_EXPLANATIONS, type StatusOption } from '../_components/statuses';

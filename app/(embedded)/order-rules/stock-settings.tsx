@@ -1,7 +1,9 @@
 'use client';
 
 import { Box, Button, Checkbox, Flex, InlineMessage, Panel, Radio, Text } from '@bigcommerce/big-design';
-import { FormGroup, Input, Textarea } from '../_components/input';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
+import { Textarea } from '../_components/textarea';
 import { Select } from '../_components/select';
 import { useState } from 'react';
 import { Setting } from '../_components/setting';
