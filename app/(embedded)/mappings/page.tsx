@@ -1,6 +1,7 @@
 'use client';
 
-import { Badge, Box, Button, Checkbox, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Checkbox } from '../_components/checkbox';
 import { FormGroup } from '../_components/form-group';
 import { Input } from '../_components/input';
 import { Form } from '../_components/form';

@@ -1,6 +1,7 @@
 'use client';
 
-import { Checkbox, Text } from '@bigcommerce/big-design';
+import { Text } from '@bigcommerce/big-design';
+import { Checkbox } from '../_components/checkbox';
 import { FormGroup } from '../_components/form-group';
 import { Input } from '../_components/input';
 import { Setting } from '../_components/setting';

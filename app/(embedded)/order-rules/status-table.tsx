@@ -4,7 +4,8 @@ import { Panel, Text } from '@bigcommerce/big-design';
 import { FormGroup } from '../_components/form-group';
 import { Select } from '../_components/select';
 import type { CSSProperties, ReactNode } from 'react';
-import { STATUS_EXPLANATIONS, type StatusOption } from '../_components/statuses';
+import { STATUS_EXPLANATIONS } from '../_components/status-explanations';
+import type { StatusOption } from '../_components/statuses';
 import type { SettingsForm } from '@/lib/admin/settings-form';
 import {
   booksStatus,

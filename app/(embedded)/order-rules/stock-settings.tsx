@@ -1,6 +1,7 @@
 'use client';
 
-import { Box, Button, Checkbox, Flex, InlineMessage, Panel, Radio, Text } from '@bigcommerce/big-design';
+import { Box, Button, Flex, InlineMessage, Panel, Radio, Text } from '@bigcommerce/big-design';
+import { Checkbox } from '../_components/checkbox';
 import { FormGroup } from '../_components/form-group';
 import { Input } from '../_components/input';
 import { Textarea } from '../_components/textarea';
