@@ -27,9 +27,6 @@ declare module '@bigcommerce/big-design/dist/es/components/Select/styled' {
 declare module '@bigcommerce/big-design/dist/es/components/Form/useFormContext' {
   export * from '@bigcommerce/big-design/dist/components/Form/useFormContext';
 }
-declare module '@bigcommerce/big-design/dist/es/components/Form/Description' {
-  export * from '@bigcommerce/big-design/dist/components/Form/Description';
-}
 declare module '@bigcommerce/big-design/dist/es/components/Form/Error' {
   export * from '@bigcommerce/big-design/dist/components/Form/Error';
 }

@@ -1,9 +1,9 @@
 'use client';
 
+import { Small } from '@bigcommerce/big-design';
 import { CheckIcon, RemoveIcon } from '@bigcommerce/big-design-icons';
 import { CheckboxContainer, CheckboxLabelContainer, HiddenCheckbox, StyledCheckbox } from '@bigcommerce/big-design/dist/es/components/Checkbox/styled';
 import { StyledLabel } from '@bigcommerce/big-design/dist/es/components/Checkbox/Label/styled';
-import { FormControlDescription } from '@bigcommerce/big-design/dist/es/components/Form/Description';
 import { useId, type ComponentPropsWithoutRef } from 'react';
 
 export type CheckboxProps = Omit<ComponentPropsWithoutRef<'input'>, 'type'> & {
@@ -18,7 +18,8 @@ export type CheckboxProps = Omit<ComponentPropsWithoutRef<'input'>, 'type'> & {
  * BigDesign's Checkbox drawn from its own styled parts: the visually hidden input (which takes the other props, test ids
  * included, as BigDesign's does), the box with the check or the dash, the label and the description, named the same
  * way (the input is labelled by the label's id). Without what BigDesign's brings that no page here uses (a badge beside
- * the label, an image, a label or description given as elements, a description's link), and without the Form barrel it
+ * the label, an image, a label or description given as elements, a description's link: BigDesign's
+ * FormControlDescription is a Small plus that link, whose styles would come along), and without the Form barrel it
  * imports for its description: the pages' first load carries less (issue 16's budget of 150 KB of JavaScript per page,
  * README Performance).
  */
@@ -47,7 +48,7 @@ export function Checkbox({ label, hiddenLabel, isIndeterminate, description, cla
         <StyledLabel aria-hidden={disabled} disabled={disabled} hidden={hiddenLabel} htmlFor={id} id={labelId}>
           {label}
         </StyledLabel>
-        {description ? <FormControlDescription>{description}</FormControlDescription> : null}
+        {description ? <Small>{description}</Small> : null}
       </CheckboxLabelContainer>
     </CheckboxContainer>
   );

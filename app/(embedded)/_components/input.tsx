@@ -1,8 +1,7 @@
 'use client';
 
-import { Flex, type ChipProps } from '@bigcommerce/big-design';
+import { Flex, Small, type ChipProps } from '@bigcommerce/big-design';
 import { ErrorIcon } from '@bigcommerce/big-design-icons';
-import { FormControlDescription } from '@bigcommerce/big-design/dist/es/components/Form/Description';
 import { FormControlError } from '@bigcommerce/big-design/dist/es/components/Form/Error';
 import { FormControlLabel } from '@bigcommerce/big-design/dist/es/components/Form/Label';
 import { StyledIconWrapper, StyledInput, StyledInputContent, StyledInputWrapper } from '@bigcommerce/big-design/dist/es/components/Input/styled';
@@ -65,12 +64,9 @@ export function useDescribed({ description, error, label, labelId }: Described, 
     ) : isValidElement(label) && label.type === FormControlLabel ? (
       cloneElement(label as ReactElement<{ id?: string; htmlFor?: string }>, { id: labelId, htmlFor: inputId })
     ) : null;
-  const renderedDescription =
-    typeof description === 'string' ? (
-      <FormControlDescription id={descriptionId}>{description}</FormControlDescription>
-    ) : isValidElement(description) && description.type === FormControlDescription ? (
-      cloneElement(description as ReactElement<{ id?: string }>, { id: descriptionId })
-    ) : null;
+  // BigDesign's FormControlDescription is this Small (plus an optional link, which no field here has: its styled link
+  // would come along).
+  const renderedDescription = description ? <Small id={descriptionId}>{description}</Small> : null;
   const renderedErrors = errors.map((e, index) => (
     <FieldError key={index} id={index === 0 ? errorId : undefined}>
       {e}
