@@ -1,6 +1,7 @@
 'use client';
 
-import { Badge, Box, Button, Checkbox, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Checkbox } from './checkbox';
 import { Table } from './table';
 import { useEffect, useState } from 'react';
 import { AppLink } from './app-link';

@@ -1,9 +1,12 @@
 'use client';
 
-import { Box, Checkbox, Flex, H2, InlineMessage, Input, Text } from '@bigcommerce/big-design';
+import { Box, Flex, H2, InlineMessage, Text } from '@bigcommerce/big-design';
+import { Checkbox } from './checkbox';
+import { Input } from './input';
 import type { OnboardingState } from './onboarding-wizard';
 import { Select } from './select';
-import { STATUS_EXPLANATIONS, type StatusOption } from './statuses';
+import { STATUS_EXPLANATIONS } from './status-explanations';
+import type { StatusOption } from './statuses';
 
 // The onboarding wizard's "Order rules" and "Past orders" steps, fetched when the merchant reaches them (the wizard's
 // first screen does not carry their checkboxes, inputs and texts; issue 16's JavaScript budget).

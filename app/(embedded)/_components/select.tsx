@@ -1,7 +1,9 @@
 'use client';
 
-import { FormControlLabel, Input, type MultiSelectProps, type SelectOption, type SelectOptionGroup, type SelectProps } from '@bigcommerce/big-design';
+import type { SelectOption, SelectOptionGroup, SelectProps } from '@bigcommerce/big-design';
+import { FormControlLabel } from '@bigcommerce/big-design/dist/es/components/Form/Label';
 import { DropdownButton, StyledDropdownIcon, StyledInputContainer } from '@bigcommerce/big-design/dist/es/components/Select/styled';
+import { FieldError, Input } from './input';
 import { useEffect, useId, useRef, useSyncExternalStore, type FocusEvent, type ReactNode } from 'react';
 
 /**
@@ -11,6 +13,10 @@ import { useEffect, useId, useRef, useSyncExternalStore, type FocusEvent, type R
  * error, from BigDesign's own parts), named and focusable as a combobox. Once the code is there every Select on the
  * page becomes the real one; the one that was focused keeps the focus, and the one that was clicked opens. Issue 16's
  * budget of 150 KB of JavaScript per page (README, Performance): a page's first load does not carry the Selects.
+ *
+ * Errors: the stand-in is drawn with ./input.tsx's Input, which shows its error below it; BigDesign's Select shows its
+ * error only through BigDesign's FormGroup, which the pages no longer use (./input.tsx's FormGroup instead), so the real
+ * one gets its red border from `error` and the same error line is drawn below it here.
  */
 
 type Real = typeof import('./lazy-select');
@@ -36,7 +42,7 @@ const subscribe = (listener: () => void) => {
 };
 
 /** The loaded module, or null while the page still shows stand-ins (always null while rendering on the server). */
-function useReal(): Real | null {
+export function useReal(): Real | null {
   return useSyncExternalStore(
     subscribe,
     () => real,
@@ -47,7 +53,7 @@ function useReal(): Real | null {
 type Intent = 'focus' | 'open' | null;
 
 /** Focuses (and opens, if it was clicked) the real control once it replaces a stand-in the merchant reached for. */
-function useHandOver(loaded: Real | null) {
+export function useHandOver(loaded: Real | null) {
   const intent = useRef<Intent>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -69,7 +75,7 @@ function useHandOver(loaded: Real | null) {
   return { inputRef, reach, leave };
 }
 
-function flatten<T>(options: Array<SelectOption<T>> | Array<SelectOptionGroup<T>>): Array<SelectOption<T>> {
+export function flatten<T>(options: Array<SelectOption<T>> | Array<SelectOptionGroup<T>>): Array<SelectOption<T>> {
   return (options as Array<SelectOption<T> | SelectOptionGroup<T>>).flatMap((o) => ('options' in o ? o.options : [o]));
 }
 
@@ -78,14 +84,15 @@ interface StandInProps {
   required?: boolean;
   disabled?: boolean;
   text: string;
-  chips?: Array<{ label: string; onDelete?: () => void }>;
+  /** The MultiSelect's chips (./multi-select.tsx), drawn. */
+  chips?: ReactNode[];
   inputProps: Record<string, unknown>;
   reach: (what: 'focus' | 'open') => () => void;
   leave: () => void;
 }
 
 /** A closed BigDesign Select: the same label, input, toggle, description and error, without downshift behind it. */
-function StandIn({ label, required, disabled, text, chips, inputProps, reach, leave }: StandInProps) {
+export function StandIn({ label, required, disabled, text, chips, inputProps, reach, leave }: StandInProps) {
   const id = useId();
   const inputId = (inputProps.id as string | undefined) ?? `${id}-input`;
   const labelId = `${id}-label`;
@@ -139,43 +146,22 @@ function StandIn({ label, required, disabled, text, chips, inputProps, reach, le
   );
 }
 
+/** The real Select and, below it, its error as the stand-in (./input.tsx) draws it (always in the same wrapper, so an
+ * error coming or going does not remount the Select under the merchant's hands). */
+export function withError(select: ReactNode, error: ReactNode) {
+  return (
+    <div>
+      {select}
+      {typeof error === 'string' && error !== '' ? <FieldError>{error}</FieldError> : null}
+    </div>
+  );
+}
+
 export function Select<T>(props: Omit<SelectProps<T>, 'inputRef'>) {
   const loaded = useReal();
   const { inputRef, reach, leave } = useHandOver(loaded);
-  if (loaded) return <loaded.Select {...(props as SelectProps<T>)} inputRef={inputRef} />;
+  if (loaded) return withError(<loaded.Select {...(props as SelectProps<T>)} inputRef={inputRef} />, props.error);
   const { label, required, disabled, options, value, onOptionChange: _change, description, error, ...inputProps } = props;
   const chosen = value === undefined ? undefined : flatten(options).find((o) => o.value === value);
   return <StandIn label={label} required={required} disabled={disabled} text={chosen?.content ?? ''} inputProps={{ ...inputProps, description, error }} reach={reach} leave={leave} />;
-}
-
-export function MultiSelect<T>(props: Omit<MultiSelectProps<T>, 'inputRef'>) {
-  const loaded = useReal();
-  const { inputRef, reach, leave } = useHandOver(loaded);
-  if (loaded) return <loaded.MultiSelect {...(props as MultiSelectProps<T>)} inputRef={inputRef} />;
-  const { label, required, disabled, options, value = [], onOptionsChange, description, error, localization: _l, ...inputProps } = props;
-  const chosen = flatten(options).filter((o) => value.includes(o.value));
-  const chips = chosen.map((option) => ({
-    label: option.content,
-    onDelete: disabled
-      ? undefined
-      : () => {
-          const left = chosen.filter((o) => o !== option);
-          onOptionsChange(
-            left.map((o) => o.value),
-            left,
-          );
-        },
-  }));
-  return (
-    <StandIn
-      label={label}
-      required={required && chosen.length === 0}
-      disabled={disabled}
-      text=""
-      chips={chips}
-      inputProps={{ ...inputProps, description, error }}
-      reach={reach}
-      leave={leave}
-    />
-  );
 }

@@ -1,6 +1,7 @@
 'use client';
 
-import { Badge, Box, Button, Flex, InlineMessage, Input, Panel, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Input } from '../_components/input';
 import { Form } from '../_components/form';
 import { Select } from '../_components/select';
 import { SelectableTable } from '../_components/selectable-table';

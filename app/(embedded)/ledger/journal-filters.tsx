@@ -1,6 +1,7 @@
 'use client';
 
-import { Box, Button, Flex, Input } from '@bigcommerce/big-design';
+import { Box, Button, Flex } from '@bigcommerce/big-design';
+import { Input } from '../_components/input';
 import { Form } from '../_components/form';
 import { Select } from '../_components/select';
 

@@ -1,6 +1,9 @@
 'use client';
 
-import { Badge, Box, Button, Checkbox, Flex, FormGroup, InlineMessage, Input, Panel, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Checkbox } from '../_components/checkbox';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Form } from '../_components/form';
 import { Select } from '../_components/select';
 import { Table } from '../_components/table';

@@ -1,6 +1,8 @@
 'use client';
 
-import { Box, Button, Flex, FormGroup, InlineMessage, Input, Panel, Text } from '@bigcommerce/big-design';
+import { Box, Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Select } from '../_components/select';
 import type { PostingOptionsView } from '@/lib/admin/posting-options';
 import type { PostingSettings, SettingsForm } from '@/lib/admin/settings-form';
@@ -178,7 +180,7 @@ function ChannelTracking({
         const choices = all.some((o) => o.value === value) ? all : [...all, { value, content: `${row.category}: ${row.option} (not in ${view.system.name})` }];
         return (
           <Flex key={i} flexGap="1rem" alignItems="flex-end" marginBottom="xSmall">
-            {/* BigDesign shows a control's error message only inside a FormGroup. */}
+            {/* The control shows its own error (_components/input.tsx, select.tsx); the FormGroup keeps BigDesign's spacing. */}
             <FormGroup>
               <Input
                 label="Channel id"

@@ -1,19 +1,16 @@
 'use client';
 
-import { Button, Flex, FormGroup, InlineMessage, Input, Panel, Text } from '@bigcommerce/big-design';
-import { Select } from '../_components/select';
-import { Table } from '../_components/table';
+import { Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { lazy, Suspense } from 'react';
+import { FormGroup } from '../_components/form-group';
+import { Loading } from '../_components/page-state';
 import { Setting } from '../_components/setting';
 import type { SettingsForm } from '@/lib/admin/settings-form';
 
 type Rule = SettingsForm['accounts']['revenueRules'][number];
-type Condition = keyof Rule['when'];
 
-const CONDITIONS: Array<{ key: Condition; label: string; hint: string }> = [
-  { key: 'category', label: 'Category id', hint: 'Products › Product Categories: the id in the category’s address' },
-  { key: 'brand', label: 'Brand id', hint: 'Products › Brands' },
-  { key: 'channel', label: 'Channel id', hint: 'Channel Manager (1 is your storefront)' },
-];
+// The table, with its inputs and selects, loads when there is a rule to show (./revenue-rules-table.tsx).
+const RevenueRulesTable = lazy(() => import('./revenue-rules-table').then((m) => ({ default: m.RevenueRulesTable })));
 
 /**
  * Revenue accounts by category, brand or channel (`accounts.revenueRules`): product lines go to the account of the
@@ -28,15 +25,6 @@ export function RevenueRulesPanel(props: {
   const { form, update, fields: f, accountOptions } = props;
   const rules = form.accounts.revenueRules;
   const setRules = (next: Rule[]) => update({ ...form, accounts: { ...form.accounts, revenueRules: next } });
-  const setRule = (i: number, next: Rule) => setRules(rules.map((r, j) => (j === i ? next : r)));
-  const setCondition = (i: number, key: Condition, text: string) => {
-    const rule = rules[i]!;
-    const value = Number(text.trim());
-    const when = { ...rule.when };
-    if (text.trim() === '' || !Number.isInteger(value) || value <= 0) delete when[key];
-    else when[key] = value;
-    setRule(i, { ...rule, when });
-  };
   const sales = accountOptions.find((a) => a.value === form.accounts.sales)?.content ?? form.accounts.sales;
 
   return (
@@ -47,60 +35,9 @@ export function RevenueRulesPanel(props: {
       <Setting path="accounts.revenueRules">
         {rules.length === 0 ? <Text color="secondary60">No rules: every product line goes to {sales}.</Text> : null}
         {rules.length > 0 ? (
-          <Table
-            columns={[
-              { header: '#', hash: 'n', width: 40, render: ({ n }) => n },
-              ...CONDITIONS.map(({ key, label, hint }) => ({
-                header: label,
-                hash: key,
-                render: ({ n }: { n: number }) => {
-                  const rule = rules[n - 1]!;
-                  // BigDesign shows a control's error message only inside a FormGroup.
-                  return (
-                    <FormGroup>
-                      <Input
-                        aria-label={`${label} of rule ${n}`}
-                        type="number"
-                        min={1}
-                        placeholder="any"
-                        title={hint}
-                        value={rule.when[key] === undefined ? '' : String(rule.when[key])}
-                        error={key === 'category' ? f[`accounts.revenueRules.${n - 1}.when`] : f[`accounts.revenueRules.${n - 1}.when.${key}`]}
-                        onChange={(e) => setCondition(n - 1, key, e.target.value)}
-                      />
-                    </FormGroup>
-                  );
-                },
-              })),
-              {
-                header: 'Account',
-                hash: 'account',
-                width: 300,
-                render: ({ n }: { n: number }) => (
-                  <FormGroup>
-                    <Select
-                      aria-label={`Account of rule ${n}`}
-                      options={accountOptions}
-                      value={rules[n - 1]!.account}
-                      error={f[`accounts.revenueRules.${n - 1}.account`]}
-                      onOptionChange={(value) => value && setRule(n - 1, { ...rules[n - 1]!, account: value })}
-                    />
-                  </FormGroup>
-                ),
-              },
-              {
-                header: '',
-                hash: 'remove',
-                width: 100,
-                render: ({ n }: { n: number }) => (
-                  <Button type="button" variant="subtle" onClick={() => setRules(rules.filter((_, j) => j !== n - 1))}>
-                    Remove
-                  </Button>
-                ),
-              },
-            ]}
-            items={rules.map((_, i) => ({ id: i, n: i + 1 }))}
-          />
+          <Suspense fallback={<Loading label="Loading the rules…" minHeight={120} />}>
+            <RevenueRulesTable rules={rules} setRules={setRules} fields={f} accountOptions={accountOptions} />
+          </Suspense>
         ) : null}
         {f['accounts.revenueRules'] ? <InlineMessage type="error" messages={[{ text: f['accounts.revenueRules'] }]} /> : null}
         <FormGroup>

@@ -1,6 +1,7 @@
 'use client';
 
-import { Badge, Box, Button, Checkbox, Fieldset, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Fieldset, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
+import { Checkbox } from '../_components/checkbox';
 import { Form } from '../_components/form';
 import { Table } from '../_components/table';
 import { useEffect, useState } from 'react';

@@ -1,6 +1,9 @@
 'use client';
 
-import { Checkbox, FormGroup, Input, Text } from '@bigcommerce/big-design';
+import { Text } from '@bigcommerce/big-design';
+import { Checkbox } from '../_components/checkbox';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Setting } from '../_components/setting';
 import type { SettingsForm } from '@/lib/admin/settings-form';
 import { CUSTOMER_NAME_TOKENS, customerNameFrom, templateProblem } from '@/lib/sync/templates';

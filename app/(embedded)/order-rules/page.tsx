@@ -1,8 +1,12 @@
 'use client';
 
-import { Badge, Box, Button, Checkbox, Flex, FormGroup, InlineMessage, Input, Panel, ProgressBar, Radio, Text } from '@bigcommerce/big-design';
+import { Badge, Box, Button, Flex, InlineMessage, Panel, ProgressBar, Radio, Text } from '@bigcommerce/big-design';
+import { Checkbox } from '../_components/checkbox';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Form } from '../_components/form';
-import { MultiSelect, Select } from '../_components/select';
+import { MultiSelect } from '../_components/multi-select';
+import { Select } from '../_components/select';
 import { useState } from 'react';
 import { dateTime } from '../_components/format';
 import { useMutation, usePoll } from '../_components/hooks';

@@ -1,6 +1,8 @@
 'use client';
 
-import { Box, FormGroup, Input, Panel, Radio, Text } from '@bigcommerce/big-design';
+import { Box, Panel, Radio, Text } from '@bigcommerce/big-design';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { AppLink } from '../_components/app-link';
 import { Setting } from '../_components/setting';
 import type { SettingsForm } from '@/lib/admin/settings-form';

@@ -1,9 +1,11 @@
 'use client';
 
-import { FormGroup, Panel, Text } from '@bigcommerce/big-design';
+import { Panel, Text } from '@bigcommerce/big-design';
+import { FormGroup } from '../_components/form-group';
 import { Select } from '../_components/select';
 import type { CSSProperties, ReactNode } from 'react';
-import { STATUS_EXPLANATIONS, type StatusOption } from '../_components/statuses';
+import { STATUS_EXPLANATIONS } from '../_components/status-explanations';
+import type { StatusOption } from '../_components/statuses';
 import type { SettingsForm } from '@/lib/admin/settings-form';
 import {
   booksStatus,
@@ -96,7 +98,7 @@ export function StatusTable(props: { form: SettingsForm; fields: Record<string, 
                   </Text>
                 </th>
                 <td style={cell}>
-                  {/* BigDesign shows a control's error message only inside a FormGroup. */}
+                  {/* The control shows its own error (_components/input.tsx, select.tsx); the FormGroup keeps BigDesign's spacing. */}
                   <FormGroup>
                     <Select
                       aria-label={`Order status when ${label.toLowerCase()}`}

@@ -1,14 +1,20 @@
 'use client';
 
-import { Box, Button, Checkbox, Flex, FormGroup, InlineMessage, Input, Panel, Radio, Text, Textarea } from '@bigcommerce/big-design';
+import { Box, Button, Flex, InlineMessage, Panel, Radio, Text } from '@bigcommerce/big-design';
+import { Checkbox } from '../_components/checkbox';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Select } from '../_components/select';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Setting } from '../_components/setting';
 import { useApi } from '../_components/session';
 import type { StockLocationsView } from '@/lib/admin/items-stock';
 import type { SettingsForm } from '@/lib/admin/settings-form';
 
 type Stock = SettingsForm['stock'];
+
+// Shown only for "Only these SKUs": loaded then, not with the page (issue 16's JavaScript budget).
+const Textarea = lazy(() => import('../_components/textarea').then((m) => ({ default: m.Textarea })));
 
 const skuList = (text: string) => text.split(/[\s,]+/).filter((sku) => sku !== '');
 
@@ -97,17 +103,19 @@ export function StockSettingsPanel({ stock, fields: f, onChange }: { stock: Stoc
             <Radio label="Only these SKUs" name="stock-skus" checked={stock.skus !== 'all'} onChange={() => onChange({ skus: skuList(skuText) })} />
           </fieldset>
           {stock.skus !== 'all' ? (
-            <Textarea
-              label="SKUs"
-              description="One per line, or separated by commas."
-              rows={3}
-              value={skuText}
-              error={f['stock.skus'] ?? Object.entries(f).find(([path]) => path.startsWith('stock.skus.'))?.[1]}
-              onChange={(e) => {
-                setSkuText(e.target.value);
-                onChange({ skus: skuList(e.target.value) });
-              }}
-            />
+            <Suspense fallback={null}>
+              <Textarea
+                label="SKUs"
+                description="One per line, or separated by commas."
+                rows={3}
+                value={skuText}
+                error={f['stock.skus'] ?? Object.entries(f).find(([path]) => path.startsWith('stock.skus.'))?.[1]}
+                onChange={(e) => {
+                  setSkuText(e.target.value);
+                  onChange({ skus: skuList(e.target.value) });
+                }}
+              />
+            </Suspense>
           ) : null}
         </FormGroup>
       </Setting>

@@ -1,6 +1,8 @@
 'use client';
 
-import { FormGroup, Input, Text } from '@bigcommerce/big-design';
+import { Text } from '@bigcommerce/big-design';
+import { FormGroup } from '../_components/form-group';
+import { Input } from '../_components/input';
 import { Setting } from '../_components/setting';
 import type { SettingsForm } from '@/lib/admin/settings-form';
 import { LINE_TOKENS, REFERENCE_TOKENS, renderTemplate, templateProblem } from '@/lib/sync/templates';
