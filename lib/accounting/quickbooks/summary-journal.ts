@@ -47,7 +47,8 @@
  */
 import Big from 'big.js';
 import { ok, type BooksDocument, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
-import type { DailySummary, SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
+import type { DailySummary } from '@/lib/sync/summary/daily-summary';
+import { journalHasSales, signedSummaryJournal, summaryJournalParts } from '@/lib/sync/summary/summary-journal';
 import type { CompanySettings } from './company';
 import { failed } from './errors';
 import { checkCurrency, checkDocNumber, exchangeRateOf, type Tracking } from './mapping';
@@ -80,7 +81,6 @@ export interface QboJournalLine {
 }
 
 const TAX_SUBTYPES = new Set(['SalesTaxPayable', 'GlobalTaxPayable']);
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** The company's sales tax liability account (active, SalesTaxPayable or GlobalTaxPayable), or null. */
 export const taxAccountOf = (accounts: readonly JournalAccount[]) => accounts.find((a) => a.active && a.AccountSubType && TAX_SUBTYPES.has(a.AccountSubType))?.Id ?? null;
@@ -102,36 +102,10 @@ export function summaryJournalEntryLines(
 ): Outcome<QboJournalLine[]> {
   const taxAccount = taxAccountOf(options.accounts);
   const byId = new Map(options.accounts.map((a) => [a.Id, a]));
+  const signed = signedSummaryJournal(summary, taxAccount);
+  if (!signed.ok) return failed({ kind: 'validation', message: `Summary ${number} has tax to post, and the QuickBooks company has no sales tax liability account (an Other Current Liability of detail type Sales Tax Payable) for a journal entry to credit.` });
   // Signed: debits positive, credits negative (then written as amounts with a posting type).
-  const out: Array<{ Description: string; account: string; amount: Big; customer: boolean }> = [];
-  const money = (list: readonly SummaryMoney[], sign: 1 | -1, what: string) => {
-    for (const m of list) out.push({ Description: `${m.method} ${what} (${m.kind.replace('_', ' ')})`, account: m.account, amount: new Big(m.amount).times(sign), customer: false });
-  };
-  const sales = (lines: readonly SummaryLine[], sign: 1 | -1, prefix: string): Outcome<void> => {
-    const tax = new Map<string, { label: string; amount: Big }>();
-    for (const l of lines) {
-      const rate = l.taxLabel ?? l.taxCode;
-      out.push({ Description: `${prefix}${l.description}${rate ? `, ${rate}` : ''} (${plural(l.count, 'order')})`, account: l.account, amount: new Big(l.net).times(sign), customer: false });
-      const t = new Big(l.tax);
-      if (t.eq(0)) continue;
-      const k = `${l.taxCode ?? ''}\u0000${rate ?? ''}`;
-      const held = tax.get(k) ?? { label: rate ?? 'tax', amount: new Big(0) };
-      held.amount = held.amount.plus(t);
-      tax.set(k, held);
-    }
-    for (const t of tax.values()) {
-      if (t.amount.eq(0)) continue;
-      if (!taxAccount) return failed({ kind: 'validation', message: `Summary ${number} has tax to post, and the QuickBooks company has no sales tax liability account (an Other Current Liability of detail type Sales Tax Payable) for a journal entry to credit.` });
-      out.push({ Description: `${prefix}Tax: ${t.label}`, account: taxAccount, amount: t.amount.times(sign), customer: false });
-    }
-    return ok(undefined);
-  };
-  money(summary.payments, 1, 'paid in');
-  const s = sales(summary.sales, -1, '');
-  if (!s.ok) return s;
-  const c = sales(summary.credits, 1, 'Refunded: ');
-  if (!c.ok) return c;
-  money(summary.payouts, -1, 'paid back');
+  const out = signed.lines.map((l) => ({ Description: l.description, account: l.account, amount: l.amount, customer: false }));
   // What the money did not settle: owed by the summary customer (a debit), or owed to it (a credit).
   const rest = out.reduce((sum, l) => sum.plus(l.amount), new Big(0)).times(-1);
   if (!rest.eq(0)) {
@@ -287,46 +261,29 @@ export function summaryJournalAsDocuments(je: QboTxn, accounts: readonly Journal
   const reference = (je.PrivateNote ?? '').split('\n')[0] ?? '';
   if (!reference.startsWith('Daily summary ')) return [];
   const byId = new Map(accounts.map((a) => [a.Id, a]));
-  let salesTotal = new Big(0);
-  let salesTax = new Big(0);
-  let refundTotal = new Big(0);
-  let refundTax = new Big(0);
-  let refunds = false;
-  let owed = false;
-  const received = new Map<string, Big>();
-  for (const raw of je.Line ?? []) {
+  const parts = summaryJournalParts((je.Line ?? []).flatMap((raw) => {
     const line = raw as Record<string, unknown>;
     const d = (line.JournalEntryLineDetail ?? null) as { PostingType?: string; AccountRef?: { value?: string } } | null;
-    if (!d?.AccountRef?.value) continue;
+    if (!d?.AccountRef?.value) return [];
     const amount = new Big(String(line.Amount ?? '0'));
-    const signed = d.PostingType === 'Debit' ? amount : amount.times(-1);
     const account = byId.get(d.AccountRef.value);
-    const tax = account?.AccountSubType !== undefined && TAX_SUBTYPES.has(account.AccountSubType);
-    if (account?.AccountType === 'Accounts Receivable') {
-      if (!signed.eq(0)) owed = true;
-    } else if (isMoneyAccount(account)) {
-      if (signed.gt(0)) received.set(d.AccountRef.value, (received.get(d.AccountRef.value) ?? new Big(0)).plus(signed));
-    } else if (String(line.Description ?? '').startsWith('Refunded: ')) {
-      refunds = true;
-      refundTotal = refundTotal.plus(signed);
-      if (tax) refundTax = refundTax.plus(signed);
-    } else {
-      salesTotal = salesTotal.minus(signed);
-      if (tax) salesTax = salesTax.minus(signed);
-    }
-  }
+    const kind = account?.AccountType === 'Accounts Receivable' ? 'receivable'
+      : isMoneyAccount(account) ? 'money'
+      : account?.AccountSubType !== undefined && TAX_SUBTYPES.has(account.AccountSubType) ? 'tax' : 'other';
+    return [{ account: d.AccountRef.value, signed: d.PostingType === 'Debit' ? amount : amount.times(-1), description: String(line.Description ?? ''), kind } as const];
+  }));
   const base = {
     reference, orderId: null, date: (je.TxnDate ?? '').slice(0, 10), currency: (je.CurrencyRef?.value ?? homeCurrency).toUpperCase(),
   };
   const out: BooksDocument[] = [];
-  if (!salesTotal.eq(0) || !salesTax.eq(0) || received.size > 0 || !refunds) {
+  if (journalHasSales(parts)) {
     out.push({
-      ...base, remoteId: `JournalEntry:${je.Id}`, kind: 'invoice', number: je.DocNumber ?? '', total: salesTotal.toString(), tax: salesTax.toString(),
-      status: owed ? 'open' : 'paid', received: [...received].map(([account, amount]) => ({ account, amount: amount.toString() })),
+      ...base, remoteId: `JournalEntry:${je.Id}`, kind: 'invoice', number: je.DocNumber ?? '', total: parts.salesTotal.toString(), tax: parts.salesTax.toString(),
+      status: parts.owed ? 'open' : 'paid', received: [...parts.received].map(([account, amount]) => ({ account, amount: amount.toString() })),
     });
   }
-  if (refunds) {
-    out.push({ ...base, remoteId: `JournalEntry:${je.Id}:refunds`, kind: 'credit_note', number: refundNumberOf(je.DocNumber ?? ''), total: refundTotal.toString(), tax: refundTax.toString(), status: 'open' });
+  if (parts.refunds) {
+    out.push({ ...base, remoteId: `JournalEntry:${je.Id}:refunds`, kind: 'credit_note', number: refundNumberOf(je.DocNumber ?? ''), total: parts.refundTotal.toString(), tax: parts.refundTax.toString(), status: 'open' });
   }
   return out;
 }

@@ -37,7 +37,8 @@ import Big from 'big.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ok, type BooksDocument, type Outcome, type PostedDocument, type SummaryPosting } from '@/lib/sync/provider';
-import type { DailySummary, SummaryLine, SummaryMoney } from '@/lib/sync/summary/daily-summary';
+import type { DailySummary } from '@/lib/sync/summary/daily-summary';
+import { journalHasSales, signedSummaryJournal, summaryJournalParts } from '@/lib/sync/summary/summary-journal';
 import { elementErrors, failed, failureOf, isUncertain, validationFailure, type XeroReply } from './errors';
 import type { XeroApi, XeroTokenPort as TokenPort } from './http';
 import type { TrackingOption } from './mapping';
@@ -92,7 +93,6 @@ export async function journalPermissionProblem(tokens: TokenPort): Promise<strin
 /** The journal's Narration: the summary's Reference (day, currency, method) and its number, our key in Xero. */
 export const journalNarration = (posting: Pick<SummaryPosting, 'summary' | 'number'>) => `${summaryReference(posting)} (${posting.number})`;
 
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
  * The journal's lines for a summary, or why it cannot be one. Pure: `taxAccount` is the organisation's tax account
@@ -103,38 +103,11 @@ export function summaryJournalLines(
   number: string,
   options: { taxAccount: string | null; tracking: TrackingOption | null; controlAccounts?: ReadonlyMap<string, string> },
 ): Outcome<XeroJournalLine[]> {
-  const out: Array<{ Description: string; AccountCode: string; amount: Big; tracking: TrackingOption | null }> = [];
-  const money = (list: readonly SummaryMoney[], sign: 1 | -1, what: string) => {
-    for (const m of list) out.push({ Description: `${m.method} ${what} (${m.kind.replace('_', ' ')})`, AccountCode: m.account, amount: new Big(m.amount).times(sign), tracking: null });
-  };
-  const sales = (lines: readonly SummaryLine[], sign: 1 | -1, prefix: string) => {
-    const tax = new Map<string, { label: string; amount: Big }>();
-    for (const l of lines) {
-      const rate = l.taxLabel ?? l.taxCode;
-      out.push({
-        Description: `${prefix}${l.description}${rate ? `, ${rate}` : ''} (${plural(l.count, 'order')})`,
-        AccountCode: l.account, amount: new Big(l.net).times(sign), tracking: l.tracking ?? options.tracking,
-      });
-      const t = new Big(l.tax);
-      if (t.eq(0)) continue;
-      const k = `${l.taxCode ?? ''}\u0000${rate ?? ''}`;
-      const held = tax.get(k) ?? { label: rate ?? 'tax', amount: new Big(0) };
-      held.amount = held.amount.plus(t);
-      tax.set(k, held);
-    }
-    for (const t of tax.values()) {
-      if (t.amount.eq(0)) continue;
-      if (!options.taxAccount) return failed({ kind: 'validation', message: `Summary ${number} has tax to post, and the Xero organisation has no tax account (SystemAccount GST) for it.` });
-      out.push({ Description: `${prefix}Tax: ${t.label}`, AccountCode: options.taxAccount, amount: t.amount.times(sign), tracking: null });
-    }
-    return ok(undefined);
-  };
-  money(summary.payments, 1, 'paid in');
-  const s = sales(summary.sales, -1, '');
-  if (!s.ok) return s;
-  const c = sales(summary.credits, 1, 'Refunded: ');
-  if (!c.ok) return c;
-  money(summary.payouts, -1, 'paid back');
+  const signed = signedSummaryJournal(summary, options.taxAccount);
+  if (!signed.ok) return failed({ kind: 'validation', message: `Summary ${number} has tax to post, and the Xero organisation has no tax account (SystemAccount GST) for it.` });
+  const out = signed.lines.map((l) => ({
+    Description: l.description, AccountCode: l.account, amount: l.amount, tracking: l.line ? (l.line.tracking ?? options.tracking) : null,
+  }));
   const lines = out.filter((l) => !l.amount.eq(0));
   const control = lines.find((l) => options.controlAccounts?.has(l.AccountCode));
   if (control) {
@@ -300,36 +273,20 @@ export function summaryJournalAsDocuments(
   const named = /^(Daily summary .+) \(([^()]+)\)$/.exec(journal.Narration ?? '');
   if (!named || !journal.ManualJournalID || (journal.Status !== 'POSTED' && journal.Status !== 'DRAFT')) return [];
   const [, reference, number] = named as unknown as [string, string, string];
-  let salesTotal = new Big(0);
-  let salesTax = new Big(0);
-  let refundTotal = new Big(0);
-  let refundTax = new Big(0);
-  let refunds = false;
-  const received = new Map<string, Big>();
-  for (const l of journal.JournalLines ?? []) {
+  const parts = summaryJournalParts((journal.JournalLines ?? []).map((l) => {
     const account = String(l.AccountCode ?? '');
-    const amount = new Big(String(l.LineAmount ?? '0'));
-    const tax = options.taxAccounts.has(account);
-    if (options.moneyAccounts.has(account)) {
-      if (amount.gt(0)) received.set(account, (received.get(account) ?? new Big(0)).plus(amount));
-    } else if (String(l.Description ?? '').startsWith('Refunded: ')) {
-      refunds = true;
-      refundTotal = refundTotal.plus(amount);
-      if (tax) refundTax = refundTax.plus(amount);
-    } else {
-      salesTotal = salesTotal.minus(amount);
-      if (tax) salesTax = salesTax.minus(amount);
-    }
-  }
+    const kind = options.moneyAccounts.has(account) ? 'money' : options.taxAccounts.has(account) ? 'tax' : 'other';
+    return { account, signed: new Big(String(l.LineAmount ?? '0')), description: String(l.Description ?? ''), kind };
+  }));
   const base = { reference, orderId: null, date, currency: options.baseCurrency };
   const out: BooksDocument[] = [];
-  if (!salesTotal.eq(0) || !salesTax.eq(0) || received.size > 0 || !refunds) {
+  if (journalHasSales(parts)) {
     out.push({
-      ...base, remoteId: journal.ManualJournalID, kind: 'invoice', number, total: salesTotal.toString(), tax: salesTax.toString(), status: 'paid',
-      received: [...received].map(([account, amount]) => ({ account, amount: amount.toString() })),
+      ...base, remoteId: journal.ManualJournalID, kind: 'invoice', number, total: parts.salesTotal.toString(), tax: parts.salesTax.toString(), status: 'paid',
+      received: [...parts.received].map(([account, amount]) => ({ account, amount: amount.toString() })),
     });
   }
-  if (refunds) out.push({ ...base, remoteId: `${journal.ManualJournalID}:refunds`, kind: 'credit_note', number: creditNumberOf(number), total: refundTotal.toString(), tax: refundTax.toString(), status: 'paid' });
+  if (parts.refunds) out.push({ ...base, remoteId: `${journal.ManualJournalID}:refunds`, kind: 'credit_note', number: creditNumberOf(number), total: parts.refundTotal.toString(), tax: parts.refundTax.toString(), status: 'paid' });
   return out;
 }
 
