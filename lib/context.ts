@@ -11,7 +11,7 @@ import { openProvider } from '@/lib/accounting/open';
 import { definitionOf, DEFAULT_PROVIDER, isProviderId, type ProviderId } from '@/lib/accounting/registry';
 import { createBigCommerceClient, type BigCommerceClient } from '@/lib/bigcommerce/client';
 import { keyRing, type KeyRing } from '@/lib/crypto';
-import type { ClientLog } from '@/lib/bigcommerce/client/transport';
+import type { ClientLog, RetryPolicy } from '@/lib/bigcommerce/client/transport';
 import { env, type Env } from '@/lib/env';
 import { PermanentFailure } from '@/lib/errors';
 import type { StoreHash } from '@/lib/ids';
@@ -94,7 +94,7 @@ export function createAppContext(config: AppContextConfig) {
    * once per step (steps may run in different processes): one query, the token and settings kept per process until
    * they change.
    */
-  async function storeContext(storeHash: StoreHash, known?: { installed: InstalledStore; accessToken: string }) {
+  async function storeContext(storeHash: StoreHash, known?: { installed: InstalledStore; accessToken: string }, options: StoreContextOptions = {}) {
     const state = await storeStates.read(storeHash);
     const installed = known?.installed ?? state?.installed ?? null;
     if (!installed || !state) throw new PermanentFailure(`Store ${storeHash} is not installed.`);
@@ -118,7 +118,10 @@ export function createAppContext(config: AppContextConfig) {
     const { provider, tenant } = await openProvider(definitionOf(providerId)!, { db, storeHash, settings, connect: connectDeps(providerId) });
     const client =
       config.client?.(storeHash, accessToken) ??
-      createBigCommerceClient({ fetch: config.fetch ?? globalThis.fetch, apiUrl: config.env.BIGCOMMERCE_API_URL, storeHash, accessToken, log: config.log });
+      createBigCommerceClient({
+        fetch: config.fetch ?? globalThis.fetch, apiUrl: config.env.BIGCOMMERCE_API_URL, storeHash, accessToken, log: config.log,
+        ...(options.bigcommerceRetry ? { retry: options.bigcommerceRetry } : {}),
+      });
     const records = createSyncRecordRepo({ db });
     const pipeline: PipelineDeps = { storeHash, providerId, provider, store: client, records, settings, storeCurrency: installed.currency };
     return { db, client, provider, providerId, settings, records, storeSync, stores, sync, installed, pipeline, accountingTenant: tenant };
@@ -138,7 +141,12 @@ export async function appContext(options: Pick<AppContextConfig, 'afterConnect'>
   return createAppContext({ db: await getDb(), env: env(), log: logger(), ...options });
 }
 
+export interface StoreContextOptions {
+  /** How the store's BigCommerce client retries (lib/bigcommerce/client/transport.ts); its defaults otherwise. */
+  bigcommerceRetry?: Partial<RetryPolicy>;
+}
+
 /** The store's context in the web app and the jobs. */
-export async function storeContext(storeHash: StoreHash) {
-  return (await appContext()).storeContext(storeHash);
+export async function storeContext(storeHash: StoreHash, options: StoreContextOptions = {}) {
+  return (await appContext()).storeContext(storeHash, undefined, options);
 }

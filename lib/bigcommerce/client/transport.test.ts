@@ -76,6 +76,24 @@ describe('transport', () => {
     expect(requests).toHaveLength(DEFAULT_RETRY.maxRateLimitRetries + 1);
   });
 
+  it('with maxRateLimitWaitMs, waits out a short 429 but returns a longer one at once, with its reset, for a job to retry later', async () => {
+    let calls = 0;
+    const resets = [1_500, 12_000];
+    const { clock, transport } = setup(
+      () => {
+        calls += 1;
+        const reset = resets[calls - 1];
+        return reset === undefined ? jsonResponse(200, { data: 1 }, rateHeaders(149)) : jsonResponse(429, {}, rateHeaders(0, reset));
+      },
+      { retry: { ...DEFAULT_RETRY, maxRateLimitWaitMs: 2_000 } },
+    );
+    const r = await clock.run(transport.request({ method: 'GET', path: '/v2/orders/1', operation: 'GET /v2/orders/{id}' }));
+    expect(r).toEqual({ ok: false, error: { kind: 'RateLimited', message: 'GET /v2/orders/{id}: rate limited for 12 s', resetMs: 12_000 } });
+    expect(calls).toBe(2); // the 1.5 s reset waited out, the 12 s one handed back
+    expect(clock.now()).toBeGreaterThanOrEqual(1_500);
+    expect(clock.now()).toBeLessThan(12_000);
+  });
+
   it('retries a GET after 500s with growing delays, then succeeds', async () => {
     let calls = 0;
     const { clock, transport } = setup(() => (++calls <= 3 ? jsonResponse(500, { title: 'boom' }) : jsonResponse(200, [1])));

@@ -24,6 +24,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** 429s waited out before giving up with `RateLimited`. Default 5. */
   maxRateLimitRetries: number;
+  /**
+   * The longest reset a 429 is waited out for here; a longer one is `RateLimited` at once, with its reset, for a
+   * caller that can come back later (a job step: Inngest's RetryAfterError frees the worker instead of holding the
+   * call open for up to the 30 s window). Default: no limit.
+   */
+  maxRateLimitWaitMs?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 250, maxDelayMs: 8_000, maxRateLimitRetries: 5 };
@@ -143,6 +149,9 @@ export function createTransport(deps: TransportDeps) {
         deps.rateLimiter.block(deps.clock, wait);
         if (rateLimited >= deps.retry.maxRateLimitRetries) {
           return err({ kind: 'RateLimited', message: `${req.operation}: rate limit exhausted`, resetMs: wait });
+        }
+        if (wait > (deps.retry.maxRateLimitWaitMs ?? Infinity)) {
+          return err({ kind: 'RateLimited', message: `${req.operation}: rate limited for ${Math.ceil(wait / 1000)} s`, resetMs: wait });
         }
         rateLimited += 1;
         deps.log?.warn({ storeHash: deps.storeHash, operation: req.operation, attempt: rateLimited, resetMs: wait }, 'bigcommerce: 429, waiting for the window to reset');

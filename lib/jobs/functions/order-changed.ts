@@ -1,9 +1,9 @@
 import type { StoreHash } from '@/lib/ids';
-import { classifyStatusChange, loadOrder, mayWriteBack, movesStock, planAndNote, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
+import { classifyStatusChange, loadOrder, mayWriteBack, movesStock, planAndNote, QUIET_SKIPS, recordDecision, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
 import { storeContext } from '@/lib/context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
-import { planAndAct, type Acted } from './accounting-steps';
+import { contextPerCall, planAndAct, type Acted } from './accounting-steps';
 import { postingFunctions } from './post-remote';
 import { translateFailures } from './retry';
 
@@ -45,12 +45,14 @@ export const orderChangedFunction = inngest.createFunction(
   async ({ event, step }) => {
     const { storeHash, orderId, trigger, statusChange, refundId } = event.data;
     const store = storeHash as StoreHash;
+    // One store context for the steps this call runs (one query for the store's state instead of one per step).
+    const context = contextPerCall(store);
 
     if (statusChange) {
       // Most echoes never get here (the dispatcher drops a plain echo); this one arrived before our write was
       // recorded, or it needs a restore.
       const echo = await step.run('check-echo', async () => {
-        const { pipeline } = await storeContext(store);
+        const { pipeline } = await context();
         return classifyStatusChange(pipeline, orderId, { ...statusChange, at: new Date(statusChange.at) });
       });
       if (echo.echo && echo.restore !== null) {
@@ -59,7 +61,7 @@ export const orderChangedFunction = inngest.createFunction(
         // merchant's change.
         const restored = await step.run('restore-status', () =>
           translateFailures(async () => {
-            const { pipeline } = await storeContext(store);
+            const { pipeline } = await context();
             return restoreOverwrittenStatus(pipeline, { orderId, ours: statusChange.newStatusId, restore });
           }),
         );
@@ -70,7 +72,7 @@ export const orderChangedFunction = inngest.createFunction(
 
     const loaded = await step.run('load-order', () =>
       translateFailures(async () => {
-        const ctx = await storeContext(store);
+        const ctx = await context();
         const read = await loadOrder(ctx.pipeline, orderId, { refunds: refundId !== undefined });
         const tenant = ctx.accountingTenant ?? null;
         if (!read.found || (tenant && postingFunctions.has(ctx.providerId))) return { ...read, tenant, providerId: ctx.providerId };
@@ -80,12 +82,18 @@ export const orderChangedFunction = inngest.createFunction(
         const { order, refunds } = read;
         const refundsUnreadable = 'refundsUnreadable' in read ? read.refundsUnreadable : undefined;
         const plan = await planAndNote(ctx.pipeline, { order, refunds, ...(refundsUnreadable ? { refundsUnreadable } : {}) }, trigger);
+        // A quiet skip (the echo of our own status write, a duplicate) is recorded here too: it only refreshes the
+        // record's snapshot, which a retry does again alike; one step (and one call) fewer for the commonest run.
+        if (plan.action === 'skip' && QUIET_SKIPS.has(plan.reason)) {
+          await recordDecision(ctx.pipeline, order, plan);
+          return { ...read, tenant, providerId: ctx.providerId, plan, decided: true };
+        }
         return { ...read, tenant, providerId: ctx.providerId, plan };
       }),
     );
     if (!loaded.found) {
       await step.run('record-missing', async () => {
-        const { records } = await storeContext(store);
+        const { records } = await context();
         await records.addEvent(store, orderId, 'skipped', 'The order no longer exists in BigCommerce.');
       });
       return { orderId, result: 'skipped', reason: 'order not found' };
@@ -96,7 +104,10 @@ export const orderChangedFunction = inngest.createFunction(
     // A remote system's calls all pass its tenant-keyed throttle and concurrency (post-remote.ts); the ledger's
     // run here, in this run.
     const remote = loaded.tenant ? postingFunctions.get(loaded.providerId) : undefined;
-    const acted: Acted = remote && loaded.tenant
+    const planned = 'plan' in loaded ? (loaded.plan as PlanOutcome) : undefined;
+    const acted: Acted = 'decided' in loaded && planned?.action === 'skip'
+      ? { result: 'skipped', reason: planned.reason, message: planned.message }
+      : remote && loaded.tenant
       ? ((await step.invoke('post-to-accounting', {
           function: remote,
           data: {
@@ -106,7 +117,7 @@ export const orderChangedFunction = inngest.createFunction(
             ...(refundsUnreadable ? { refundsUnreadable } : {}),
           },
         })) as Acted)
-      : await planAndAct(step, { storeHash: store, order, refunds, ...(refundsUnreadable ? { refundsUnreadable } : {}), trigger, plan: 'plan' in loaded ? (loaded.plan as PlanOutcome) : undefined });
+      : await planAndAct(step, { storeHash: store, order, refunds, ...(refundsUnreadable ? { refundsUnreadable } : {}), trigger, plan: planned }, context);
 
     // Nothing to write and no stock moved (the `updated` echo of our own status write, planned and skipped as
     // unchanged): no step, so no further call of this function.
@@ -115,7 +126,7 @@ export const orderChangedFunction = inngest.createFunction(
     }
     const stockOn = await step.run('write-back-status', () =>
       translateFailures(async () => {
-        const { pipeline, settings } = await storeContext(store);
+        const { pipeline, settings } = await context();
         await writeBackAfter(pipeline, order, acted, { recheck: true });
         // A posting moved stock in the books: the new levels go out when stock sync is on.
         return movesStock(acted) && settings.stock.enabled;
