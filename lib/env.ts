@@ -43,6 +43,11 @@ const schema = z.object({
    * probe interval times the failures it needs). 0: stop accepting at once.
    */
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
+  /**
+   * Server processes `npm start` runs on its port (lib/server/cluster.ts): one Node process uses one core, so set it to
+   * the host's cores. Needs DATABASE_URL (the embedded database belongs to one process).
+   */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_URL: z.string().min(1).optional(),
   /** Folder for the embedded PGlite database when DATABASE_URL is unset. */
   PGLITE_DIR: z.string().min(1).default('.data/pglite'),

@@ -44,6 +44,12 @@ describe('the production server refuses to start on bad input', () => {
     expect(stderr).toMatch(/could not start: Invalid environment configuration[\s\S]*INNGEST_SIGNING_KEY: is required in production/);
   });
 
+  it('several processes on the embedded database: it belongs to one process', () => {
+    const { status, stderr } = start([], { ...validEnv, WEB_CONCURRENCY: '2' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('could not start: WEB_CONCURRENCY=2 needs DATABASE_URL');
+  });
+
   it('a missing setting, named', () => {
     const { status, stderr } = start([], { PATH: validEnv.PATH });
     expect(status).toBe(1);

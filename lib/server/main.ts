@@ -6,6 +6,8 @@
 //
 //   npm start [-- --port 3000] [--hostname 0.0.0.0]     (PORT is read too; default 3000, every interface)
 //
+// WEB_CONCURRENCY=N (default 1): N server processes share the port (lib/server/cluster.ts), one per core.
+//
 // SIGTERM or SIGINT: readiness turns 503 at once; after SHUTDOWN_DRAIN_SECONDS (default 0) of serving on while a load
 // balancer notices, stop accepting connections, finish the requests in flight (at most 10 s), wait for the events
 // still being handed to Inngest (at most 5 s; the sweep recovers any that are lost), then exit.
@@ -18,6 +20,7 @@ import { defaultToProduction, env } from '@/lib/env';
 import { markStopping } from '@/lib/health/stopping';
 import { logger } from '@/lib/logger';
 import { createRequestListener } from './listener';
+import { isClusterWorker, superviseWorkers } from './cluster';
 import { createBrotliStatic } from './static-brotli';
 
 /** A client gets this long to send its request headers, and this long for the whole request. */
@@ -35,6 +38,15 @@ async function main(): Promise<void> {
   const settings = env();
   const port = args.port === undefined ? settings.PORT : Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${args.port}`);
+  if (settings.WEB_CONCURRENCY > 1 && !isClusterWorker()) {
+    // The primary: forks the workers (each runs this function from the top) and only supervises them.
+    if (!settings.DATABASE_URL) throw new Error(`WEB_CONCURRENCY=${settings.WEB_CONCURRENCY} needs DATABASE_URL: the embedded database belongs to one process`);
+    const log = logger();
+    const { ready } = superviseWorkers({ workers: settings.WEB_CONCURRENCY, log });
+    await ready;
+    log.info({ url: `http://${args.hostname ?? 'localhost'}:${port}`, workers: settings.WEB_CONCURRENCY }, 'ready');
+    return;
+  }
   const app = next({ dev: false, dir: root, port, hostname: args.hostname ?? 'localhost' });
   const handle = app.getRequestHandler();
   await app.prepare();

@@ -20,7 +20,8 @@
 // app process's peak RSS (/proc/<pid>/status). Exits 1 if any order is missing or duplicated after draining.
 // Goal (issue 15): 50 orders/s sustained with p95 ≤ 3 s.
 //   npm run bench -- fleet        (BENCH_STORES, BENCH_RATE, BENCH_SECONDS, BENCH_BACKFILL_ORDERS, BENCH_FAULT_500,
-//                                  BENCH_FAULT_429, BENCH_SWEEP_MINUTES, BENCH_DRAIN_SECONDS)
+//                                  BENCH_FAULT_429, BENCH_SWEEP_MINUTES, BENCH_DRAIN_SECONDS, BENCH_PHASES=1 for phase 1 only,
+//                                  BENCH_APP_WORKERS: server processes, as WEB_CONCURRENCY; default one per core)
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -28,6 +29,7 @@ import { sql } from 'drizzle-orm';
 import type { StoreHash } from '@/lib/ids';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
+import { childPids } from '@/tests/integration/support/sync-app-child';
 import { createOrder, percentile, queryRows, sleep, storeCall, type StoreApi } from '@/tests/integration/support/sync-helpers';
 import { startSyncWorld } from '@/tests/integration/support/sync-world';
 
@@ -40,6 +42,11 @@ const FAULT_500 = Number(process.env.BENCH_FAULT_500 ?? 0.02);
 const FAULT_429 = Number(process.env.BENCH_FAULT_429 ?? 0.01);
 const SWEEP_MINUTES = Number(process.env.BENCH_SWEEP_MINUTES ?? 5);
 const DRAIN_MS = Number(process.env.BENCH_DRAIN_SECONDS ?? 900) * 1000;
+/** 1: the steady load only, without the crash phase (for profiling and finding the sustainable rate). */
+const PHASES = Number(process.env.BENCH_PHASES ?? 2) === 1 ? 1 : 2;
+/** App processes (WEB_CONCURRENCY of `npm start`, lib/server/cluster.ts): one per core by default. */
+const APP_WORKERS = Number(process.env.BENCH_APP_WORKERS ?? os.cpus().length);
+process.env.SYNC_APP_WORKERS = String(APP_WORKERS);
 const IMPORTED = 9;
 const GOAL = { rate: 50, p95Ms: 3000 };
 
@@ -55,6 +62,19 @@ function cpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+/**
+ * CPU time of the app: its process, the workers it reaped (cutime, cstime) and those still running (BENCH_APP_WORKERS).
+ */
+function appCpuSeconds(pid: number): number {
+  let reaped = 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    reaped = (Number(fields[13]) + Number(fields[14])) / 100; // cutime, cstime
+  } catch {
+    // gone
+  }
+  return cpuSeconds(pid) + reaped + childPids(pid).reduce((a, child) => a + cpuSeconds(child), 0);
 }
 function postgresPids(): number[] {
   const pids: number[] = [];
@@ -77,8 +97,12 @@ function machineCpu(): { busy: number; total: number } {
   const idle = (n[3]! + n[4]!) / 100;
   return { busy: total - idle, total };
 }
+/** A memory figure of the app: summed over its process and its workers (for VmHWM, an upper bound of their peak). */
 function procStatus(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
   if (!pid) return 0;
+  return [pid, ...childPids(pid)].reduce((a, one) => a + oneStatus(one, field), 0);
+}
+function oneStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
     const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb ? Number(kb) * 1024 : 0;
@@ -198,7 +222,7 @@ try {
       rss.sampledMax = Math.max(rss.sampledMax, procStatus(appPid(), 'VmRSS'));
     }, 250);
     const cpuBefore = {
-      app: cpuSeconds(appPid()!),
+      app: appCpuSeconds(appPid()!),
       bench: process.cpuUsage(),
       pg: new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)])),
       machine: machineCpu(),
@@ -233,7 +257,7 @@ try {
       if (phase === 2 && crash === null && i >= total / 2) {
         crash = (async () => {
           const killedPid = appPid()!;
-          appCpuKilled = cpuSeconds(killedPid) - cpuBefore.app;
+          appCpuKilled = appCpuSeconds(killedPid) - cpuBefore.app;
           rss.hwmOfKilled = procStatus(killedPid, 'VmHWM');
           const t = Date.now();
           log(`phase 2: kill -9 the app (pid ${killedPid}) after ${i} of ${total} orders`);
@@ -256,7 +280,7 @@ try {
     await crash;
     clearInterval(progress);
     const createdBy = Date.now();
-    const appCpuInWindow = (appCpuKilled === null ? cpuSeconds(appPid()!) - cpuBefore.app : appCpuKilled + cpuSeconds(appPid()!)) / ((createdBy - phaseStart) / 1000);
+    const appCpuInWindow = (appCpuKilled === null ? appCpuSeconds(appPid()!) - cpuBefore.app : appCpuKilled + appCpuSeconds(appPid()!)) / ((createdBy - phaseStart) / 1000);
     placed.push(...mine);
     log(`phase ${phase}: ${mine.length} orders created in ${((createdBy - phaseStart) / 1000).toFixed(1)} s; draining`);
 
@@ -283,7 +307,7 @@ try {
     loopDelay.disable();
     docs = await documents();
 
-    const appCpu = appCpuKilled === null ? cpuSeconds(appPid()!) - cpuBefore.app : appCpuKilled + cpuSeconds(appPid()!);
+    const appCpu = appCpuKilled === null ? appCpuSeconds(appPid()!) - cpuBefore.app : appCpuKilled + appCpuSeconds(appPid()!);
     const benchUsage = process.cpuUsage(cpuBefore.bench);
     // Backends that ended during the phase (the killed app's connections) are not counted: a lower bound.
     const pgCpu = postgresPids().reduce((a, pid) => a + cpuSeconds(pid) - (cpuBefore.pg.get(pid) ?? 0), 0);
@@ -387,6 +411,7 @@ try {
     const heading = phase === 1 ? 'Phase 1: steady load' : 'Phase 2: the same load, the app SIGKILLed halfway and started again';
     console.log(`\n${heading}`);
     console.log(`  stores                   ${STORES} installed (standard plan limits), ${BACKFILL_STORES} backfilling ${BACKFILL_ORDERS} historical orders each`);
+    console.log(`  app                      ${APP_WORKERS} server process${APP_WORKERS === 1 ? '' : 'es'} on one port (WEB_CONCURRENCY)`);
     console.log(`  offered                  ${mine.length} orders at ${RATE}/s for ${SECONDS} s (create call p50 ${ms(percentile(createLatency, 50))}, p95 ${ms(percentile(createLatency, 95))})`);
     console.log(`  faults                   ${FAULT_500 * 100}% 500 and ${FAULT_429 * 100}% 429 on the app's GETs and PUTs`);
     if (phase === 2) console.log(`  crash                    SIGKILL halfway; the app served again ${restartMs} ms later`);
@@ -410,9 +435,9 @@ try {
       `  CPU over ${wall.toFixed(0)} s           app ${appCpu.toFixed(1)} s, sandbox + stand-in + load (this process) ${((benchUsage.user + benchUsage.system) / 1e6).toFixed(1)} s, ` +
         `Postgres (every database on the server) ${pgCpu.toFixed(1)} s, machine ${(machine.busy - cpuBefore.machine.busy).toFixed(1)} of ${(machine.total - cpuBefore.machine.total).toFixed(1)} core-seconds busy`,
     );
-    console.log(`  app CPU while creating   ${appCpuInWindow.toFixed(2)} core-seconds per second (one Node process: 1.00 is a saturated event loop)`);
+    console.log(`  app CPU while creating   ${appCpuInWindow.toFixed(2)} core-seconds per second (${APP_WORKERS} server process${APP_WORKERS === 1 ? '' : 'es'}: each saturates at 1.00)`);
     console.log(`  this process's event loop delay  p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
-    console.log(`  app peak RSS             ${mb(peakRss)}${phase === 2 ? ` (the killed process ${mb(rss.hwmOfKilled)}, the restarted one ${mb(procStatus(appPid(), 'VmHWM'))})` : ''}`);
+    console.log(`  app peak RSS             ${mb(peakRss)}${APP_WORKERS > 1 ? ` (summed over its ${APP_WORKERS} workers and the primary)` : ''}${phase === 2 ? ` (the killed process ${mb(rss.hwmOfKilled)}, the restarted one ${mb(procStatus(appPid(), 'VmHWM'))})` : ''}`);
     console.log(`  machine                  ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const met = sustained >= GOAL.rate * 0.99 && p95 <= GOAL.p95Ms;
     console.log(`  goal (${GOAL.rate} orders/s sustained, p95 ≤ ${GOAL.p95Ms} ms): ${met ? 'met' : 'NOT met'}`);
@@ -420,7 +445,7 @@ try {
   }
 
   const first = await runPhase(1);
-  const second = await runPhase(2);
+  const second = PHASES === 2 ? await runPhase(2) : { historical: { missing: 0, duplicated: 0 }, drained: true };
 
   // After both phases: every order, live or historical, still exactly once (phase 2 must not have doubled phase 1's).
   const docs = await documents();

@@ -3,6 +3,7 @@
  * port, for tests that crash the app mid-work and for benchmarks that keep the app off the test's event loop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -11,11 +12,29 @@ const script = path.join(repoRoot, 'tests/integration/support/sync-app-process.t
 
 function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV ?? 'development' };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'TZ', 'LANG']) {
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'TZ', 'LANG', 'SYNC_APP_WORKERS']) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
   return env;
+}
+
+/** The processes a process started (the app's workers), from /proc; none once it is gone. */
+export function childPids(pid: number | undefined): number[] {
+  if (!pid) return [];
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
 }
 
 /** A port free right now (the kernel picks it; we release it for the child to bind). */
@@ -74,13 +93,18 @@ export async function startAppChild(port: number, env: Record<string, string>, o
     port,
     process: child,
     async kill() {
+      // Every process of the app at once (its workers, with SYNC_APP_WORKERS), as a host that dies.
+      for (const pid of childPids(child.pid)) killQuietly(pid);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) {
+        for (const pid of childPids(child.pid)) killQuietly(pid);
+        child.kill('SIGKILL');
+      }
       await exited;
     },
   };

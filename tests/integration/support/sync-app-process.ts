@@ -3,10 +3,12 @@
  * on the same port, as a crashed and restarted server. Environment: SYNC_APP_PORT (required), SYNC_APP_EDGE (optional,
  * `server` for the production listener) plus the app's own
  * variables (DATABASE_URL, APP_URL, BIGCOMMERCE_*, INNGEST_DEV, TOKEN_ENCRYPTION_KEY, SESSION_SECRET).
- * Prints `sync-app ready <url>` once listening.
+ * Prints `sync-app ready <url>` once listening. SYNC_APP_WORKERS=N (default 1): N processes on the port, as
+ * `npm start` runs them with WEB_CONCURRENCY (lib/server/cluster.ts); the ready line comes once every one listens.
  *
  *   node --import tsx tests/integration/support/sync-app-process.ts
  */
+import { isClusterWorker, superviseWorkers } from '@/lib/server/cluster';
 import { appRoutes, startAppServer, type RouteTable } from './app-server';
 
 const port = Number(process.env.SYNC_APP_PORT);
@@ -15,29 +17,43 @@ if (!Number.isInteger(port) || port <= 0) {
   process.exit(2);
 }
 
-// Load each route module once: the table's loaders run `import()` on every request, which under tsx's loader hooks
-// costs a round trip to the loader thread each time (a cost of this harness, not of the app).
-const loaded: RouteTable = Object.fromEntries(
-  Object.entries(appRoutes).map(([path, load]) => {
-    let module: ReturnType<typeof load> | undefined;
-    return [path, () => (module ??= load())];
-  }),
-);
+const workers = Number(process.env.SYNC_APP_WORKERS ?? 1);
+if (workers > 1 && !isClusterWorker()) {
+  const log = {
+    info: (fields: object, message: string) => console.error(JSON.stringify({ ...fields, message })),
+    error: (fields: object, message: string) => console.error(JSON.stringify({ ...fields, message })),
+  };
+  await superviseWorkers({ workers, log }).ready;
+  console.log(`sync-app ready http://127.0.0.1:${port}`);
+} else {
+  await serve();
+}
 
-// startAppServer binds a free port; move its server to the port the sandbox and the stand-in know.
-// SYNC_APP_EDGE=server: as `npm start` composes it (lib/server/listener.ts: request ids, the direct webhook path), the
-// table standing in for Next.
-const app = await startAppServer(loaded, process.env.SYNC_APP_EDGE === 'server' ? 'server' : 'route');
-await new Promise<void>((resolve) => app.server.close(() => resolve()));
-await new Promise<void>((resolve, reject) => {
-  app.server.once('error', reject);
-  app.server.listen(port, '127.0.0.1', () => resolve());
-});
-console.log(`sync-app ready http://127.0.0.1:${port}`);
+async function serve(): Promise<void> {
+  // Load each route module once: the table's loaders run `import()` on every request, which under tsx's loader hooks
+  // costs a round trip to the loader thread each time (a cost of this harness, not of the app).
+  const loaded: RouteTable = Object.fromEntries(
+    Object.entries(appRoutes).map(([path, load]) => {
+      let module: ReturnType<typeof load> | undefined;
+      return [path, () => (module ??= load())];
+    }),
+  );
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    app.server.close();
-    process.exit(0);
+  // startAppServer binds a free port; move its server to the port the sandbox and the stand-in know.
+  // SYNC_APP_EDGE=server: as `npm start` composes it (lib/server/listener.ts: request ids, the direct webhook path), the
+  // table standing in for Next.
+  const app = await startAppServer(loaded, process.env.SYNC_APP_EDGE === 'server' ? 'server' : 'route');
+  await new Promise<void>((resolve) => app.server.close(() => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen(port, '127.0.0.1', () => resolve());
   });
+  if (!isClusterWorker()) console.log(`sync-app ready http://127.0.0.1:${port}`);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      app.server.close();
+      process.exit(0);
+    });
+  }
 }

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '@/tests/integration/support/sync-app-child';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+let child: ChildProcess | null = null;
+
+afterEach(() => {
+  if (child && child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+  child = null;
+});
+
+async function startCluster(workers: number): Promise<{ port: number; output: () => string; exited: Promise<number | null> }> {
+  const port = await freePort();
+  const started = spawn(process.execPath, ['--import', 'tsx', 'tests/support/cluster-fixture.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', CLUSTER_WORKERS: String(workers), CLUSTER_PORT: String(port), NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child = started;
+  let output = '';
+  started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  started.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('cluster ready')) {
+    if (Date.now() > deadline || started.exitCode !== null) throw new Error(`the cluster did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { port, output: () => output, exited };
+}
+
+/** The pid of the worker that answered, over a fresh connection each time (the primary deals connections round robin). */
+async function answeredBy(port: number, pathname = '/', timeoutMs = 5_000): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}${pathname}`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(timeoutMs) });
+  return Number(await response.text());
+}
+
+describe('several server processes on one port (WEB_CONCURRENCY, lib/server/cluster.ts)', () => {
+  it('spreads connections over every worker, replaces one that dies, and drains all of them on SIGTERM', async () => {
+    const cluster = await startCluster(2);
+    const pids = new Set<number>();
+    for (let i = 0; i < 20 && pids.size < 2; i++) pids.add(await answeredBy(cluster.port));
+    expect(pids.size).toBe(2);
+    expect(pids.has(child!.pid!)).toBe(false); // the primary runs no server code
+
+    // A worker killed outright is replaced; the port keeps answering meanwhile (a connection the primary handed to the
+    // dying worker is lost with it, as with any crash: given up after a second).
+    const [victim] = [...pids];
+    process.kill(victim!, 'SIGKILL');
+    const after = new Set<number>();
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && (after.size < 2 || after.has(victim!))) {
+      const pid = await answeredBy(cluster.port, '/', 1_000).catch(() => 0);
+      if (pid !== 0 && pid !== victim) after.add(pid);
+      if (after.size >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(after.size).toBe(2);
+    expect(after.has(victim!)).toBe(false);
+    expect(cluster.output()).toContain('server worker exited; starting another');
+
+    // SIGTERM: a request in flight is finished, then every worker and the primary exit cleanly.
+    const inFlight = answeredBy(cluster.port, '/slow');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.kill(child!.pid!, 'SIGTERM');
+    expect(await inFlight).toBeGreaterThan(0);
+    expect(await cluster.exited).toBe(0);
+    for (const pid of after) expect(() => process.kill(pid, 0)).toThrow();
+  }, 60_000);
+});
