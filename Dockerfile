@@ -46,5 +46,6 @@ EXPOSE 3000
 # Kubernetes') readiness probe at /api/health/ready.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node directly (not `npm start`), as PID 1, so SIGTERM reaches the server's drain handler.
-CMD ["node", "--import", "tsx", "lib/server/main.ts"]
+# node directly (not `npm start`), as PID 1, so SIGTERM reaches the server's drain handler; the flags as `npm start`'s
+# (package.json; lib/server/main.ts says why the young generation is larger). Set WEB_CONCURRENCY to the cores.
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "lib/server/main.ts"]

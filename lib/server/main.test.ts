@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SERVER_NODE_FLAGS } from '@/tests/integration/support/sync-app-child';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const validEnv = {
@@ -54,5 +56,14 @@ describe('the production server refuses to start on bad input', () => {
     const { status, stderr } = start([], { PATH: validEnv.PATH });
     expect(status).toBe(1);
     expect(stderr).toMatch(/could not start: Invalid environment configuration[\s\S]*TOKEN_ENCRYPTION_KEY: is required but not set/);
+  });
+});
+
+describe('one set of node flags for the server', () => {
+  it('npm start, the container image and the benchmarks run lib/server/main.ts with the same flags', () => {
+    const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(start).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} --import tsx lib/server/main.ts`);
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))?.[1];
+    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...SERVER_NODE_FLAGS, '--import', 'tsx', 'lib/server/main.ts']);
   });
 });

@@ -65,7 +65,7 @@ describe('npm start', () => {
     const port = await freePort();
     // What `npm start` runs, started directly so the test sees the server's own exit code (npm dies of the signal).
     const script = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-    expect(script).toBe('node --import tsx lib/server/main.ts');
+    expect(script).toBe('node --max-semi-space-size=64 --import tsx lib/server/main.ts');
     const app = spawn(process.execPath, [...script.split(' ').slice(1), '--port', String(port)], {
       cwd: root,
       env: {

@@ -19,6 +19,9 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Node's flags as `npm start` runs the server (package.json `start`, the Dockerfile; lib/server/main.ts says why). */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** The processes a process started (the app's workers), from /proc; none once it is gone. */
 export function childPids(pid: number | undefined): number[] {
   if (!pid) return [];
@@ -59,7 +62,7 @@ export interface AppChild {
 export async function startAppChild(port: number, env: Record<string, string>, options: { timeoutMs?: number; onOutput?: (line: string) => void } = {}): Promise<AppChild> {
   // SYNC_APP_NODE_ARGS: extra node flags for the app process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const extra = (process.env.SYNC_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...extra, '--import', 'tsx', script], {
     cwd: repoRoot,
     // Only what the app and node need: the Inngest SDK reads the whole environment on every request.
     env: { ...baseEnv(), ...env, SYNC_APP_PORT: String(port) },
