@@ -21,7 +21,7 @@ export interface DeferredPanel {
  * The browser tests reveal them with `revealDeferred` (tests/e2e/support/harness.ts), which scrolls to each.
  */
 export function Deferred({ panels, now = false, anchors = [], children }: { panels: DeferredPanel[]; now?: boolean; anchors?: string[]; children: ReactNode }) {
-  const [target] = useState(() => (typeof window === 'undefined' ? '' : decodeURIComponent(window.location.hash.slice(1))));
+  const [target] = useState(() => (typeof window === 'undefined' ? '' : window.location.hash.slice(1)));
   const placeholder = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const focusInside = useRef(false);
@@ -41,7 +41,7 @@ export function Deferred({ panels, now = false, anchors = [], children }: { pane
     >
       {panels.map((panel, i) => (
         <Panel key={panel.header} header={panel.header}>
-          {i === 0 ? <Loading label="Loading these settings…" minHeight={panel.height} /> : <Box style={{ minHeight: panel.height }} />}
+          {i === 0 ? <Loading label="Loading this part of the page…" minHeight={panel.height} /> : <Box style={{ minHeight: panel.height }} />}
         </Panel>
       ))}
     </div>
