@@ -17,7 +17,8 @@ if (process.env.ADMIN_BENCH_REUSE_BUILD === '1') process.env.E2E_REUSE_BUILD = '
 
 const PAGES: Array<{ path: string; api: string; ready: string }> = [
   { path: '/', api: '/api/admin/overview', ready: '[data-testid="order-counts"]' },
-  { path: '/order-rules', api: '/api/admin/settings', ready: '[data-testid="prefix-example"]' },
+  // Its first screen is the status table; the rules below it load when scrolled to (app/(embedded)/_components/deferred.tsx).
+  { path: '/order-rules', api: '/api/admin/settings', ready: '[data-testid="status-table"]' },
   { path: '/mappings', api: '/api/admin/mappings', ready: 'text=Save mappings' },
   { path: '/activity', api: '/api/admin/activity?page=1&pageSize=25', ready: '[data-testid="activity-table"]' },
   { path: '/activity/5000', api: '/api/admin/orders/5000', ready: '[data-testid="order-state"]' },

@@ -36,7 +36,8 @@ const ORDER_ID = 5;
 const PAGES: Array<{ route: string; path: string; ready: string }> = [
   { route: '/', path: '/', ready: '[data-testid="order-counts"]' },
   { route: '/connections', path: '/connections', ready: '[data-testid="provider-ledger"]' },
-  { route: '/order-rules', path: '/order-rules', ready: '[data-testid="prefix-example"]' },
+  // The status table is the first screen; the rules below it load when scrolled near (not first-load JavaScript).
+  { route: '/order-rules', path: '/order-rules', ready: '[data-testid="status-table"]' },
   { route: '/mappings', path: '/mappings', ready: 'text=Save mappings' },
   { route: '/activity', path: '/activity', ready: '[data-testid="activity-table"]' },
   { route: '/activity/[orderId]', path: `/activity/${ORDER_ID}`, ready: '[data-testid="order-state"]' },

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stores } from '@/db/schema';
-import { reloadAppFrame, startE2eWorld, type E2eWorld } from './support/harness';
+import { reloadAppFrame, revealDeferred, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * The embedded admin in Debian Chromium, inside the sandbox control panel's iframe, against a production build:
@@ -84,6 +84,8 @@ async function openTab(name: string, ready: string) {
       .poll(() => frame.locator('body').evaluate(() => (window as unknown as { lbOldDocument?: boolean }).lbOldDocument === true).catch(() => true), { timeout: 30_000 })
       .toBe(false);
   } else await tab.click();
+  // The order rules below the status table and the mappings' lower panels load when scrolled to: scroll through them.
+  if (name === 'Order rules' || name === 'Mappings') await revealDeferred(frame);
   await frame.getByText(ready).first().waitFor({ timeout: 30_000 });
 }
 
@@ -151,6 +153,7 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await axe('order rules');
     // Reload the app inside the frame: the session survives in the tab, the rule comes back from the server.
     await reloadAppFrame(page);
+    await revealDeferred(frame);
     await frame.getByLabel('Document number prefix').waitFor({ timeout: 30_000 });
     await expect(frame.getByLabel('Document number prefix').inputValue()).resolves.toBe('LB-');
   });
@@ -181,6 +184,7 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
     await axe('order rules (cancellations)');
     // Back from the server after a reload, with the rule saved before kept.
     await reloadAppFrame(page);
+    await revealDeferred(frame);
     await frame.getByLabel('Books closed up to (lock date)').waitFor({ timeout: 30_000 });
     await expect(frame.getByLabel('Books closed up to (lock date)').inputValue()).resolves.toBe(closed);
     await expect(frame.getByRole('radio', { name: /Post a credit note/ }).isChecked()).resolves.toBe(true);
@@ -302,9 +306,12 @@ describe('the embedded admin (Chromium, inside the control panel)', () => {
 
     // The activity's Refunds filter finds it, marked as refunded.
     await openTab('Activity', 'Every order and its sync state');
+    // The filters open on demand (their code is fetched then), as the ledger journal's do.
+    await frame.getByRole('button', { name: 'Filter orders' }).click();
     await frame.getByRole('combobox', { name: 'Refunds' }).click();
     await frame.getByRole('option', { name: 'Refunded orders', exact: true }).click();
     await frame.getByRole('button', { name: 'Apply filters' }).click();
+    await frame.getByTestId('activity-filters-active').getByText('1 filter applied').waitFor({ timeout: 15_000 });
     await frame.getByTestId(`refunded-${postedOrder}`).waitFor({ timeout: 30_000 });
     await expect.poll(() => frame.locator('[data-testid^="order-link-"]').count(), { timeout: 15_000 }).toBe(1);
     await shot('08c-activity-refunded');

@@ -8,7 +8,7 @@ import type { StoreHash } from '@/lib/ids';
 import { createAppContext } from '@/lib/context';
 import { postSummariesNow } from '@/lib/jobs/summaries';
 import { formatUnits, parseUnits, sum } from '@/lib/money';
-import { startE2eWorld, type E2eWorld } from './support/harness';
+import { revealDeferred, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * The daily summary's page in Debian Chromium, inside the sandbox control panel's iframe, against a production build:
@@ -81,6 +81,8 @@ describe.skipIf(!process.env.DATABASE_URL)('the daily summary page (Chromium, in
     await frame.getByRole('button', { name: 'Finish setup' }).click();
     await frame.getByText('Last problems').waitFor({ timeout: 30_000 });
     await frame.getByRole('tab', { name: 'Order rules' }).click();
+    // The posting mode is below the status table: its panel loads when scrolled to.
+    await revealDeferred(frame);
     await frame.getByText('How orders are posted').waitFor({ timeout: 30_000 });
     await frame.getByText('A daily summary', { exact: true }).click();
     await frame.getByLabel('Summary customer').fill('Web shop');

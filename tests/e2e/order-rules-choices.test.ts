@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eWorld, type E2eWorld } from './support/harness';
+import { revealDeferred, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * The merchant's choices of issue 16 in Debian Chromium, inside the sandbox control panel against a production build
@@ -41,6 +41,8 @@ async function open(path: string, ready = READY[path]!) {
     window.location.assign(to);
   }, path);
   await appFrame!.waitForFunction(() => !(window as unknown as { leaving?: boolean }).leaving && document.readyState === 'complete', undefined, { timeout: 30_000 });
+  // The order rules below the status table and the mappings' lower panels load when scrolled to: scroll through them.
+  if (path in READY) await revealDeferred(frame);
   await frame.getByText(ready).first().waitFor({ timeout: 30_000 });
 }
 

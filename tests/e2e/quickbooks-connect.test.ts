@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { QUICKBOOKS_CLIENT_ID, reloadAppFrame, startE2eWorld, type E2eWorld } from './support/harness';
+import { QUICKBOOKS_CLIENT_ID, reloadAppFrame, revealDeferred, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * Connecting QuickBooks Online from inside the control panel, in Debian Chromium against a production build with the
@@ -46,6 +46,8 @@ async function openTab(name: string, ready: string) {
   if ((await tab.getAttribute('aria-selected')) === 'true') {
     await frame.locator('body').evaluate((_, p) => window.location.assign(p), paths[name] ?? '/');
   } else await tab.click();
+  // The mappings' lower panels (revenue rules, tax rates, the system's posting panel) load when scrolled to.
+  if (name === 'Mappings') await revealDeferred(frame);
   await frame.getByText(ready).first().waitFor({ timeout: 30_000 });
 }
 
@@ -252,6 +254,7 @@ describe('QuickBooks Online from the embedded app (Chromium, inside the control 
     await axe('mappings (QuickBooks)');
 
     await reloadAppFrame(page);
+    await revealDeferred(frame);
     await combobox('Tracking option').waitFor({ timeout: 30_000 });
     await expect(combobox('Class or department').inputValue()).resolves.toBe('Class');
     await expect(combobox('Tracking option').inputValue()).resolves.toBe(CLASS.name);

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_CONTROLS, type SettingPath } from '@/lib/admin/settings-controls';
-import { startE2eWorld, type E2eWorld } from './support/harness';
+import { revealDeferred, startE2eWorld, type E2eWorld } from './support/harness';
 
 /**
  * Every setting on a page (issue 16), in Debian Chromium inside the sandbox control panel against a production build:
@@ -43,6 +43,8 @@ async function open(path: keyof typeof PAGES) {
   }, path);
   await appFrame!.waitForFunction(() => !(window as unknown as { leaving?: boolean }).leaving && document.readyState === 'complete', undefined, { timeout: 30_000 });
   await frame.getByRole('tab', { name: PAGES[path], selected: true }).waitFor({ timeout: 30_000 });
+  // The order rules below the status table and the mappings' lower panels load when scrolled to: scroll through them.
+  if (path === '/order-rules' || path === '/mappings') await revealDeferred(frame);
   await frame.getByText(READY[path]).first().waitFor({ timeout: 30_000 });
 }
 

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { XeroSpecValidator, xeroSpecsAvailable } from '@/tests/sandbox/xero/openapi';
-import { reloadAppFrame, startE2eWorld, XERO_CLIENT_ID, type E2eWorld } from './support/harness';
+import { reloadAppFrame, revealDeferred, startE2eWorld, XERO_CLIENT_ID, type E2eWorld } from './support/harness';
 
 /**
  * Connecting Xero from inside the control panel, in Debian Chromium against a production build with the Xero sandbox
@@ -40,6 +40,8 @@ async function openTab(name: string, ready: string, timeout = 30_000) {
   if ((await tab.getAttribute('aria-selected')) === 'true') {
     await frame.locator('body').evaluate((_, p) => window.location.assign(p), paths[name] ?? '/');
   } else await tab.click();
+  // The mappings' lower panels (revenue rules, tax rates, the system's posting panel) load when scrolled to.
+  if (name === 'Mappings') await revealDeferred(frame, timeout);
   await frame.getByText(ready).first().waitFor({ timeout });
 }
 
@@ -196,6 +198,7 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await axe('mappings (Xero)');
 
     await reloadAppFrame(page);
+    await revealDeferred(frame);
     await combobox('Tracking option').waitFor({ timeout: 30_000 });
     await expect(combobox('Tracking category').inputValue()).resolves.toBe('Region');
     await expect(combobox('Tracking option').inputValue()).resolves.toBe('South');
@@ -292,6 +295,7 @@ describe('Xero from the embedded app (Chromium, inside the control panel)', () =
     await frame.getByRole('button', { name: 'Save mappings' }).click();
     await frame.getByTestId('saved').waitFor({ timeout: 90_000 });
     await reloadAppFrame(page);
+    await revealDeferred(frame);
     await byChannel.getByText('Tracking by channel').waitFor({ timeout: 90_000 });
     await expect.poll(() => channels.count(), { timeout: 30_000 }).toBe(1);
     await expect(channels.nth(0).inputValue()).resolves.toBe('2');

@@ -15,8 +15,8 @@ declare module '@bigcommerce/big-design/dist/es/components/Table/Head' {
 declare module '@bigcommerce/big-design/dist/es/components/Table/HeaderCell/styled' {
   export * from '@bigcommerce/big-design/dist/components/Table/HeaderCell/styled';
 }
-declare module '@bigcommerce/big-design/dist/es/components/Table/Row/styled' {
-  export * from '@bigcommerce/big-design/dist/components/Table/Row/styled';
+declare module '@bigcommerce/big-design/dist/es/helpers/transitions' {
+  export * from '@bigcommerce/big-design/dist/helpers/transitions';
 }
 declare module '@bigcommerce/big-design/dist/es/components/Table/styled' {
   export * from '@bigcommerce/big-design/dist/components/Table/styled';

@@ -1,7 +1,6 @@
 'use client';
 
 import { Small } from '@bigcommerce/big-design';
-import { CheckIcon, RemoveIcon } from '@bigcommerce/big-design-icons';
 import { CheckboxContainer, CheckboxLabelContainer, HiddenCheckbox, StyledCheckbox } from '@bigcommerce/big-design/dist/es/components/Checkbox/styled';
 import { StyledLabel } from '@bigcommerce/big-design/dist/es/components/Checkbox/Label/styled';
 import { useId, type ComponentPropsWithoutRef } from 'react';
@@ -42,7 +41,7 @@ export function Checkbox({ label, hiddenLabel, isIndeterminate, description, cla
         }}
       />
       <StyledCheckbox $isIndeterminate={isIndeterminate} aria-hidden checked={checked} disabled={disabled} htmlFor={id}>
-        {dash ? <RemoveIcon /> : <CheckIcon />}
+        <Mark dash={dash} />
       </StyledCheckbox>
       <CheckboxLabelContainer $hasContent>
         <StyledLabel aria-hidden={disabled} disabled={disabled} hidden={hiddenLabel} htmlFor={id} id={labelId}>
@@ -51,5 +50,23 @@ export function Checkbox({ label, hiddenLabel, isIndeterminate, description, cla
         {description ? <Small>{description}</Small> : null}
       </CheckboxLabelContainer>
     </CheckboxContainer>
+  );
+}
+
+/**
+ * BigDesign's CheckIcon and RemoveIcon as they draw in a checkbox (their 24-unit paths, 1.5rem square, vertically
+ * centred, in the box's colour), as one plain SVG: the icon components' wrappers are not on the pages' first load.
+ */
+function Mark({ dash }: { dash: boolean }) {
+  return (
+    <svg aria-hidden fill="currentColor" viewBox="0 0 24 24" style={{ verticalAlign: 'middle', width: '1.5rem', height: '1.5rem' }}>
+      <path
+        d={
+          dash
+            ? 'M18 13H6c-.55 0-1-.45-1-1s.45-1 1-1h12c.55 0 1 .45 1 1s-.45 1-1 1'
+            : 'M9 16.17 5.53 12.7a.996.996 0 1 0-1.41 1.41l4.18 4.18c.39.39 1.02.39 1.41 0L20.29 7.71a.996.996 0 1 0-1.41-1.41z'
+        }
+      />
+    </svg>
   );
 }

@@ -1,10 +1,12 @@
 'use client';
 
 import { Button, Flex, Text } from '@bigcommerce/big-design';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useRef } from 'react';
+import { useNear } from './use-near';
 
 // The page size is a Select (with BigDesign's Input and form parts behind it): loaded only by a table that offers page
-// sizes, so a page whose only control is its pager does not carry them (issue 16's budget; README, Performance).
+// sizes, so a page whose only control is its pager does not carry them, and only once the pager comes near the visible
+// part of the page (below a long table it is not on the first screen; issue 16's budget; README, Performance).
 const PageSizeSelect = lazy(() => import('./pager-size'));
 
 /**
@@ -33,6 +35,8 @@ export function Pager({
   /** False when the server stopped counting: the total is a lower bound. */
   exact?: boolean;
 }) {
+  const sizeBox = useRef<HTMLDivElement>(null);
+  const [near] = useNear(sizeBox);
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
   return (
@@ -43,10 +47,12 @@ export function Pager({
       </Text>
       <Flex alignItems="center" flexGap="0.5rem">
         {onPageSize ? (
-          <div style={{ width: 150 }}>
-            <Suspense fallback={null}>
-              <PageSizeSelect sizes={sizes} pageSize={pageSize} onPageSize={onPageSize} />
-            </Suspense>
+          <div ref={sizeBox} style={{ width: 150, minHeight: 36 }}>
+            {near ? (
+              <Suspense fallback={null}>
+                <PageSizeSelect sizes={sizes} pageSize={pageSize} onPageSize={onPageSize} />
+              </Suspense>
+            ) : null}
           </div>
         ) : null}
         <Button variant="subtle" disabled={page <= 1} onClick={() => onPage(page - 1)}>

@@ -1,6 +1,6 @@
 'use client';
 
-import { Flex, FlexItem, Text, type TableItem, type TableProps } from '@bigcommerce/big-design';
+import { Box, Flex, Text, type TableItem, type TableProps } from '@bigcommerce/big-design';
 import { Checkbox } from './checkbox';
 import { Table, type LiteTableProps } from './table';
 
@@ -19,12 +19,12 @@ function SelectAll<T>({ items, selectedItems, onChange }: { items: T[]; selected
   };
   const total = items.length;
   return (
-    <FlexItem flexShrink={0} marginRight="xxSmall">
+    <Box marginRight="xxSmall" style={{ flexShrink: 0 }}>
       <Flex flexDirection="row">
         <Checkbox checked={all} hiddenLabel isIndeterminate={some} label={all ? 'Deselect All' : 'Select All'} onChange={toggle} />
         <Text marginLeft="small">{selectedItems.size === 0 ? total : total ? `${selectedItems.size}/${total}` : selectedItems.size}</Text>
       </Flex>
-    </FlexItem>
+    </Box>
   );
 }
 

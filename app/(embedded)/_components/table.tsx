@@ -1,14 +1,15 @@
 'use client';
 
-import { FlexItem, Text, type TableColumn, type TableItem, type TableProps } from '@bigcommerce/big-design';
+import { Box, Text, type TableColumn, type TableItem, type TableProps } from '@bigcommerce/big-design';
 import { StyledFlex as StyledActions } from '@bigcommerce/big-design/dist/es/components/Table/Actions/styled';
 import { Body } from '@bigcommerce/big-design/dist/es/components/Table/Body';
 import { DataCell } from '@bigcommerce/big-design/dist/es/components/Table/DataCell';
 import { Head } from '@bigcommerce/big-design/dist/es/components/Table/Head';
 import { StyledFlex as StyledHeaderFlex, StyledTableHeaderCell, StyledTableHeaderIcon } from '@bigcommerce/big-design/dist/es/components/Table/HeaderCell/styled';
-import { StyledTableRow } from '@bigcommerce/big-design/dist/es/components/Table/Row/styled';
+import { withTransition } from '@bigcommerce/big-design/dist/es/helpers/transitions';
 import { StyledTable } from '@bigcommerce/big-design/dist/es/components/Table/styled';
 import { useId, type ReactNode } from 'react';
+import styled from 'styled-components';
 
 /**
  * BigDesign's Table, drawn from BigDesign's own parts (the same styled table, head, body, row, cell, select-all and
@@ -25,6 +26,19 @@ export type LiteTableProps<T extends TableItem> = Omit<TableProps<T>, 'columns' 
   columns: Array<Omit<TableColumn<T>, 'isSortable' | 'tooltip'>>;
 };
 
+/**
+ * BigDesign's table row (Table/Row/styled: its transition, selected and hover colours) without the drag-and-drop
+ * states: importing BigDesign's brings its drag preview's and drag handle's styles too.
+ */
+const StyledTableRow = styled.tr<{ $isSelected: boolean }>`
+  ${withTransition(['background-color'])}
+  background-color: ${({ $isSelected, theme }) => ($isSelected ? theme.colors.primary10 : 'transparent')};
+
+  &:hover {
+    background-color: ${({ theme }) => theme.colors.secondary10};
+  }
+`;
+
 /** What SelectableTable adds: the select-all control in the toolbar and a checkbox cell before each row's cells. */
 export interface TableSelection<T> {
   selectedItems: Set<T>;
@@ -38,9 +52,9 @@ export function Table<T extends TableItem>(props: LiteTableProps<T> & { selectio
   const tableId = id ?? generatedId;
   const showActions = Boolean(actions) || Boolean(selection) || Boolean(itemName);
   const text = (content: ReactNode) => (
-    <FlexItem flexShrink={0} marginRight="medium">
+    <Box marginRight="medium" style={{ flexShrink: 0 }}>
       <Text margin="none">{content}</Text>
-    </FlexItem>
+    </Box>
   );
   return (
     <>
@@ -69,7 +83,7 @@ export function Table<T extends TableItem>(props: LiteTableProps<T> & { selectio
             const key = item[keyField] !== undefined ? String(item[keyField]) : index;
             const isSelected = selection?.selectedItems.has(item) ?? false;
             return (
-              <StyledTableRow key={key} $isDragging={false} $isGrabbed={false} $isHidden={false} $isPhantom={false} $isSelected={isSelected}>
+              <StyledTableRow key={key} $isSelected={isSelected}>
                 {selection ? <DataCell isCheckbox>{selection.cell(item, isSelected)}</DataCell> : null}
                 {columns.map(({ render: Cell, align, display, verticalAlign, width, withPadding = true }, columnIndex) => (
                   <DataCell key={columnIndex} align={align} display={display} verticalAlign={verticalAlign} width={width} withPadding={withPadding}>

@@ -3,7 +3,7 @@
 import { Badge, Box, Button, Flex, InlineMessage, Tabs, Text } from '@bigcommerce/big-design';
 import { Table } from '../_components/table';
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { useDownload } from '../_components/hooks';
+import { useDownload } from '../_components/download';
 import { Pager } from '../_components/pager';
 import { AppLink } from '../_components/app-link';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';

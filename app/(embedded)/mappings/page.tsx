@@ -1,17 +1,15 @@
 'use client';
 
 import { Badge, Box, Button, Flex, InlineMessage, Panel, Text } from '@bigcommerce/big-design';
-import { Checkbox } from '../_components/checkbox';
 import { FormGroup } from '../_components/form-group';
-import { Input } from '../_components/input';
 import { Form } from '../_components/form';
 import { Select } from '../_components/select';
-import { Table } from '../_components/table';
+import { PlainTable } from '../_components/plain-table';
 import { AppLink } from '../_components/app-link';
+import { Deferred, type DeferredPanel } from '../_components/deferred';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
 import { Setting } from '../_components/setting';
-import { RevenueRulesPanel } from './revenue-rules-panel';
 import { lazy, Suspense } from 'react';
 import { useStoreSettings } from '../_components/use-store-settings';
 import type { ChartView, MappingsView, SeenView } from '@/lib/admin/mappings';
@@ -30,6 +28,15 @@ const ACCOUNT_ROWS: Array<{ key: Exclude<keyof SettingsForm['accounts'], 'revenu
 ];
 
 const NO_MAPPING = '__default__';
+
+// The first screen holds the payment methods and the income accounts; the revenue rules and the tax rates below
+// them load when scrolled near (issue 16's budget of 150 KB of JavaScript per page; README, Performance).
+const RevenueRulesPanel = lazy(() => import('./revenue-rules-panel').then((m) => ({ default: m.RevenueRulesPanel })));
+const TaxRatesPanel = lazy(() => import('./tax-rates-panel').then((m) => ({ default: m.TaxRatesPanel })));
+const LOWER_PANELS: DeferredPanel[] = [
+  { header: 'Revenue accounts by category, brand or channel', height: 110 },
+  { header: 'Tax rates', height: 330 },
+];
 
 // Shown only for a store on a connected remote system: fetched then, not with the page.
 const PostingPanel = lazy(() => import('./posting-panel').then((m) => ({ default: m.PostingPanel })));
@@ -61,21 +68,12 @@ export default function MappingsPage() {
     const rest = form.payments.mappings.filter((m) => m.method.trim().toLowerCase() !== method.toLowerCase());
     update({ ...form, payments: { ...form.payments, mappings: account === NO_MAPPING ? rest : [...rest, { method, account }] } });
   };
-  const taxIndex = (name: string, rate: string) =>
-    form.tax.mappings.findIndex((m) => (m.name ?? '').toLowerCase() === name.toLowerCase() && (m.rate === undefined || Number(m.rate) === Number(rate)));
-  const setTax = (name: string, rate: string, taxCode: string) => {
-    const i = taxIndex(name, rate);
-    const rest = form.tax.mappings.filter((_, j) => j !== i);
-    update({ ...form, tax: { ...form.tax, mappings: taxCode.trim() === '' ? rest : [...rest, { name, rate, taxCode }] } });
-  };
   const paymentError = (method: string) => {
     const i = paymentIndex(method);
     return i >= 0 ? (f[`payments.mappings.${i}.account`] ?? f[`payments.mappings.${i}.method`]) : undefined;
   };
-  const taxError = (name: string, rate: string) => {
-    const i = taxIndex(name, rate);
-    return i >= 0 ? (f[`tax.mappings.${i}.taxCode`] ?? f[`tax.mappings.${i}.name`]) : undefined;
-  };
+  // A save refused for a field below shows that field at once (its message is drawn at it).
+  const refused = Object.keys(f).length > 0;
 
   return (
     <>
@@ -111,7 +109,7 @@ export default function MappingsPage() {
             <Empty>No payments in the last 30 days yet. Payments go to the default account below.</Empty>
           ) : (
             <Setting path="payments.mappings">
-              <Table
+              <PlainTable
                 columns={[
                   {
                     header: 'Payment method',
@@ -181,88 +179,6 @@ export default function MappingsPage() {
           </Flex>
         </Panel>
 
-        <Panel header="Tax rates" description="BigCommerce tax rates seen in your orders, and the tax code each is posted with.">
-          <Setting path="tax.requireMapping">
-            <FormGroup>
-              <Checkbox
-                label="Hold orders whose tax rate has no tax code"
-                description="On: an unmapped rate holds the order until you map it. Off: the default tax code is used."
-                checked={form.tax.requireMapping}
-                onChange={(e) => update({ ...form, tax: { ...form.tax, requireMapping: e.target.checked } })}
-              />
-            </FormGroup>
-          </Setting>
-          {seenPending ? (
-            <Loading label="Reading the taxes of recent orders…" minHeight={120} />
-          ) : v.taxRates.length === 0 ? (
-            <Empty>No taxed orders seen yet.</Empty>
-          ) : (
-            <Setting path="tax.mappings">
-              <Table
-                columns={[
-                  {
-                    header: 'Tax rate',
-                    hash: 'name',
-                    render: ({ name, rate, warning }) => (
-                      <>
-                        {name} ({rate}%) {warning ? <Badge label="Not mapped" variant="warning" title={warning} /> : null}
-                      </>
-                    ),
-                  },
-                  { header: 'Orders', hash: 'orders', align: 'right', render: ({ orders }) => orders },
-                  {
-                    header: 'Tax code',
-                    hash: 'code',
-                    width: 320,
-                    render: ({ name, rate }) => {
-                      const i = taxIndex(name, rate);
-                      const value = i >= 0 ? form.tax.mappings[i]!.taxCode : '';
-                      return v.chart.usesTaxCodes ? (
-                        <Select
-                          aria-label={`Tax code for ${name} ${rate}%`}
-                          options={[{ value: '', content: 'Not mapped' }, ...v.chart.taxCodes.map((t) => ({ value: t.code, content: `${t.code} ${t.name}` }))]}
-                          value={value}
-                          error={taxError(name, rate)}
-                          onOptionChange={(code) => setTax(name, rate, code ?? '')}
-                        />
-                      ) : (
-                        <Input
-                          aria-label={`Tax code for ${name} ${rate}%`}
-                          value={value}
-                          placeholder="e.g. CA-7.25"
-                          error={taxError(name, rate)}
-                          onChange={(e) => setTax(name, rate, e.target.value)}
-                        />
-                      );
-                    },
-                  },
-                ]}
-                items={v.taxRates.map((t) => ({ ...t, id: `${t.name}|${t.rate}` }))}
-              />
-            </Setting>
-          )}
-          <Flex flexGap="1.5rem" flexWrap="wrap" marginTop="medium">
-            <Box style={{ minWidth: 280, maxWidth: 420, flex: 1 }} data-setting="tax.defaultTaxCode">
-              <Input
-                label="Default tax code"
-                description="For taxed lines without a mapping (when orders are not held)."
-                value={form.tax.defaultTaxCode ?? ''}
-                error={f['tax.defaultTaxCode']}
-                onChange={(e) => update({ ...form, tax: { ...form.tax, defaultTaxCode: e.target.value.trim() || null } })}
-              />
-            </Box>
-            <Box style={{ minWidth: 280, maxWidth: 420, flex: 1 }} data-setting="tax.zeroTaxCode">
-              <Input
-                label="Tax code for untaxed lines"
-                description="For lines that carry no tax (zero-rated or exempt). Leave empty for none (the default)."
-                value={form.tax.zeroTaxCode ?? ''}
-                error={f['tax.zeroTaxCode']}
-                onChange={(e) => update({ ...form, tax: { ...form.tax, zeroTaxCode: e.target.value.trim() || null } })}
-              />
-            </Box>
-          </Flex>
-        </Panel>
-
         <Panel header="Shipping, handling, wrapping, fees and discounts" description="Income accounts for each kind of order line.">
           {ACCOUNT_ROWS.map((row) => (
             <Setting path={`accounts.${row.key}`} key={row.key}>
@@ -279,13 +195,15 @@ export default function MappingsPage() {
           ))}
         </Panel>
 
-        <RevenueRulesPanel form={form} update={update} fields={f} accountOptions={accountOptions} />
-
-        {postingView.data?.applies ? (
-          <Suspense fallback={<Loading label="Loading the posting options" />}>
-            <PostingPanel form={form} update={update} view={postingView.data} fields={f} onRetry={postingView.reload} accounts={v.chart.accounts} />
-          </Suspense>
-        ) : null}
+        <Deferred panels={LOWER_PANELS} now={refused}>
+          <RevenueRulesPanel form={form} update={update} fields={f} accountOptions={accountOptions} />
+          <TaxRatesPanel form={form} update={update} fields={f} seenPending={seenPending} taxRates={v.taxRates} chart={v.chart} />
+          {postingView.data?.applies ? (
+            <Suspense fallback={<Loading label="Loading the posting options" />}>
+              <PostingPanel form={form} update={update} view={postingView.data} fields={f} onRetry={postingView.reload} accounts={v.chart.accounts} />
+            </Suspense>
+          ) : null}
+        </Deferred>
 
         <Flex alignItems="center" flexGap="1rem" marginBottom="large">
           <Button type="submit" isLoading={settings.saving}>

@@ -1,7 +1,6 @@
 'use client';
 
 import { Panel, Text } from '@bigcommerce/big-design';
-import { FormGroup } from '../_components/form-group';
 import { Select } from '../_components/select';
 import type { CSSProperties, ReactNode } from 'react';
 import { STATUS_EXPLANATIONS } from '../_components/status-explanations';
@@ -22,6 +21,7 @@ import {
 
 const cell: CSSProperties = { padding: '8px 12px', borderBottom: '1px solid #D9DCE9', textAlign: 'left', verticalAlign: 'middle' };
 const section: CSSProperties = { ...cell, background: '#F6F7FC', fontWeight: 600, paddingTop: 16 };
+const GROUP: CSSProperties = { display: 'grid', gap: '0.5rem 1rem' };
 
 /** Every status setting as one table (lib/admin/status-table.ts): store → books rows, then books → store rows. */
 export function StatusTable(props: { form: SettingsForm; fields: Record<string, string>; statuses: StatusOption[]; update: (next: SettingsForm) => void }) {
@@ -98,8 +98,9 @@ export function StatusTable(props: { form: SettingsForm; fields: Record<string, 
                   </Text>
                 </th>
                 <td style={cell}>
-                  {/* The control shows its own error (_components/input.tsx, select.tsx); the FormGroup keeps BigDesign's spacing. */}
-                  <FormGroup>
+                  {/* The control shows its own error (_components/input.tsx, select.tsx). BigDesign's FormGroup spacing for one
+                      field (a grid with its gaps; no margin under the last group), without importing it for the first screen. */}
+                  <div style={GROUP}>
                     <Select
                       aria-label={`Order status when ${label.toLowerCase()}`}
                       options={options}
@@ -107,7 +108,7 @@ export function StatusTable(props: { form: SettingsForm; fields: Record<string, 
                       error={f[path]}
                       onOptionChange={(v) => update(withBooksStatus(form, path, v === undefined || v < 0 ? null : v))}
                     />
-                  </FormGroup>
+                  </div>
                 </td>
               </tr>
             );

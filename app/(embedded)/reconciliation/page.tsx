@@ -6,7 +6,8 @@ import { useEffect, useState } from 'react';
 import type { DifferenceClass, ReconciliationChartDay, ReconciliationDayView, ReconciliationView } from '@/lib/admin/reconciliation';
 import { AppLink } from '../_components/app-link';
 import { dateTime } from '../_components/format';
-import { useDownload, useMutation } from '../_components/hooks';
+import { useMutation } from '../_components/hooks';
+import { useDownload } from '../_components/download';
 import { Empty, LoadError, Loading, PageHeader } from '../_components/page-state';
 import { useApi } from '../_components/session';
 

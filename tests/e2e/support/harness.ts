@@ -267,3 +267,23 @@ export async function reloadAppFrame(page: import('playwright-core').Page): Prom
   });
   await appFrame!.waitForFunction(() => !(window as unknown as { leaving?: boolean }).leaving && document.readyState === 'complete', undefined, { timeout: 30_000 });
 }
+
+/**
+ * Shows every deferred part of the page in the app's frame (app/(embedded)/_components/deferred.tsx: the order rules
+ * below the status table, the mappings' revenue rules and tax rates), as a merchant scrolling down it would: waits for
+ * the page to draw them, scrolls each placeholder into view, and returns once all of them are on screen with their
+ * controls. Call it after opening or reloading such a page, before reading or changing what they hold.
+ */
+export async function revealDeferred(frame: import('playwright-core').FrameLocator, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  await frame.locator('[data-deferred]').first().waitFor({ state: 'attached', timeout });
+  const pending = frame.locator('[data-deferred="pending"]');
+  while ((await pending.count()) > 0) {
+    if (Date.now() > deadline) throw new Error(`deferred parts of the page still loading after ${timeout} ms`);
+    await pending
+      .first()
+      .scrollIntoViewIfNeeded({ timeout: 1_000 })
+      .catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { AppLink } from '../../_components/app-link';
 import { dateTime } from '../../_components/format';
 import { money } from '../../_components/money';
-import { useDownload } from '../../_components/hooks';
+import { useDownload } from '../../_components/download';
 import { Empty, LoadError, Loading, PageHeader } from '../../_components/page-state';
 import { useApi } from '../../_components/session';
 import type { SummaryPageView, SummaryShareRow } from '@/lib/admin/summaries';
