@@ -14,6 +14,7 @@ export function getDatabase(): Promise<Database> {
   holder.__ledgerbridgeDb ??= openDatabase({
     url: env().DATABASE_URL,
     pgliteDir: env().PGLITE_DIR,
+    max: env().DATABASE_POOL_SIZE,
   }).catch((error: unknown) => {
     holder.__ledgerbridgeDb = undefined;
     throw error;

@@ -49,6 +49,12 @@ const schema = z.object({
    */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_URL: z.string().min(1).optional(),
+  /**
+   * Connections each server process keeps to Postgres (DATABASE_URL). The order runs of one process share them; a
+   * run waiting for a connection holds its Inngest call open. Keep processes × this under the server's
+   * max_connections (Postgres' default is 100). Default 10.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Folder for the embedded PGlite database when DATABASE_URL is unset. */
   PGLITE_DIR: z.string().min(1).default('.data/pglite'),
   BIGCOMMERCE_CLIENT_ID: z.string().min(1),

@@ -21,7 +21,8 @@
 // Goal (issue 15): 50 orders/s sustained with p95 ≤ 3 s.
 //   npm run bench -- fleet        (BENCH_STORES, BENCH_RATE, BENCH_SECONDS, BENCH_BACKFILL_ORDERS, BENCH_FAULT_500,
 //                                  BENCH_FAULT_429, BENCH_SWEEP_MINUTES, BENCH_DRAIN_SECONDS, BENCH_PHASES=1 for phase 1 only,
-//                                  BENCH_APP_WORKERS: server processes, as WEB_CONCURRENCY; default one per core)
+//                                  BENCH_APP_WORKERS: server processes, as WEB_CONCURRENCY; default one per core;
+//                                  BENCH_QUEUE_WORKERS: the stand-in's simultaneous calls, default 100; DATABASE_POOL_SIZE)
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -111,7 +112,9 @@ function oneStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-const world = await startSyncWorld({ timeScale: 1, edge: 'server' });
+/** Calls the executor makes to the app at once: Inngest's dev server's `--queue-workers` default is 100. */
+const QUEUE_WORKERS = Number(process.env.BENCH_QUEUE_WORKERS ?? 100);
+const world = await startSyncWorld({ timeScale: 1, edge: 'server', queueWorkers: QUEUE_WORKERS });
 const db = world.database.db;
 const storeSync = createStoreSyncRepo({ db });
 const settingsRepo = createSettingsRepo({ db });
@@ -411,7 +414,7 @@ try {
     const heading = phase === 1 ? 'Phase 1: steady load' : 'Phase 2: the same load, the app SIGKILLed halfway and started again';
     console.log(`\n${heading}`);
     console.log(`  stores                   ${STORES} installed (standard plan limits), ${BACKFILL_STORES} backfilling ${BACKFILL_ORDERS} historical orders each`);
-    console.log(`  app                      ${APP_WORKERS} server process${APP_WORKERS === 1 ? '' : 'es'} on one port (WEB_CONCURRENCY)`);
+    console.log(`  app                      ${APP_WORKERS} server process${APP_WORKERS === 1 ? '' : 'es'} on one port (WEB_CONCURRENCY), ${process.env.DATABASE_POOL_SIZE ?? 10} Postgres connections each; the executor makes up to ${QUEUE_WORKERS} calls at once`);
     console.log(`  offered                  ${mine.length} orders at ${RATE}/s for ${SECONDS} s (create call p50 ${ms(percentile(createLatency, 50))}, p95 ${ms(percentile(createLatency, 95))})`);
     console.log(`  faults                   ${FAULT_500 * 100}% 500 and ${FAULT_429 * 100}% 429 on the app's GETs and PUTs`);
     if (phase === 2) console.log(`  crash                    SIGKILL halfway; the app served again ${restartMs} ms later`);

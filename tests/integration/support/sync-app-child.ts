@@ -12,7 +12,7 @@ const script = path.join(repoRoot, 'tests/integration/support/sync-app-process.t
 
 function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV ?? 'development' };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'TZ', 'LANG', 'SYNC_APP_WORKERS']) {
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'TZ', 'LANG', 'SYNC_APP_WORKERS', 'DATABASE_POOL_SIZE']) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }

@@ -38,11 +38,15 @@ export async function startSyncWorld(options: {
   logLevel?: 'info' | 'debug' | 'trace';
   /** Which edge serves the app: the route table alone (default) or behind the production server's listener. */
   edge?: 'route' | 'server';
+  /** Calls the Inngest stand-in makes to the app at once (`--queue-workers`; default 100, as Inngest's dev server). */
+  queueWorkers?: number;
 }): Promise<SyncWorld> {
   process.env.DATABASE_URL ??= DEFAULT_DATABASE_URL;
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
-  const inngest = await startInngestStandIn({ port: 0, timeScale: options.timeScale, ...(options.log ? { log: options.log } : {}) });
+  const inngest = await startInngestStandIn({
+    port: 0, timeScale: options.timeScale, ...(options.log ? { log: options.log } : {}), ...(options.queueWorkers ? { workers: options.queueWorkers } : {}),
+  });
   const sandbox = await startBigCommerceSandbox({
     port: 0,
     timeScale: options.sandboxTimeScale ?? 1,
