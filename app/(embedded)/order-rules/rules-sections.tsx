@@ -18,28 +18,13 @@ import { PostingModePanel } from './posting-mode';
 import { StockSettingsPanel } from './stock-settings';
 import { PAYMENT_STATUSES } from '@/lib/admin/settings-controls';
 import type { OnCancel, SettingsForm } from '@/lib/admin/settings-form';
+import type { BackfillView as Backfill } from '@/lib/admin/backfill';
 
 /*
  * The order rules below the status table, and the backfill: loaded when the merchant scrolls near them (page.tsx, with
  * _components/deferred.tsx), not with the page. Their radios, checkboxes, inputs, multi-select and progress bar are
  * about 10 KB brotli that the page's first screen does not show (issue 16's JavaScript budget; README, Performance).
  */
-
-interface Backfill {
-  id: number;
-  fromDate: string;
-  status: 'running' | 'completed' | 'cancelled' | 'failed';
-  total: number | null;
-  seen: number;
-  posted: number;
-  skipped: number;
-  failed: number;
-  percent: number | null;
-  etaSeconds: number | null;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
 
 function eta(seconds: number | null): string {
   if (seconds === null) return 'estimating…';
