@@ -1,5 +1,5 @@
 import type { StoreHash } from '@/lib/ids';
-import { classifyStatusChange, loadOrder, mayWriteBack, movesStock, planAndNote, QUIET_SKIPS, recordDecision, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
+import { classifyStatusChange, loadOrderAndRecord, mayWriteBack, movesStock, planAndNote, QUIET_SKIPS, recordDecision, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
 import { storeContext } from '@/lib/context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
@@ -73,7 +73,7 @@ export const orderChangedFunction = inngest.createFunction(
     const loaded = await step.run('load-order', () =>
       translateFailures(async () => {
         const ctx = await context();
-        const read = await loadOrder(ctx.pipeline, orderId, { refunds: refundId !== undefined });
+        const { loaded: read, record } = await loadOrderAndRecord(ctx.pipeline, orderId, { refunds: refundId !== undefined });
         const tenant = ctx.accountingTenant ?? null;
         if (!read.found || (tenant && postingFunctions.has(ctx.providerId))) return { ...read, tenant, providerId: ctx.providerId };
         // Posted in this run (the built-in ledger): planned in the same step. Each step is a call of this function
@@ -81,7 +81,7 @@ export const orderChangedFunction = inngest.createFunction(
         // is as harmless as a retry of either.
         const { order, refunds } = read;
         const refundsUnreadable = 'refundsUnreadable' in read ? read.refundsUnreadable : undefined;
-        const plan = await planAndNote(ctx.pipeline, { order, refunds, ...(refundsUnreadable ? { refundsUnreadable } : {}) }, trigger);
+        const plan = await planAndNote(ctx.pipeline, { order, refunds, record, ...(refundsUnreadable ? { refundsUnreadable } : {}) }, trigger);
         // A quiet skip (the echo of our own status write, a duplicate) is recorded here too: it only refreshes the
         // record's snapshot, which a retry does again alike; one step (and one call) fewer for the commonest run.
         if (plan.action === 'skip' && QUIET_SKIPS.has(plan.reason)) {

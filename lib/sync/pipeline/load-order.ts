@@ -6,7 +6,7 @@ import type { BcRefund } from '@/lib/bigcommerce/client/model';
 import type { BcOrder } from '@/lib/bigcommerce/schemas/orders';
 import { ORDER_STATUS, type SyncSettings } from '../settings';
 import { fromStore } from './failures';
-import { keyOf, type PipelineDeps } from './ports';
+import { keyOf, type PipelineDeps, type SyncRecord } from './ports';
 
 export type LoadedOrder =
   | {
@@ -31,17 +31,28 @@ export function mayHaveRefunds(order: BcOrder, settings: SyncSettings, posted: b
   return posted || refunded || refundStatuses.has(order.status_id) || /refund/i.test(order.payment_status ?? '');
 }
 
-export async function loadOrder(deps: Pick<PipelineDeps, 'store' | 'records' | 'settings' | 'storeHash' | 'providerId'>, orderId: number, options: { refunds?: boolean } = {}): Promise<LoadedOrder> {
+type LoadDeps = Pick<PipelineDeps, 'store' | 'records' | 'settings' | 'storeHash' | 'providerId'>;
+
+export async function loadOrder(deps: LoadDeps, orderId: number, options: { refunds?: boolean } = {}): Promise<LoadedOrder> {
+  return (await loadOrderAndRecord(deps, orderId, options)).loaded;
+}
+
+/**
+ * loadOrder, and the order's record as read while loading it: a step that plans right after (the built-in ledger's
+ * `load-order`) hands it to the plan (OrderToPlan.record) instead of reading it again. Not for a step's result: the
+ * record holds the whole document booked.
+ */
+export async function loadOrderAndRecord(deps: LoadDeps, orderId: number, options: { refunds?: boolean } = {}): Promise<{ loaded: LoadedOrder; record: SyncRecord | null }> {
   const result = await deps.store.getOrder(orderId);
   if (!result.ok) {
-    if (result.error.kind === 'NotFound') return { found: false };
+    if (result.error.kind === 'NotFound') return { loaded: { found: false }, record: null };
     return fromStore(result.error, `loading order ${orderId}`);
   }
   const order = result.value;
   const record = await deps.records.get(keyOf(deps, orderId));
   const statusWritten = record?.writtenStatusId != null;
-  if (!options.refunds && !mayHaveRefunds(order, deps.settings, record?.remoteId != null)) return { found: true, order, refunds: null, statusWritten };
-  return { found: true, order, ...(await loadRefunds(deps, orderId)), statusWritten };
+  if (!options.refunds && !mayHaveRefunds(order, deps.settings, record?.remoteId != null)) return { loaded: { found: true, order, refunds: null, statusWritten }, record };
+  return { loaded: { found: true, order, ...(await loadRefunds(deps, orderId)), statusWritten }, record };
 }
 
 export async function loadRefunds(deps: Pick<PipelineDeps, 'store'>, orderId: number): Promise<{ refunds: BcRefund[] | null; refundsUnreadable?: string }> {

@@ -43,6 +43,8 @@ export interface OrderToPlan {
   /** The order's refunds by id ascending; null when they were not read. */
   refunds: BcRefund[] | null;
   refundsUnreadable?: string;
+  /** The order's record as read a moment before in the same step (loadOrderAndRecord); read here when not given. */
+  record?: SyncRecord | null;
 }
 
 /** What the postings (and, for documents posted before postings existed, the document itself) say is booked. */
@@ -69,7 +71,7 @@ export function bookedFrom(record: SyncRecord | null, postings: readonly Posting
 export async function planOrder(deps: PipelineDeps, input: OrderToPlan, trigger: SyncTrigger): Promise<PlanOutcome> {
   const { order } = input;
   const key = keyOf(deps, order.id);
-  const record = await deps.records.get(key);
+  const record = input.record !== undefined ? input.record : await deps.records.get(key);
   // An order in the error status because we put it there (its post was held or failed) is still an order to
   // import: without this, the echo of that status write and the merchant's retry would skip it as "not in an
   // import status", and the echo would replace the held reason with that skip.
