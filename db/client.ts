@@ -25,12 +25,14 @@ export interface OpenOptions {
   migrate?: boolean;
   /** postgres.js pool size (default 10). */
   max?: number;
+  /** Named prepared statements for the app's queries (default true; see preparing()). */
+  prepare?: boolean;
 }
 
 /** Opens a database and applies pending migrations under an advisory lock, so two instances cannot race. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const database = options.url
-    ? await openPostgres(options.url, options.max ?? 10)
+    ? await openPostgres(options.url, options.max ?? 10, options.prepare ?? true)
     : await openPglite(options.pgliteDir ?? '.data/pglite');
   if (options.migrate !== false) {
     try {
@@ -43,12 +45,45 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return { db: database.db, kind: database.kind, close: database.close };
 }
 
-async function openPostgres(url: string, max: number) {
+/**
+ * The postgres.js client with every query of drizzle's sent as a named prepared statement. drizzle asks for an unnamed
+ * one unless a query is built with its own `.prepare(name)` (drizzle-orm/postgres-js/session.js: `prepare: name !==
+ * undefined`), so Postgres parsed and planned each of the app's statements every time; postgres.js prepares a query
+ * once per connection and then sends only its parameters (https://github.com/porsager/postgres#prepared-statements).
+ * The app's queries are a few dozen fixed texts. Transactions and savepoints get the same client. Off with
+ * DATABASE_PREPARE=false, for a pooler that does not support prepared statements (PgBouncer in transaction mode before
+ * 1.21).
+ */
+function preparing<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+          (value as (...args: unknown[]) => unknown).call(target, query, params, { ...options, prepare: true });
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        return (...args: unknown[]) => {
+          const last = args.length - 1;
+          const work = args[last] as (inner: object) => unknown;
+          args[last] = (inner: object) => work(preparing(inner));
+          return (value as (...args: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return value;
+    },
+  });
+}
+
+async function openPostgres(url: string, max: number, prepare: boolean) {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const client = postgres(url, { max, onnotice: () => {} });
-  const db = drizzle(client, { schema });
+  const db = drizzle(prepare ? preparing(client) : client, { schema });
+  // Migrations as written (a file's chunk may hold several statements, which cannot be prepared).
+  const migrationsDb = drizzle(client, { schema });
   return {
     db: db as unknown as Db,
     kind: 'postgres' as const,
@@ -58,7 +93,7 @@ async function openPostgres(url: string, max: number) {
       const reserved = await client.reserve();
       try {
         await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        await migrate(db, { migrationsFolder });
+        await migrate(migrationsDb, { migrationsFolder });
       } finally {
         await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
         reserved.release();

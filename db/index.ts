@@ -15,6 +15,7 @@ export function getDatabase(): Promise<Database> {
     url: env().DATABASE_URL,
     pgliteDir: env().PGLITE_DIR,
     max: env().DATABASE_POOL_SIZE,
+    prepare: env().DATABASE_PREPARE === 'true',
   }).catch((error: unknown) => {
     holder.__ledgerbridgeDb = undefined;
     throw error;

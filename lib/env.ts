@@ -55,6 +55,8 @@ const schema = z.object({
    * max_connections (Postgres' default is 100). Default 10.
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Named prepared statements (db/client.ts); `false` behind a pooler that cannot keep them. Default true. */
+  DATABASE_PREPARE: z.enum(['true', 'false']).default('true'),
   /** Folder for the embedded PGlite database when DATABASE_URL is unset. */
   PGLITE_DIR: z.string().min(1).default('.data/pglite'),
   BIGCOMMERCE_CLIENT_ID: z.string().min(1),
