@@ -21,12 +21,23 @@ export interface DeferredPanel {
  * The browser tests reveal them with `revealDeferred` (tests/e2e/support/harness.ts), which scrolls to each.
  */
 export function Deferred({ panels, now = false, anchors = [], children }: { panels: DeferredPanel[]; now?: boolean; anchors?: string[]; children: ReactNode }) {
-  const [target] = useState(() => (typeof window === 'undefined' ? '' : window.location.hash.slice(1)));
+  const [target, setTarget] = useState('');
   const placeholder = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const focusInside = useRef(false);
-  const [shown, show] = useNear(placeholder, now || anchors.includes(target));
+  const [shown, show] = useNear(placeholder, now);
   if (now && !shown) show();
+  // The fragment once the page is on screen: after a client-side navigation (router.push('/order-rules#backfill')) the
+  // address changes only when the new page commits, so it is read in an effect, not while rendering.
+  const named = anchors.join(' ');
+  useEffect(() => {
+    const hash = window.location.hash.slice(1);
+    if (hash !== '' && named.split(' ').includes(hash)) {
+      setTarget(hash);
+      show();
+    }
+    // Once, on arrival (show is a new function each render): scrolling on is the merchant's.
+  }, [named]);
 
   const drawn = (
     <div

@@ -182,7 +182,8 @@ export function OnboardingWizard({ welcome }: { welcome: boolean }) {
                 orders,
                 backfillFrom: backfill && backfillFrom ? backfillFrom : null,
               });
-              if (done) router.push(done.backfillStarted ? '/order-rules' : '/');
+              // With past orders to post: straight to the backfill's progress (order rules › Post past orders).
+              if (done) router.push(done.backfillStarted ? '/order-rules#backfill' : '/');
             }}
           >
             Finish setup

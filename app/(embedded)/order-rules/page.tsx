@@ -68,7 +68,7 @@ export default function OrderRulesPage() {
           </Box>
         ) : null}
       </Form>
-      <Deferred panels={[{ header: 'Post past orders (backfill)', height: 200 }]}>
+      <Deferred panels={[{ header: 'Post past orders (backfill)', height: 200 }]} anchors={['backfill']}>
         <BackfillPanel defaultFrom={form.orders.ordersFromDate} />
       </Deferred>
     </>

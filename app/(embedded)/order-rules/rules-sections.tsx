@@ -40,7 +40,7 @@ export function BackfillPanel({ defaultFrom }: { defaultFrom: string | null }) {
   const b = poll.data?.backfill ?? null;
   const running = b?.status === 'running';
   return (
-    <Panel header="Post past orders (backfill)" description="Posts the orders placed since a date, following the rules above. Orders already posted are never posted twice.">
+    <Panel id="backfill" header="Post past orders (backfill)" description="Posts the orders placed since a date, following the rules above. Orders already posted are never posted twice.">
       {poll.error ? <LoadError what="the backfill" error={poll.error} onRetry={poll.refresh} /> : null}
       <Flex alignItems="flex-end" flexGap="1rem" flexWrap="wrap">
         <Box style={{ width: 260 }}>
