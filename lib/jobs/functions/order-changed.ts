@@ -1,5 +1,5 @@
 import type { StoreHash } from '@/lib/ids';
-import { classifyStatusChange, loadOrderAndRecord, mayWriteBack, movesStock, planAndNote, QUIET_SKIPS, recordDecision, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
+import { classifyStatusChange, loadOrderAndRecord, mayWriteBack, movesStock, planAndNote, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
 import { inngest } from '../client';
 import { storeContext } from '@/lib/context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
@@ -82,12 +82,6 @@ export const orderChangedFunction = inngest.createFunction(
         const { order, refunds } = read;
         const refundsUnreadable = 'refundsUnreadable' in read ? read.refundsUnreadable : undefined;
         const plan = await planAndNote(ctx.pipeline, { order, refunds, record, ...(refundsUnreadable ? { refundsUnreadable } : {}) }, trigger);
-        // A quiet skip (the echo of our own status write, a duplicate) is recorded here too: it only refreshes the
-        // record's snapshot, which a retry does again alike; one step (and one call) fewer for the commonest run.
-        if (plan.action === 'skip' && QUIET_SKIPS.has(plan.reason)) {
-          await recordDecision(ctx.pipeline, order, plan);
-          return { ...read, tenant, providerId: ctx.providerId, plan, decided: true };
-        }
         return { ...read, tenant, providerId: ctx.providerId, plan };
       }),
     );
@@ -105,9 +99,7 @@ export const orderChangedFunction = inngest.createFunction(
     // run here, in this run.
     const remote = loaded.tenant ? postingFunctions.get(loaded.providerId) : undefined;
     const planned = 'plan' in loaded ? (loaded.plan as PlanOutcome) : undefined;
-    const acted: Acted = 'decided' in loaded && planned?.action === 'skip'
-      ? { result: 'skipped', reason: planned.reason, message: planned.message }
-      : remote && loaded.tenant
+    const acted: Acted = remote && loaded.tenant
       ? ((await step.invoke('post-to-accounting', {
           function: remote,
           data: {
