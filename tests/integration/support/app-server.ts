@@ -78,12 +78,25 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> | undefined {
  * Next).
  */
 export async function startAppServer(routes: RouteTable = appRoutes, edge: 'route' | 'server' = 'route'): Promise<TestAppServer> {
+  // Each route module once, as Next holds a route it has loaded: a dynamic import per request went through the module
+  // loader's hooks (tsx's, on a worker thread) every time, a cost the app does not have in production.
+  const loaded = new Map<() => Promise<RouteModule>, Promise<RouteModule>>();
+  const loadOnce = (load: () => Promise<RouteModule>): Promise<RouteModule> => {
+    let module = loaded.get(load);
+    if (!module) {
+      module = load();
+      module.catch(() => loaded.delete(load));
+      loaded.set(load, module);
+    }
+    return module;
+  };
+  let deps: Promise<typeof import('@/lib/deps')> | undefined;
   const serveRoutes: RequestListener = async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
       const match = matchRoute(routes, url.pathname);
       const load = match?.load;
-      const module = load ? await load() : undefined;
+      const module = load ? await loadOnce(load) : undefined;
       const handler = module?.[(req.method ?? 'GET') as keyof RouteModule];
       if (!handler) {
         res.writeHead(load ? 405 : 404).end();
@@ -108,7 +121,7 @@ export async function startAppServer(routes: RouteTable = appRoutes, edge: 'rout
     edge === 'server'
       ? createRequestListener({
           rest: serveRoutes,
-          webhookDeps: async () => (await import('@/lib/deps')).webhookDeps(),
+          webhookDeps: async () => (await (deps ??= import('@/lib/deps'))).webhookDeps(),
           onWebhookError: (error) => console.error('webhook delivery failed', error),
         })
       : (req, res) => {

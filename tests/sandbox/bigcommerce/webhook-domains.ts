@@ -39,6 +39,8 @@ interface DomainState {
   client_id: string;
   destination: string;
   outcomes: Outcome[];
+  /** How many of `outcomes` failed (kept with the list: counting the window per delivery grew with its length). */
+  failures: number;
   blocks: Block[];
   /** Attempts that came due during a block and went back to the retry queue unsent. */
   deferred: number;
@@ -66,17 +68,22 @@ export function destinationDomain(destination: string): string {
 
 export class DomainBlocklist {
   private readonly domains = new Map<string, DomainState>();
+  /** Each destination's domain state, so a delivery does not parse its URL again. */
+  private readonly byDestination = new Map<string, DomainState>();
 
   constructor(private readonly clock: SandboxClock) {}
 
   private state(clientId: string, destination: string): DomainState {
+    const known = this.byDestination.get(`${clientId} ${destination}`);
+    if (known) return known;
     const domain = destinationDomain(destination);
     const key = `${clientId} ${domain}`;
     let s = this.domains.get(key);
     if (!s) {
-      s = { client_id: clientId, destination: domain, outcomes: [], blocks: [], deferred: 0 };
+      s = { client_id: clientId, destination: domain, outcomes: [], failures: 0, blocks: [], deferred: 0 };
       this.domains.set(key, s);
     }
+    this.byDestination.set(`${clientId} ${destination}`, s);
     return s;
   }
 
@@ -100,9 +107,10 @@ export class DomainBlocklist {
     if (this.current(s)) return;
     const now = this.clock.now();
     s.outcomes.push(ok ? { at: now, ok } : { at: now, ok, failure: failure ?? 'no response' });
+    if (!ok) s.failures++;
     this.prune(s, now);
     if (s.outcomes.length < DOMAIN_MIN_REQUESTS) return;
-    const successes = s.outcomes.filter((o) => o.ok).length;
+    const successes = s.outcomes.length - s.failures;
     if (successes / s.outcomes.length >= DOMAIN_MIN_SUCCESS_RATIO) return;
     s.blocks.push({
       from: now,
@@ -114,12 +122,13 @@ export class DomainBlocklist {
     if (s.blocks.length > BLOCKS_KEPT) s.blocks.splice(0, s.blocks.length - BLOCKS_KEPT);
     // The block outlasts the window, so the next window starts empty.
     s.outcomes = [];
+    s.failures = 0;
   }
 
   private prune(s: DomainState, now: number): void {
     const since = now - this.clock.scaled(DOMAIN_WINDOW_MS);
     let drop = 0;
-    while (drop < s.outcomes.length && s.outcomes[drop]!.at <= since) drop++;
+    while (drop < s.outcomes.length && s.outcomes[drop]!.at <= since) if (!s.outcomes[drop++]!.ok) s.failures--;
     if (drop > 0) s.outcomes.splice(0, drop);
   }
 
@@ -141,7 +150,7 @@ export class DomainBlocklist {
           destination: s.destination,
           blocked: this.current(s) !== null,
           time_left: this.timeLeft(s),
-          window: { requests: s.outcomes.length, successes: s.outcomes.filter((o) => o.ok).length },
+          window: { requests: s.outcomes.length, successes: s.outcomes.length - s.failures },
           deferred: s.deferred,
           blocks: s.blocks.map((b) => ({ ...b, from: this.clock.iso(b.from), until: this.clock.iso(b.until) })),
         };
