@@ -49,6 +49,12 @@ export const syncRecords = pgTable(
     /** The status we last wrote back, to recognise its webhook echo. */
     writtenStatusId: integer('written_status_id'),
     statusWrittenAt: timestamp('status_written_at', { withTimezone: true }),
+    /**
+     * The order as it was posted from (lib/sync/pipeline/order-fingerprint.ts), recorded with our status write after
+     * a post: the `updated` webhook of that write finds the order unchanged but for our status and plans nothing. Every
+     * other write of the record clears it.
+     */
+    orderFingerprint: text('order_fingerprint'),
     /** The document as last posted (canonical sales document JSON). */
     document: jsonb('document').$type<Record<string, unknown>>(),
     postedAt: timestamp('posted_at', { withTimezone: true }),

@@ -30,6 +30,7 @@ export interface SyncRecordRow {
   orderDateModified: Date | null;
   writtenStatusId: number | null;
   statusWrittenAt: Date | null;
+  orderFingerprint?: string | null;
   document: Record<string, unknown> | null;
   updatedAt: Date;
 }
@@ -75,7 +76,8 @@ const whereKey = (key: RecordKey) =>
 export function createSyncRecordRepo({ db }: { db: Db }) {
   async function upsert(key: RecordKey, patch: Patch & { state: SyncState }, snapshot?: OrderSnapshot, bumpAttempts = false) {
     const now = new Date();
-    const values = { ...key, ...patch, ...snapshotColumns(snapshot), updatedAt: now, attempts: bumpAttempts ? 1 : 0 };
+    // A decision recorded: the order is no longer known to be as posted from (order-fingerprint.ts).
+    const values = { ...key, ...patch, ...snapshotColumns(snapshot), orderFingerprint: null, updatedAt: now, attempts: bumpAttempts ? 1 : 0 };
     await db
       .insert(syncRecords)
       .values(values)
@@ -84,6 +86,7 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
         set: {
           ...patch,
           ...snapshotColumns(snapshot),
+          orderFingerprint: null,
           updatedAt: now,
           ...(bumpAttempts ? { attempts: sql`${syncRecords.attempts} + 1` } : {}),
         },
@@ -167,7 +170,7 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
         .limit(1);
       await db
         .update(syncRecords)
-        .set({ state: cancelled.length ? 'credited' : 'posted', reason: null, message: 'In the books; every change of the order is booked.', updatedAt: new Date() })
+        .set({ state: cancelled.length ? 'credited' : 'posted', reason: null, message: 'In the books; every change of the order is booked.', orderFingerprint: null, updatedAt: new Date() })
         .where(and(whereKey(key), inArray(syncRecords.state, ['failed', 'held', 'pending']), sql`${syncRecords.remoteId} is not null`));
     },
 
@@ -234,11 +237,12 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       await upsert(key, { state: input.state, message: input.message, reason: null });
     },
 
-    async recordStatusWritten(key: RecordKey, statusId: number) {
+    async recordStatusWritten(key: RecordKey, statusId: number, orderFingerprint: string | null = null) {
+      const now = new Date();
       await db
         .update(syncRecords)
         // The order's status as we know it is the one we wrote (its echo, recognised, updates nothing).
-        .set({ writtenStatusId: statusId, statusWrittenAt: new Date(), orderStatusId: statusId, updatedAt: new Date() })
+        .set({ writtenStatusId: statusId, statusWrittenAt: now, orderStatusId: statusId, orderFingerprint, updatedAt: now })
         .where(
           and(eq(syncRecords.storeHash, key.storeHash), eq(syncRecords.orderId, key.orderId), eq(syncRecords.provider, key.provider)),
         );
@@ -322,7 +326,7 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
           .update(syncRecords)
           .set({
             state: 'failed', reason: 'gone_from_books', message, remoteId: null, remoteNumber: null, contentHash: null, document: null,
-            locked: false, documentVersion: sql`${syncRecords.documentVersion} + 1`, updatedAt: new Date(),
+            locked: false, documentVersion: sql`${syncRecords.documentVersion} + 1`, orderFingerprint: null, updatedAt: new Date(),
           })
           .where(whereKey(key));
         await tx.insert(syncEvents).values({ storeHash: key.storeHash, orderId: key.orderId, kind: 'repair', message });

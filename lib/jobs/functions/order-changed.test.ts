@@ -83,15 +83,49 @@ describe('order/changed', () => {
     expect(records.events.map((e) => e.kind)).toContain('status_left');
   });
 
-  it('skips an order already posted with the same content: nothing posted, no status written, no write-back step (its status was written already)', async () => {
-    const { order, store, books } = world();
+  it('the `updated` webhook of its own status write plans nothing: one step, one read, nothing recorded', async () => {
+    const { order, store, records, books } = world();
     await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    expect(records.rows.get(order.id)?.orderFingerprint).toMatch(/^sha256:/);
     store.calls.length = 0;
+    const eventsBefore = records.events.length;
     const { result, ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'again' }) }).execute();
-    expect(result).toMatchObject({ result: 'skipped', reason: 'already_posted_unchanged' });
-    expect(stepIds(ctx)).toEqual(['load-order', 'record-decision']);
+    expect(result).toMatchObject({ result: 'skipped', reason: 'unchanged since our status write' });
+    expect(stepIds(ctx)).toEqual(['load-order']);
     expect(books.posted).toHaveLength(1);
     expect(store.calls).toEqual([`GET /v2/orders/${order.id}`]);
+    expect(records.events).toHaveLength(eventsBefore);
+    // A repeat of it (at-least-once delivery) is as cheap: nothing cleared the fingerprint.
+    const again = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'again-2' }) }).execute();
+    expect(stepIds(again.ctx)).toEqual(['load-order']);
+  });
+
+  it('any other change after our status write is planned as always: an edit, a status the merchant set, new settings', async () => {
+    const { order, store, records } = world();
+    await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
+    const planned = async (dedupeKey: string) => {
+      const { ctx } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey }) }).execute();
+      return stepIds(ctx);
+    };
+    const fingerprint = records.rows.get(order.id)!.orderFingerprint;
+    // The merchant edits the order after our write (a note is enough: anything in the order resource).
+    store.current.staff_notes = 'call the shopper';
+    expect(await planned('edit')).toContain('record-decision');
+    // Nothing to book in that edit (the record is left as it was): the edited order is planned on every look.
+    expect(await planned('edit-again')).toContain('record-decision');
+    // Back to the order as posted: nothing to plan again.
+    store.current.staff_notes = order.staff_notes;
+    expect(records.rows.get(order.id)?.orderFingerprint).toBe(fingerprint);
+    expect(await planned('same')).toEqual(['load-order']);
+    // A status the merchant sets is not ours.
+    store.current.status_id = 11;
+    expect(await planned('status')).toContain('record-decision');
+    // New settings (a description template, an account): the document may change, so the order is planned.
+    store.current.status_id = IMPORTED;
+    Object.assign(records.rows.get(order.id)!, { orderFingerprint: fingerprint });
+    const { pipeline } = context.current as ReturnType<typeof fakeStoreContext>;
+    pipeline.settings = { ...pipeline.settings, document: { ...pipeline.settings.document, dueDays: 7 } };
+    expect(await planned('settings')).not.toEqual(['load-order']);
   });
 
   it('a posted order whose status was never written (a crash between the post and the write) gets it on its next run', async () => {
@@ -118,7 +152,9 @@ describe('order/changed', () => {
     const books = fakeProvider({ createsCustomers: true });
     context.current = fakeStoreContext({ store, records, provider: books.provider, settings: settingsWith({ statusAfterImport: IMPORTED }) });
     await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id) }).execute();
-    // The `updated` webhook of our own status write: the customer now exists and is found.
+    // A later look at the order that plans it (the fingerprint of our status write set aside): the customer now
+    // exists and is found.
+    Object.assign(records.rows.get(order.id)!, { orderFingerprint: null });
     const { result } = await new InngestTestEngine({ function: orderChangedFunction, events: event(order.id, { dedupeKey: 'wh-updated' }) }).execute();
     expect(result).toMatchObject({ result: 'skipped', reason: 'already_posted_unchanged' });
     expect(books.posted).toHaveLength(1);

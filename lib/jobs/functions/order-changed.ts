@@ -1,5 +1,6 @@
 import type { StoreHash } from '@/lib/ids';
 import { classifyStatusChange, loadOrderAndRecord, mayWriteBack, movesStock, planAndNote, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
+import { orderFingerprint, unchangedSinceOurWrite } from '@/lib/sync/pipeline/order-fingerprint';
 import { inngest } from '../client';
 import { storeContext } from '@/lib/context';
 import { orderChanged, stockPush, storeUninstalled } from '../events';
@@ -74,17 +75,26 @@ export const orderChangedFunction = inngest.createFunction(
       translateFailures(async () => {
         const ctx = await context();
         const { loaded: read, record } = await loadOrderAndRecord(ctx.pipeline, orderId, { refunds: refundId !== undefined });
+        // The `updated` webhook of our own status write (or a repeat of it): the order is as posted but for that
+        // status, so there is nothing to plan (order-fingerprint.ts). A refund's run always plans.
+        if (read.found && refundId === undefined && unchangedSinceOurWrite(record, read.order, ctx.pipeline.settings)) {
+          return { found: true as const, unchangedSinceOurWrite: true as const };
+        }
         const tenant = ctx.accountingTenant ?? null;
-        if (!read.found || (tenant && postingFunctions.has(ctx.providerId))) return { ...read, tenant, providerId: ctx.providerId };
+        // What the order looked like when planned, for the status write after a post (computed on the order as read,
+        // as the check above is).
+        const fingerprint = read.found ? orderFingerprint(read.order, ctx.pipeline.settings) : null;
+        if (!read.found || (tenant && postingFunctions.has(ctx.providerId))) return { ...read, tenant, providerId: ctx.providerId, fingerprint };
         // Posted in this run (the built-in ledger): planned in the same step. Each step is a call of this function
         // by Inngest; planning only reads (the order just loaded, what is booked), so a retry of the two together
         // is as harmless as a retry of either.
         const { order, refunds } = read;
         const refundsUnreadable = 'refundsUnreadable' in read ? read.refundsUnreadable : undefined;
         const plan = await planAndNote(ctx.pipeline, { order, refunds, record, ...(refundsUnreadable ? { refundsUnreadable } : {}) }, trigger);
-        return { ...read, tenant, providerId: ctx.providerId, plan };
+        return { ...read, tenant, providerId: ctx.providerId, fingerprint, plan };
       }),
     );
+    if ('unchangedSinceOurWrite' in loaded) return { orderId, result: 'skipped', reason: 'unchanged since our status write' };
     if (!loaded.found) {
       await step.run('record-missing', async () => {
         const { records } = await context();
@@ -119,7 +129,7 @@ export const orderChangedFunction = inngest.createFunction(
     const stockOn = await step.run('write-back-status', () =>
       translateFailures(async () => {
         const { pipeline, settings } = await context();
-        await writeBackAfter(pipeline, order, acted, { recheck: true });
+        await writeBackAfter(pipeline, order, acted, { recheck: true, ...(loaded.fingerprint ? { orderFingerprint: loaded.fingerprint } : {}) });
         // A posting moved stock in the books: the new levels go out when stock sync is on.
         return movesStock(acted) && settings.stock.enabled;
       }),

@@ -47,6 +47,8 @@ export type SyncRecord = SyncRecordView & {
   writtenStatusId: number | null;
   statusWrittenAt: Date | null;
   orderDateModified: Date | null;
+  /** The order as posted from, recorded with our status write (order-fingerprint.ts); absent or null: none. */
+  orderFingerprint?: string | null;
 };
 
 /** `summary_edit`: daily summary mode, a change to an order of a closed day, booked by the summary of the day of the change. */
@@ -92,7 +94,11 @@ export interface RecordPort {
   markLocked(key: RecordKey): Promise<void>;
   /** A write after the first posting succeeded: an order left `failed` or `held` with its document in the books is `posted` again. */
   markSettled(key: RecordKey): Promise<void>;
-  recordStatusWritten(key: RecordKey, statusId: number): Promise<void>;
+  /**
+   * The status we wrote. `orderFingerprint`: the order as posted from (order-fingerprint.ts), when this write followed
+   * its post; without it the record keeps none.
+   */
+  recordStatusWritten(key: RecordKey, statusId: number, orderFingerprint?: string | null): Promise<void>;
   /** `once`: a key the order's timeline holds at most once; false when it already did (nothing written). */
   addEvent(
     storeHash: StoreHash,

@@ -19,7 +19,11 @@ export type WriteBack = { written: number | null; reason: string };
 
 export async function writeBackStatus(
   deps: PipelineDeps,
-  input: { orderId: number; currentStatusId: number; outcome: 'imported' | 'error'; recheck?: boolean },
+  input: {
+    orderId: number; currentStatusId: number; outcome: 'imported' | 'error'; recheck?: boolean;
+    /** The order as posted from (order-fingerprint.ts), kept with an `imported` write so its echo plans nothing. */
+    orderFingerprint?: string;
+  },
 ): Promise<WriteBack> {
   const target = input.outcome === 'imported' ? deps.settings.orders.statusAfterImport : deps.settings.orders.statusOnError;
   if (target === null) return { written: null, reason: `no status is configured for ${input.outcome} orders` };
@@ -41,7 +45,7 @@ export async function writeBackStatus(
     if (result.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
     fromStore(result.error, `setting the status of order ${input.orderId}`);
   }
-  await deps.records.recordStatusWritten(keyOf(deps, input.orderId), target);
+  await deps.records.recordStatusWritten(keyOf(deps, input.orderId), target, input.outcome === 'imported' ? (input.orderFingerprint ?? null) : null);
   await deps.records.addEvent(deps.storeHash, input.orderId, 'status_written', `Order status set to ${statusNamed(target)} (${input.outcome === 'imported' ? 'posted' : 'could not be posted'}).`, {
     statusId: target,
   });
@@ -56,12 +60,14 @@ export async function writeBackAfter(
   deps: PipelineDeps,
   order: Pick<BcOrder, 'id' | 'status_id'>,
   acted: Pick<Acted, 'result'>,
-  options: { recheck?: boolean } = {},
+  options: { recheck?: boolean; orderFingerprint?: string } = {},
 ): Promise<WriteBack> {
   const o = deps.settings.orders;
   const importing = o.importStatusIds.includes(order.status_id) || (o.statusOnError !== null && order.status_id === o.statusOnError);
-  const write = (outcome: 'imported' | 'error') => writeBackStatus(deps, { orderId: order.id, currentStatusId: order.status_id, outcome, recheck: options.recheck ?? false });
-  if (acted.result === 'posted') return importing ? write('imported') : { written: null, reason: 'the order is no longer in an import status' };
+  const write = (outcome: 'imported' | 'error', orderFingerprint?: string) =>
+    writeBackStatus(deps, { orderId: order.id, currentStatusId: order.status_id, outcome, recheck: options.recheck ?? false, ...(orderFingerprint ? { orderFingerprint } : {}) });
+  // Posted from this order: the write's echo finds it unchanged but for our status (order-fingerprint.ts).
+  if (acted.result === 'posted') return importing ? write('imported', options.orderFingerprint) : { written: null, reason: 'the order is no longer in an import status' };
   if (acted.result === 'held' || acted.result === 'failed') return importing ? write('error') : { written: null, reason: 'the order is not in an import status' };
   const record = await deps.records.get(keyOf(deps, order.id));
   if (record?.state === 'posted' && record.writtenStatusId === null && o.importStatusIds.includes(order.status_id)) return write('imported');

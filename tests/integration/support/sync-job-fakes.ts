@@ -43,7 +43,8 @@ export function memoryRecords() {
     reason: null,
     message: null,
   });
-  const patch = (key: RecordKey, values: Partial<Row>) => rows.set(key.orderId, { ...(rows.get(key.orderId) ?? blank()), ...values });
+  // As the repository: every write but the lock and the status write clears the order's fingerprint.
+  const patch = (key: RecordKey, values: Partial<Row>) => rows.set(key.orderId, { ...(rows.get(key.orderId) ?? blank()), orderFingerprint: null, ...values });
   const postings = new Map<number, Posting[]>();
   const settle = (key: RecordKey): void => {
     const row = rows.get(key.orderId);
@@ -74,7 +75,7 @@ export function memoryRecords() {
       patch(key, { state: 'summarised', reason: 'in_daily_summary', ...input });
     },
     async markLocked(key) {
-      patch(key, { locked: true });
+      patch(key, { locked: true, orderFingerprint: rows.get(key.orderId)?.orderFingerprint ?? null });
     },
     async markSettled(key) {
       settle(key);
@@ -99,8 +100,8 @@ export function memoryRecords() {
     async markClosed(key, input) {
       patch(key, { state: input.state, message: input.message, reason: null });
     },
-    async recordStatusWritten(key, statusId) {
-      patch(key, { writtenStatusId: statusId, statusWrittenAt: new Date() });
+    async recordStatusWritten(key, statusId, orderFingerprint = null) {
+      patch(key, { writtenStatusId: statusId, statusWrittenAt: new Date(), orderFingerprint });
     },
     async addEvent(_store, orderId, kind, message, _detail, options) {
       if (options?.once && onceKeys.has(`${orderId}:${options.once}`)) return false;
