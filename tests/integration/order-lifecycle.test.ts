@@ -206,7 +206,9 @@ describe.each(['ledger', 'xero', 'quickbooks'] as const)('after the first postin
       await storeCall(store, 'POST', `/v3/orders/${orderId}/payment_actions/capture`, {});
       const after = await settled(orderId, (b) => b.money > 0n);
       expect(after.books).toMatchObject({ receivable: 0n, documents: 1 });
-      expect((await postingsOf(orderId)).filter((p) => p.kind === 'payment' && p.state === 'posted')).toHaveLength(1);
+      // The books show the payment the moment it is written; its posting is marked a moment later, in the same step.
+      const postings = await until(() => postingsOf(orderId), (ps) => ps.some((p) => p.kind === 'payment' && p.state === 'posted'), 10_000);
+      expect(postings.filter((p) => p.kind === 'payment' && p.state === 'posted')).toHaveLength(1);
     } finally {
       await world.admin(`/__sandbox/stores/${store.hash}/payments`, { capture: 'authorize_and_capture' });
     }
@@ -221,7 +223,9 @@ describe.each(['ledger', 'xero', 'quickbooks'] as const)('after the first postin
       await storeCall(store, 'POST', `/v3/orders/${orderId}/payment_actions/void`, {});
       const { books } = await settled(orderId, (b) => b.sold === 0n);
       expect(books).toMatchObject({ money: 0n, receivable: 0n, sold: 0n, tax: 0n });
-      expect((await syncRecordOf(db(), store.hash, orderId))?.state).toBe('voided');
+      // The books show the void the moment it is written; the record says so a moment later, in the same step.
+      const record = await until(() => syncRecordOf(db(), store.hash, orderId), (r) => r?.state !== 'posted', 10_000);
+      expect(record?.state).toBe('voided');
     } finally {
       await world.admin(`/__sandbox/stores/${store.hash}/payments`, { capture: 'authorize_and_capture' });
     }
