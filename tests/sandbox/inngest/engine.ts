@@ -352,7 +352,10 @@ export function createEngine(options: EngineOptions) {
         waiter.resolve(event);
       }
     }
-    for (const run of active) {
+    // Only an event some registered function cancels on can cancel a run (most events are not: no walk of every
+    // active run for them).
+    const cancels = [...apps.values()].some((app) => [...app.functions.values()].some((fn) => fn.config.cancel?.some((c) => c.event === event.name)));
+    for (const run of cancels ? active : []) {
       for (const cancel of run.fn.config.cancel ?? []) {
         const expired = cancel.timeout && now > Date.parse(run.summary.startedAt) + delayUntil(cancel.timeout) * timeScale;
         if (cancel.event === event.name && !expired && matches(cancel.if, { event: run.summary.event, async: event })) {
