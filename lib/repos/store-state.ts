@@ -7,6 +7,7 @@
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db';
+import { preparedOnce } from '@/db/prepared';
 import { storeSettings, storeSync, stores } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
 import type { InstalledStore } from './stores';
@@ -26,15 +27,19 @@ export function createStoreStateRepo({ db }: { db: Db }) {
   return {
     /** Null when the store is not installed (unknown, uninstalled, or without a token). */
     async read(storeHash: StoreHash): Promise<StoreState | null> {
-      const rows = await db
-        .select({
-          store: stores,
-          sync: storeSync,
-          settingsVersion: sql<number>`coalesce((select max(${storeSettings.version}) from ${storeSettings} where ${storeSettings.storeHash} = ${stores.storeHash}), 0)`.mapWith(Number),
-        })
-        .from(stores)
-        .leftJoin(storeSync, eq(storeSync.storeHash, stores.storeHash))
-        .where(and(eq(stores.storeHash, storeHash), isNull(stores.uninstalledAt)));
+      const query = preparedOnce(db, 'store_state_read', (d) =>
+        d
+          .select({
+            store: stores,
+            sync: storeSync,
+            settingsVersion: sql<number>`coalesce((select max(${storeSettings.version}) from ${storeSettings} where ${storeSettings.storeHash} = ${stores.storeHash}), 0)`.mapWith(Number),
+          })
+          .from(stores)
+          .leftJoin(storeSync, eq(storeSync.storeHash, stores.storeHash))
+          .where(and(eq(stores.storeHash, sql.placeholder('storeHash')), isNull(stores.uninstalledAt)))
+          .prepare('store_state_read'),
+      );
+      const rows = await query.execute({ storeHash });
       const row = rows[0];
       if (!row || !row.store.accessTokenEnc) return null;
       const s = row.store;

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db';
+import { preparedOnce } from '@/db/prepared';
 import { summaries, syncEvents, syncPostings, syncRecords, webhookDeliveries } from '@/db/schema';
 import type { StoreHash } from '@/lib/ids';
 import { notificationOfFailure } from '@/lib/notify/kinds';
@@ -103,12 +104,14 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
 
   return {
     async get(key: RecordKey): Promise<SyncRecordRow | null> {
-      const rows = await db
-        .select()
-        .from(syncRecords)
-        .where(
-          and(eq(syncRecords.storeHash, key.storeHash), eq(syncRecords.orderId, key.orderId), eq(syncRecords.provider, key.provider)),
-        );
+      const query = preparedOnce(db, 'sync_records_get', (d) =>
+        d
+          .select()
+          .from(syncRecords)
+          .where(and(eq(syncRecords.storeHash, sql.placeholder('storeHash')), eq(syncRecords.orderId, sql.placeholder('orderId')), eq(syncRecords.provider, sql.placeholder('provider'))))
+          .prepare('sync_records_get'),
+      );
+      const rows = await query.execute({ storeHash: key.storeHash, orderId: key.orderId, provider: key.provider });
       return (rows[0] as SyncRecordRow | undefined) ?? null;
     },
 
@@ -257,11 +260,18 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       detail: Record<string, unknown> = {},
       options: { once?: string } = {},
     ): Promise<boolean> {
-      const inserted = await db
-        .insert(syncEvents)
-        .values({ storeHash, orderId, kind, message, detail, onceKey: options.once ?? null })
-        .onConflictDoNothing()
-        .returning({ id: syncEvents.id });
+      const query = preparedOnce(db, 'sync_events_add', (d) =>
+        d
+          .insert(syncEvents)
+          .values({
+            storeHash: sql.placeholder('storeHash'), orderId: sql.placeholder('orderId'), kind: sql.placeholder('kind'), message: sql.placeholder('message'),
+            detail: sql.placeholder('detail'), onceKey: sql.placeholder('onceKey'),
+          })
+          .onConflictDoNothing()
+          .returning({ id: syncEvents.id })
+          .prepare('sync_events_add'),
+      );
+      const inserted = await query.execute({ storeHash, orderId, kind, message, detail, onceKey: options.once ?? null });
       return inserted.length > 0;
     },
 

@@ -26,6 +26,12 @@ export const orderChangedFunction = inngest.createFunction(
     ],
     idempotency: 'event.data.storeHash + "-" + string(event.data.orderId) + "-" + event.data.dedupeKey',
     retries: 5,
+    // The steps one call runs (load, post, payments, status write) report to Inngest together, with the call's
+    // answer, instead of one checkpoint request each: four requests fewer per order. A process that dies in the call
+    // loses those reports and Inngest calls again: each step is safe to run again (the ledger finds a document by its
+    // key, the status write reads the status first), as after any crash mid-step. A call that runs long reports what
+    // it has every 2 s; a step that fails, waits or invokes reports first.
+    checkpointing: { bufferedSteps: 8, maxInterval: '2s' },
     cancelOn: [{ event: storeUninstalled, match: 'data.storeHash' }],
     onFailure: async ({ event, error, step }) => {
       const { storeHash, orderId } = event.data.event.data;

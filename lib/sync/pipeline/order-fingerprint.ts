@@ -19,8 +19,19 @@ import type { SyncRecord } from './ports';
  */
 export function orderFingerprint(order: BcOrder, settings: SyncSettings): string {
   const { date_modified: _modified, status_id: _statusId, status: _status, custom_status: _custom, ...rest } = order;
-  const digest = createHash('sha256').update(canonicalJson({ order: rest, settings, builder: DOCUMENT_BUILDER_VERSION })).digest('hex');
+  const digest = createHash('sha256').update(canonicalJson({ order: rest, settings: settingsDigest(settings), builder: DOCUMENT_BUILDER_VERSION })).digest('hex');
   return `sha256:${digest}`;
+}
+
+/** The settings' own hash, once per settings object (a store context reads them once and plans many orders). */
+const settingsDigests = new WeakMap<SyncSettings, string>();
+function settingsDigest(settings: SyncSettings): string {
+  let digest = settingsDigests.get(settings);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(canonicalJson(settings)).digest('hex');
+    settingsDigests.set(settings, digest);
+  }
+  return digest;
 }
 
 /**
