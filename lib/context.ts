@@ -5,6 +5,7 @@
  * database); the CLI builds its own with `createAppContext` from its environment. Tests build either.
  */
 import { getDb, type Db } from '@/db';
+import { jsonFetch } from '@/lib/http/json-fetch';
 import { appCredentials } from '@/lib/accounting/credentials';
 import type { ConnectDeps } from '@/lib/accounting/definition';
 import { openProvider } from '@/lib/accounting/open';
@@ -119,7 +120,7 @@ export function createAppContext(config: AppContextConfig) {
     const client =
       config.client?.(storeHash, accessToken) ??
       createBigCommerceClient({
-        fetch: config.fetch ?? globalThis.fetch, apiUrl: config.env.BIGCOMMERCE_API_URL, storeHash, accessToken, log: config.log,
+        fetch: config.fetch ?? jsonFetch, apiUrl: config.env.BIGCOMMERCE_API_URL, storeHash, accessToken, log: config.log,
         ...(options.bigcommerceRetry ? { retry: options.bigcommerceRetry } : {}),
       });
     const records = createSyncRecordRepo({ db });

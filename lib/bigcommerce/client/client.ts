@@ -36,7 +36,7 @@ import {
 import { chunk, collectV3, PAGE_LIMIT, v2Pages, type V3Page } from './pagination';
 import { sharedRateLimiter, systemClock, type Clock, type RateLimiter } from './rate-limiter';
 import { checkScopes, type ScopeCheck } from './scopes';
-import { createTransport, DEFAULT_RETRY, type BcRequest, type ClientLog, type RetryPolicy } from './transport';
+import { createTransport, DEFAULT_RETRY, type BcRequest, type ClientLog, type HttpFetch, type RetryPolicy } from './transport';
 import {
   inventoryTracking,
   wireCollection,
@@ -59,7 +59,7 @@ import {
 } from './wire';
 
 export interface BigCommerceClientDeps {
-  fetch: typeof fetch;
+  fetch: HttpFetch;
   /** `https://api.bigcommerce.com` (or the sandbox); calls go to `{apiUrl}/stores/{hash}/v2|v3/...`. */
   apiUrl: string;
   storeHash: string;

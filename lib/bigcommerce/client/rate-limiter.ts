@@ -31,7 +31,7 @@ export interface RateLimitHeaders {
 }
 
 /** Reads the four `X-Rate-Limit-*` headers; null when any is missing or not a number. */
-export function readRateLimitHeaders(headers: Headers): RateLimitHeaders | null {
+export function readRateLimitHeaders(headers: { get(name: string): string | null }): RateLimitHeaders | null {
   const num = (name: string) => {
     const raw = headers.get(name);
     if (raw === null || raw.trim() === '') return null;

@@ -34,8 +34,19 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 250, maxDelayMs: 8_000, maxRateLimitRetries: 5 };
 
+/** The part of a response the transport reads (a fetch Response has it; so has lib/http/json-fetch.ts's answer). */
+export interface HeadersLike {
+  get(name: string): string | null;
+}
+
+/** The part of fetch the transport uses: the global fetch, a test's fake, or lib/http/json-fetch.ts. */
+export type HttpFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string | undefined; signal?: AbortSignal },
+) => Promise<{ status: number; headers: HeadersLike; text(): Promise<string> }>;
+
 export interface TransportDeps {
-  fetch: typeof fetch;
+  fetch: HttpFetch;
   apiUrl: string;
   storeHash: string;
   accessToken: string;
@@ -64,7 +75,7 @@ export interface BcResponse {
   status: number;
   /** Parsed JSON, or undefined for an empty body (V2 answers an empty list with 204). */
   body: unknown;
-  headers: Headers;
+  headers: HeadersLike;
 }
 
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'PUT', 'DELETE']);
@@ -92,7 +103,7 @@ export function buildUrl(apiUrl: string, storeHash: string, path: string, query?
   return `${base}/stores/${encodeURIComponent(storeHash)}${path}${params ? `?${params}` : ''}`;
 }
 
-function retryAfterMs(headers: Headers, fallbackMs: number): number {
+function retryAfterMs(headers: HeadersLike, fallbackMs: number): number {
   const reset = Number(headers.get('x-rate-limit-time-reset-ms'));
   if (headers.get('x-rate-limit-time-reset-ms') !== null && Number.isFinite(reset) && reset >= 0) return reset;
   const seconds = Number(headers.get('x-retry-after') ?? headers.get('retry-after'));
@@ -119,7 +130,7 @@ export function createTransport(deps: TransportDeps) {
 
     for (;;) {
       await deps.rateLimiter.acquire(deps.clock);
-      let response: Response | undefined;
+      let response: Awaited<ReturnType<HttpFetch>> | undefined;
       let text = '';
       let transportError: unknown;
       try {

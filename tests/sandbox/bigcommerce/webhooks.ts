@@ -4,6 +4,7 @@
 // deactivation after the last retry, and the delivery-domain blocklist (webhook-domains.ts).
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { request } from 'undici';
 import type { ApiContext, ApiGateway } from './api';
 import { ok } from './api';
 import { parseJsonBody } from './http';
@@ -120,7 +121,9 @@ export class WebhookDispatcher {
     let error: string | undefined;
     try {
       const body = JSON.stringify(payload);
-      const res = await fetch(hook.destination, {
+      // undici's request rather than fetch: the same HTTP/1.1 POST at a fraction of the sender's CPU (the fleet
+      // benchmark delivers three webhooks per order on the machine it measures).
+      const res = await request(hook.destination, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -129,10 +132,11 @@ export class WebhookDispatcher {
           ...this.signatureHeaders(store, hook.client_id, payload.hash, body),
         },
         body,
-        signal: AbortSignal.timeout(10_000),
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
       });
-      status = res.status;
-      await res.arrayBuffer();
+      status = res.statusCode;
+      await res.body.dump();
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }

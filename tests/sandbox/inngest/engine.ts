@@ -19,6 +19,7 @@ import {
   type SerializedError,
   type StepState,
 } from './protocol';
+import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 
 export type RunStatus = 'Running' | 'Completed' | 'Failed' | 'Cancelled';
@@ -617,7 +618,7 @@ export function createEngine(options: EngineOptions) {
         },
         version: 2,
       };
-      let res: Response;
+      let res: Dispatcher.ResponseData;
       callsInFlight += 1;
       try {
         const payload = JSON.stringify(body);
@@ -629,34 +630,48 @@ export function createEngine(options: EngineOptions) {
           'x-inngest-generation-id': String(item.generation),
           'x-inngest-job-id': item.jobId,
         };
-        res = await fetch(url, {
+        // undici's request rather than fetch: the same POST at a fraction of the executor's CPU, which the fleet
+        // benchmark shares with the app it measures.
+        res = await request(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-inngest-server-kind': 'dev', ...dispatchHeaders, ...options.authHeaders?.(payload) },
           body: payload,
-          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+          headersTimeout: CALL_TIMEOUT_MS,
+          bodyTimeout: CALL_TIMEOUT_MS,
         });
       } catch (err) {
         callEnded();
         const message = `Could not reach the app at ${url.origin}: ${(err as Error).cause ?? (err as Error).message}`;
         return { kind: 'error', retriable: true, error: { name: 'FetchError', message } };
       }
-      const text = await res.text().finally(callEnded);
+      let text: string;
+      try {
+        text = await res.body.text().finally(callEnded);
+      } catch (err) {
+        // The connection broke mid-answer (the app died): as unreachable, retried.
+        return { kind: 'error', retriable: true, error: { name: 'FetchError', message: `The app at ${url.origin} broke off its answer: ${(err as Error).message}` } };
+      }
+      const header = (name: string) => {
+        const value = res.headers[name];
+        return (Array.isArray(value) ? value[0] : value) ?? null;
+      };
+      const status = res.statusCode;
       let json: unknown = null;
       try {
         json = text ? JSON.parse(text) : null;
       } catch {
         json = text;
       }
-      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-      if (res.status === 200) return { kind: 'complete', output: json };
-      if (res.status === 206) {
+      const retryAfterMs = parseRetryAfter(header('retry-after'));
+      if (status === 200) return { kind: 'complete', output: json };
+      if (status === 206) {
         const ops = z.array(outgoingOpSchema).safeParse(Array.isArray(json) ? json : [json]);
         if (ops.success && ops.data.length > 0) return { kind: 'ops', ops: ops.data, retryAfterMs };
       }
-      if (res.status === 401) log(`${run.fn.id}: the app refused the call (401); is it in dev mode (INNGEST_DEV)?`);
-      const fallback = `HTTP ${res.status} from the app: ${text.slice(0, 200)}`;
+      if (status === 401) log(`${run.fn.id}: the app refused the call (401); is it in dev mode (INNGEST_DEV)?`);
+      const fallback = `HTTP ${status} from the app: ${text.slice(0, 200)}`;
       const error = toSerializedError(typeof json === 'object' ? json : null, fallback);
-      return { kind: 'error', error, retriable: res.headers.get('x-inngest-no-retry') !== 'true', retryAfterMs };
+      return { kind: 'error', error, retriable: header('x-inngest-no-retry') !== 'true', retryAfterMs };
     } finally {
       // The dispatch is over (answered, failed or abandoned): the queue item is no longer leased by it.
       if (run.dispatches.get(item.qiId) === item) run.dispatches.delete(item.qiId);
