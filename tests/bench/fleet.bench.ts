@@ -391,6 +391,23 @@ try {
       checkpoints += run.checkpoints;
       retriesUnreachable += run.retries.filter((r) => /reach the app|fetch failed|socket|ECONNRE/i.test(`${r.error.name} ${r.error.message}`)).length;
     }
+    // Orders whose runs waited out a retry (an injected 429 longer than a step waits, an error): the faults' share
+    // of the tail, apart from the queueing every order sees.
+    const retriedKeys = new Set<string>();
+    for (const run of world.inngest.runs()) {
+      const data = run.event.data as { storeHash?: string; orderId?: number };
+      if (run.functionId === 'ledgerbridge-order-changed' && run.retries.length > 0) retriedKeys.add(`${data.storeHash}:${data.orderId}`);
+    }
+    const unretried: number[] = [];
+    // Placement → books by when the order was placed (10 s buckets of the creation window): a backlog shows as a rise.
+    const buckets = new Map<number, number[]>();
+    for (const p of mine) {
+      const d = docs.get(`${p.store.hash}:${p.orderId}`);
+      if (!d) continue;
+      if (!retriedKeys.has(`${p.store.hash}:${p.orderId}`)) unretried.push(d.firstAt - p.at);
+      const bucket = Math.floor((p.at - phaseStart) / 10_000);
+      buckets.set(bucket, [...(buckets.get(bucket) ?? []), d.firstAt - p.at]);
+    }
     const toHook: number[] = [];
     const hookToRun: number[] = [];
     const runToDoc: number[] = [];
@@ -425,6 +442,8 @@ try {
     console.log(`    placement → webhook    p50 ${ms(percentile(toHook, 50))}   p95 ${ms(percentile(toHook, 95))}   (${noHook} orders with no created webhook accepted)`);
     console.log(`    webhook → run started  p50 ${ms(percentile(hookToRun, 50))}   p95 ${ms(percentile(hookToRun, 95))}`);
     console.log(`    run started → books    p50 ${ms(percentile(runToDoc, 50))}   p95 ${ms(percentile(runToDoc, 95))}`);
+    console.log(`    without a retry        ${unretried.length} orders: p50 ${ms(percentile(unretried, 50))}   p95 ${ms(percentile(unretried, 95))}   (${mine.length - unretried.length} orders had a run wait out a retry)`);
+    console.log(`    by placement (10 s)    ${[...buckets].sort((a, b) => a[0] - b[0]).map(([b, v]) => `${b * 10}s p50 ${(percentile(v, 50) / 1000).toFixed(1)} p95 ${(percentile(v, 95) / 1000).toFixed(1)}`).join(' · ')}`);
     console.log(`  order-changed runs       ${[...triggers].map(([t, n]) => `${n} ${t}`).join(', ')}; ${(appCalls / mine.length).toFixed(1)} calls to /api/inngest per order (counted by the stand-in, retries included; steps + 1 per run: ${(stepCalls / mine.length).toFixed(1)}), ${(checkpoints / mine.length).toFixed(1)} checkpoints per order; ${retries} step retries (${retriesUnreachable} app unreachable)`);
     console.log(`  backfills                ${backfillRows.map((b) => b?.status).filter((s) => s === 'completed').length} of ${BACKFILL_STORES} completed, ${backfillRows.reduce((a, b) => a + (b?.posted ?? 0), 0)} posted; done ${(Math.max(...backfillWall) / 1000).toFixed(1)} s after the phase began`);
     console.log(`  historical (backfill)    ${historical.once} of ${historical.eligible} eligible posted exactly once (missing ${historical.missing}, duplicated ${historical.duplicated}); ${historical.unexpected} ineligible with a document`);
