@@ -15,7 +15,11 @@ export const storeBackfillFunction = inngest.createFunction(
   {
     id: 'store-backfill',
     triggers: [storeBackfill],
-    concurrency: [{ key: 'event.data.storeHash', limit: 1 }],
+    // One backfill per store; and at most two stores' pages at once across the app: a page posts up to 250 orders in
+    // one go, and ten stores starting at once (a fleet's onboarding day) took the CPU their new orders needed (the
+    // fleet benchmark: live orders queued behind the pages for the first half minute). History can wait; live orders
+    // should not.
+    concurrency: [{ key: 'event.data.storeHash', limit: 1 }, { limit: 2 }],
     retries: 5,
     cancelOn: [
       { event: storeUninstalled, match: 'data.storeHash' },
