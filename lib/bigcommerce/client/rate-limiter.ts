@@ -131,17 +131,6 @@ export class RateLimiter {
     }
   }
 
-  /**
-   * How long a request would wait now for the store's quota: until the end of a 429's block, or until the window
-   * resets when its quota is spent; 0 when one may go (a request in flight ending is not counted: that is short).
-   */
-  waitAhead(clock: Clock): number {
-    const now = clock.now();
-    if (now < this.blockedUntil) return Math.ceil(this.blockedUntil - now);
-    if (this.quota === null || now >= this.resetAt + this.margin() || this.left > this.reserve(this.quota)) return 0;
-    return Math.ceil(this.resetAt + this.margin() - now);
-  }
-
   /** Ends a permit. `headers` are the response's rate-limit headers (null when there was no response). */
   release(clock: Clock, headers: RateLimitHeaders | null): void {
     this.inFlight = Math.max(0, this.inFlight - 1);

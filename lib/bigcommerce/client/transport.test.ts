@@ -94,27 +94,6 @@ describe('transport', () => {
     expect(clock.now()).toBeLessThan(12_000);
   });
 
-  it('with maxRateLimitWaitMs, a call behind a store blocked by another call\'s 429 is handed back at once with the time left, not asleep in the limiter', async () => {
-    const limiter = new RateLimiter();
-    let calls = 0;
-    const { clock, transport } = setup(
-      () => (++calls === 1 ? jsonResponse(429, {}, rateHeaders(0, 12_000)) : jsonResponse(200, { data: 1 }, rateHeaders(149))),
-      { rateLimiter: limiter, retry: { ...DEFAULT_RETRY, maxRateLimitWaitMs: 2_000 } },
-    );
-    const first = await clock.run(transport.request({ method: 'GET', path: '/v2/orders/1', operation: 'GET /v2/orders/{id}' }));
-    expect(first).toMatchObject({ ok: false, error: { kind: 'RateLimited', resetMs: 12_000 } });
-    // Another order's call to the same store, a moment later: nothing sent, the reset still ahead.
-    const second = await clock.run(transport.request({ method: 'GET', path: '/v2/orders/2', operation: 'GET /v2/orders/{id}' }));
-    expect(second).toMatchObject({ ok: false, error: { kind: 'RateLimited', message: expect.stringContaining('resets in 13 s') } });
-    expect(second.ok ? 0 : (second.error as { resetMs: number }).resetMs).toBeGreaterThan(2_000);
-    expect(calls).toBe(1);
-    // Without a limit on the wait (a command, a backfill page), the call waits for the reset and goes.
-    const patient = createTransport({ fetch: fakeFetch(() => jsonResponse(200, { data: 2 }, rateHeaders(148))).fetch, apiUrl: 'https://api.example.test/', storeHash: 'abc123', accessToken: 'tok', clock, rateLimiter: limiter, timeoutMs: 1_000, retry: DEFAULT_RETRY });
-    const waited = await clock.run(patient.request({ method: 'GET', path: '/v2/orders/3', operation: 'GET /v2/orders/{id}' }));
-    expect(waited).toMatchObject({ ok: true });
-    expect(clock.now()).toBeGreaterThanOrEqual(12_000);
-  });
-
   it('retries a GET after 500s with growing delays, then succeeds', async () => {
     let calls = 0;
     const { clock, transport } = setup(() => (++calls <= 3 ? jsonResponse(500, { title: 'boom' }) : jsonResponse(200, [1])));

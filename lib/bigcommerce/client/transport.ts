@@ -129,13 +129,6 @@ export function createTransport(deps: TransportDeps) {
     let rateLimited = 0;
 
     for (;;) {
-      // The store's quota is spent for longer than this caller waits (another call's 429 blocked the store, or the
-      // window is used up): handed back at once with the time left, as a 429 of its own would be, rather than asleep
-      // in the limiter (an order step's call would hold one of Inngest's workers for up to the 30 s window).
-      const ahead = deps.rateLimiter.waitAhead(deps.clock);
-      if (ahead > (deps.retry.maxRateLimitWaitMs ?? Infinity)) {
-        return err({ kind: 'RateLimited', message: `${req.operation}: the store's rate limit resets in ${Math.ceil(ahead / 1000)} s`, resetMs: ahead });
-      }
       await deps.rateLimiter.acquire(deps.clock);
       let response: Awaited<ReturnType<HttpFetch>> | undefined;
       let text = '';
