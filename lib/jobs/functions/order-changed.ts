@@ -1,5 +1,5 @@
 import type { StoreHash } from '@/lib/ids';
-import { classifyStatusChange, loadOrderAndRecord, mayWriteBack, movesStock, planAndNote, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeBackStatus, type PlanOutcome } from '@/lib/sync/pipeline';
+import { classifyStatusChange, loadOrderAndRecord, mayWriteBack, movesStock, planAndNote, restoreOverwrittenStatus, snapshotOf, writeBackAfter, writeErrorStatusAfterFailure, type PlanOutcome } from '@/lib/sync/pipeline';
 import { orderFingerprint, unchangedSinceOurWrite } from '@/lib/sync/pipeline/order-fingerprint';
 import { inngest } from '../client';
 import { storeContext } from '@/lib/context';
@@ -44,7 +44,7 @@ export const orderChangedFunction = inngest.createFunction(
       await step.run('set-error-status', () =>
         translateFailures(async () => {
           const { pipeline } = await storeContext(storeHash as StoreHash);
-          return writeBackStatus(pipeline, { orderId, currentStatusId: -1, outcome: 'error' });
+          return writeErrorStatusAfterFailure(pipeline, orderId);
         }),
       );
     },

@@ -75,6 +75,21 @@ export async function writeBackAfter(
 }
 
 /**
+ * After an order's run gave up (Inngest's retries spent): the error status, by the same rule as after a failed post,
+ * read from the order as it is now. Only an order in an import status (or already in ours) gets it: an order that was
+ * never to be posted (Pending, say) keeps its status, since an order in our error status is one the planner imports.
+ */
+export async function writeErrorStatusAfterFailure(deps: PipelineDeps, orderId: number): Promise<WriteBack> {
+  const now = await deps.store.getOrder(orderId);
+  if (!now.ok) {
+    if (now.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
+    fromStore(now.error, `reading the status of order ${orderId}`);
+  }
+  if (!now.ok) return { written: null, reason: 'the order could not be read' };
+  return writeBackAfter(deps, now.value, { result: 'failed' });
+}
+
+/**
  * Can writeBackAfter write anything for this outcome? Only for a post, a hold or a failure, or to repair an order in
  * the books whose status was never written. An order whose status was written already (a record never forgets it)
  * and whose outcome is none of those (an echo planned and skipped as unchanged) has nothing to write: the job may
