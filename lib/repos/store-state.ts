@@ -27,7 +27,7 @@ export function createStoreStateRepo({ db }: { db: Db }) {
   return {
     /** Null when the store is not installed (unknown, uninstalled, or without a token). */
     async read(storeHash: StoreHash): Promise<StoreState | null> {
-      const query = preparedOnce(db, 'store_state_read', (d) =>
+      const query = preparedOnce(db, 'store_state_read', (d, name) =>
         d
           .select({
             store: stores,
@@ -37,7 +37,7 @@ export function createStoreStateRepo({ db }: { db: Db }) {
           .from(stores)
           .leftJoin(storeSync, eq(storeSync.storeHash, stores.storeHash))
           .where(and(eq(stores.storeHash, sql.placeholder('storeHash')), isNull(stores.uninstalledAt)))
-          .prepare('store_state_read'),
+          .prepare(name),
       );
       const rows = await query.execute({ storeHash });
       const row = rows[0];

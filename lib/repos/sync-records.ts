@@ -104,12 +104,12 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
 
   return {
     async get(key: RecordKey): Promise<SyncRecordRow | null> {
-      const query = preparedOnce(db, 'sync_records_get', (d) =>
+      const query = preparedOnce(db, 'sync_records_get', (d, name) =>
         d
           .select()
           .from(syncRecords)
           .where(and(eq(syncRecords.storeHash, sql.placeholder('storeHash')), eq(syncRecords.orderId, sql.placeholder('orderId')), eq(syncRecords.provider, sql.placeholder('provider'))))
-          .prepare('sync_records_get'),
+          .prepare(name),
       );
       const rows = await query.execute({ storeHash: key.storeHash, orderId: key.orderId, provider: key.provider });
       return (rows[0] as SyncRecordRow | undefined) ?? null;
@@ -260,7 +260,7 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
       detail: Record<string, unknown> = {},
       options: { once?: string } = {},
     ): Promise<boolean> {
-      const query = preparedOnce(db, 'sync_events_add', (d) =>
+      const query = preparedOnce(db, 'sync_events_add', (d, name) =>
         d
           .insert(syncEvents)
           .values({
@@ -269,7 +269,7 @@ export function createSyncRecordRepo({ db }: { db: Db }) {
           })
           .onConflictDoNothing()
           .returning({ id: syncEvents.id })
-          .prepare('sync_events_add'),
+          .prepare(name),
       );
       const inserted = await query.execute({ storeHash, orderId, kind, message, detail, onceKey: options.once ?? null });
       return inserted.length > 0;

@@ -406,7 +406,9 @@ try {
       if (!d) continue;
       if (!retriedKeys.has(`${p.store.hash}:${p.orderId}`)) unretried.push(d.firstAt - p.at);
       const bucket = Math.floor((p.at - phaseStart) / 10_000);
-      buckets.set(bucket, [...(buckets.get(bucket) ?? []), d.firstAt - p.at]);
+      const inBucket = buckets.get(bucket) ?? [];
+      if (inBucket.length === 0) buckets.set(bucket, inBucket);
+      inBucket.push(d.firstAt - p.at);
     }
     const toHook: number[] = [];
     const hookToRun: number[] = [];

@@ -17,6 +17,16 @@ import type { Acted } from './act';
 
 export type WriteBack = { written: number | null; reason: string };
 
+const GONE: WriteBack = { written: null, reason: 'the order no longer exists' };
+
+/** The order as it is now, read right before a status write; null when it no longer exists (a failure throws). */
+async function orderNow(deps: PipelineDeps, orderId: number): Promise<BcOrder | null> {
+  const now = await deps.store.getOrder(orderId);
+  if (now.ok) return now.value;
+  if (now.error.kind === 'NotFound') return null;
+  return fromStore(now.error, `reading the status of order ${orderId}`);
+}
+
 export async function writeBackStatus(
   deps: PipelineDeps,
   input: {
@@ -31,18 +41,16 @@ export async function writeBackStatus(
   if (input.recheck) {
     // BigCommerce has no conditional status write: read the status again right before writing, so a status the
     // merchant set meanwhile (a cancellation seconds after the order was placed) is never overwritten by ours.
-    const now = await deps.store.getOrder(input.orderId);
-    if (!now.ok) {
-      if (now.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
-      fromStore(now.error, `reading the status of order ${input.orderId}`);
-    } else if (now.value.status_id !== input.currentStatusId) {
-      await deps.records.addEvent(deps.storeHash, input.orderId, 'status_left', `Status not written: the order's status changed to ${statusNamed(now.value.status_id)} meanwhile.`, { statusId: now.value.status_id });
+    const now = await orderNow(deps, input.orderId);
+    if (!now) return GONE;
+    if (now.status_id !== input.currentStatusId) {
+      await deps.records.addEvent(deps.storeHash, input.orderId, 'status_left', `Status not written: the order's status changed to ${statusNamed(now.status_id)} meanwhile.`, { statusId: now.status_id });
       return { written: null, reason: 'the status changed meanwhile' };
     }
   }
   const result = await deps.store.setOrderStatus(input.orderId, target);
   if (!result.ok) {
-    if (result.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
+    if (result.error.kind === 'NotFound') return GONE;
     fromStore(result.error, `setting the status of order ${input.orderId}`);
   }
   await deps.records.recordStatusWritten(keyOf(deps, input.orderId), target, input.outcome === 'imported' ? (input.orderFingerprint ?? null) : null);
@@ -80,13 +88,8 @@ export async function writeBackAfter(
  * never to be posted (Pending, say) keeps its status, since an order in our error status is one the planner imports.
  */
 export async function writeErrorStatusAfterFailure(deps: PipelineDeps, orderId: number): Promise<WriteBack> {
-  const now = await deps.store.getOrder(orderId);
-  if (!now.ok) {
-    if (now.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
-    fromStore(now.error, `reading the status of order ${orderId}`);
-  }
-  if (!now.ok) return { written: null, reason: 'the order could not be read' };
-  return writeBackAfter(deps, now.value, { result: 'failed' });
+  const now = await orderNow(deps, orderId);
+  return now ? writeBackAfter(deps, now, { result: 'failed' }) : GONE;
 }
 
 /**
@@ -154,15 +157,12 @@ export async function restoreOverwrittenStatus(
   deps: PipelineDeps,
   input: { orderId: number; ours: number; restore: number },
 ): Promise<WriteBack> {
-  const now = await deps.store.getOrder(input.orderId);
-  if (!now.ok) {
-    if (now.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
-    fromStore(now.error, `reading the status of order ${input.orderId}`);
-  }
-  if (now.value.status_id !== input.ours) return { written: null, reason: 'the status changed again since our write' };
+  const now = await orderNow(deps, input.orderId);
+  if (!now) return GONE;
+  if (now.status_id !== input.ours) return { written: null, reason: 'the status changed again since our write' };
   const result = await deps.store.setOrderStatus(input.orderId, input.restore);
   if (!result.ok) {
-    if (result.error.kind === 'NotFound') return { written: null, reason: 'the order no longer exists' };
+    if (result.error.kind === 'NotFound') return GONE;
     fromStore(result.error, `restoring the status of order ${input.orderId}`);
   }
   await deps.records.addEvent(
