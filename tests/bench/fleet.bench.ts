@@ -1,9 +1,10 @@
 // Fleet: many stores at once, under faults, with a crash. BENCH_STORES (200) sandbox stores install the app through
 // its real OAuth install callback (the sandbox's install drives /api/bigcommerce/auth); orders are then created
-// across them round-robin at a steady BENCH_RATE (50) a second for BENCH_SECONDS (60) with the standard
-// `POST /v2/orders`, while ten stores run a backfill of BENCH_BACKFILL_ORDERS (250) seeded historical orders each,
-// and the sandbox answers the app's calls with injected 500s (BENCH_FAULT_500, 0.02) and 429s (BENCH_FAULT_429,
-// 0.01; an injected 429 carries the store window's real reset time, up to 30 s, which the app waits out). The whole
+// across them round-robin at a steady BENCH_RATE (50) a second for BENCH_SECONDS (60) as shoppers' checkouts (the
+// sandbox's checkout route: the order and webhook of `POST /v2/orders`, no API quota spent), while ten stores run a
+// backfill of BENCH_BACKFILL_ORDERS (250) seeded historical orders each, and the sandbox answers the app's calls
+// with injected 500s (BENCH_FAULT_500, 0.02) and 429s (BENCH_FAULT_429, 0.01; an injected 429 is the store's shared
+// quota spent by other clients: every call to that store is refused until the window resets, up to 30 s). The whole
 // stack as in the other latency benches (tests/integration/support/sync-world.ts): sandbox webhooks → the app's
 // receiver (the production listener, `edge: 'server'`, over the route table) → the Inngest stand-in (timeScale 1)
 // → the app's /api/inngest (a child process) → the built-in ledger on real Postgres (a fresh database on
@@ -31,7 +32,7 @@ import type { StoreHash } from '@/lib/ids';
 import { createSettingsRepo } from '@/lib/repos/settings';
 import { createStoreSyncRepo } from '@/lib/repos/store-sync';
 import { childPids } from '@/tests/integration/support/sync-app-child';
-import { createOrder, percentile, queryRows, sleep, storeCall, type StoreApi } from '@/tests/integration/support/sync-helpers';
+import { checkoutOrder, percentile, queryRows, sleep, storeCall, type StoreApi } from '@/tests/integration/support/sync-helpers';
 import { startSyncWorld } from '@/tests/integration/support/sync-world';
 
 const STORES = Number(process.env.BENCH_STORES ?? 200);
@@ -204,7 +205,7 @@ try {
     if (set.status !== 200) throw new Error(`faults answered ${set.status}`);
   }
   // Warm-up: one order per store's first calls in the app process (module loading, first queries); not counted.
-  const warm = await Promise.all(stores.slice(0, 4).map((s) => createOrder(s, { lines: [{ sku: 'WARM-1', quantity: 1, price: '1.00' }] })));
+  const warm = await Promise.all(stores.slice(0, 4).map((s) => checkoutOrder(s, { lines: [{ sku: 'WARM-1', quantity: 1, price: '1.00' }] })));
   const warmKeys = new Set(warm.map((id, i) => `${stores[i]!.hash}:${id}`));
   const warmDeadline = Date.now() + 60_000;
   while (Date.now() < warmDeadline) {
@@ -233,6 +234,7 @@ try {
     let appCpuKilled: number | null = null;
     loopDelay.reset();
     loopDelay.enable();
+    const gatewayBefore = { ...world.sandbox.rateLimiter.counts };
     const phaseStart = Date.now();
 
     for (const store of backfillStores[phase]) {
@@ -272,7 +274,7 @@ try {
       const store = stores[i % stores.length]!;
       const sent = Date.now();
       creating.push(
-        createOrder(store, { lines: [{ sku: `FLEET-${i % 25}`, quantity: 1 + (i % 3), price: '12.34' }] }).then((orderId) => {
+        checkoutOrder(store, { lines: [{ sku: `FLEET-${i % 25}`, quantity: 1 + (i % 3), price: '12.34' }] }).then((orderId) => {
           const at = Date.now();
           createLatency.push(at - sent);
           mine.push({ store, orderId, at, phase });
@@ -316,6 +318,9 @@ try {
     const pgCpu = postgresPids().reduce((a, pid) => a + cpuSeconds(pid) - (cpuBefore.pg.get(pid) ?? 0), 0);
     const machine = machineCpu();
     const measuredBy = Date.now();
+    const gateway = Object.fromEntries(
+      Object.entries(world.sandbox.rateLimiter.counts).map(([k, v]) => [k, v - gatewayBefore[k as keyof typeof gatewayBefore]]),
+    ) as typeof gatewayBefore;
     const peakRss = Math.max(rss.sampledMax, rss.hwmOfKilled, procStatus(appPid(), 'VmHWM'));
 
     // Exactly once, per order of this phase (live) and per order of this phase's backfill stores (historical).
@@ -434,8 +439,13 @@ try {
     console.log(`\n${heading}`);
     console.log(`  stores                   ${STORES} installed (standard plan limits), ${BACKFILL_STORES} backfilling ${BACKFILL_ORDERS} historical orders each`);
     console.log(`  app                      ${APP_WORKERS} server process${APP_WORKERS === 1 ? '' : 'es'} on one port (WEB_CONCURRENCY), ${process.env.DATABASE_POOL_SIZE ?? 10} Postgres connections each; the executor makes up to ${QUEUE_WORKERS} calls at once`);
-    console.log(`  offered                  ${mine.length} orders at ${RATE}/s for ${SECONDS} s (create call p50 ${ms(percentile(createLatency, 50))}, p95 ${ms(percentile(createLatency, 95))})`);
+    console.log(`  offered                  ${mine.length} orders at ${RATE}/s for ${SECONDS} s (checkout call p50 ${ms(percentile(createLatency, 50))}, p95 ${ms(percentile(createLatency, 95))})`);
     console.log(`  faults                   ${FAULT_500 * 100}% 500 and ${FAULT_429 * 100}% 429 on the app's GETs and PUTs`);
+    console.log(
+      `  store API                ${gateway.calls} calls by the app (${(gateway.calls / mine.length).toFixed(1)} per live order; backfills and sweeps included); ` +
+        `429: ${gateway.injected429} injected (each spends its store's window), ${gateway.refused} refused in a spent window (sent before the app knew: in flight, or from its other worker process); ` +
+        `500: ${gateway.injected500} injected`,
+    );
     if (phase === 2) console.log(`  crash                    SIGKILL halfway; the app served again ${restartMs} ms later`);
     console.log(`  posted exactly once      ${live.once} of ${mine.length} live orders (missing ${live.missing}, duplicated ${live.duplicated})`);
     console.log(`  sustained                ${sustained.toFixed(1)} orders/s posted exactly once (documents recorded in the middle half of the ${SECONDS} s); ${inWindow} of ${mine.length} in the books by the time the last was created`);

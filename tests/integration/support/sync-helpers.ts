@@ -65,13 +65,11 @@ export async function storeJson<T = unknown>(store: StoreApi, method: string, pa
   return answer.body;
 }
 
-/** Creates an order with the standard `POST /v2/orders`; returns its id. */
-export async function createOrder(
-  store: StoreApi,
-  input: { statusId?: number; lines?: Array<{ sku: string; name?: string; quantity?: number; price?: string }> } = {},
-): Promise<number> {
+type OrderInput = { statusId?: number; lines?: Array<{ sku: string; name?: string; quantity?: number; price?: string }> };
+
+function orderBody(input: OrderInput) {
   const lines = input.lines ?? [{ sku: 'MUG-1', quantity: 2, price: '12.50' }];
-  const created = await storeCall<{ id: number }>(store, 'POST', '/v2/orders', {
+  return {
     customer_id: 0,
     status_id: input.statusId ?? 11,
     billing_address: BILLING,
@@ -82,9 +80,29 @@ export async function createOrder(
       price_ex_tax: l.price ?? '10.00',
       price_inc_tax: l.price ?? '10.00',
     })),
-  });
+  };
+}
+
+/** Creates an order with the standard `POST /v2/orders`; returns its id. */
+export async function createOrder(store: StoreApi, input: OrderInput = {}): Promise<number> {
+  const created = await storeCall<{ id: number }>(store, 'POST', '/v2/orders', orderBody(input));
   if (created.status >= 300) throw new Error(`POST /v2/orders answered ${created.status}: ${JSON.stringify(created.body)}`);
   return created.body.id;
+}
+
+/**
+ * An order placed by a shopper at checkout (the sandbox's `POST /__sandbox/stores/{hash}/checkout`, the same order
+ * as `createOrder`): no store API call, so it spends none of the store's quota and meets no injected fault.
+ */
+export async function checkoutOrder(store: StoreApi, input: OrderInput = {}): Promise<number> {
+  const response = await jsonFetch(`${store.baseUrl}/__sandbox/stores/${store.hash}/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(orderBody(input)),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`checkout answered ${response.status}: ${text}`);
+  return (JSON.parse(text) as { id: number }).id;
 }
 
 export async function orderStatus(store: StoreApi, orderId: number): Promise<number> {

@@ -2,10 +2,10 @@
 // custom status labels, the webhook delivery log, and the stores' payment capture setting.
 import { z } from 'zod';
 import type { FaultInjector, RateLimiter } from './gateway-stages';
-import { HttpError, type RequestContext, type Router, parseObjectBody, sendJson, sendText } from './http';
+import { HttpError, type RequestContext, type Router, parseJsonBody, parseObjectBody, sendJson, sendText } from './http';
 import type { Platform } from './platform';
 import { resources } from './resources/model';
-import { ORDER_STATUSES } from './resources/orders';
+import { ORDER_STATUSES, buildOrder, orderPostInput, v2Error, type OrdersModule } from './resources/orders';
 import { seedStore } from './seed';
 import { newToken, type TokenRecord } from './state';
 import type { WebhookDispatcher } from './webhooks';
@@ -155,5 +155,25 @@ export function registerAdminResources(
       hooks,
       domains: deps.webhooks.domains.report(new Set(hooks.map((h) => h.client_id))),
     });
+  });
+}
+
+/**
+ * `POST /__sandbox/stores/{hash}/checkout` with the body of `POST /v2/orders` → 201 `{id}`: an order placed by a
+ * shopper at checkout. The order and its `store/order/created` webhook are those of the API route, but a checkout is
+ * not a store API call: it spends none of the store's API quota and meets no injected fault (the fleet benchmark's
+ * shoppers keep placing orders while the store's quota is spent).
+ */
+export function registerCheckout(router: Router, platform: Platform, orders: OrdersModule): void {
+  router.add('POST', '/__sandbox/stores/:hash/checkout', (ctx) => {
+    const store = platform.store(ctx.params.hash!);
+    const parsed = orderPostInput.safeParse(parseJsonBody(ctx));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw v2Error(400, `The field '${issue.path.join('.')}' is invalid.`, { invalid_reason: issue.message });
+    }
+    const order = buildOrder(platform, store, parsed.data);
+    orders.addOrder(store, order);
+    sendJson(ctx.res, 201, { id: order.id });
   });
 }

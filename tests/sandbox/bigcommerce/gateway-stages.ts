@@ -1,5 +1,10 @@
 // Gateway stages in front of every store API call: the per-store rate limiter (quota per plan, all the
 // X-Rate-Limit-* headers, 429 + X-Retry-After) and the fault injector (500s, 429s, delays, dropped connections).
+//
+// An injected 429 stands for the store's quota spent by other clients: "All apps accessing the store share the
+// store's quota", and once it is reached "the system rejects later requests ... until the quota is refreshed after
+// the reset interval" (https://developer.bigcommerce.com/docs/start/best-practices/api-rate-limits). So it spends the
+// store's current window: every later call to the store is refused until that window resets, as on the platform.
 import type { ApiContext, GatewayStage } from './api';
 import { sendJson } from './http';
 import type { Platform } from './platform';
@@ -15,8 +20,20 @@ interface Window {
   used: number;
 }
 
+/** What the gateway stages did, for benchmarks and tests (counted since the sandbox started). */
+export interface GatewayCounts {
+  /** Authenticated store API calls that reached the rate limiter. */
+  calls: number;
+  /** 429s of the rate limiter: calls made while the store's window was spent (by the caller or by an injected 429). */
+  refused: number;
+  injected429: number;
+  injected500: number;
+  dropped: number;
+}
+
 export class RateLimiter implements GatewayStage {
   private readonly windows = new Map<string, Window>();
+  readonly counts: GatewayCounts = { calls: 0, refused: 0, injected429: 0, injected500: 0, dropped: 0 };
   /** Per-store overrides set through the admin API. */
   readonly overrides = new Map<string, { quota?: number; windowMs?: number }>();
 
@@ -54,12 +71,21 @@ export class RateLimiter implements GatewayStage {
   before(ctx: ApiContext): boolean {
     const { quota, windowMs } = this.settings(ctx.store.hash, ctx.store.plan);
     const w = this.window(ctx.store.hash, windowMs);
+    this.counts.calls += 1;
     if (w.used >= quota) {
+      this.counts.refused += 1;
       send429(ctx, this.headersFor(ctx));
       return true;
     }
     w.used += 1;
     return false;
+  }
+
+  /** Other clients have used up the store's quota: the rest of the current window is refused. */
+  spend(ctx: ApiContext): void {
+    const { quota, windowMs } = this.settings(ctx.store.hash, ctx.store.plan);
+    const w = this.window(ctx.store.hash, windowMs);
+    w.used = Math.max(w.used, quota);
   }
 
   headers(ctx: ApiContext): Record<string, string> {
@@ -101,16 +127,20 @@ export class FaultInjector implements GatewayStage {
     const roll = Math.random();
     let edge = rule.drop ?? 0;
     if (roll < edge) {
+      this.rateLimiter.counts.dropped += 1;
       ctx.res.socket?.destroy();
       return true;
     }
     edge += rule.error500 ?? 0;
     if (roll < edge) {
+      this.rateLimiter.counts.injected500 += 1;
       sendJson(ctx.res, 500, { status: 500, title: 'Internal Server Error (injected fault)', type: STATUS_DOC, errors: {} });
       return true;
     }
     edge += rule.error429 ?? 0;
     if (roll < edge) {
+      this.rateLimiter.counts.injected429 += 1;
+      this.rateLimiter.spend(ctx);
       send429(ctx, this.rateLimiter.headersFor(ctx));
       return true;
     }

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerAdminRoutes } from './admin';
-import { registerAdminResources } from './admin-resources';
+import { registerAdminResources, registerCheckout } from './admin-resources';
 import { FaultInjector, RateLimiter } from './gateway-stages';
 import { ApiGateway } from './api';
 import { registerControlPanel } from './control-panel';
@@ -44,6 +44,7 @@ export interface BigCommerceSandbox {
   port: number;
   /** The platform core: state, clock, stores, tokens (for assertions in tests). */
   platform: Platform;
+  /** The per-store quota; `rateLimiter.counts`: calls, 429s refused in a spent window, injected faults. */
   rateLimiter: RateLimiter;
   webhooks: WebhookDispatcher;
   close(): Promise<void>;
@@ -66,6 +67,7 @@ export function createBigCommerceSandbox(options: Omit<BigCommerceSandboxOptions
   registerControlPanel(router, platform);
   registerStoreInfo(api);
   const orders = registerOrders(api);
+  registerCheckout(router, platform, orders);
   const payments = registerPayments(api, orders);
   // Runs before every store call: captures and voids that have come due on the platform clock complete first.
   api.stages.push(payments);

@@ -182,9 +182,54 @@ describe('rate limits and faults', () => {
     const limited = await call('GET', '/v2/order_statuses');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('x-retry-after')).toBeTruthy();
+    await admin('/rate-limit', { window_ms: 1 }); // the spent window (next test) is over at once
     await admin('/faults', { rules: [{ route: '*', drop: 1 }] });
     await expect(call('GET', '/v2/order_statuses')).rejects.toThrow();
     await admin('/faults', {});
     expect((await call('GET', '/v2/order_statuses')).status).toBe(200);
+  });
+
+  it('a checkout places the order of POST /v2/orders with its webhook, outside the API quota and its faults', async () => {
+    const { call, admin } = await setup('standard');
+    await call('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiverUrl });
+    await admin('/rate-limit', { quota: 3 });
+    await admin('/faults', { rules: [{ route: '*', error500: 1 }] });
+    received.length = 0;
+    const body = { billing_address: billing, status_id: 11, products: [{ name: 'X', sku: 'X-1', quantity: 2, price_ex_tax: '4.50', price_inc_tax: '4.50' }] };
+    const placed = await admin('/checkout', body);
+    expect(placed.status).toBe(201);
+    const { id } = (await placed.json()) as { id: number };
+    await until(() => received.some((r) => r.body.scope === 'store/order/created'));
+    await admin('/faults', {});
+    const read = await call('GET', `/v2/orders/${id}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id, status_id: 11, items_total: 2, total_inc_tax: '9.0000' });
+    // The checkout spent none of the quota of 3: the hook's POST and the GET above did.
+    expect(read.headers.get('x-rate-limit-requests-left')).toBe('1');
+    expect((await admin('/checkout', { products: 'none' })).status).toBe(400);
+    expect((await fetch(`${sandbox.url}/__sandbox/stores/nosuchstore/checkout`, { method: 'POST', body: JSON.stringify(body) })).status).toBe(404);
+    expect(received.filter((r) => r.body.scope === 'store/order/created' && r.body.hash).length).toBe(1);
+  });
+
+  // An injected 429 is the store's quota spent by other clients (they share it): the platform refuses every later
+  // call until the window resets (developer.bigcommerce.com/docs/start/best-practices/api-rate-limits).
+  it('an injected 429 spends the store window: every call is refused until it resets, with the reset time', async () => {
+    const { call, admin } = await setup('standard');
+    await admin('/rate-limit', { window_ms: 1_500 });
+    expect((await call('GET', '/v2/orders')).status).toBe(204);
+    await admin('/faults', { rules: [{ route: 'PUT *', error429: 1 }] });
+    const limited = await call('PUT', '/v2/orders/1', { status_id: 2 });
+    expect(limited.status).toBe(429);
+    await admin('/faults', {});
+    const after = await call('GET', '/v2/order_statuses'); // another route, no fault rule any more
+    expect(after.status).toBe(429);
+    expect(after.headers.get('x-rate-limit-requests-left')).toBe('0');
+    const resetMs = Number(after.headers.get('x-rate-limit-time-reset-ms'));
+    expect(resetMs).toBeGreaterThan(0);
+    expect(resetMs).toBeLessThanOrEqual(1_500);
+    await new Promise((r) => setTimeout(r, resetMs + 50));
+    const next = await call('GET', '/v2/order_statuses');
+    expect(next.status).toBe(200);
+    expect(next.headers.get('x-rate-limit-requests-left')).toBe('149');
   });
 });
