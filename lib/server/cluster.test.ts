@@ -1,7 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { onSharedRateLimitBlock, sharedRateLimiter, type Clock } from '@/lib/bigcommerce/client/rate-limiter';
 import { freePort } from '@/tests/integration/support/sync-app-child';
+import { isRateLimitBlock, shareRateLimitBlocks, type RateLimitBlockMessage } from './cluster';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 let child: ChildProcess | null = null;
@@ -70,4 +73,72 @@ describe('several server processes on one port (WEB_CONCURRENCY, lib/server/clus
     expect(await cluster.exited).toBe(0);
     for (const pid of after) expect(() => process.kill(pid, 0)).toThrow();
   }, 60_000);
+});
+
+function fakeChannel() {
+  const sent: RateLimitBlockMessage[] = [];
+  const listeners: Array<(m: unknown) => void> = [];
+  return {
+    sent,
+    deliver: (m: unknown) => listeners.forEach((l) => l(m)),
+    channel: { send: (m: RateLimitBlockMessage) => sent.push(m), on: (_: 'message', l: (m: unknown) => void) => listeners.push(l), connected: true },
+  };
+}
+const clockAt = (now: number): Clock => ({ now: () => now, sleep: async () => undefined });
+
+describe('429s shared between server workers', () => {
+  it("a worker's 429 goes to the primary; another's holds this worker's calls to the store without being sent on again", () => {
+    const { sent, deliver, channel } = fakeChannel();
+    const stop = shareRateLimitBlocks(channel, clockAt(1_000_000));
+    try {
+      sharedRateLimiter('share-a').block(clockAt(1_000_000), 12_000);
+      expect(sent).toEqual([{ type: 'ledgerbridge:bigcommerce-429', storeHash: 'share-a', resetMs: 12_000 }]);
+
+      deliver({ type: 'ledgerbridge:bigcommerce-429', storeHash: 'share-b', resetMs: 7_000 });
+      expect(sharedRateLimiter('share-b').snapshot().blockedUntil).toBeGreaterThanOrEqual(1_007_000);
+      expect(sent).toHaveLength(1); // a block heard from another worker is not echoed back
+
+      deliver({ type: 'something else', storeHash: 'share-c', resetMs: 7_000 });
+      deliver({ type: 'ledgerbridge:bigcommerce-429', storeHash: 'share-c', resetMs: 'soon' });
+      expect(sharedRateLimiter('share-c').snapshot().blockedUntil).toBe(0);
+
+      channel.connected = false; // the worker is being stopped: nothing is sent, and the 429's caller is not failed
+      sharedRateLimiter('share-d').block(clockAt(1_000_000), 5_000);
+      expect(sent).toHaveLength(1);
+    } finally {
+      stop();
+    }
+  });
+
+  it('a listener that throws does not fail the call that was answered 429', () => {
+    const stop = onSharedRateLimitBlock(() => {
+      throw new Error('channel closed');
+    });
+    try {
+      expect(() => sharedRateLimiter('share-e').block(clockAt(0), 1_000)).not.toThrow();
+      expect(sharedRateLimiter('share-e').snapshot().blockedUntil).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      stop();
+    }
+  });
+
+  it('recognises only well-formed block messages', () => {
+    expect(isRateLimitBlock({ type: 'ledgerbridge:bigcommerce-429', storeHash: 'x', resetMs: 1 })).toBe(true);
+    expect(isRateLimitBlock({ type: 'ledgerbridge:bigcommerce-429', storeHash: 'x', resetMs: Number.NaN })).toBe(false);
+    expect(isRateLimitBlock(null)).toBe(false);
+    expect(isRateLimitBlock('ledgerbridge:bigcommerce-429')).toBe(false);
+  });
+
+  it('across real worker processes: the primary passes one worker’s 429 to the other', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/support/cluster-rate-limit-fixture.ts'], {
+      cwd: root,
+      timeout: 60_000,
+    });
+    const reports = JSON.parse(stdout.trim().split('\n').at(-1)!) as Array<{ id: number; heldMs: number }>;
+    expect(reports.map((r) => r.id)).toEqual([1, 2]);
+    expect(reports[0]!.heldMs).toBeGreaterThan(19_000);
+    // Worker 2 never called the store: it holds because worker 1 was answered 429.
+    expect(reports[1]!.heldMs).toBeGreaterThan(15_000);
+    expect(reports[1]!.heldMs).toBeLessThanOrEqual(20_100);
+  }, 90_000);
 });

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { onSharedRateLimitBlock, sharedRateLimiter, systemClock, type Clock } from '@/lib/bigcommerce/client/rate-limiter';
 
 /**
  * Several server processes on one port (`WEB_CONCURRENCY`, as Heroku and most Node hosts name it): one Node process
@@ -8,7 +9,9 @@ import cluster, { type Worker } from 'node:cluster';
  *
  * Nothing in the app depends on staying in one process: jobs are Inngest's (any worker may run any step), state is
  * in Postgres, and what a process keeps for itself (caches of a store's token and settings, the event batch of the
- * webhook receiver, the brotli copies of the static files) is per process by design. A worker that dies is replaced;
+ * webhook receiver, the brotli copies of the static files) is per process by design. One thing is passed between
+ * workers: a 429 from BigCommerce (`shareRateLimitBlocks`), since the store's quota it reports spent is spent for
+ * every process. A worker that dies is replaced;
  * SIGTERM/SIGINT go to every worker, each drains as a single server does (lib/server/main.ts), and the primary exits
  * when the last one has.
  */
@@ -46,6 +49,13 @@ export function superviseWorkers(options: SuperviseOptions): Supervised {
     started.set(worker.id, Date.now());
     return worker;
   };
+  // A 429 one worker was answered holds every other worker's calls to that store until the same reset.
+  cluster.on('message', (from, message) => {
+    if (!isRateLimitBlock(message)) return;
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      if (worker && worker.id !== from.id && worker.isConnected()) worker.send(message);
+    }
+  });
   cluster.on('listening', () => {
     listening += 1;
     if (listening === workers) announce();
@@ -73,4 +83,44 @@ export function superviseWorkers(options: SuperviseOptions): Supervised {
   }
   for (let i = 0; i < workers; i++) fork();
   return { ready };
+}
+
+const RATE_LIMIT_BLOCK = 'ledgerbridge:bigcommerce-429';
+
+/** A worker's word to the others (through the primary) that a store answered 429. */
+export interface RateLimitBlockMessage {
+  type: typeof RATE_LIMIT_BLOCK;
+  storeHash: string;
+  /** The platform's reset time, from the answer. */
+  resetMs: number;
+}
+
+export function isRateLimitBlock(message: unknown): message is RateLimitBlockMessage {
+  const m = message as Partial<RateLimitBlockMessage> | null;
+  return typeof m === 'object' && m !== null && m.type === RATE_LIMIT_BLOCK && typeof m.storeHash === 'string' && typeof m.resetMs === 'number' && Number.isFinite(m.resetMs);
+}
+
+/** What a worker talks to the primary through: `process` in a worker. */
+export interface WorkerChannel {
+  send?: (message: RateLimitBlockMessage) => unknown;
+  /** False once the channel to the primary is closed (a worker being stopped). */
+  connected?: boolean;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+}
+
+/**
+ * In a worker: each 429 this process is answered goes to the other workers, and theirs hold this process's calls to
+ * the store until the reset. BigCommerce's quota is the store's ("the system rejects later requests once it reaches
+ * the quota", developer.bigcommerce.com/docs/start/best-practices/api-rate-limits), so without this every other
+ * worker would learn of the spent quota only from a refused call of its own. Returns the unsubscribe.
+ */
+export function shareRateLimitBlocks(channel: WorkerChannel = process as WorkerChannel, clock: Clock = systemClock): () => void {
+  const send = channel.send;
+  if (!send) return () => undefined;
+  channel.on('message', (message) => {
+    if (isRateLimitBlock(message)) sharedRateLimiter(message.storeHash).hold(clock, message.resetMs);
+  });
+  return onSharedRateLimitBlock((storeHash, resetMs) => {
+    if (channel.connected !== false) send.call(channel, { type: RATE_LIMIT_BLOCK, storeHash, resetMs });
+  });
 }

@@ -25,7 +25,7 @@ import { defaultToProduction, env } from '@/lib/env';
 import { markStopping } from '@/lib/health/stopping';
 import { logger } from '@/lib/logger';
 import { createRequestListener } from './listener';
-import { isClusterWorker, superviseWorkers } from './cluster';
+import { isClusterWorker, shareRateLimitBlocks, superviseWorkers } from './cluster';
 import { createBrotliStatic } from './static-brotli';
 
 /** A client gets this long to send its request headers, and this long for the whole request. */
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     log.info({ url: `http://${args.hostname ?? 'localhost'}:${port}`, workers: settings.WEB_CONCURRENCY }, 'ready');
     return;
   }
+  if (isClusterWorker()) shareRateLimitBlocks();
   const app = next({ dev: false, dir: root, port, hostname: args.hostname ?? 'localhost' });
   const handle = app.getRequestHandler();
   await app.prepare();

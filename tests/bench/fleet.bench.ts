@@ -443,7 +443,7 @@ try {
     console.log(`  faults                   ${FAULT_500 * 100}% 500 and ${FAULT_429 * 100}% 429 on the app's GETs and PUTs`);
     console.log(
       `  store API                ${gateway.calls} calls by the app (${(gateway.calls / mine.length).toFixed(1)} per live order; backfills and sweeps included); ` +
-        `429: ${gateway.injected429} injected (each spends its store's window), ${gateway.refused} refused in a spent window (sent before the app knew: in flight, or from its other worker process); ` +
+        `429: ${gateway.injected429} injected (each spends its store's window), ${gateway.refused} refused in a spent window (sent before the app knew: in flight at the 429, or from another worker before the word reached it); ` +
         `500: ${gateway.injected500} injected`,
     );
     if (phase === 2) console.log(`  crash                    SIGKILL halfway; the app served again ${restartMs} ms later`);

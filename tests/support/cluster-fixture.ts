@@ -4,7 +4,7 @@
  * prints `cluster ready` once every worker listens. Used by lib/server/cluster.test.ts.
  */
 import http from 'node:http';
-import { isClusterWorker, superviseWorkers } from '@/lib/server/cluster';
+import { isClusterWorker, shareRateLimitBlocks, superviseWorkers } from '@/lib/server/cluster';
 
 const workers = Number(process.env.CLUSTER_WORKERS ?? 2);
 const port = Number(process.env.CLUSTER_PORT);
@@ -18,6 +18,7 @@ if (!isClusterWorker()) {
   await ready;
   console.log('cluster ready');
 } else {
+  shareRateLimitBlocks(); // as main.ts does in each worker: its 'message' listener must not keep a worker from draining
   const server = http.createServer((req, res) => {
     const slow = req.url === '/slow';
     setTimeout(() => res.end(String(process.pid)), slow ? 500 : 0);

@@ -51,6 +51,8 @@ export interface RateLimiterOptions {
   reserveFraction?: number;
   /** Requests one process may have in flight against one store (default 8). */
   maxInFlight?: number;
+  /** Told of every 429 this limiter is blocked by (`block`, not `hold`), with the platform's reset time. */
+  onBlock?: (resetMs: number) => void;
 }
 
 export interface RateLimitState {
@@ -74,11 +76,13 @@ export class RateLimiter {
   private blockedUntil = 0;
   private waiters: Array<() => void> = [];
   private readonly reserveFraction: number;
+  private readonly onBlock: ((resetMs: number) => void) | undefined;
   readonly maxInFlight: number;
 
   constructor(options: RateLimiterOptions = {}) {
     this.reserveFraction = options.reserveFraction ?? 0.05;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 8);
+    this.onBlock = options.onBlock;
   }
 
   /** Requests kept back for other apps sharing the store's quota. */
@@ -142,6 +146,12 @@ export class RateLimiter {
 
   /** The platform answered 429: nobody sends to this store before `resetMs` has passed. */
   block(clock: Clock, resetMs: number): void {
+    this.hold(clock, resetMs);
+    this.onBlock?.(resetMs);
+  }
+
+  /** As `block`, for a 429 another process was answered (lib/server/cluster.ts): nobody is told again. */
+  hold(clock: Clock, resetMs: number): void {
     const now = clock.now();
     const until = now + Math.max(0, resetMs) + this.margin();
     this.blockedUntil = Math.max(this.blockedUntil, until);
@@ -177,14 +187,46 @@ export class RateLimiter {
   }
 }
 
-const shared = new Map<string, RateLimiter>();
+/**
+ * The process's limiters and the listeners to their 429s, on `globalThis`: the server's own modules and the copies
+ * Next bundles into its route handlers must share one limiter per store.
+ */
+interface SharedLimiters {
+  limiters: Map<string, RateLimiter>;
+  blockListeners: Set<(storeHash: string, resetMs: number) => void>;
+}
+const SHARED = Symbol.for('ledgerbridge.bigcommerce.rate-limiters');
+function sharedState(): SharedLimiters {
+  const g = globalThis as { [SHARED]?: SharedLimiters };
+  return (g[SHARED] ??= { limiters: new Map(), blockListeners: new Set() });
+}
 
 /** The process-wide limiter of one store: every client instance for that store hash uses the same one. */
 export function sharedRateLimiter(storeHash: string, options?: RateLimiterOptions): RateLimiter {
-  let limiter = shared.get(storeHash);
+  const state = sharedState();
+  let limiter = state.limiters.get(storeHash);
   if (!limiter) {
-    limiter = new RateLimiter(options);
-    shared.set(storeHash, limiter);
+    limiter = new RateLimiter({
+      ...options,
+      onBlock: (resetMs) => {
+        options?.onBlock?.(resetMs);
+        for (const listener of state.blockListeners) {
+          try {
+            listener(storeHash, resetMs);
+          } catch {
+            // A listener's failure (a closed channel to the other workers) must not fail the call that was answered 429.
+          }
+        }
+      },
+    });
+    state.limiters.set(storeHash, limiter);
   }
   return limiter;
+}
+
+/** Hears each 429 a process-wide limiter is blocked by; returns the unsubscribe. */
+export function onSharedRateLimitBlock(listener: (storeHash: string, resetMs: number) => void): () => void {
+  const { blockListeners } = sharedState();
+  blockListeners.add(listener);
+  return () => blockListeners.delete(listener);
 }

@@ -8,7 +8,7 @@
  *
  *   node --import tsx tests/integration/support/sync-app-process.ts
  */
-import { isClusterWorker, superviseWorkers } from '@/lib/server/cluster';
+import { isClusterWorker, shareRateLimitBlocks, superviseWorkers } from '@/lib/server/cluster';
 import { appRoutes, startAppServer, type RouteTable } from './app-server';
 
 const port = Number(process.env.SYNC_APP_PORT);
@@ -26,6 +26,7 @@ if (workers > 1 && !isClusterWorker()) {
   await superviseWorkers({ workers, log }).ready;
   console.log(`sync-app ready http://127.0.0.1:${port}`);
 } else {
+  if (isClusterWorker()) shareRateLimitBlocks(); // as lib/server/main.ts does in each worker
   await serve();
 }
 
