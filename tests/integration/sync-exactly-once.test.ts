@@ -182,8 +182,11 @@ describe('exactly once under faults', () => {
     for (const d of deliveries.filter((x) => x.attempt === 0)) copies.set(d.hash, (copies.get(d.hash) ?? 0) + 1);
     expect([...copies.values()].filter((n) => n > 1).length).toBeGreaterThan(10);
     expect(runs.filter((r) => (r.event.data as { trigger?: string }).trigger === 'webhook').length).toBeGreaterThan(PLACED_LIVE);
-    // No unhandled error: no run failed.
-    const failed = runs.filter((r) => r.status === 'Failed').map((r) => `${r.functionId} ${JSON.stringify(r.event.data)}: ${r.error?.message}`);
+    // No unhandled error: no run failed. Except a tick of the sweep scheduler (a cron: every minute, scaled here to
+    // every 0.6 s, one retry after a scaled 10 s) that fell while the app was down: it fails as it would on Inngest,
+    // and the next tick fans out the sweeps it would have. Any other failure, or a tick failing otherwise, counts.
+    const tickWhileDown = (r: (typeof runs)[number]) => r.functionId === 'ledgerbridge-sweep-scheduler' && /^Could not reach the app/.test(r.error?.message ?? '');
+    const failed = runs.filter((r) => r.status === 'Failed' && !tickWhileDown(r)).map((r) => `${r.functionId} ${JSON.stringify(r.event.data)}: ${r.error?.message}`);
     expect(failed).toEqual([]);
   }, 510_000);
 });
