@@ -81,7 +81,12 @@ function fakeChannel() {
   return {
     sent,
     deliver: (m: unknown) => listeners.forEach((l) => l(m)),
-    channel: { send: (m: RateLimitBlockMessage) => sent.push(m), on: (_: 'message', l: (m: unknown) => void) => listeners.push(l), connected: true },
+    channel: {
+      send: (m: RateLimitBlockMessage) => sent.push(m),
+      on: (_: 'message', l: (m: unknown) => void) => listeners.push(l),
+      off: (_: 'message', l: (m: unknown) => void) => listeners.splice(listeners.indexOf(l), 1),
+      connected: true,
+    },
   };
 }
 const clockAt = (now: number): Clock => ({ now: () => now, sleep: async () => undefined });

@@ -106,21 +106,27 @@ export interface WorkerChannel {
   /** False once the channel to the primary is closed (a worker being stopped). */
   connected?: boolean;
   on(event: 'message', listener: (message: unknown) => void): unknown;
+  off(event: 'message', listener: (message: unknown) => void): unknown;
 }
 
 /**
  * In a worker: each 429 this process is answered goes to the other workers, and theirs hold this process's calls to
  * the store until the reset. BigCommerce's quota is the store's ("the system rejects later requests once it reaches
  * the quota", developer.bigcommerce.com/docs/start/best-practices/api-rate-limits), so without this every other
- * worker would learn of the spent quota only from a refused call of its own. Returns the unsubscribe.
+ * worker would learn of the spent quota only from a refused call of its own. Returns what stops both directions.
  */
 export function shareRateLimitBlocks(channel: WorkerChannel = process as WorkerChannel, clock: Clock = systemClock): () => void {
   const send = channel.send;
   if (!send) return () => undefined;
-  channel.on('message', (message) => {
+  const heard = (message: unknown) => {
     if (isRateLimitBlock(message)) sharedRateLimiter(message.storeHash).hold(clock, message.resetMs);
-  });
-  return onSharedRateLimitBlock((storeHash, resetMs) => {
+  };
+  channel.on('message', heard);
+  const stopTelling = onSharedRateLimitBlock((storeHash, resetMs) => {
     if (channel.connected !== false) send.call(channel, { type: RATE_LIMIT_BLOCK, storeHash, resetMs });
   });
+  return () => {
+    stopTelling();
+    channel.off('message', heard);
+  };
 }

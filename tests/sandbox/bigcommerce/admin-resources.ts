@@ -5,7 +5,7 @@ import type { FaultInjector, RateLimiter } from './gateway-stages';
 import { HttpError, type RequestContext, type Router, parseJsonBody, parseObjectBody, sendJson, sendText } from './http';
 import type { Platform } from './platform';
 import { resources } from './resources/model';
-import { ORDER_STATUSES, buildOrder, orderPostInput, v2Error, type OrdersModule } from './resources/orders';
+import { ORDER_STATUSES, type OrdersModule } from './resources/orders';
 import { seedStore } from './seed';
 import { newToken, type TokenRecord } from './state';
 import type { WebhookDispatcher } from './webhooks';
@@ -166,14 +166,7 @@ export function registerAdminResources(
  */
 export function registerCheckout(router: Router, platform: Platform, orders: OrdersModule): void {
   router.add('POST', '/__sandbox/stores/:hash/checkout', (ctx) => {
-    const store = platform.store(ctx.params.hash!);
-    const parsed = orderPostInput.safeParse(parseJsonBody(ctx));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw v2Error(400, `The field '${issue.path.join('.')}' is invalid.`, { invalid_reason: issue.message });
-    }
-    const order = buildOrder(platform, store, parsed.data);
-    orders.addOrder(store, order);
+    const order = orders.place(platform.store(ctx.params.hash!), parseJsonBody(ctx));
     sendJson(ctx.res, 201, { id: order.id });
   });
 }
